@@ -1,0 +1,195 @@
+"""Articles → atomic claim candidates with their quantities, times and entities.
+
+This is the pipeline's core: it wires the stages together and does no I/O.
+
+    blocks (ingest.split_blocks) → sentences (segment) → clauses (clauses)
+    → quantities / times / entities per sentence, assigned to clauses
+    → standalone text (carried subject and time anchor) → kind (kinds)
+    → check-worthiness (score)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+
+from . import clauses as clause_mod
+from .components import ENTITY_LABELS
+from .ingest import article_id as compute_article_id
+from .ingest import split_blocks
+from .kinds import KindSignals, classify_kind
+from .quantities import find_quantities
+from .records import CLAIM_KINDS, Article, Claim, Entity, Quantity, Sentence, TimeExpr, shifted
+from .score import Scorer, Thresholds, apply_scores
+from .segment import iter_sentence_spans
+from .times import find_times
+
+SEGMENTED_BLOCKS = ("body", "caption", "heading")
+_SOURCE_NOUN = re.compile(
+    r"(官员|发言人|报告|数据|声明|方面|媒体|公报|通报|白皮书|统计|\bofficials?\b|spokes(?:wo)?man|spokesperson|"
+    r"\breport\b|statement|\bdata\b|ministry|agency|government)",
+    re.I,
+)
+
+
+def claim_id_for(article_id: str, start: int, end: int) -> str:
+    """Stable id: the same article text and span always give the same id."""
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def extract(
+    text: str,
+    lang: str | None = None,
+    *,
+    published: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    scorer: Scorer | None = None,
+    thresholds: Thresholds | None = None,
+    include_rejected: bool = False,
+) -> list[Claim]:
+    """Extract atomic claims from one article's text.
+
+    :param text: the article; offsets of the returned claims point into it.
+    :param lang: force "zh" or "en" for every sentence (default: detected per sentence).
+    :param published: ISO publication date, used to resolve 去年 / last year.
+    :param scorer: a check-worthiness model (see :mod:`factcheck.score`); None leaves
+        ``checkworthiness`` null.
+    :param include_rejected: also return opinion / prediction / question / meta candidates.
+    :returns: the claims in text order.
+    """
+    article = Article(text=text, title=title, url=url, published=published, source=None)
+    article.article_id = compute_article_id(text)
+    claims = extract_article(article, lang=lang, scorer=scorer, thresholds=thresholds)
+    return claims if include_rejected else [c for c in claims if c.is_claim]
+
+
+def extract_articles(
+    articles: Iterable[Article], *, scorer: Scorer | None = None, thresholds: Thresholds | None = None,
+    lang: str | None = None,
+) -> Iterator[tuple[Article, list[Claim]]]:
+    """Stream ``(article, candidates)`` pairs, one article at a time."""
+    for article in articles:
+        yield article, extract_article(article, scorer=scorer, thresholds=thresholds, lang=lang)
+
+
+def extract_article(
+    article: Article, *, lang: str | None = None, scorer: Scorer | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[Claim]:
+    """All candidates of one article (claims and rejected ones, ``is_claim`` tells)."""
+    text = article.text
+    if not article.article_id:
+        article.article_id = compute_article_id(text)
+    blocks = [b for b in split_blocks(text) if b.kind in SEGMENTED_BLOCKS]
+    sentences = list(iter_sentence_spans(text, blocks))
+    candidates: list[Claim] = []
+    for index, (sentence, span, base) in enumerate(sentences):
+        if lang:
+            sentence.lang = lang
+        context = " ".join(
+            s.text for s, _, _ in sentences[max(0, index - 1) : index + 2] if s.block == sentence.block
+        )
+        candidates.extend(_sentence_candidates(article, sentence, span, base, context))
+    scores = apply_scores([c.text for c in candidates], [c.lang for c in candidates], scorer)
+    thresholds = thresholds or Thresholds()
+    for claim, score in zip(candidates, scores):
+        if score is not None:
+            claim.checkworthiness = round(float(score), 4)
+            claim.model_version = scorer.version if scorer else None
+            if claim.is_claim and score < thresholds.for_lang(claim.lang):
+                claim.is_claim = False
+                claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
+    return candidates
+
+
+def _sentence_candidates(
+    article: Article, sentence: Sentence, span, base: int, context: str
+) -> list[Claim]:
+    text = article.text
+    quantities = [shifted(q, sentence.start) for q in find_quantities(sentence.text, sentence.lang)]
+    times = [shifted(t, sentence.start) for t in find_times(sentence.text, sentence.lang, article.published)]
+    quantities = [q for q in quantities if not any(_overlaps(q, t) for t in times)]
+    entities = [
+        Entity(ent.text, ent.label_, base + ent.start_char, base + ent.end_char)
+        for ent in span.ents
+        if ent.label_ in ENTITY_LABELS
+    ]
+    clauses = clause_mod.split_clauses(sentence, span, base)
+    named_source = bool(entities) or bool(_SOURCE_NOUN.search(sentence.text))
+    claims = []
+    for clause in clauses:
+        own_q = [q for q in quantities if clause.start <= q.start and q.end <= clause.end]
+        own_t = [t for t in times if clause.start <= t.start and t.end <= clause.end]
+        own_e = [e for e in entities if clause.start <= e.start and e.end <= clause.end]
+        clause_text = text[clause.start : clause.end]
+        carried: dict[str, str] = {}
+        prefix = ""
+        if not own_t:
+            earlier = [t for t in times if t.end <= clause.start]
+            if earlier:
+                anchor = earlier[-1]
+                own_t = [anchor]
+                carried["time"] = anchor.text
+                prefix = _time_prefix(anchor.text, sentence.lang)
+        body = clause_text
+        if clause.subject:
+            carried["subject"] = clause.subject
+            own_e = [e for e in entities if e.text == clause.subject][:1] + own_e
+            if sentence.lang == "zh":
+                body = clause.subject + clause_mod.strip_leading_conjunction(clause_text)
+            else:
+                body = f"{clause.subject} {clause_text}"
+        if clause.source and clause.source not in clause_text:
+            carried["source"] = clause.source
+            prefix = f"{clause.source}，" + prefix if sentence.lang == "zh" else f"{clause.source}, " + prefix
+        standalone = prefix + body
+        if sentence.lang == "en" and standalone:
+            standalone = standalone[0].upper() + standalone[1:]
+        kind, reasons = classify_kind(
+            KindSignals(
+                lang=sentence.lang,
+                text=clause_text,
+                sentence=sentence.text,
+                block=sentence.block,
+                has_quantity=bool(own_q),
+                has_absolute_time=any(t.value for t in own_t),
+                has_entity=bool(own_e),
+                attributed=clause.attributed or bool(clause.source),
+                named_source=named_source,
+            )
+        )
+        claims.append(
+            Claim(
+                claim_id=claim_id_for(article.article_id, clause.start, clause.end),
+                article_id=article.article_id,
+                lang=sentence.lang,
+                text=standalone,
+                sentence=sentence.text,
+                start=clause.start,
+                end=clause.end,
+                kind=kind,
+                is_claim=kind in CLAIM_KINDS,
+                quantities=own_q,
+                times=own_t,
+                entities=own_e,
+                sentence_start=sentence.start,
+                sentence_end=sentence.end,
+                context=context,
+                is_caption=sentence.block == "caption",
+                carried=carried,
+                reasons=reasons,
+            )
+        )
+    return claims
+
+
+def _time_prefix(anchor: str, lang: str) -> str:
+    if lang == "zh":
+        return f"{anchor}，"
+    return f"{anchor[0].upper()}{anchor[1:]}, "
+
+
+def _overlaps(a: Quantity | TimeExpr, b: Quantity | TimeExpr) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -1,0 +1,157 @@
+"""Plain records passed between the stages of the pipeline.
+
+Every stage takes and returns these dataclasses; nothing here does I/O. Offsets are
+Unicode code-point offsets into ``Article.text`` unless a docstring says otherwise
+(the pure finders in ``quantities`` and ``times`` return offsets into the string they
+were given, and ``extract`` shifts them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+
+#: Kinds of candidates that are checkable claims.
+CLAIM_KINDS = ("numeric", "temporal", "event", "quote", "comparative")
+#: Kinds of candidates that are rejected (not claims).
+NON_CLAIM_KINDS = ("opinion", "prediction", "question", "meta")
+
+#: Comparators a quantity may carry.
+COMPARATORS = ("<", "<=", ">", ">=")
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with its unit, as written in the text.
+
+    ``value`` is set for a single number; a range sets ``low`` and ``high`` and leaves
+    ``value`` as ``None`` (never a midpoint). ``unit`` is a canonical name from
+    ``factcheck.units.UNITS``; ``per`` is the canonical time unit of a rate
+    ("day" for 桶/日, "a day", 每天). ``comparator`` is one of ``COMPARATORS`` or None.
+    ``item`` names what a bare count counts (离心机, centrifuges) when it can be read.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    per: str | None = None
+    comparator: str | None = None
+    approximate: bool = False
+    item: str | None = None
+
+
+@dataclass(slots=True)
+class TimeExpr:
+    """A calendar time expression.
+
+    ``value`` is an ISO 8601 partial date ("2019-09", "2025-04-13", "2015") or an
+    EDTF-style unspecified decade/century ("195X", "20XX"). ``kind`` is the
+    granularity: "date", "month", "quarter", "year", "decade" or "century".
+    ``relative`` expressions (去年, last year) are resolved against the article's
+    publication date; without one ``value`` is None and ``resolved`` is False.
+    ``relation`` says how the claim relates to the time: "by" (截至, as of), "since",
+    "until", "before", "after", or None for a plain point. ``qualifier`` is "start",
+    "mid" or "end" (年初, 年中, 年底; early/mid/late).
+    """
+
+    text: str
+    start: int
+    end: int
+    value: str | None
+    kind: str
+    relative: bool = False
+    resolved: bool = True
+    relation: str | None = None
+    qualifier: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    """A named entity: PERSON, ORG, GPE, LOC, NORP, LAW, EVENT, FAC, PRODUCT, WORK_OF_ART."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Article:
+    """One input document, decoded. ``text`` is what all offsets point into."""
+
+    text: str
+    article_id: str = ""
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date, when known
+    source: str | None = None  # path, "<stdin>", or a caller's label
+    encoding: str | None = None
+    format: str = "txt"
+
+
+@dataclass(slots=True)
+class Block:
+    """A line or paragraph of an article, classified before sentence splitting.
+
+    ``kind`` is "body", "caption", "heading", "byline", "credit" or "debris";
+    only body, caption and heading blocks are segmented into sentences.
+    """
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    lang: str
+    block: str = "body"  # kind of the Block it came from
+
+
+@dataclass(slots=True)
+class Claim:
+    """An atomic claim candidate.
+
+    ``text`` is the standalone claim (with a carried subject or time anchor where the
+    source clause lacks them); ``article_text[start:end]`` is the exact source clause.
+    ``is_claim`` is False for rejected candidates (opinion, prediction, question, meta).
+    """
+
+    claim_id: str
+    article_id: str
+    lang: str
+    text: str
+    sentence: str
+    start: int
+    end: int
+    kind: str
+    is_claim: bool
+    checkworthiness: float | None = None
+    model_version: str | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    sentence_start: int = 0
+    sentence_end: int = 0
+    context: str = ""
+    is_caption: bool = False
+    carried: dict[str, str] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def shifted(record: Any, offset: int) -> Any:
+    """Return a copy of a span record (Quantity, TimeExpr, Entity) moved by ``offset``."""
+    return dataclasses.replace(record, start=record.start + offset, end=record.end + offset)

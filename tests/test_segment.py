@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from factcheck.records import Block
+from factcheck.segment import chunk_block, detect_lang, iter_sentence_spans
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("伊朗同意把浓缩丰度压在3.67%以内。", "zh"),
+        ("The IAEA counted 19,000 centrifuges.", "en"),
+        ("国际原子能机构(IAEA)的核查人员周二抵达。", "zh"),  # a Latin acronym stays Chinese
+        ("Officials met in Muscat (马斯喀特) on Saturday.", "en"),
+        ("2025-04-12", "en"),
+    ],
+)
+def test_detect_lang_by_script(text, lang):
+    assert detect_lang(text) == lang
+
+
+def test_sentences_keep_exact_offsets_in_mixed_article():
+    text = "卫生部门周一通报，新增病例约1200例。全年接种疫苗1.2亿剂！\nThe ministry said 40% of adults were vaccinated. Cases fell."
+    blocks = [Block(0, text.index("\n"), "body"), Block(text.index("\n") + 1, len(text), "body")]
+    sentences = [s for s, _, _ in iter_sentence_spans(text, blocks)]
+    assert [s.lang for s in sentences] == ["zh", "zh", "en", "en"]
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+    assert sentences[1].text == "全年接种疫苗1.2亿剂！"
+
+
+def test_english_sentence_inside_chinese_paragraph_gets_english_entities():
+    text = "发言人当天表示欢迎。Iran's foreign minister met Rafael Grossi in Vienna."
+    sentences = list(iter_sentence_spans(text, [Block(0, len(text), "body")]))
+    sent, span, base = sentences[-1]
+    assert sent.lang == "en"
+    labels = {(e.text, e.label_) for e in span.ents}
+    assert ("Vienna", "GPE") in labels
+    for ent in span.ents:
+        assert text[base + ent.start_char : base + ent.end_char] == ent.text
+
+
+def test_chinese_entities_from_dictionary_titles_and_suffixes(nlp_zh):
+    doc = nlp_zh("伊朗外长阿拉格齐周六在马斯喀特会见阿曼外交大臣，国际原子能机构随后发表声明。")
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("伊朗", "GPE") in ents
+    assert ("阿拉格齐", "PERSON") in ents
+    assert ("国际原子能机构", "ORG") in ents
+    assert ("马斯喀特", "GPE") in ents
+
+
+def test_chinese_common_words_tagged_as_names_are_not_people(nlp_zh):
+    doc = nlp_zh("通货膨胀率一度高达50%以上。")
+    assert not [e for e in doc.ents if e.label_ == "PERSON"]
+
+
+def test_chinese_book_title_and_dot_name(nlp_zh):
+    doc = nlp_zh("史蒂夫·威特科夫说，《核不扩散条约》仍然有效。")
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("史蒂夫·威特科夫", "PERSON") in ents
+    assert ("《核不扩散条约》", "LAW") in ents
+
+
+def test_over_long_block_is_cut_at_sentence_punctuation():
+    text = "这是一个句子。" * 5000
+    pieces = chunk_block(text, Block(0, len(text), "body"), limit=1000)
+    assert len(pieces) > 30
+    assert pieces[0].start == 0 and pieces[-1].end == len(text)
+    assert all(text[p.start : p.end].endswith("。") for p in pieces)
+    assert all(a.end == b.start for a, b in zip(pieces, pieces[1:]))
