@@ -66,6 +66,13 @@ _EN_EVENT = re.compile(
 )
 
 
+_ANONYMOUS = re.compile(
+    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|\b(?:some|many) (?:analysts|experts|observers|critics|people)\b|"
+    r"\bcritics\b|\bobservers\b|\bit is said\b)",
+    re.I,
+)
+
+
 @dataclass(slots=True)
 class KindSignals:
     """What the earlier stages found in a candidate, used to decide its kind."""
@@ -95,13 +102,14 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "question", ["ends as a question"]
     if sig.block == "heading" or meta.search(sig.text.strip()):
         return "meta", ["heading or text about the article itself"]
-    attributed = sig.attributed and sig.named_source
+    # "Some analysts think" is an opinion wearing an attribution, not a quote.
+    attributed = sig.attributed and sig.named_source and not _ANONYMOUS.search(sig.text)
     if m := prediction.search(sig.text):
         if attributed:
             return "quote", [f"attributed forecast ({m.group(0)!r})"]
         return "prediction", [f"prediction marker {m.group(0)!r}"]
     if m := opinion.search(sig.text):
-        if attributed and not (zh and m.group(0) in ("有分析认为", "分析认为", "分析人士认为", "有观点认为", "部分分析家")):
+        if attributed:
             return "quote", [f"attributed view ({m.group(0)!r})"]
         return "opinion", [f"opinion marker {m.group(0)!r}"]
     if attributed:

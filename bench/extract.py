@@ -1,0 +1,129 @@
+"""Benchmark the extractor against bare spaCy on the same text, in the same run.
+
+    .venv/bin/python bench/extract.py [--repeat 3] [--articles 1000] [PATH ...]
+
+Prints, for each language and overall:
+  * sentences per second of the bare spaCy pipelines (en_core_web_sm; blank zh +
+    jieba + sentencizer) — the baseline;
+  * sentences per second of the full extractor (blocks, sentences, clauses,
+    quantities, times, entities, kinds) on the same articles;
+  * the claim layer's cost on top of bare spaCy (target: at most +50%).
+Then streams a generated directory of ``--articles`` articles through
+``iter_articles`` → ``extract_article`` → the store and prints peak RSS after each
+tenth, so a leak (RSS growing with the number of articles) shows as a slope.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from factcheck.extract import SEGMENTED_BLOCKS, extract_article  # noqa: E402
+from factcheck.ingest import iter_articles, split_blocks  # noqa: E402
+from factcheck.segment import chunk_block, detect_lang, load_bare_nlp, load_nlp  # noqa: E402
+from factcheck.store import open_db, save_extraction  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare_spacy(articles) -> tuple[float, int]:
+    """Time the bare pipelines on the same blocks the extractor segments."""
+    by_lang: dict[str, list[str]] = {"zh": [], "en": []}
+    for article in articles:
+        for block in split_blocks(article.text):
+            if block.kind in SEGMENTED_BLOCKS:
+                for piece in chunk_block(article.text, block):
+                    chunk = article.text[piece.start : piece.end]
+                    by_lang[detect_lang(chunk)].append(chunk)
+    sentences, start = 0, time.perf_counter()
+    for lang, texts in by_lang.items():
+        if texts:
+            for doc in load_bare_nlp(lang).pipe(texts, batch_size=64):
+                sentences += sum(1 for _ in doc.sents)
+    return time.perf_counter() - start, sentences
+
+
+def full_extractor(articles) -> tuple[float, int]:
+    start = time.perf_counter()
+    sentences = 0
+    for article in articles:
+        claims = extract_article(article)
+        sentences += len({c.sentence_start for c in claims})
+    return time.perf_counter() - start, sentences
+
+
+def measure(articles, repeat: int) -> dict:
+    bare, full = [], []
+    for _ in range(repeat):  # interleaved, so machine noise hits both alike
+        gc.collect()
+        bare.append(bare_spacy(articles))
+        gc.collect()
+        full.append(full_extractor(articles))
+    t_bare = min(t for t, _ in bare)
+    t_full = min(t for t, _ in full)
+    n_bare = bare[0][1]
+    return {"bare_s": t_bare, "full_s": t_full, "sentences": n_bare,
+            "bare_sps": n_bare / t_bare, "full_sps": n_bare / t_full, "overhead": t_full / t_bare - 1}
+
+
+def memory_stream(sources: list[Path], n_articles: int) -> list[tuple[int, float]]:
+    texts = [p.read_text("utf-8") for p in sources if p.suffix in (".txt", ".md")]
+    samples = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp, "articles")
+        folder.mkdir()
+        for i in range(n_articles):  # distinct texts, so every article is really extracted and stored
+            Path(folder, f"{i:05d}.txt").write_text(f"第{i}号稿件。\n{texts[i % len(texts)]}\nArticle {i}.", "utf-8")
+        db = open_db(Path(tmp, "bench.db"))
+        step = max(1, n_articles // 10)
+        for i, article in enumerate(iter_articles([folder]), 1):
+            save_extraction(db, article, extract_article(article))
+            if i % step == 0:
+                samples.append((i, peak_rss_mb()))
+                print(f"  {i:5d} articles  peak RSS {samples[-1][1]:7.1f} MB", flush=True)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", default=[str(REPO / "examples")])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=1000, help="articles in the memory run (0 to skip)")
+    args = parser.parse_args()
+
+    articles = [a for a in iter_articles(args.paths) if not isinstance(a, Exception)]
+    load_nlp("en"), load_nlp("zh"), load_bare_nlp("zh")  # load outside the timings
+    extract_article(articles[0])  # warm caches (jieba, regexes)
+    print(f"{len(articles)} articles, {sum(len(a.text) for a in articles):,} characters, best of {args.repeat}")
+    rows = [("all", articles)]
+    for lang in ("zh", "en"):
+        subset = [a for a in articles if detect_lang(a.text) == lang]
+        if subset:
+            rows.append((lang, subset))
+    print(f"{'set':4} {'sentences':>9} {'bare spaCy s/s':>15} {'extractor s/s':>14} {'claim layer cost':>17}")
+    for name, subset in rows:
+        r = measure(subset, args.repeat)
+        print(f"{name:4} {r['sentences']:9d} {r['bare_sps']:15.1f} {r['full_sps']:14.1f} {r['overhead']:+16.0%}")
+    print(f"peak RSS after timing runs: {peak_rss_mb():.0f} MB")
+    if args.articles:
+        print(f"streaming {args.articles} articles through extract + store:")
+        samples = memory_stream([Path(p) for p in Path(args.paths[0]).glob("*")] if Path(args.paths[0]).is_dir()
+                                else [Path(p) for p in args.paths], args.articles)
+        if len(samples) >= 2:
+            first, last = samples[0], samples[-1]
+            print(f"RSS growth from article {first[0]} to {last[0]}: {last[1] - first[1]:+.1f} MB "
+                  f"({(last[1] / first[1] - 1):+.1%})")
+
+
+if __name__ == "__main__":
+    main()
