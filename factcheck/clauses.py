@@ -29,9 +29,10 @@ _ZH_BREAKS = set("，；,;")
 _OPENERS = {"（": "）", "(": ")", "《": "》", "“": "”", "「": "」", "『": "』", "【": "】", "[": "]"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _TRAILING = "。！？!?；;，,、.…：:" + " \u3000\t\r\n"
+# Verbs that introduce reported speech. 宣布/发布 are left out: "X宣布制裁" is an event.
 _ZH_SAY = (
-    "称", "表示", "说", "指出", "强调", "透露", "宣布", "介绍", "坦言", "声称", "警告", "证实",
-    "承认", "提到", "写道", "报道", "发布", "披露", "重申", "回应", "告诉", "表态",
+    "称", "表示", "说", "指出", "强调", "透露", "介绍", "坦言", "声称", "警告", "证实",
+    "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
 )
 _ZH_SOURCE_LEAD = re.compile(r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|测算|估计|统计数据)")
 _ZH_CONNECTIVES = re.compile(
@@ -39,7 +40,9 @@ _ZH_CONNECTIVES = re.compile(
     r"目前|如今|当时|当日|次年|此前|之后|其后|与此同时|事实上|实际上|总之|首先|其次|再次|另一方面|一方面)$"
 )
 _ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
-_ZH_VERB_TAGS = ("v", "vd", "vi", "vg", "vq", "vshi", "vyou")
+_ZH_VERB_TAGS = ("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou")
+# Who an attributed statement comes from, when the speaker is not a named entity.
+_ZH_SPEAKER = re.compile(r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构|委员会|总统|总理|外长|大使)")
 _EN_SAY = {
     "say", "tell", "state", "announce", "claim", "report", "confirm", "add", "warn", "insist",
     "note", "write", "declare", "argue", "estimate", "reveal", "disclose", "acknowledge",
@@ -126,9 +129,7 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     if not raw:
         return []
     first = text[raw[0][0] : raw[0][1]]
-    attributed = any(first.endswith(v) or v in first[-6:] for v in _ZH_SAY) or (
-        len(raw) == 1 and any(v in first for v in _ZH_SAY)
-    )
+    attributed = _zh_attributed(sentence, span, base, raw[0])
     source = None
     if _ZH_SOURCE_LEAD.match(first) and len(raw) > 1:
         source = first
@@ -177,6 +178,20 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
             carried = subject
         clauses.append(_zh_clause(sentence, s, e, subject=carried, source=source))
     return clauses
+
+
+def _zh_attributed(sentence: Sentence, span: Span, base: int, first: tuple[int, int]) -> bool:
+    """Does the first clause open with "speaker + say-verb" (X表示…, X在声明中称…)?"""
+    rel_base = base - sentence.start
+    s, e = first
+    for token in _zh_tokens_in(span, rel_base, s, e):
+        # jieba sometimes glues 称 to the word before it (上称): accept unknown tokens ending in 称/说.
+        if token.text in _ZH_SAY or (not token.tag_ and token.text[-1] in "称说"):
+            at = rel_base + token.idx + (len(token.text) - 1 if token.text not in _ZH_SAY else 0)
+            before = sentence.text[s:at]
+            if before and (_entities_in(span, rel_base, s, at) or _ZH_SPEAKER.search(before)):
+                return True
+    return False
 
 
 def _zh_clause(sentence: Sentence, s: int, e: int, **kwargs) -> Clause:

@@ -35,7 +35,7 @@ _TITLES = (
 _ORG_SUFFIXES = (
     "机构", "组织", "委员会", "理事会", "银行", "公司", "集团", "大学", "研究院", "研究所",
     "议会", "政府", "法院", "协会", "联盟", "国务院", "外交部", "国防部", "卫生部", "能源部",
-    "商务部", "财政部", "统计局", "司令部", "通讯社", "电视台", "中心",
+    "商务部", "财政部", "统计局", "司令部", "通讯社", "电视台", "中心", "局", "厅", "委", "署", "办",
 )
 _LATIN_LABELS = {
     "JCPOA": "LAW", "NPT": "LAW", "IAEA": "ORG", "IRGC": "ORG", "UN": "ORG", "NATO": "ORG",
@@ -48,6 +48,7 @@ _LATIN_STOP = {"GDP", "CPI", "PPI", "PMI", "AI", "GW", "MW", "KW", "KWH", "KM", 
 _LATIN_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•‧・][\u4e00-\u9fff]{1,8})+")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
+_COUNTRY_PAIR = re.compile(r"[中美俄英法德日韩朝伊以欧印巴沙土乌叙]{2}")
 _AFTER_NAME = set("说称表示在于和与的了是曾将等也都对向就已又")
 _LAW_WORDS = ("法", "条约", "协议", "协定", "计划", "法案", "决议", "公约", "宪章")
 
@@ -95,6 +96,9 @@ class ChineseEntities:
     def __init__(self) -> None:
         self.tags = _jieba_tags()
         self.gazetteer = zh_gazetteer()
+        import jieba
+
+        self.freq = jieba.dt.FREQ
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -107,6 +111,10 @@ class ChineseEntities:
             label = self.gazetteer.get(token.text) or _TAG_LABELS.get(token.tag_)
             if label == "PERSON" and token.text not in self.gazetteer and not self._looks_like_name(tokens, i):
                 label = None
+            if label == "PERSON" and token.text not in self.gazetteer and self.freq.get(token.text, 0) >= 300:
+                label = None  # frequent words that jieba also lists as names: 高峰, 文明, 向东
+            if label is None and _COUNTRY_PAIR.fullmatch(token.text) and token.tag_ in ("j", "", "nz", "ns"):
+                label = "GPE"  # 美欧, 中美, 美伊: two countries abbreviated to one character each
             if label is None and len(token.text) >= 3 and token.text.endswith(_ORG_SUFFIXES):
                 label = "ORG"
             if token.text in _TITLES and i + 1 < len(tokens):

@@ -27,21 +27,27 @@ _ZH_OPINION = re.compile(
     r"必须|不得不|难以|不可能|根本|无法|只会|才是|关键在于|问题在于|在于|看来|似乎|堪称|所谓|不容|令人|"
     r"可谓|不过是|最好|太|骗不了|信号|叙事|剧本|逻辑|难度|并不新鲜|另一回事|不是.{0,12}能|有分析认为|"
     r"分析认为|分析人士认为|有观点认为|部分分析家|认为|相信|希望|担心|担忧|恐怕|不妨|岂能|可见|总之|"
-    r"综上|归根结底|说到底|毋庸置疑|非常重要|至关重要|十分重要|极为|极其)"
+    r"综上|归根结底|说到底|毋庸置疑|非常重要|至关重要|十分重要|极为|极其|可观|惊人|难得|来之不易|不值一提|"
+    r"乐观|悲观|想象)"
 )
 _ZH_META = re.compile(r"^(本文|本报告|本期|引言|前言|结语|参考文献|小结|导读|编者按|以下|如下|图\d|表\d)")
-_ZH_COMPARATIVE = re.compile(r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|最(多|少|高|低|大|小|快|慢|强|长|短|早|晚)|超过|高于|低于|多于|少于|首次|第一|领先|落后|相当于|仅次于)")
+_ZH_COMPARATIVE = re.compile(
+    r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|超过|超出|远超|(快|慢|高|低|大|小|多|少|强|弱|优|好|差)于|首次|第一|"
+    r"领先|落后|相当于|仅次于|之一|最(?!高领袖|高法院|高人民|高检|终|后|初|近|新|先)[\u4e00-\u9fff]{1,3}(的|之一|$))"
+)
 _ZH_EVENT_VERB = re.compile(
     r"(了|已|已经|曾|宣布|批准|签署|通过|发布|举行|召开|达成|退出|加入|撤离|启动|实施|恢复|暂停|终止|"
     r"访问|抵达|会见|会晤|任命|当选|逮捕|袭击|打击|发射|轰炸|出台|成立|建成|上台|下台|撤销|提醒|要求|"
-    r"拒绝|同意|承诺|制裁|解除|开始|结束|举办|完成|提高|降低|增加|减少|扩大|缩减|关闭|开放|拥有|部署)"
+    r"拒绝|同意|承诺|制裁|解除|开始|结束|举办|完成|提高|降低|增加|减少|扩大|缩减|关闭|开放|拥有|部署|"
+    r"建设|兴建|修建|建造|投产|投资|收购|生产|出口|进口|运营|设立|开设|正在)"
 )
 
 _EN_QUESTION = re.compile(r"\?\s*[\"'”’)]*\s*$")
+# Modal verbs are matched in lower case only: "May 2018" is a month, not a modal.
 _EN_PREDICTION = re.compile(
-    r"\b(will|would|may|might|could|shall|going to|is expected to|are expected to|is likely to|are likely to|"
-    r"likely|unlikely|forecasts?|predicts?|projected to|poised to|set to|bound to|in the future|if)\b",
-    re.I,
+    r"\b(will|would|may|might|could|shall)\b|"
+    r"\b(?i:going to|is expected to|are expected to|is likely to|are likely to|likely|unlikely|forecasts?|"
+    r"predicts?|projected to|poised to|set to|bound to|in the future|if)\b"
 )
 _EN_OPINION = re.compile(
     r"\b(I think|we think|I believe|we believe|in my view|in our view|clearly|obviously|undoubtedly|"
@@ -103,7 +109,8 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     if sig.block == "heading" or meta.search(sig.text.strip()):
         return "meta", ["heading or text about the article itself"]
     # "Some analysts think" is an opinion wearing an attribution, not a quote.
-    attributed = sig.attributed and sig.named_source and not _ANONYMOUS.search(sig.text)
+    # Only the speaker's position counts: "警告外界" has 外界 as its object.
+    attributed = sig.attributed and sig.named_source and not _ANONYMOUS.search(sig.text[:16])
     if m := prediction.search(sig.text):
         if attributed:
             return "quote", [f"attributed forecast ({m.group(0)!r})"]

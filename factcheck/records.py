@@ -53,12 +53,14 @@ class TimeExpr:
 
     ``value`` is an ISO 8601 partial date ("2019-09", "2025-04-13", "2015") or an
     EDTF-style unspecified decade/century ("195X", "20XX"). ``kind`` is the
-    granularity: "date", "month", "quarter", "year", "decade" or "century".
+    granularity: "date", "week" ("2025-W20"), "month", "quarter" ("2024-Q3"), "year",
+    "decade" or "century"; a range such as 2015年至2018年 is one expression whose value
+    is an EDTF interval ("2015/2018").
     ``relative`` expressions (去年, last year) are resolved against the article's
     publication date; without one ``value`` is None and ``resolved`` is False.
     ``relation`` says how the claim relates to the time: "by" (截至, as of), "since",
     "until", "before", "after", or None for a plain point. ``qualifier`` is "start",
-    "mid" or "end" (年初, 年中, 年底; early/mid/late).
+    "mid", "end" (年初, 年中, 年底; early/mid/late), "first_half" or "second_half".
     """
 
     text: str

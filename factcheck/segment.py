@@ -28,6 +28,7 @@ MAX_BLOCK_CHARS = 20_000
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
 _HARD_BREAK = re.compile(r"(?<=[。！？!?；;.])\s*")
 
 
@@ -41,6 +42,11 @@ def detect_lang(text: str) -> str:
     cjk = len(_CJK.findall(text))
     if not cjk:
         return "en"
+    # A Chinese sentence that quotes English (X称："The duties are…") is Chinese: its
+    # frame decides, so quoted text does not count.
+    frame = _QUOTED.sub("", text)
+    if _CJK.search(frame):
+        text, cjk = frame, len(_CJK.findall(frame))
     latin = len(_LATIN.findall(text))
     return "zh" if cjk * 3 >= latin else "en"
 

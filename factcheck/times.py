@@ -1,0 +1,1101 @@
+"""Find calendar time expressions in Chinese and English text.
+
+``find_times(text, lang, published)`` returns :class:`~factcheck.records.TimeExpr`
+records with offsets into ``text``, sorted and non-overlapping. It is a pure function
+built on regular expressions compiled at import (no models), so it is cheap enough to
+run on every sentence of a large corpus. ``lang`` is only a hint: both scripts are
+always handled, because Chinese articles quote English dates and vice versa.
+
+Values are ISO 8601 partial dates or EDTF-style strings:
+
+==========  =====================  ==========================================
+kind        value                  examples
+==========  =====================  ==========================================
+date        ``2025-04-12``         2025年4月12日, 2025年4月12号, 2019/9/1, 2019-09-01,
+                                   April 12, 2025, 12 April 2025, 昨天, yesterday
+month       ``2019-09``            2019年9月, 2019.9, 2019-09, September 2019, Sept. 2019
+quarter     ``2024-Q3``            2024年第三季度, 2024年三季度, Q3 2024, 2024 Q3,
+                                   the third quarter of 2024
+year        ``2015``               2015年, 二〇一九年, in 2015, the 2015 deal, 去年
+week        ``2025-W20``           上周, 本周, last week (ISO week of the publication date)
+decade      ``195X``               20世纪50年代, 上世纪80年代, 1950年代, 50年代, the 1950s
+century     ``20XX``               21世纪, 二十一世纪, the 21st century, 本世纪
+==========  =====================  ==========================================
+
+Intervals use EDTF ``/``: 2015-2018, 2015年至2018年, from 2015 to 2018, between 2015
+and 2018 give ONE expression of kind "year" with value ``2015/2018``; 2019年9月至12月
+gives ``2019-09/2019-12`` (the right end inherits the year), 4月12日至14日 and
+April 12-14, 2025 give ``2025-04-12/2025-04-14``. Both ends must have the same kind
+or no interval is formed. Openers (从, 自, from, between) are part of the span.
+
+``qualifier`` is "start" (年初, 月初, 上旬, 初, early, the start/beginning of), "mid"
+(年中, 中旬, 中叶, mid-, the middle of), "end" (年底, 年末, 月底, 下旬, 末, late, the end
+of), "first_half" (上半年, 上半叶, the first half of, H1) or "second_half". "earlier
+this year" / "later this year" have no qualifier. An interval has no qualifier.
+
+``relation`` comes from a trigger that is included in the span, so the span can be
+prefixed to another clause to carry the time anchor:
+
+* "by": 截至, 截止(到/至), 到 (到2030年, 计划到2030年), …为止, as of, as at, by
+* "until": 直到, 一直到, 直至, 至 (延长至2026年), 推迟到/延长到/持续到, until, till,
+  up until, up to, through. 到/至 after a verb of change (上升到2018年的水平,
+  追溯至20世纪) and 甚至 carry no relation.
+* "since": 自/自从…(起/以来), 从…起/以来/开始, …以来, …起, …开始, …至今, since,
+  starting in, beginning in, from … on(wards), … onwards
+* "before": …之前/以前/前 (not 前三季度, 前后, 前夕), before, prior to, ahead of
+* "after": …之后/以后/后 (not 后三个月, 后半), after, following
+
+Relative expressions are resolved against ``published`` (an ISO date; anything after
+the first ten characters, such as a time, is ignored; an unparseable value counts as
+missing): 去年, 前年, 今年, 明年, 上年, 本年, 后年 (each also with 年初/年底/上半年/
+季度/月/日 tails: 今年3月底, 去年10月), 上(个)月, 本月, 这个月, 下(个)月 (with 初/中旬/
+底/日 tails), 昨天/昨日, 今天/今日, 前天, 明天/明日, 后天, 上周, 本周, 下周,
+上季度, 本季度, 三年前/3年前, 两个月前, 半年前, 三天前, 两周前, 上世纪, 本世纪;
+last/this/next year/month/week/quarter/century, last September, this March,
+early/late/earlier/later this year, the end of last year, yesterday, today, tomorrow,
+three years ago, a decade ago. Expressions without a year (9月12日, 9月, 12日,
+第三季度, 上半年, 年底, 月底, April 12, in March, Q3) take the year (and for a bare
+day 12日, the month) from ``published`` and are marked relative too. A bare day
+later in the month than the publication day is read as the previous month (news
+reports mostly look back). ``relative=True`` for all of these; without ``published``
+their ``value`` is None and ``resolved`` False; today's date is never used.
+
+A bare four-digit number 1900-2100 is a year unless it reads as a quantity: followed
+by a unit or a plural noun (2015 barrels, 2000 people, 2000 Americans, 2000%,
+2000-year-old), preceded by a quantity word (about, nearly, more than, No., page, $),
+or followed by a Chinese character (2000人). After in/since/during/until/before/
+after/through it is always a year. Plural nouns that usually follow a year
+(elections, Olympics, talks, levels...) do not make it a quantity.
+
+Not returned: durations (两年, 20个月, 近2000年, two years, for three decades),
+numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, 当前, 现在,
+近年来, 几年前, a few years ago, recently), anaphora (同年, 当年, 次年, the next
+year, the previous year), times of day (10点, 10:30 are ignored; a date before them
+is still found), weekdays (周三, on Tuesday), seasons (2019年夏天, summer 2019),
+two-digit years (19年), "20年代" without a century, ambiguous all-numeric dates
+(4/5/2025; 13/4/2025 and 4/13/2025 are read), fiscal years, BC years.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable
+
+from factcheck.records import TimeExpr
+
+__all__ = ["find_times"]
+
+# --------------------------------------------------------------------------- helpers
+
+# Same-length replacements only, so offsets into the normalised text are offsets into
+# the original text.
+_NORM = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "／": "/",
+        "－": "-",
+        "．": ".",
+        "○": "〇",
+        "Ｑ": "Q",
+        "\u3000": " ",
+    }
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3,
+    "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+_EN_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}
+_EN_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+    "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+    "twenty first": 21,
+}
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_FULL_MONTHS = {name for name in _MONTHS if len(name) > 4 or name in ("may", "june", "july")}
+
+# Qualifier words, checked in order (下旬 must not be read as 下半).
+_QUALIFIER_RULES = (
+    (("first half", "上半", "前半", "h1"), "first_half"),
+    (("second half", "下半", "后半", "h2"), "second_half"),
+    (("early", "start", "beginning", "初", "上旬"), "start"),
+    (("mid", "middle", "中"), "mid"),
+    (("late", "end", "底", "末", "下旬"), "end"),
+)
+
+
+def _qualifier(token: str | None) -> str | None:
+    if not token:
+        return None
+    t = token.lower()
+    if t.startswith(("earlier", "later")):
+        return None
+    for keys, name in _QUALIFIER_RULES:
+        if any(k in t for k in keys):
+            return name
+    return None
+
+
+def _zh_int(s: str) -> int | None:
+    """Arabic digits or a Chinese numeral up to the hundreds (十二, 二十三, 一百)."""
+    if s.isascii() and s.isdigit():
+        return int(s)
+    total = current = 0
+    for ch in s:
+        if ch in _ZH_DIGITS:
+            current = _ZH_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _zh_year(s: str) -> int:
+    """2019 or 二〇一九 (read digit by digit)."""
+    if s.isascii():
+        return int(s)
+    return int("".join(str(_ZH_DIGITS[ch]) for ch in s))
+
+
+def _parse_published(published: str | None) -> date | None:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    t = year * 12 + month - 1 + n
+    return t // 12, t % 12 + 1
+
+
+def _iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _valid_day(y: int | None, m: int, d: int) -> bool:
+    # Without a year, allow 29 February.
+    return 1 <= d <= calendar.monthrange(y if y is not None else 2000, m)[1]
+
+
+# ----------------------------------------------------------------------------- hits
+
+
+@dataclass(slots=True)
+class _Hit:
+    """A candidate before relation triggers are attached.
+
+    Components are kept (rather than a value string) so that an interval's right end
+    can inherit the year and month of its left end (2019年9月至12月).
+    """
+
+    start: int
+    end: int
+    kind: str
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
+    d2: int | None = None  # last day of a day range (April 12-14)
+    q: int | None = None
+    fixed: str | None = None  # value of a week/decade/century
+    relative: bool = False
+    inferred: bool = False  # relative only because the year/month came from `published`
+    year_given: bool = True
+    month_given: bool = True
+    qualifier: str | None = None
+    relation: str | None = None
+    interval: tuple[_Hit, _Hit] | None = None
+
+
+def _value(h: _Hit) -> str | None:
+    if h.interval:
+        a, b = (_value(x) for x in h.interval)
+        return f"{a}/{b}" if a is not None and b is not None else None
+    if h.kind in ("week", "decade", "century"):
+        return h.fixed
+    if h.y is None:
+        return None
+    if h.kind == "year":
+        return f"{h.y:04d}"
+    if h.kind == "quarter":
+        return f"{h.y:04d}-Q{h.q}"
+    if h.m is None:
+        return None
+    if h.kind == "month":
+        return f"{h.y:04d}-{h.m:02d}"
+    if h.d is None:
+        return None
+    first = f"{h.y:04d}-{h.m:02d}-{h.d:02d}"
+    return f"{first}/{h.y:04d}-{h.m:02d}-{h.d2:02d}" if h.d2 else first
+
+
+@dataclass(slots=True)
+class _Ctx:
+    text: str  # normalised text
+    anchor: date | None
+
+
+def _ymd(m: re.Match, cx: _Ctx, y: int | None, year_given: bool = True) -> _Hit | None:
+    """Shared tail handling: year qualifier, quarter, or month (+ day / qualifier)."""
+    gd = m.groupdict()
+    hit = _Hit(m.start(), m.end(), "year", y=y, year_given=year_given)
+    if gd.get("yq") or gd.get("h"):
+        hit.qualifier = _qualifier(gd.get("yq") or gd.get("h"))
+    elif gd.get("qt"):
+        hit.kind, hit.q = "quarter", _zh_int(gd["qt"].strip("第季度 Qq"))
+    elif gd.get("m"):
+        month = _zh_int(gd["m"])
+        if not month or not 1 <= month <= 12:
+            return None
+        hit.kind, hit.m = "month", month
+        if gd.get("d"):
+            day = _zh_int(gd["d"])
+            if day is None or not _valid_day(y, month, day):
+                return None
+            hit.kind, hit.d = "date", day
+            if gd.get("d2"):
+                day2 = _zh_int(gd["d2"])
+                if day2 is None or day2 <= day or not _valid_day(y, month, day2):
+                    return None
+                hit.d2 = day2
+        elif gd.get("mq"):
+            hit.qualifier = _qualifier(gd["mq"])
+    return hit
+
+
+def _inferred(hit: _Hit, cx: _Ctx) -> _Hit:
+    """Mark a hit whose year comes from the publication date."""
+    hit.y = cx.anchor.year if cx.anchor else None
+    hit.relative = hit.inferred = True
+    hit.year_given = False
+    return hit
+
+
+# -------------------------------------------------------------------- quantity checks
+
+_NEXT_TOKEN = re.compile(r"[ \t]*(?:-[ \t]*)?(?P<w>[A-Za-z]+|%)")
+_UNIT_WORDS = frozenset(
+    """people persons person men women children kids troops soldiers police staff
+    workers barrel barrels bpd ton tons tonne tonnes km kilometres kilometers mile
+    miles m metres meters feet ft acres hectares dollars euros yuan yen pounds rupees
+    usd rmb eur gbp mw gw kw kwh mwh gwh twh kg kilograms g grams mg lb lbs hour hours
+    hrs h minutes mins seconds day days week weeks month months year years decades
+    times units pieces copies votes cases deaths gmt utc bc bce million billion
+    thousand trillion percent per of""".split()
+)
+# Plural nouns that usually follow a year used as a modifier ("the 2020 elections").
+_YEAR_PLURALS = frozenset(
+    """elections games midterms primaries talks negotiations protests riots attacks
+    floods wildfires fires sanctions accords agreements levels figures results rules
+    standards guidelines statistics data accounts earnings sales revenues profits
+    forecasts estimates projections prices rates targets goals plans reforms laws
+    regulations championships finals playoffs awards rankings summits events
+    hearings reports filings polls surveys""".split()
+)
+# Words ending in -s that are not plural nouns ("2019 marks the anniversary").
+_NOT_PLURAL = frozenset(
+    """always perhaps towards afterwards onwards besides nevertheless nonetheless whereas unless
+    sometimes marks sees brings looks remains becomes begins ends starts shows means
+    gives takes makes comes goes says seems feels promises represents continues
+    proves follows sets opens closes""".split()
+)
+_QTY_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:more\s+than|less\s+than|fewer\s+than|nearly|almost|approximately"
+    r"|roughly|some|about|over|at\s+least|at\s+most|no\.?|number|page|pp?\.|room|flight"
+    r"|route|model|version|article|resolution|chapter|section)\s*$|[#$£€¥]\s*$"
+)
+_YEAR_PREP = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:in|since|during|until|till|before|after|through|throughout|circa)\s+$"
+)
+
+
+def _quantity_after(text: str, pos: int) -> bool:
+    m = _NEXT_TOKEN.match(text, pos)
+    if not m:
+        return False
+    word = m["w"]
+    if word == "%":
+        return True
+    low = word.lower()
+    if low in _UNIT_WORDS:
+        return True
+    plural = (
+        len(low) >= 4
+        and low.endswith("s")
+        and not low.endswith(("ss", "us", "is", "ics"))
+        and not word.isupper()  # acronyms: 2003 SARS
+    )
+    return plural and low not in _YEAR_PLURALS and low not in _NOT_PLURAL
+
+
+def _quantity_before(text: str, pos: int) -> bool:
+    return _QTY_BEFORE.search(text, max(0, pos - 20), pos) is not None
+
+
+# ------------------------------------------------------------------ Chinese patterns
+
+_ZD = "〇零一二三四五六七八九"
+_Y4 = rf"(?:(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)|(?<![{_ZD}十])[一二][{_ZD}]{{3}})"
+_ZMON = r"(?:(?<!\d)(?:1[0-2]|0?[1-9])(?!\d)|十[一二]?|[一二三四五六七八九])"
+_ZDAY = r"(?:(?:3[01]|[12]\d|0?[1-9])(?!\d)|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+# 中 is mid-month/mid-year only before punctuation or a trigger: 2019年中国 is not.
+_MID = r"中(?=[\s，。、；：！？,.;:!?）)」』”]|$|以|前|后|之|起|至|到)"
+_YQ = rf"(?P<yq>年?(?:初期?|中期|{_MID}|底|末期?)|上半年|下半年)"
+_QTR = r"(?P<qt>第?[一二三四1-4]\s?季度|[Qq][1-4](?!\d))"
+_MQ = rf"(?P<mq>上旬|中旬|下旬|初|{_MID}|底|末)"
+_MDTAIL = (
+    rf"(?P<m>{_ZMON})\s?月份?(?:\s?(?P<d>{_ZDAY})(?:\s?[-–~至到]\s?(?P<d2>{_ZDAY}))?\s?[日号]|{_MQ})?"
+)
+_ZH_DURATION_BEFORE = re.compile(r"(?:近|约|逾|超过|多达|长达|历时|持续|用了|花了|过去)\s?$")
+
+_ZH_ABS = re.compile(rf"(?P<y>{_Y4})\s?年(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?")
+_ZH_REL_YEAR = re.compile(
+    r"(?P<ry>去年|(?<![此之以其提目当年])前年|今年|明年|(?<![先此之以其然最前])后年"
+    rf"|(?<![以之向往])上年(?!纪)|本年)(?:{_YQ}|{_QTR}|{_MDTAIL})?"
+)
+_ZH_MD = re.compile(rf"(?<![\d{_ZD}十两第个每年]){_MDTAIL}")
+_ZH_DAY = re.compile(
+    rf"(?<![\d{_ZD}十两第月号每前后近头这.\-/])(?P<d>3[01]|[12]\d|0?[1-9])日(?!元|内|以内|之内|间)"
+)
+_ZH_REL_MONTH = re.compile(
+    rf"(?P<rm>(?<![以之])上个?月|本月|这个?月|(?<![以之])下个?月)(?:(?P<d>{_ZDAY})\s?[日号]|{_MQ})?"
+)
+_ZH_REL_DAY = re.compile(
+    r"大前天|前天|昨天|昨日|今天|今日(?!俄罗斯|美国|头条|说法)|明天|明日(?!之后)|(?<!先)后天(?!性)"
+)
+_ZH_REL_WEEK = re.compile(r"(?<![以之])(?P<w>上个?|本|这个?|下个?)(?:周|星期|礼拜)(?!年|期|边|围)")
+_ZH_REL_QTR = re.compile(r"(?<![以之])(?P<w>上个?|本|下个?)一?季度")
+_ZH_AGO = re.compile(
+    rf"(?<![\d{_ZD}十两百几多数第近])(?:(?P<n>\d{{1,3}}|[一二两三四五六七八九十百]+)\s?(?P<u>年|个月|个?星期|周|天)"
+    rf"|(?P<zn>[一二两三四五六七八九十]+)(?P<zu>日)|(?P<half>半)(?P<hu>年|个月))前(?![后夕])"
+)
+_ZH_DECADE = re.compile(
+    rf"(?:(?P<c>(?<!\d)\d{{1,2}}|(?<![{_ZD}十])(?:二十一|二十|十[一二三四五六七八九]?|[一二三四五六七八九]))世纪"
+    r"|(?P<cr>上个?|本)世纪)?"
+    rf"(?:(?P<d4>(?<!\d)(?:1[5-9]|20)\d0)|(?P<d2>(?<!\d)[0-9]0|(?<![{_ZD}十])[一二三四五六七八九]十))"
+    r"年代(?P<dq>初期?|中期|末期?)?"
+)
+_ZH_CENTURY = re.compile(
+    rf"(?:(?P<c>(?<!\d)\d{{1,2}}|(?<![{_ZD}十])(?:二十一|二十|十[一二三四五六七八九]?|[一二三四五六七八九]))"
+    r"|(?P<cr>上个?|本))世纪(?P<cq>初期?|初叶|中期|中叶|末期?|末叶|上半叶|下半叶|前半叶|后半叶)?"
+)
+_ZH_QTR = re.compile(
+    rf"(?:第(?P<q1>[一二三四1-4])|(?<![\d{_ZD}十第前后])(?P<q2>[一二三四1-4]))\s?季度"
+)
+_ZH_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
+_ZH_BARE_YQ = re.compile(rf"(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
+_ZH_BARE_MQ = re.compile(rf"(?<![\d{_ZD}十两个上下本这当每半])(?P<t>月初|月{_MID}|月底|月末)")
+
+
+def _h_zh_abs(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if _ZH_DURATION_BEFORE.search(cx.text, max(0, m.start() - 3), m.start()):
+        return None  # 近2000年: a duration
+    return _ymd(m, cx, _zh_year(m["y"]))
+
+
+_REL_YEAR_DELTA = {"去年": -1, "上年": -1, "前年": -2, "今年": 0, "本年": 0, "明年": 1, "后年": 2}
+
+
+def _h_zh_rel_year(m: re.Match, cx: _Ctx) -> _Hit | None:
+    y = cx.anchor.year + _REL_YEAR_DELTA[m["ry"]] if cx.anchor else None
+    hit = _ymd(m, cx, y)
+    if hit:
+        hit.relative = True
+    return hit
+
+
+def _h_zh_md(m: re.Match, cx: _Ctx) -> _Hit | None:
+    before = cx.text[m.start() - 1] if m.start() else ""
+    if not m["m"].isascii() and not m["d"] and _CJK.match(before) and before not in "在于至到从自":
+        return None  # 统一月票: a Chinese-numeral month alone must stand apart
+    hit = _ymd(m, cx, None)
+    return _inferred(hit, cx) if hit else None
+
+
+def _h_zh_day(m: re.Match, cx: _Ctx) -> _Hit | None:
+    day = int(m["d"])
+    hit = _Hit(m.start(), m.end(), "date", d=day, relative=True, inferred=True,
+               year_given=False, month_given=False)
+    if cx.anchor:
+        y, mo = cx.anchor.year, cx.anchor.month
+        if day > cx.anchor.day:
+            y, mo = _add_months(y, mo, -1)
+        if not _valid_day(y, mo, day):
+            return None
+        hit.y, hit.m = y, mo
+    return hit
+
+
+def _rel_month(m: re.Match, cx: _Ctx, delta: int) -> _Hit | None:
+    hit = _Hit(m.start(), m.end(), "month", relative=True)
+    if cx.anchor:
+        hit.y, hit.m = _add_months(cx.anchor.year, cx.anchor.month, delta)
+    if m.groupdict().get("d"):
+        day = _zh_int(m["d"])
+        if day is None or (hit.m and not _valid_day(hit.y, hit.m, day)):
+            return None
+        hit.kind, hit.d = "date", day
+    elif m.groupdict().get("mq"):
+        hit.qualifier = _qualifier(m["mq"])
+    return hit
+
+
+def _h_zh_rel_month(m: re.Match, cx: _Ctx) -> _Hit | None:
+    rm = m["rm"]
+    return _rel_month(m, cx, -1 if rm[0] == "上" else 1 if rm[0] == "下" else 0)
+
+
+_REL_DAY_DELTA = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0,
+                  "明天": 1, "明日": 1, "后天": 2}
+
+
+def _rel_day(m: re.Match, cx: _Ctx, delta: int) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    if cx.anchor:
+        d = cx.anchor + timedelta(days=delta)
+        hit.y, hit.m, hit.d = d.year, d.month, d.day
+    return hit
+
+
+def _h_zh_rel_day(m: re.Match, cx: _Ctx) -> _Hit:
+    return _rel_day(m, cx, _REL_DAY_DELTA[m[0]])
+
+
+def _rel_week(m: re.Match, cx: _Ctx, delta: int) -> _Hit:
+    fixed = _iso_week(cx.anchor + timedelta(weeks=delta)) if cx.anchor else None
+    return _Hit(m.start(), m.end(), "week", fixed=fixed, relative=True)
+
+
+def _direction(word: str) -> int:
+    w = word.lower()
+    return -1 if w[0] in "上l" else 1 if w[0] in "下n" else 0
+
+
+def _h_zh_rel_week(m: re.Match, cx: _Ctx) -> _Hit:
+    return _rel_week(m, cx, _direction(m["w"]))
+
+
+def _rel_quarter(m: re.Match, cx: _Ctx, delta: int) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "quarter", relative=True)
+    if cx.anchor:
+        t = cx.anchor.year * 4 + (cx.anchor.month - 1) // 3 + delta
+        hit.y, hit.q = t // 4, t % 4 + 1
+    return hit
+
+
+def _h_zh_rel_qtr(m: re.Match, cx: _Ctx) -> _Hit:
+    return _rel_quarter(m, cx, _direction(m["w"]))
+
+
+def _ago(m: re.Match, cx: _Ctx, n: int, unit: str) -> _Hit | None:
+    """n units before the publication date; unit is year, month, week or day."""
+    if n <= 0:
+        return None
+    kind = {"year": "year", "month": "month", "week": "week", "day": "date"}[unit]
+    hit = _Hit(m.start(), m.end(), kind, relative=True)
+    a = cx.anchor
+    if a is None:
+        return hit
+    if unit == "year":
+        hit.y = a.year - n
+    elif unit == "month":
+        hit.y, hit.m = _add_months(a.year, a.month, -n)
+    elif unit == "week":
+        hit.fixed = _iso_week(a - timedelta(weeks=n))
+    else:
+        d = a - timedelta(days=n)
+        hit.y, hit.m, hit.d = d.year, d.month, d.day
+    return hit
+
+
+def _h_zh_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if m["half"]:  # 半年前 = six months ago, 半个月前 = 15 days ago
+        return _ago(m, cx, 6, "month") if m["hu"] == "年" else _ago(m, cx, 15, "day")
+    if m["zn"]:
+        n = _zh_int(m["zn"])
+        return _ago(m, cx, n, "day") if n else None
+    n = _zh_int(m["n"])
+    unit = {"年": "year", "个月": "month", "天": "day"}.get(m["u"], "week")
+    return _ago(m, cx, n, unit) if n else None
+
+
+def _century_base(m: re.Match, cx: _Ctx) -> tuple[int | None, bool]:
+    """First year of the century named by groups c/cr (20世纪 -> 1900), and relative."""
+    if m["c"]:
+        n = _zh_int(m["c"])
+        return ((n - 1) * 100 if n else None), False
+    if m["cr"]:
+        if not cx.anchor:
+            return None, True
+        base = cx.anchor.year // 100 * 100
+        return (base - 100 if m["cr"].startswith("上") else base), True
+    return None, False
+
+
+def _h_zh_decade(m: re.Match, cx: _Ctx) -> _Hit | None:
+    hit = _Hit(m.start(), m.end(), "decade", qualifier=_qualifier(m["dq"]))
+    if m["d4"]:
+        hit.fixed = m["d4"][:3] + "X"
+        return hit
+    tens = _zh_int(m["d2"])
+    if tens is None:
+        return None
+    if m["c"] or m["cr"]:
+        base, hit.relative = _century_base(m, cx)
+        hit.fixed = f"{(base + tens) // 10:03d}X" if base is not None else None
+        return hit
+    # A bare 50年代 means the 1950s; 00/10年代 the 2000s/2010s; 20年代 is ambiguous.
+    if tens == 20:
+        return None
+    hit.fixed = f"{(2000 if tens < 20 else 1900) + tens}"[:3] + "X"
+    return hit
+
+
+def _h_zh_century(m: re.Match, cx: _Ctx) -> _Hit | None:
+    base, relative = _century_base(m, cx)
+    if base is None and not relative:
+        return None
+    fixed = f"{base // 100:02d}XX" if base is not None else None
+    return _Hit(m.start(), m.end(), "century", fixed=fixed, relative=relative,
+                qualifier=_qualifier(m["cq"]))
+
+
+def _h_zh_qtr(m: re.Match, cx: _Ctx) -> _Hit:
+    q = _zh_int(m["q1"] or m["q2"])
+    return _inferred(_Hit(m.start(), m.end(), "quarter", q=q), cx)
+
+
+def _h_zh_bare_qual(m: re.Match, cx: _Ctx) -> _Hit:
+    t = m["h"] if "h" in m.groupdict() else m["t"]
+    hit = _Hit(m.start(), m.end(), "year", qualifier=_qualifier(t))
+    _inferred(hit, cx)
+    if t.startswith("月"):
+        hit.kind = "month"
+        hit.m = cx.anchor.month if cx.anchor else None
+        hit.month_given = False
+    return hit
+
+
+# ----------------------------------------------------------- patterns in both scripts
+
+_NUM_DATE = re.compile(
+    r"(?<![\d.\-/])(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
+    r"(?:(?P=s)(?P<d>3[01]|[12]\d|0?[1-9]))?(?!\d)"
+)
+_DECIMAL_UNIT = re.compile(r"\s*(?:[万亿千百元%‰倍]|[A-Za-z])")
+_YEAR_RANGE = re.compile(
+    r"(?<![A-Za-z0-9_$£€¥#.,/\-])(?P<a>(?:1[5-9]|20|21)\d\d)\s?(?:年\s?)?"
+    r"(?P<s>[-–—~～/]|至|到)\s?(?P<b>(?:1[5-9]|20|21)\d\d|\d\d)(?!\d)(?P<n>\s?年)?"
+)
+_BARE_YEAR = re.compile(
+    r"(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
+)
+_DIGIT_DATE = re.compile(
+    r"(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:1[5-9]|20|21)\d\d)(?![\d/])"
+)
+
+
+def _h_num_date(m: re.Match, cx: _Ctx) -> _Hit | None:
+    y, mo = int(m["y"]), int(m["m"])
+    if m["d"]:
+        d = int(m["d"])
+        if not _valid_day(y, mo, d):
+            return None
+        return _Hit(m.start(), m.end(), "date", y=y, m=mo, d=d)
+    if m["s"] == "/":
+        return None  # 2019/9 could be a season or a ratio
+    if m["s"] == "." and _DECIMAL_UNIT.match(cx.text, m.end()):
+        return None  # 2019.9亿元, 2019.5 million
+    if re.match(r"[.\-/]\d", cx.text[m.end():m.end() + 2]):
+        return None
+    return _Hit(m.start(), m.end(), "month", y=y, m=mo)
+
+
+def _h_digit_date(m: re.Match, cx: _Ctx) -> _Hit | None:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if a > 12 and 1 <= b <= 12:
+        day, mo = a, b  # 13/4/2025
+    elif b > 12 and 1 <= a <= 12:
+        day, mo = b, a  # 4/13/2025
+    else:
+        return None  # ambiguous or invalid
+    if not _valid_day(y, mo, day):
+        return None
+    return _Hit(m.start(), m.end(), "date", y=y, m=mo, d=day)
+
+
+def _h_year_range(m: re.Match, cx: _Ctx) -> _Hit | None:
+    a = int(m["a"])
+    b_text = m["b"]
+    if len(b_text) == 2:
+        b = a // 100 * 100 + int(b_text)
+        if int(b_text) <= 12:
+            return None  # 2011-12 reads as a month
+    else:
+        b = int(b_text)
+    if b <= a:
+        return None
+    end = m.end()
+    if not m["n"]:
+        nxt = cx.text[end:end + 2]
+        if re.match(r"[A-Za-z0-9_%\u3400-\u9fff]|[.,:/\-]\d", nxt) or _quantity_after(cx.text, end):
+            return None
+        if m["s"] in "至到" and not m.group(0).count("年"):
+            return None  # 2015到2018 without 年 is as likely a count
+    if re.search(r"[#$£€¥]\s*$", cx.text[max(0, m.start() - 2):m.start()]):
+        return None  # "over 2015-2018" is a period, "$1990-2000" is not
+    left = _Hit(m.start(), m.start() + 4, "year", y=a)
+    right = _Hit(end - len(b_text), end, "year", y=b)
+    return _Hit(m.start(), end, "year", interval=(left, right))
+
+
+def _h_bare_year(m: re.Match, cx: _Ctx) -> _Hit | None:
+    s, e = m.span()
+    if e < len(cx.text) and _CJK.match(cx.text, e):
+        return None  # 2000人, 2019年 (the latter is found by the Chinese pattern)
+    if not _YEAR_PREP.search(cx.text, max(0, s - 15), s):
+        if _quantity_after(cx.text, e) or _quantity_before(cx.text, s):
+            return None
+    return _Hit(s, e, "year", y=int(m["y"]))
+
+
+# ------------------------------------------------------------------ English patterns
+
+# Word boundaries are ASCII-only so that English dates inside Chinese text are found
+# (该协议于March 3, 2020签署).
+
+# The dot belongs to abbreviations only, so "in May." does not swallow the full stop.
+_MON = (
+    r"(?P<mon>(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
+_EY = r"(?:1[5-9]|20|21)\d\d(?!\d)"
+_ORD = r"(?:st|nd|rd|th)?"
+_EN_QUAL = (
+    r"(?i:earlier|later|early|mid-?|late|(?:the\s+)?(?:end|start|beginning|middle)\s+of"
+    r"|(?:the\s+)?(?:first|second)\s+half\s+of)"
+)
+_EN_MDY = re.compile(
+    rf"(?<![A-Za-z0-9_-]){_MON}\s+(?P<d>\d{{1,2}}){_ORD}(?!\d)"
+    rf"(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_%])"
+)
+_EN_DMY = re.compile(
+    rf"(?<![A-Za-z0-9_.,-])(?P<d>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD})?\s+(?:of\s+)?"
+    rf"{_MON}(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_%])"
+)
+_EN_MONTH = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:(?P<q>{_EN_QUAL})[\s-]*)?(?:(?P<w>(?i:last|this|next))\s+)?{_MON}"
+    rf"(?:,?\s+(?:of\s+)?(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+)
+_EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
+_EN_HALF = re.compile(rf"(?<![A-Za-z0-9_-])(?:H(?P<h>[12])\s*(?P<y>{_EY})|(?P<y2>{_EY})\s*H(?P<h2>[12]))(?![A-Za-z0-9_-])")
+_EN_QUARTER = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?:(?i:the)\s+)?(?P<qn>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
+    rf"[\s-]+(?i:quarter)(?:\s+(?:of\s+)?(?:(?P<y>{_EY})|(?P<w>(?i:this|last|next))\s+(?i:year)))?"
+    rf"|Q(?P<qd>[1-4])(?:[\s,]+(?:of\s+)?(?P<y2>{_EY}))?|(?P<y3>{_EY})\s*Q(?P<qd2>[1-4]))(?![A-Za-z0-9_-])"
+)
+_EN_DECADE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
+    r"(?P<d>(?:1[5-9]|20)\d0)'?s(?![A-Za-z0-9_])"
+)
+_EN_CENTURY = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
+    r"(?:(?P<n>\d{1,2})(?:st|nd|rd|th)|(?P<w>(?i:eighteenth|nineteenth|twentieth|twenty[\s-]first)))"
+    r"[\s-]+(?i:century)(?![A-Za-z0-9_])"
+)
+# "the last year" / "the next year" are a duration and an anaphor, not calendar times.
+_EN_REL = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?<!the\s)(?<!The\s)(?:(?P<q>{_EN_QUAL})\s+)?(?P<w>(?i:last|this|next))\s+"
+    r"(?P<u>(?i:year|month|week|quarter|century))(?![A-Za-z0-9_-])"
+)
+_EN_DAYWORD = re.compile(r"(?<![A-Za-z0-9_-])(?<!USA\s)(?P<w>(?i:yesterday|today|tomorrow))(?![A-Za-z0-9_-])")
+_EN_AGO = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty))\s+"
+    r"(?P<u>(?i:years?|months?|weeks?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
+)
+# A month name alone is a time only after one of these ("in May", not "May I").
+_EN_MONTH_PREP = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|till|before|after|from|during|through|throughout|between)\s+$"
+)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name.rstrip(".").lower()]
+
+
+def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
+    mo = _month_number(m["mon"])
+    d = int(m["d"])
+    y = int(m["y"]) if m["y"] else None
+    if not _valid_day(y, mo, d):
+        return None
+    hit = _Hit(m.start(), m.end(), "date", y=y, m=mo, d=d)
+    if m["d2"]:
+        d2 = int(m["d2"])
+        if d2 <= d or not _valid_day(y, mo, d2):
+            return None
+        hit.d2 = d2
+    return hit if y is not None else _inferred(hit, cx)
+
+
+def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
+    name = m["mon"].rstrip(".")
+    mo = _month_number(name)
+    hit = _Hit(m.start(), m.end(), "month", m=mo, qualifier=_qualifier(m["q"]))
+    if m["y"]:
+        if m["w"]:
+            return None
+        hit.y = int(m["y"])
+        return hit
+    if name.lower() not in _FULL_MONTHS and not m["q"] and not m["w"]:
+        return None  # "Mar", "Jan" alone are too often names
+    if m["w"]:
+        hit.relative = True
+        if cx.anchor:
+            a, w = cx.anchor, m["w"].lower()
+            if w == "last":
+                hit.y = a.year if mo < a.month else a.year - 1
+            elif w == "next":
+                hit.y = a.year if mo > a.month else a.year + 1
+            else:
+                hit.y = a.year
+        return hit
+    if not m["q"] and not _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start()):
+        return None
+    return _inferred(hit, cx)
+
+
+def _h_en_qyear(m: re.Match, cx: _Ctx) -> _Hit:
+    return _Hit(m.start(), m.end(), "year", y=int(m["y"]), qualifier=_qualifier(m["q"]))
+
+
+def _h_en_half(m: re.Match, cx: _Ctx) -> _Hit:
+    h = m["h"] or m["h2"]
+    return _Hit(m.start(), m.end(), "year", y=int(m["y"] or m["y2"]),
+                qualifier="first_half" if h == "1" else "second_half")
+
+
+def _h_en_quarter(m: re.Match, cx: _Ctx) -> _Hit:
+    if m["qn"]:
+        q = _EN_ORDINALS[m["qn"].lower()]
+        year = m["y"]
+    else:
+        q = int(m["qd"] or m["qd2"])
+        year = m["y2"] or m["y3"]
+    hit = _Hit(m.start(), m.end(), "quarter", q=q)
+    if year:
+        hit.y = int(year)
+    elif m["w"]:
+        hit.relative = True
+        if cx.anchor:
+            hit.y = cx.anchor.year + _direction(m["w"])
+    else:
+        _inferred(hit, cx)
+    return hit
+
+
+def _h_en_decade(m: re.Match, cx: _Ctx) -> _Hit:
+    return _Hit(m.start(), m.end(), "decade", fixed=m["d"][:3] + "X",
+                qualifier=_qualifier(m["q"]))
+
+
+def _h_en_century(m: re.Match, cx: _Ctx) -> _Hit | None:
+    n = int(m["n"]) if m["n"] else _EN_ORDINALS[re.sub(r"[\s-]+", "-", m["w"].lower())]
+    if not 1 <= n <= 22:
+        return None
+    return _Hit(m.start(), m.end(), "century", fixed=f"{n - 1:02d}XX",
+                qualifier=_qualifier(m["q"]))
+
+
+def _h_en_rel(m: re.Match, cx: _Ctx) -> _Hit:
+    delta = _direction(m["w"])
+    unit = m["u"].lower()
+    if unit == "week":
+        hit = _rel_week(m, cx, delta)
+    elif unit == "quarter":
+        hit = _rel_quarter(m, cx, delta)
+    elif unit == "month":
+        hit = _rel_month(m, cx, delta)
+    elif unit == "century":
+        hit = _Hit(m.start(), m.end(), "century", relative=True)
+        if cx.anchor:
+            hit.fixed = f"{cx.anchor.year // 100 + delta:02d}XX"
+    else:
+        hit = _Hit(m.start(), m.end(), "year", relative=True)
+        if cx.anchor:
+            hit.y = cx.anchor.year + delta
+    hit.qualifier = _qualifier(m["q"])
+    return hit
+
+
+def _h_en_dayword(m: re.Match, cx: _Ctx) -> _Hit:
+    w = m["w"].lower()
+    return _rel_day(m, cx, -1 if w == "yesterday" else 1 if w == "tomorrow" else 0)
+
+
+def _h_en_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
+    raw = m["n"].lower()
+    n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+    unit = m["u"].lower().rstrip("s")
+    if unit == "decade":
+        n, unit = n * 10, "year"
+    return _ago(m, cx, n, unit)
+
+
+# --------------------------------------------------------------- pattern registries
+
+_Handler = Callable[[re.Match, _Ctx], "_Hit | None"]
+
+_COMMON: tuple[tuple[re.Pattern, _Handler], ...] = (
+    (_NUM_DATE, _h_num_date),
+    (_DIGIT_DATE, _h_digit_date),
+    (_YEAR_RANGE, _h_year_range),
+    (_BARE_YEAR, _h_bare_year),
+)
+_CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
+    (_ZH_ABS, _h_zh_abs),
+    (_ZH_REL_YEAR, _h_zh_rel_year),
+    (_ZH_MD, _h_zh_md),
+    (_ZH_DAY, _h_zh_day),
+    (_ZH_REL_MONTH, _h_zh_rel_month),
+    (_ZH_REL_DAY, _h_zh_rel_day),
+    (_ZH_REL_WEEK, _h_zh_rel_week),
+    (_ZH_REL_QTR, _h_zh_rel_qtr),
+    (_ZH_AGO, _h_zh_ago),
+    (_ZH_DECADE, _h_zh_decade),
+    (_ZH_CENTURY, _h_zh_century),
+    (_ZH_QTR, _h_zh_qtr),
+    (_ZH_HALF, _h_zh_bare_qual),
+    (_ZH_BARE_YQ, _h_zh_bare_qual),
+    (_ZH_BARE_MQ, _h_zh_bare_qual),
+)
+_ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
+    (_EN_MDY, _en_date),
+    (_EN_DMY, _en_date),
+    (_EN_MONTH, _h_en_month),
+    (_EN_QYEAR, _h_en_qyear),
+    (_EN_HALF, _h_en_half),
+    (_EN_QUARTER, _h_en_quarter),
+    (_EN_DECADE, _h_en_decade),
+    (_EN_CENTURY, _h_en_century),
+    (_EN_REL, _h_en_rel),
+    (_EN_DAYWORD, _h_en_dayword),
+    (_EN_AGO, _h_en_ago),
+)
+_LATIN = re.compile(r"[A-Za-z]")
+
+# ------------------------------------------------------------ intervals, relations
+
+_CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
+_OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+)$")
+
+
+def _merge_intervals(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """Join 2015年至2018年 / from 2015 to 2018 / 9月12日至14日 into one interval."""
+    out: list[_Hit] = []
+    i = 0
+    while i < len(hits):
+        a = hits[i]
+        if i + 1 < len(hits):
+            b = hits[i + 1]
+            merged = _try_merge(text, a, b, out[-1].end if out else 0)
+            if merged:
+                out.append(merged)
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
+    if a.interval or b.interval or a.kind == "week" or a.d2 or b.d2:
+        return None
+    conn = _CONNECTOR.fullmatch(text, a.end, b.start)
+    if not conn:
+        return None
+    opener = _OPENER.search(text, max(lower, a.start - 10), a.start)
+    if conn[0].strip().lower() == "and" and not (opener and opener["en"] and opener["en"].lower() == "between"):
+        return None
+    if a.kind != b.kind:
+        return None
+    if not b.year_given and a.y is not None:
+        b.y = a.y
+        if not b.month_given:
+            b.m = a.m
+        if b.inferred:
+            b.relative = a.relative
+    return _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
+
+
+_ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从)\s?$")
+_ZH_SUFFIX = re.compile(
+    r"\s?(?P<t>以来|之前|以前|之后|以后|开始|至今|迄今|为止|起(?![诉草义飞火床身来])"
+    r"|前(?![一二两三四五六七八九十\d几半后夕期年])|后(?![一二两三四五六七八九十\d几半期年来]))"
+)
+_EN_PREFIX = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<t>(?i:since|as\s+of|as\s+at|by|until|till|up\s+until|up\s+to|through"
+    r"|before|prior\s+to|ahead\s+of|after|following|starting\s+(?:in|from)|beginning\s+in"
+    r"|from))\s+$"
+)
+_EN_SUFFIX = re.compile(r"\s+(?P<t>(?i:onwards?|on))(?![A-Za-z0-9_-])")
+
+# 到/至 after these verbs points at a level or origin (上升到2018年的水平, 追溯至), not a deadline.
+_CHANGE_VERBS = frozenset("升降增减涨跌达提扩缩回看听得受遇来走高低少多退溯")
+
+_PREFIX_RELATION = {
+    "截至": "by", "截至到": "by", "截止": "by", "截止到": "by", "截止至": "by", "到": "by",
+    "一直到": "until", "直到": "until", "直至": "until", "至": "until",
+    "自从": "since", "自": "since", "从": None,
+    "since": "since", "as of": "by", "as at": "by", "by": "by",
+    "until": "until", "till": "until", "up until": "until", "up to": "until",
+    "through": "until", "before": "before", "prior to": "before", "ahead of": "before",
+    "after": "after", "following": "after", "starting in": "since",
+    "starting from": "since", "beginning in": "since", "from": None,
+}
+_SUFFIX_RELATION = {
+    "以来": "since", "开始": "since", "至今": "since", "迄今": "since", "起": "since",
+    "之前": "before", "以前": "before", "前": "before",
+    "之后": "after", "以后": "after", "后": "after", "为止": "by",
+    "onward": "since", "onwards": "since", "on": "since",
+}
+
+
+def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str | None] | None:
+    """(start, trigger) of a relation trigger just before the hit."""
+    lo = max(lower, h.start - 16)
+    m = _ZH_PREFIX.search(text, lo, h.start) or _EN_PREFIX.search(text, lo, h.start)
+    if not m:
+        return None
+    t = re.sub(r"\s+", " ", m["t"].lower())
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    if t in ("到", "至") and before:
+        if before in _CHANGE_VERBS:
+            return None  # 上升到2018年的水平: the level of a year, not "by 2018"
+        if before in "迟长续":
+            return m.start(), "直到"  # 推迟到, 延长至, 持续到: "until"
+    if t == "至" and before and before in "甚乃以及":
+        return None  # 甚至 "even"
+    if t in ("自", "自从") and before and before in "来各独亲擅":
+        return None  # 来自 "from (a place)"
+    return m.start(), t
+
+
+def _attach_relations(text: str, hits: list[_Hit]) -> None:
+    for i, h in enumerate(hits):
+        lower = hits[i - 1].end if i else 0
+        if h.interval:
+            opener = _OPENER.search(text, max(lower, h.start - 10), h.start)
+            if opener:
+                h.start = opener.start()  # 从2015年到2018年, between 2015 and 2018
+            continue
+        upper = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        pre = _prefix(text, h, lower)
+        pre_rel = _PREFIX_RELATION[pre[1]] if pre else None
+        suf = _ZH_SUFFIX.match(text, h.end) or _EN_SUFFIX.match(text, h.end)
+        if suf and suf.end() > upper:
+            suf = None
+        suf_word = suf["t"].lower() if suf else None
+        if suf_word == "on" and not (pre and pre[1] == "from"):
+            suf = suf_word = None  # "in 2019 on the border"
+        suf_rel = _SUFFIX_RELATION[suf_word] if suf_word else None
+        if pre and pre_rel is None and suf_rel != "since":
+            pre = None  # 从/from alone only opens "since" (从2006年起, from 2019 onwards)
+        if pre and pre_rel is None:
+            pre_rel = "since"
+        relation = pre_rel or suf_rel
+        if pre and suf and not (suf_rel == pre_rel or (suf_word == "为止" and pre_rel in ("by", "until"))):
+            suf = None  # 到2020年前: keep the prefix only
+        if pre:
+            h.start = pre[0]
+        if suf:
+            h.end = suf.end()
+        h.relation = relation
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _select(hits: list[_Hit]) -> list[_Hit]:
+    """Keep the longest candidates that do not overlap (ties: the earlier one)."""
+    hits.sort(key=lambda h: (h.start - h.end, h.start))
+    chosen: list[_Hit] = []
+    starts: list[int] = []
+    for h in hits:
+        i = bisect.bisect_left(starts, h.start)
+        if i > 0 and chosen[i - 1].end > h.start:
+            continue
+        if i < len(chosen) and chosen[i].start < h.end:
+            continue
+        chosen.insert(i, h)
+        starts.insert(i, h.start)
+    return chosen
+
+
+def find_times(text: str, lang: str, published: str | None = None) -> list[TimeExpr]:
+    """Find calendar time expressions in ``text``.
+
+    ``lang`` ("zh" or "en") is a hint only; both scripts are handled. ``published``
+    is the article's ISO publication date, used to resolve relative expressions
+    (去年, last year, 9月12日 without a year); without it they get ``value=None`` and
+    ``resolved=False``. Returns records sorted by offset, non-overlapping, with
+    ``text[t.start:t.end] == t.text``; see the module docstring for the forms.
+    """
+    if not text:
+        return []
+    norm = text.translate(_NORM)
+    cx = _Ctx(norm, _parse_published(published))
+    patterns = list(_COMMON)
+    if _CJK.search(norm):
+        patterns += _CHINESE
+    if _LATIN.search(norm):
+        patterns += _ENGLISH
+    candidates: list[_Hit] = []
+    for pattern, handler in patterns:
+        for m in pattern.finditer(norm):
+            hit = handler(m, cx)
+            if hit is not None:
+                candidates.append(hit)
+    hits = _merge_intervals(norm, _select(candidates))
+    _attach_relations(norm, hits)
+    out = []
+    for h in hits:
+        value = _value(h)
+        out.append(
+            TimeExpr(
+                text=text[h.start:h.end],
+                start=h.start,
+                end=h.end,
+                value=value,
+                kind=h.kind,
+                relative=h.relative,
+                resolved=value is not None,
+                relation=h.relation,
+                qualifier=h.qualifier,
+            )
+        )
+    return out

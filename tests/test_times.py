@@ -1,0 +1,291 @@
+"""Table-driven tests for factcheck.times.find_times."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.records import TimeExpr
+from factcheck.times import find_times
+
+PUB = "2025-05-22"  # a Thursday, ISO week 21, second quarter
+
+
+def _check_invariants(text: str, found: list[TimeExpr]) -> None:
+    last_end = 0
+    for t in found:
+        assert text[t.start:t.end] == t.text
+        assert t.start >= last_end, "sorted and non-overlapping"
+        assert t.resolved == (t.value is not None)
+        last_end = t.end
+
+
+def _find(text: str, lang: str, published: str | None, span: str) -> TimeExpr:
+    found = find_times(text, lang, published)
+    _check_invariants(text, found)
+    matches = [t for t in found if t.text == span]
+    assert matches, f"{span!r} not found in {[t.text for t in found]}"
+    assert len(matches) == 1
+    t = matches[0]
+    assert text.find(span) == t.start or text.count(span) > 1
+    return t
+
+
+# (sentence, lang, published, span, value, kind, relative, relation, qualifier)
+CASES = [
+    # ---- Chinese absolute dates
+    ("截至2019年9月，该省共有八千家工厂。", "zh", None, "截至2019年9月", "2019-09", "month", False, "by", None),
+    ("2025年4月12日，两国代表在日内瓦见面。", "zh", None, "2025年4月12日", "2025-04-12", "date", False, None, None),
+    ("双方约定2025年4月12号再谈。", "zh", None, "2025年4月12号", "2025-04-12", "date", False, None, None),
+    ("二〇一九年，这家银行完成重组。", "zh", None, "二〇一九年", "2019", "year", False, None, None),
+    ("二零二五年五月二十日发布公告。", "zh", None, "二零二五年五月二十日", "2025-05-20", "date", False, None, None),
+    ("2019 年 9 月 1 日起施行。", "zh", None, "2019 年 9 月 1 日起", "2019-09-01", "date", False, "since", None),
+    ("2019年9月底，外汇储备略有回落。", "zh", None, "2019年9月底", "2019-09", "month", False, None, "end"),
+    ("2021年3月初，工厂复工。", "zh", None, "2021年3月初", "2021-03", "month", False, None, "start"),
+    ("2021年3月中旬，疫情反弹。", "zh", None, "2021年3月中旬", "2021-03", "month", False, None, "mid"),
+    ("2021年3月下旬，港口恢复运营。", "zh", None, "2021年3月下旬", "2021-03", "month", False, None, "end"),
+    ("2020年初，病毒开始传播。", "zh", None, "2020年初", "2020", "year", False, None, "start"),
+    ("2020年年底，新工厂投产。", "zh", None, "2020年年底", "2020", "year", False, None, "end"),
+    ("2023年中，央行暂停加息。", "zh", None, "2023年中", "2023", "year", False, None, "mid"),
+    ("2024年上半年出口增长明显。", "zh", None, "2024年上半年", "2024", "year", False, None, "first_half"),
+    ("2024年下半年房价企稳。", "zh", None, "2024年下半年", "2024", "year", False, None, "second_half"),
+    ("2024年第三季度营收下滑。", "zh", None, "2024年第三季度", "2024-Q3", "quarter", False, None, None),
+    ("2023年四季度利润回升。", "zh", None, "2023年四季度", "2023-Q4", "quarter", False, None, None),
+    ("合同于2018/3/5签署。", "zh", None, "2018/3/5", "2018-03-05", "date", False, None, None),
+    ("新规2018-03-05生效。", "zh", None, "2018-03-05", "2018-03-05", "date", False, None, None),
+    ("他2016.7加入球队。", "zh", None, "2016.7", "2016-07", "month", False, None, None),
+    ("20世纪60年代，这座大坝建成。", "zh", None, "20世纪60年代", "196X", "decade", False, None, None),
+    ("70年代末，改革起步。", "zh", None, "70年代末", "197X", "decade", False, None, "end"),
+    ("1980年代的住房紧张。", "zh", None, "1980年代", "198X", "decade", False, None, None),
+    ("21世纪是海洋的世纪。", "zh", None, "21世纪", "20XX", "century", False, None, None),
+    ("19世纪末，铁路修到这里。", "zh", None, "19世纪末", "18XX", "century", False, None, "end"),
+    # ---- Chinese relation triggers
+    ("自2006年起，该国受到多轮制裁。", "zh", None, "自2006年起", "2006", "year", False, "since", None),
+    ("自2010年以来，产量翻了一番。", "zh", None, "自2010年以来", "2010", "year", False, "since", None),
+    ("从2012年开始，工资逐年上涨。", "zh", None, "从2012年开始", "2012", "year", False, "since", None),
+    ("2008年以来，失业率持续下降。", "zh", None, "2008年以来", "2008", "year", False, "since", None),
+    ("自1999年伊朗核计划启动以来，谈判不断。", "zh", None, "自1999年", "1999", "year", False, "since", None),
+    ("2017年至今，该港口吞吐量增长三成。", "zh", None, "2017年至今", "2017", "year", False, "since", None),
+    ("截止2022年底，累计投资五百亿元。", "zh", None, "截止2022年底", "2022", "year", False, "by", "end"),
+    ("到2030年，煤电占比将降到四成。", "zh", None, "到2030年", "2030", "year", False, "by", None),
+    ("该国计划到2035年实现电网改造。", "zh", None, "到2035年", "2035", "year", False, "by", None),
+    ("直到1998年，他才回到故乡。", "zh", None, "直到1998年", "1998", "year", False, "until", None),
+    ("禁令延长至2027年。", "zh", None, "至2027年", "2027", "year", False, "until", None),
+    ("2016年之前，该地区没有机场。", "zh", None, "2016年之前", "2016", "year", False, "before", None),
+    ("2016年前，该地区没有高铁。", "zh", None, "2016年前", "2016", "year", False, "before", None),
+    ("2014年以后，贸易额大幅下降。", "zh", None, "2014年以后", "2014", "year", False, "after", None),
+    ("2014年后，两国关系缓和。", "zh", None, "2014年后", "2014", "year", False, "after", None),
+    # ---- Chinese intervals
+    ("2011年至2014年，该市人口增加了十万。", "zh", None, "2011年至2014年", "2011/2014", "year", False, None, None),
+    ("2011-2014年间，该市人口增加。", "zh", None, "2011-2014年", "2011/2014", "year", False, None, None),
+    ("从2011年到2014年，投资翻番。", "zh", None, "从2011年到2014年", "2011/2014", "year", False, None, None),
+    ("2019年9月至12月，猪肉价格上涨。", "zh", None, "2019年9月至12月", "2019-09/2019-12", "month", False, None, None),
+    ("2025年6月3日至5日召开年会。", "zh", None, "2025年6月3日至5日", "2025-06-03/2025-06-05", "date", False, None, None),
+    # ---- Chinese relative, with a publication date
+    ("去年，该省粮食产量创新高。", "zh", PUB, "去年", "2024", "year", True, None, None),
+    ("前年的洪水冲毁了大桥。", "zh", PUB, "前年", "2023", "year", True, None, None),
+    ("今年3月底，库存降至低点。", "zh", PUB, "今年3月底", "2025-03", "month", True, None, "end"),
+    ("去年年底，央行下调准备金率。", "zh", PUB, "去年年底", "2024", "year", True, None, "end"),
+    ("去年10月，铜价大涨。", "zh", PUB, "去年10月", "2024-10", "month", True, None, None),
+    ("明年初，新机场将投入使用。", "zh", PUB, "明年初", "2026", "year", True, None, "start"),
+    ("今年一季度，外贸增长5%。", "zh", PUB, "今年一季度", "2025-Q1", "quarter", True, None, None),
+    ("今年以来，金价持续走高。", "zh", PUB, "今年以来", "2025", "year", True, "since", None),
+    ("截至今年4月底，新开户数翻倍。", "zh", PUB, "截至今年4月底", "2025-04", "month", True, "by", "end"),
+    ("上个月，出口同比下降。", "zh", PUB, "上个月", "2025-04", "month", True, None, None),
+    ("本月初，油价小幅回落。", "zh", PUB, "本月初", "2025-05", "month", True, None, "start"),
+    ("下个月中旬将公布数据。", "zh", PUB, "下个月中旬", "2025-06", "month", True, None, "mid"),
+    ("昨天，股市大幅下跌。", "zh", PUB, "昨天", "2025-05-21", "date", True, None, None),
+    ("前天晚上发生地震。", "zh", PUB, "前天", "2025-05-20", "date", True, None, None),
+    ("明天将举行发布会。", "zh", PUB, "明天", "2025-05-23", "date", True, None, None),
+    ("上周，两国外长通了电话。", "zh", PUB, "上周", "2025-W20", "week", True, None, None),
+    ("三年前，他创办了这家公司。", "zh", PUB, "三年前", "2022", "year", True, None, None),
+    ("3年前这里还是农田。", "zh", PUB, "3年前", "2022", "year", True, None, None),
+    ("两个月前，工厂停产。", "zh", PUB, "两个月前", "2025-03", "month", True, None, None),
+    ("上世纪80年代，这里建起了工业园。", "zh", PUB, "上世纪80年代", "198X", "decade", True, None, None),
+    ("9月12日，新学期开始。", "zh", PUB, "9月12日", "2025-09-12", "date", True, None, None),
+    ("当地时间15日，议会通过法案。", "zh", PUB, "15日", "2025-05-15", "date", True, None, None),
+    ("当地时间28日，议会解散。", "zh", PUB, "28日", "2025-04-28", "date", True, None, None),
+    ("年底前，所有项目都要完工。", "zh", PUB, "年底前", "2025", "year", True, "before", "end"),
+    ("第二季度，销量明显回升。", "zh", PUB, "第二季度", "2025-Q2", "quarter", True, None, None),
+    # ---- Chinese relative, without a publication date: never today's date
+    ("去年，该省粮食产量创新高。", "zh", None, "去年", None, "year", True, None, None),
+    ("今年3月底，库存降至低点。", "zh", None, "今年3月底", None, "month", True, None, "end"),
+    ("昨天，股市大幅下跌。", "zh", None, "昨天", None, "date", True, None, None),
+    ("9月12日，新学期开始。", "zh", None, "9月12日", None, "date", True, None, None),
+    ("三年前，他创办了这家公司。", "zh", None, "三年前", None, "year", True, None, None),
+    # ---- English absolute
+    ("The pipeline opened in September 2019.", "en", None, "September 2019", "2019-09", "month", False, None, None),
+    ("Output peaked in Sept. 2019 before falling.", "en", None, "Sept. 2019", "2019-09", "month", False, None, None),
+    ("Talks resumed in Sep 2021.", "en", None, "Sep 2021", "2021-09", "month", False, None, None),
+    ("The envoys met on April 12, 2025 in Muscat.", "en", None, "April 12, 2025", "2025-04-12", "date", False, None, None),
+    ("The envoys met on 12 April 2025 in Muscat.", "en", None, "12 April 2025", "2025-04-12", "date", False, None, None),
+    ("The filing is dated 2025-04-12.", "en", None, "2025-04-12", "2025-04-12", "date", False, None, None),
+    ("Parliament approved it in 2015.", "en", None, "2015", "2015", "year", False, None, None),
+    ("The 2015 deal capped enrichment.", "en", None, "2015", "2015", "year", False, None, None),
+    ("Jazz flourished in the 1950s.", "en", None, "the 1950s", "195X", "decade", False, None, None),
+    ("Rents rose in the early 1990s.", "en", None, "the early 1990s", "199X", "decade", False, None, "start"),
+    ("Water is the oil of the 21st century.", "en", None, "the 21st century", "20XX", "century", False, None, None),
+    ("Sales fell in Q3 2024.", "en", None, "Q3 2024", "2024-Q3", "quarter", False, None, None),
+    ("Profit rose in the third quarter of 2024.", "en", None, "the third quarter of 2024", "2024-Q3", "quarter", False, None, None),
+    ("Growth slowed in early 2020.", "en", None, "early 2020", "2020", "year", False, None, "start"),
+    ("A deal is expected by mid-2024.", "en", None, "by mid-2024", "2024", "year", False, "by", "mid"),
+    ("Inflation eased in late 2023.", "en", None, "late 2023", "2023", "year", False, None, "end"),
+    ("Stocks were sold at the end of 2023.", "en", None, "the end of 2023", "2023", "year", False, None, "end"),
+    ("Exports grew in the first half of 2024.", "en", None, "the first half of 2024", "2024", "year", False, None, "first_half"),
+    ("Costs rose 4% over 2015-2018.", "en", None, "2015-2018", "2015/2018", "year", False, None, None),
+    ("Costs rose between 2015 and 2018.", "en", None, "between 2015 and 2018", "2015/2018", "year", False, None, None),
+    ("Costs rose from 2015 to 2018.", "en", None, "from 2015 to 2018", "2015/2018", "year", False, None, None),
+    ("The summit ran April 12-14, 2025.", "en", None, "April 12-14, 2025", "2025-04-12/2025-04-14", "date", False, None, None),
+    ("The club won the 2019-20 title.", "en", None, "2019-20", "2019/2020", "year", False, None, None),
+    # ---- English relation triggers
+    ("Since 2019, imports have doubled.", "en", None, "Since 2019", "2019", "year", False, "since", None),
+    ("As of September 2019 there were 40 sites.", "en", None, "As of September 2019", "2019-09", "month", False, "by", None),
+    ("The plant will close by 2030.", "en", None, "by 2030", "2030", "year", False, "by", None),
+    ("The ban stays until 2026.", "en", None, "until 2026", "2026", "year", False, "until", None),
+    ("Few cars were electric before 2018.", "en", None, "before 2018", "2018", "year", False, "before", None),
+    ("Prices collapsed after 2015.", "en", None, "after 2015", "2015", "year", False, "after", None),
+    ("From 2019 onwards the rules changed.", "en", None, "From 2019 onwards", "2019", "year", False, "since", None),
+    ("Reserves had shrunk by the end of 2022.", "en", None, "by the end of 2022", "2022", "year", False, "by", "end"),
+    # ---- English relative
+    ("Prices rose last year.", "en", PUB, "last year", "2024", "year", True, None, None),
+    ("Prices will rise next year.", "en", PUB, "next year", "2026", "year", True, None, None),
+    ("This year the harvest failed.", "en", PUB, "This year", "2025", "year", True, None, None),
+    ("The bill passed last month.", "en", PUB, "last month", "2025-04", "month", True, None, None),
+    ("Rates stay on hold this month.", "en", PUB, "this month", "2025-05", "month", True, None, None),
+    ("Shares fell yesterday.", "en", PUB, "yesterday", "2025-05-21", "date", True, None, None),
+    ("Shares are flat today.", "en", PUB, "today", "2025-05-22", "date", True, None, None),
+    ("Ministers met last week.", "en", PUB, "last week", "2025-W20", "week", True, None, None),
+    ("The mine closed three years ago.", "en", PUB, "three years ago", "2022", "year", True, None, None),
+    ("The firm was sold a decade ago.", "en", PUB, "a decade ago", "2015", "year", True, None, None),
+    ("Rates were cut earlier this year.", "en", PUB, "earlier this year", "2025", "year", True, None, None),
+    ("Rates were cut late last year.", "en", PUB, "late last year", "2024", "year", True, None, "end"),
+    ("Voters went to the polls last September.", "en", PUB, "last September", "2024-09", "month", True, None, None),
+    ("Voters went to the polls last March.", "en", PUB, "last March", "2025-03", "month", True, None, None),
+    ("The report came out in March.", "en", PUB, "March", "2025-03", "month", True, None, None),
+    ("The report came out on April 12.", "en", PUB, "April 12", "2025-04-12", "date", True, None, None),
+    ("Sales fell last quarter.", "en", PUB, "last quarter", "2025-Q1", "quarter", True, None, None),
+    ("Prices rose last year.", "en", None, "last year", None, "year", True, None, None),
+    ("The report came out on April 12.", "en", None, "April 12", None, "date", True, None, None),
+    ("Shares fell yesterday.", "en", None, "yesterday", None, "date", True, None, None),
+    # ---- mixed scripts: lang is only a hint
+    ("The Chinese report says 2019年9月 was the peak.", "en", None, "2019年9月", "2019-09", "month", False, None, None),
+    ("路透社称，该协议于March 3, 2020签署。", "zh", None, "March 3, 2020", "2020-03-03", "date", False, None, None),
+]
+
+
+@pytest.mark.parametrize(
+    "text,lang,published,span,value,kind,relative,relation,qualifier",
+    CASES,
+    ids=[f"{i}-{c[3]}" for i, c in enumerate(CASES)],
+)
+def test_time_expression(text, lang, published, span, value, kind, relative, relation, qualifier):
+    t = _find(text, lang, published, span)
+    assert (t.value, t.kind, t.relative, t.relation, t.qualifier) == (
+        value, kind, relative, relation, qualifier,
+    )
+    assert t.resolved is (value is not None)
+
+
+NEGATIVE = [
+    ("他在那里工作了两年。", "zh"),
+    ("谈判持续了20个月。", "zh"),
+    ("第三轮会谈在阿曼举行。", "zh"),
+    ("会议上午10点开始。", "zh"),
+    ("该市有2000人参加游行。", "zh"),
+    ("近2000年来，河道多次改道。", "zh"),
+    ("近日，双方再次接触。", "zh"),
+    ("目前，谈判仍在进行。", "zh"),
+    ("几年前，这里还很荒凉。", "zh"),
+    ("售价为12日元。", "zh"),
+    ("三日内完成交付。", "zh"),
+    ("该项目收入2019.9亿元。", "zh"),
+    ("The two sides talked for two years.", "en"),
+    ("The feud lasted for three decades.", "en"),
+    ("The field pumps 2015 barrels a day.", "en"),
+    ("About 2000 protesters gathered.", "en"),
+    ("Some 1950 troops were deployed.", "en"),
+    ("The ruins are 2000-year-old.", "en"),
+    ("Prices rose 2000% in a year.", "en"),
+    ("It cost $2019 per unit.", "en"),
+    ("May I ask a question?", "en"),
+    ("They met at Mar-a-Lago.", "en"),
+    ("A few years ago it was different.", "en"),
+    ("Over the last year prices rose.", "en"),
+    ("The round was the third of the series.", "en"),
+    ("The meeting starts at 10:30.", "en"),
+    ("Pay was 1,995 dollars.", "en"),
+]
+
+
+@pytest.mark.parametrize("text,lang", NEGATIVE)
+@pytest.mark.parametrize("published", [None, PUB])
+def test_not_a_time(text, lang, published):
+    assert find_times(text, lang, published) == []
+
+
+@pytest.mark.parametrize(
+    "text,span",
+    [
+        ("2019年中国经济增长6.1%。", "2019年"),  # 年中 followed by 国 is not mid-year
+        ("2018年前三季度利润下降。", "2018年"),  # 前三季度: first three quarters, not "before"
+        ("2018年前后，局势复杂。", "2018年"),  # 前后: around, not "before"
+        ("产量上升到2018年的水平。", "2018年"),  # 上升到: a level, not a deadline
+        ("问题可追溯至20世纪50年代。", "20世纪50年代"),
+    ],
+)
+def test_trigger_not_attached(text, span):
+    t = _find(text, "zh", None, span)
+    assert t.relation is None and t.qualifier is None
+
+
+def test_several_expressions_in_order():
+    text = "2015年7月达成协议，2016年1月生效，2018年5月美国退出，去年谈判重启。"
+    found = find_times(text, "zh", PUB)
+    _check_invariants(text, found)
+    assert [(t.text, t.value) for t in found] == [
+        ("2015年7月", "2015-07"),
+        ("2016年1月", "2016-01"),
+        ("2018年5月", "2018-05"),
+        ("去年", "2024"),
+    ]
+
+
+def test_english_sentence_with_several_expressions():
+    text = "Between 2003 and 2012 talks stalled; since 2021, three rounds; on 12 May the envoys met."
+    found = find_times(text, "en", PUB)
+    _check_invariants(text, found)
+    assert [(t.text, t.value, t.relation) for t in found] == [
+        ("Between 2003 and 2012", "2003/2012", None),
+        ("since 2021", "2021", "since"),
+        ("12 May", "2025-05-12", None),
+    ]
+
+
+def test_offsets_are_into_the_given_text_with_fullwidth_digits():
+    text = "据报道，２０１９年９月，油价上涨。"
+    (t,) = find_times(text, "zh")
+    assert (t.text, t.start, t.value) == ("２０１９年９月", 4, "2019-09")
+
+
+def test_published_with_time_and_invalid_published():
+    assert find_times("去年", "zh", "2025-05-22T08:00:00Z")[0].value == "2024"
+    t = find_times("去年", "zh", "not a date")[0]
+    assert (t.value, t.resolved, t.relative) == (None, False, True)
+
+
+def test_empty_text():
+    assert find_times("", "zh") == []
+    assert find_times("no dates here", "en", PUB) == []
+
+
+def test_relative_interval_inherits_year():
+    text = "今年6月3日至5日举行年会。"
+    (t,) = find_times(text, "zh", PUB)
+    assert (t.text, t.value, t.kind, t.relative) == (
+        "今年6月3日至5日", "2025-06-03/2025-06-05", "date", True,
+    )
+
+
+def test_quantity_word_after_preposition_in_is_still_a_year():
+    # after "in", a four-digit number is a year even before a plural noun
+    t = _find("In 2015 farmers planted less wheat.", "en", None, "2015")
+    assert t.value == "2015"
