@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "extract": "extract", "extract_article": "extract", "extract_articles": "extract",
+    "extract": "pipeline", "extract_article": "pipeline", "extract_articles": "pipeline",
     "iter_articles": "ingest", "read_article": "ingest",
     "open_db": "store", "save_extraction": "store",
     "Scorer": "score", "Thresholds": "score",
@@ -45,7 +45,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import AnnotationError, FactcheckError, InputError, LabelStudioError, ModelError, StoreError
-    from .extract import extract, extract_article, extract_articles
+    from .pipeline import extract, extract_article, extract_articles
     from .ingest import iter_articles, read_article
     from .records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
     from .score import Scorer, Thresholds

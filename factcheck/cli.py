@@ -14,12 +14,12 @@ from rich.table import Table
 
 from . import __version__
 from .errors import FactcheckError, InputError
-from .extract import extract_article
+from .pipeline import extract_article
 from .ingest import DEFAULT_MAX_BYTES, iter_articles
 from .records import Claim
 from .store import default_db_path, open_db, save_extraction
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # never re-wrap paths and messages
 
 
 class FactcheckGroup(click.Group):

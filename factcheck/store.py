@@ -186,12 +186,12 @@ def _delete_claims(db: sqlite_utils.Database, article_id: str, keep: list[str]) 
         if row[0] not in set(keep)
     ]
     for table in ("quantities", "times", "entities"):
-        db.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in stale])
-    db.executemany("delete from claims where id = ?", [(cid,) for cid in stale])
+        db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in stale])
+    db.conn.executemany("delete from claims where id = ?", [(cid,) for cid in stale])
 
 
 def _replace_parts(db, table: str, ids: list[str], claims: list[Claim], attr: str) -> None:
-    db.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in ids])
+    db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in ids])
     rows = []
     for claim in claims:
         for idx, part in enumerate(getattr(claim, attr)):

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factcheck.extract import extract_article
+from factcheck.pipeline import extract_article
 from factcheck.ingest import read_article
 
 DATA = Path(__file__).parent / "data" / "expected_examples.json"

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 import factcheck
-from factcheck.extract import extract_article
+from factcheck.pipeline import extract_article
 from factcheck.ingest import read_article
 
 from .conftest import EXAMPLES, SEEDS

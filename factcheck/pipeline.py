@@ -1,6 +1,4 @@
-"""Articles → atomic claim candidates with their quantities, times and entities.
-
-This is the pipeline's core: it wires the stages together and does no I/O.
+"""Articles → atomic claim candidates: the pipeline that wires the stages together.
 
     blocks (ingest.split_blocks) → sentences (segment) → clauses (clauses)
     → quantities / times / entities per sentence, assigned to clauses

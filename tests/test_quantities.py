@@ -1,0 +1,345 @@
+"""find_quantities: exact normalisation of numbers, units, rates, comparators and ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.quantities import find_quantities
+
+FIELDS = ("text", "value", "low", "high", "unit", "per", "comparator", "approximate", "item")
+
+
+def Q(text, value=None, unit=None, *, low=None, high=None, per=None, cmp=None, approx=False, item=None):
+    """An expected quantity; every field not given must be None/False."""
+    return {"text": text, "value": value, "low": low, "high": high, "unit": unit, "per": per,
+            "comparator": cmp, "approximate": approx, "item": item}
+
+
+def R(text, low, high, unit=None, **kw):
+    return Q(text, None, unit, low=low, high=high, **kw)
+
+
+def found(sentence, lang):
+    quantities = find_quantities(sentence, lang)
+    for q in quantities:
+        assert sentence[q.start:q.end] == q.text
+    return [{f: getattr(q, f) for f in FIELDS} for q in quantities]
+
+
+NUMERALS = [
+    ("zh", "今年新建保障房二百五十万套。", [Q("二百五十万套", 2_500_000, "count")]),
+    ("zh", "全市常住人口约为二百五十万", [Q("约为二百五十万", 2_500_000, approx=True)]),
+    ("zh", "该油田的日产量达到250万桶", [Q("250万桶", 2_500_000, "oil_barrel")]),
+    ("zh", "新校区建设耗资1.2亿元", [Q("1.2亿元", 120_000_000, "CNY")]),
+    ("zh", "公司拿出5千万美元用于研发", [Q("5千万美元", 50_000_000, "USD")]),
+    ("zh", "两千名志愿者参与了搜救", [Q("两千名", 2000, "person", item="志愿者")]),
+    ("zh", "统计显示受灾人口达1,000万", [Q("1,000万", 10_000_000)]),
+    ("zh", "断电的共有1,000万户家庭。", [Q("1,000万户", 10_000_000, "count", item="家庭")]),
+    ("zh", "工程共动用1亿2000万人次", [Q("1亿2000万人次", 120_000_000, "count")]),
+    ("zh", "全年营收同比增长3.5", [Q("3.5", 3.5)]),
+    ("zh", "百分之六十的受访者支持该方案", [Q("百分之六十", 60, "percent")]),
+    ("zh", "测量误差不超过百分之三点六七", [Q("不超过百分之三点六七", 3.67, "percent", cmp="<=")]),
+    ("zh", "三分之二的议员投了赞成票", [Q("三分之二", 2 / 3, "fraction")]),
+    ("zh", "仓库里约2/3的货物已经运走", [Q("约2/3", 2 / 3, "fraction", approx=True)]),
+    ("zh", "样品丰度达到３．６７％。", [Q("３．６７％", 3.67, "percent")]),
+    ("zh", "当天最高气温达到40℃", [Q("40℃", 40, "degree_Celsius")]),
+    ("zh", "夜间气温降到零下5摄氏度", [Q("零下5摄氏度", -5, "degree_Celsius")]),
+    ("en", "Roughly 2/3 of voters backed the measure.", [Q("Roughly 2/3", 2 / 3, "fraction", approx=True)]),
+    ("en", "Two-thirds of the reactors are offline.", [Q("Two-thirds", 2 / 3, "fraction")]),
+    ("en", "The fund now holds 2.5 million shares.", [Q("2.5 million", 2_500_000, "count", item="shares")]),
+    ("en", "Public debt reached 3 billion last year.", [Q("3 billion", 3_000_000_000)]),
+    ("en", "It unveiled a 1.2 trillion stimulus.", [Q("1.2 trillion", 1_200_000_000_000)]),
+    ("en", "Two thousand soldiers were redeployed.", [Q("Two thousand", 2000, "count", item="soldiers")]),
+    ("en", "The airline ordered a hundred jets.", [Q("a hundred", 100, "count", item="jets")]),
+    ("en", "Losses came to 3bn in the first half.", [Q("3bn", 3_000_000_000)]),
+]
+
+MONEY = [
+    ("en", "The startup raised $3bn from investors.", [Q("$3bn", 3_000_000_000, "USD")]),
+    ("en", "The lab won a $3.5m grant.", [Q("$3.5m", 3_500_000, "USD")]),
+    ("en", "Brussels approved a €2 billion loan.", [Q("€2 billion", 2_000_000_000, "EUR")]),
+    ("en", "Washington pledged US$500 million in aid.", [Q("US$500 million", 500_000_000, "USD")]),
+    ("en", "The deal is worth 3 billion dollars.", [Q("3 billion dollars", 3_000_000_000, "USD")]),
+    ("en", "The bank set aside £3bn.", [Q("£3bn", 3_000_000_000, "GBP")]),
+    ("en", "The club was sold for 3 billion pounds.", [Q("3 billion pounds", 3_000_000_000, "GBP")]),
+    ("en", "The bridge cost 1.2 trillion yen.", [Q("1.2 trillion yen", 1_200_000_000_000, "JPY")]),
+    ("en", "A bowl of ramen costs ¥900 in Osaka.", [Q("¥900", 900, "JPY")]),
+    ("en", "The rial fell to 5 million rials per euro.", [Q("5 million rials", 5_000_000, "IRR")]),
+    ("zh", "一碗面卖¥25", [Q("¥25", 25, "CNY")]),
+    ("zh", "政府拨付人民币500亿元用于重建", [Q("人民币500亿元", 50_000_000_000, "CNY")]),
+    ("zh", "财政追加投入500亿元", [Q("500亿元", 50_000_000_000, "CNY")]),
+    ("zh", "双方签署了30亿美元的合同", [Q("30亿美元", 3_000_000_000, "USD")]),
+    ("zh", "欧盟提供3000万欧元援助", [Q("3000万欧元", 30_000_000, "EUR")]),
+    ("zh", "该项目预算为100亿里亚尔", [Q("100亿里亚尔", 10_000_000_000, "IRR")]),
+    ("zh", "人均收入为1.2万美元", [Q("1.2万美元", 12_000, "USD")]),
+]
+
+MULTIPLIERS_AND_DURATIONS = [
+    ("zh", "新型号的效率是旧型号的10倍", [Q("10倍", 10, "times")]),
+    ("zh", "产能提高了 10 倍", [Q("10 倍", 10, "times")]),
+    ("zh", "出口额增加了1.2倍", [Q("1.2倍", 1.2, "times")]),
+    ("en", "Demand grew tenfold in a decade.", [Q("tenfold", 10, "times")]),
+    ("en", "It was a 3-fold increase.", [Q("3-fold", 3, "times")]),
+    ("en", "Prices are three times higher.", [Q("three times", 3, "times")]),
+    ("zh", "这场旱灾持续了两年", [Q("两年", 2, "year")]),
+    ("zh", "工程用了3年时间才完工", [Q("3年", 3, "year")]),
+    ("zh", "双方断断续续谈了20个月", [Q("20个月", 20, "month")]),
+    ("zh", "施工拖了5个多月", [Q("5个多月", 5, "month", cmp=">", approx=True)]),
+    ("zh", "他在狱中度过了十多年", [Q("十多年", 10, "year", cmp=">", approx=True)]),
+    ("zh", "封控持续了两周", [Q("两周", 2, "week")]),
+    ("zh", "救援队连续工作48小时", [Q("48小时", 48, "hour")]),
+    ("zh", "新任部长今年52岁", [Q("52岁", 52, "year")]),
+    ("en", "The drought lasted two years.", [Q("two years", 2, "year")]),
+    ("en", "The ceasefire held for 36 hours.", [Q("36 hours", 36, "hour")]),
+    ("en", "She was 30 years old.", [Q("30 years", 30, "year")]),
+    ("en", "They adopted a five-year plan.", [Q("five-year", 5, "year")]),
+    ("en", "It agreed a 30-day truce.", [Q("30-day", 30, "day")]),
+]
+
+RANGES = [
+    ("zh", "桩基深入地下150到500米", [R("150到500米", 150, 500, "meter")]),
+    ("zh", "隧道埋深150至500米", [R("150至500米", 150, 500, "meter")]),
+    ("zh", "覆盖层厚150~500米", [R("150~500米", 150, 500, "meter")]),
+    ("zh", "覆盖层厚150～500米", [R("150～500米", 150, 500, "meter")]),
+    ("zh", "钻井深度150-500米不等", [R("150-500米", 150, 500, "meter")]),
+    ("zh", "钻井深度从150到500米不等", [R("150到500米", 150, 500, "meter")]),
+    ("zh", "伤亡人数在300至500人之间", [R("300至500人之间", 300, 500, "person")]),
+    ("zh", "通胀率介于3%和5%之间", [R("介于3%和5%之间", 3, 5, "percent")]),
+    ("zh", "整个工期预计两到三年", [R("两到三年", 2, 3, "year")]),
+    ("zh", "外资规模在30亿至50亿美元", [R("30亿至50亿美元", 3e9, 5e9, "USD")]),
+    ("zh", "集会人数达3至5万人", [R("3至5万人", 30_000, 50_000, "person")]),
+    ("zh", "年增速3%-5%", [R("3%-5%", 3, 5, "percent")]),
+    ("zh", "约150到500米", [R("约150到500米", 150, 500, "meter", approx=True)]),
+    ("en", "The shafts run 150–500 m deep.", [R("150–500 m", 150, 500, "meter")]),
+    ("en", "The shafts run 150 to 500 metres deep.", [R("150 to 500 metres", 150, 500, "meter")]),
+    ("en", "Depths vary from 150 to 500 meters.", [R("150 to 500 meters", 150, 500, "meter")]),
+    ("en", "Growth will be between 3 and 5 percent.", [R("between 3 and 5 percent", 3, 5, "percent")]),
+    ("en", "Growth will be 3%-5% this year.", [R("3%-5%", 3, 5, "percent")]),
+    ("en", "The rebuild could cost $3-5 billion.", [R("$3-5 billion", 3e9, 5e9, "USD")]),
+    ("en", "They pump 2 to 3 million barrels.", [R("2 to 3 million barrels", 2e6, 3e6, "oil_barrel")]),
+    ("en", "The talks could take two to three years.", [R("two to three years", 2, 3, "year")]),
+    ("en", "Workers aged 18-65 were surveyed.", [R("18-65", 18, 65)]),
+]
+
+CHANGES = [
+    ("zh", "石油出口量由250万桶/日骤降至不足13万桶/日。", [
+        Q("250万桶/日", 2_500_000, "oil_barrel", per="day"),
+        Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
+    ]),
+    ("zh", "日出口量从250万降至不足13万桶/日", [
+        Q("250万", 2_500_000, "oil_barrel", per="day"),
+        Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
+    ]),
+    ("zh", "产量从300万锐减至80万吨", [Q("300万", 3_000_000, "metric_ton"), Q("80万吨", 800_000, "metric_ton")]),
+    ("zh", "离心机从19000台减少至6000台", [Q("19000台", 19000, "count"), Q("6000台", 6000, "count")]),
+    ("zh", "失业率从5%提高到7%", [Q("5%", 5, "percent"), Q("7%", 7, "percent")]),
+    ("en", "Crude shipments fell from 2.5 million to under 130,000 barrels a day.", [
+        Q("2.5 million", 2_500_000, "oil_barrel", per="day"),
+        Q("under 130,000 barrels a day", 130_000, "oil_barrel", per="day", cmp="<"),
+    ]),
+    ("en", "Membership grew from 200 to 300 people.", [Q("200", 200, "person"), Q("300 people", 300, "person")]),
+    ("en", "Prices rose sharply from $50 to $80.", [Q("$50", 50, "USD"), Q("$80", 80, "USD")]),
+]
+
+RATES = [
+    ("zh", "该国日均300万桶的产量", [Q("日均300万桶", 3_000_000, "oil_barrel", per="day")]),
+    ("zh", "每年约100亿美元流入", [Q("每年约100亿美元", 1e10, "USD", per="year", approx=True)]),
+    ("zh", "列车时速300公里", [Q("时速300公里", 300, "kilometer", per="hour")]),
+    ("zh", "口岸每天200人次通关", [Q("每天200人次", 200, "count", per="day")]),
+    ("zh", "管道输送能力为300万桶每天", [Q("300万桶每天", 3_000_000, "oil_barrel", per="day")]),
+    ("zh", "年均增长1.5万吨", [Q("1.5万吨", 15_000, "metric_ton")]),  # 年均 must touch the number
+    ("zh", "年均1.5万吨", [Q("年均1.5万吨", 15_000, "metric_ton", per="year")]),
+    ("zh", "车速为120公里/小时", [Q("120公里/小时", 120, "kilometer", per="hour")]),
+    ("en", "The field yields 2 million barrels per day.", [Q("2 million barrels per day", 2e6, "oil_barrel", per="day")]),
+    ("en", "Output hit 2.5 million bpd.", [Q("2.5 million bpd", 2.5e6, "oil_barrel", per="day")]),
+    ("en", "They export 5 million barrels of oil a day.",
+     [Q("5 million barrels of oil a day", 5e6, "oil_barrel", per="day")]),
+    ("en", "The mine ships 1 million tonnes annually.", [Q("1 million tonnes annually", 1e6, "metric_ton", per="year")]),
+    ("en", "Some 400 people a week cross here.", [Q("Some 400 people a week", 400, "person", per="week", approx=True)]),
+    ("en", "Interns earn $5,000 per month.", [Q("$5,000 per month", 5000, "USD", per="month")]),
+    ("en", "Gusts reached 90 km/h.", [Q("90 km/h", 90, "kilometer", per="hour")]),
+    ("en", "Clinics see 60 people daily.", [Q("60 people daily", 60, "person", per="day")]),
+]
+
+COMPARATORS = [
+    ("zh", "该地区贫困率低于20%", [Q("低于20%", 20, "percent", cmp="<")]),
+    ("zh", "参会代表少于10人", [Q("少于10人", 10, "person", cmp="<")]),
+    ("zh", "公司成立不到3年", [Q("不到3年", 3, "year", cmp="<")]),
+    ("zh", "未满18岁不得入内", [Q("未满18岁", 18, "year", cmp="<")]),
+    ("zh", "今年已有超过5000人报名", [Q("超过5000人", 5000, "person", cmp=">")]),
+    ("zh", "至少3座桥梁被冲毁", [Q("至少3座", 3, "count", cmp=">=", item="桥梁")]),
+    ("zh", "每班不少于100人", [Q("不少于100人", 100, "person", cmp=">=")]),
+    ("zh", "每车最多5名乘客", [Q("最多5名", 5, "person", cmp="<=", item="乘客")]),
+    ("zh", "学校在3公里以内", [Q("3公里以内", 3, "kilometer", cmp="<=")]),
+    ("zh", "入学率达到50%以上", [Q("50%以上", 50, "percent", cmp=">")]),
+    ("zh", "18岁以下的人口", [Q("18岁以下", 18, "year", cmp="<")]),
+    ("zh", "储备的上限设为300公斤", [Q("上限设为300公斤", 300, "kilogram", cmp="<=")]),
+    ("zh", "浓度上限仍为3.67%", [Q("3.67%", 3.67, "percent", cmp="<=")]),
+    ("zh", "浓度被限制在3.67%", [Q("限制在3.67%", 3.67, "percent", cmp="<=")]),
+    ("zh", "远超规定的3.67%上限", [Q("3.67%上限", 3.67, "percent", cmp="<=")]),
+    ("en", "Children under 12 years ride free.", [Q("under 12 years", 12, "year", cmp="<")]),
+    ("en", "Unemployment is below 5%.", [Q("below 5%", 5, "percent", cmp="<")]),
+    ("en", "The site is less than 10 km away.", [Q("less than 10 km", 10, "kilometer", cmp="<")]),
+    ("en", "Fewer than 100 people came.", [Q("Fewer than 100 people", 100, "person", cmp="<")]),
+    ("en", "More than 5,000 people marched.", [Q("More than 5,000 people", 5000, "person", cmp=">")]),
+    ("en", "It weighs over 300 kg.", [Q("over 300 kg", 300, "kilogram", cmp=">")]),
+    ("en", "Claims exceeding $1 billion were filed.", [Q("exceeding $1 billion", 1e9, "USD", cmp=">")]),
+    ("en", "Exports in excess of 3 million tonnes.", [Q("in excess of 3 million tonnes", 3e6, "metric_ton", cmp=">")]),
+    ("en", "The term is at least 10 years.", [Q("at least 10 years", 10, "year", cmp=">=")]),
+    ("en", "Inflation of no less than 5%.", [Q("no less than 5%", 5, "percent", cmp=">=")]),
+    ("en", "Missiles with a range of up to 2,000 km.", [Q("up to 2,000 km", 2000, "kilometer", cmp="<=")]),
+    ("en", "Rooms hold no more than 5 people.", [Q("no more than 5 people", 5, "person", cmp="<=")]),
+    ("en", "Bags may weigh a maximum of 23 kg.", [Q("a maximum of 23 kg", 23, "kilogram", cmp="<=")]),
+    ("en", "Enrichment is capped at 3.67%.", [Q("capped at 3.67%", 3.67, "percent", cmp="<=")]),
+    ("en", "Applicants aged 65 or more may apply.", [Q("65 or more", 65, cmp=">=")]),
+]
+
+APPROXIMATIONS = [
+    ("zh", "现场约300人", [Q("约300人", 300, "person", approx=True)]),
+    ("zh", "大约40公斤", [Q("大约40公斤", 40, "kilogram", approx=True)]),
+    ("zh", "工程近两年才完工", [Q("近两年", 2, "year", approx=True)]),
+    ("zh", "最近3年的数据", [Q("3年", 3, "year")]),
+    ("zh", "将近一半", []),
+    ("zh", "接近2000亿元", [Q("接近2000亿元", 2e11, "CNY", approx=True)]),
+    ("zh", "逾千人受伤", [Q("逾千人", 1000, "person", cmp=">")]),
+    ("zh", "累计接种逾3亿剂", [Q("逾3亿剂", 300_000_000, "count", cmp=">")]),
+    ("zh", "广场上有300人左右", [Q("300人左右", 300, "person", approx=True)]),
+    ("zh", "患者年龄在50岁上下", [Q("50岁上下", 50, "year", approx=True)]),
+    ("zh", "大概200吨", [Q("大概200吨", 200, "metric_ton", approx=True)]),
+    ("zh", "100多人滞留机场", [Q("100多人", 100, "person", cmp=">", approx=True)]),
+    ("zh", "300余人获救", [Q("300余人", 300, "person", cmp=">", approx=True)]),
+    ("zh", "1万余名士兵已换防", [Q("1万余名", 10_000, "person", cmp=">", approx=True, item="士兵")]),
+    ("zh", "总投资3000多万元", [Q("3000多万元", 30_000_000, "CNY", cmp=">", approx=True)]),
+    ("en", "About 3 percent of the vote.", [Q("About 3 percent", 3, "percent", approx=True)]),
+    ("en", "A pipeline around 500 km long.", [Q("around 500 km", 500, "kilometer", approx=True)]),
+    ("en", "Sales worth roughly $50bn a year.", [Q("roughly $50bn a year", 5e10, "USD", per="year", approx=True)]),
+    ("en", "Approximately 12 MW of capacity.", [Q("Approximately 12 MW", 12, "megawatt", approx=True)]),
+    ("en", "Nearly 300 people died.", [Q("Nearly 300 people", 300, "person", approx=True)]),
+    ("en", "Turnout was almost 40%.", [Q("almost 40%", 40, "percent", approx=True)]),
+    ("en", "Some 300 troops arrived.", [Q("Some 300", 300, "count", approx=True, item="troops")]),
+    ("en", "The plant is ~300 km away.", [Q("~300 km", 300, "kilometer", approx=True)]),
+    ("en", "It took 300 people more or less.", [Q("300 people more or less", 300, "person", approx=True)]),
+]
+
+UNITS_AND_COUNTS = [
+    ("zh", "工厂里有19000台离心机。", [Q("19000台", 19000, "count", item="离心机")]),
+    ("zh", "部署了300枚导弹和2座设施", [Q("300枚", 300, "count", item="导弹"), Q("2座", 2, "count", item="设施")]),
+    ("zh", "事故造成1200人受伤", [Q("1200人", 1200, "person")]),
+    ("zh", "成交量下降2.3个百分点", [Q("2.3个百分点", 2.3, "percentage_point")]),
+    ("zh", "大坝高185米，水库面积1084平方公里", [
+        Q("185米", 185, "meter"), Q("1084平方公里", 1084, "square_kilometer")]),
+    ("zh", "全长1200公里，另一段长30千米", [Q("1200公里", 1200, "kilometer"), Q("30千米", 30, "kilometer")]),
+    ("zh", "运走25吨物资和40千克药品", [Q("25吨", 25, "metric_ton"), Q("40千克", 40, "kilogram")]),
+    ("zh", "装机容量为600兆瓦", [Q("600兆瓦", 600, "megawatt")]),
+    ("en", "Iran ran 19,000 centrifuges.", [Q("19,000", 19000, "count", item="centrifuges")]),
+    ("en", "After 3 rounds of talks.", [Q("3", 3, "count", item="rounds")]),
+    ("en", "They have held four rounds.", [Q("four", 4, "count", item="rounds")]),
+    ("en", "The utility cut its turbines from about 120 to 85.", [
+        Q("about 120", 120, "count", approx=True, item="turbines"), Q("85", 85, "count", item="turbines")]),
+    ("zh", "决议获得15国赞成", [Q("15国", 15, "count")]),
+    ("zh", "医院新增病床300张", [Q("300张", 300, "count")]),
+    ("en", "A 12 km tunnel, a 40 kg load and 3 tonnes of grain.", [
+        Q("12 km", 12, "kilometer"), Q("40 kg", 40, "kilogram"), Q("3 tonnes", 3, "metric_ton")]),
+    ("en", "It stored 800 barrels.", [Q("800 barrels", 800, "oil_barrel")]),
+    ("en", "A 100m sprint and a 400 metre relay.", [Q("100m", 100, "meter"), Q("400 metre", 400, "meter")]),
+    ("en", "A 500 MW plant beside a 2 GW one.", [Q("500 MW", 500, "megawatt"), Q("2 GW", 2, "gigawatt")]),
+    ("en", "Inflation hit 40.2%, up 3.1 percentage points.", [
+        Q("40.2%", 40.2, "percent"), Q("3.1 percentage points", 3.1, "percentage_point")]),
+    ("en", "Unemployment was 9 pct, or 9 per cent.", [Q("9 pct", 9, "percent"), Q("9 per cent", 9, "percent")]),
+]
+
+# Things that are not quantities.
+NEGATIVES = [
+    ("zh", "该协议于2019年签署"),
+    ("zh", "2019年9月双方恢复对话"),
+    ("zh", "2025年4月12日举行首轮会谈"),
+    ("zh", "早在20世纪50年代就已起步"),
+    ("zh", "这是21世纪最大的挑战"),
+    ("zh", "第三轮谈判结束"),
+    ("zh", "第3次会议"),
+    ("zh", "现场聚集了十几个人"),
+    ("zh", "项目拖了三四年"),
+    ("zh", "一名官员透露"),
+    ("zh", "这一年发生了很多事"),
+    ("zh", "两岸关系一度紧张"),
+    ("zh", "请拨打13812345678咨询"),
+    ("zh", "晚上8点开始，10时30分结束"),
+    ("zh", "他是典型的90后"),
+    ("zh", "今天是建国70周年"),
+    ("zh", "F-35战机和IR-6型离心机"),
+    ("zh", "纪念9·11事件"),
+    ("zh", "发布时间:2025-05-22"),
+    ("zh", "01"),
+    ("en", "The 1950s saw rapid growth."),
+    ("en", "Talks resumed in September 2019."),
+    ("en", "The deal was struck in 2015."),
+    ("en", "They met on April 12 and again on 3 May."),
+    ("en", "It was the third round of talks."),
+    ("en", "Leaders of the G7 discussed F-35 sales and COVID-19."),
+    ("en", "The P5+1 and the 5G rollout."),
+    ("en", "Firmware 3.5.1 ships at 3 p.m. or at 10:30."),
+    ("en", "Remember 9/11 and 24/7 news."),
+    ("en", "One of the officials said so."),
+    ("en", "From 2015 to 2019 nothing changed."),
+    ("en", "The 2019-20 season was cancelled."),
+    ("en", "Call +98 21 1234 5678 now."),
+    ("en", "The 21st century and the 2nd round."),
+]
+
+
+@pytest.mark.parametrize(
+    "lang, sentence, expected",
+    NUMERALS + MONEY + MULTIPLIERS_AND_DURATIONS + RANGES + CHANGES + RATES + COMPARATORS
+    + APPROXIMATIONS + UNITS_AND_COUNTS,
+)
+def test_quantities(lang, sentence, expected):
+    assert found(sentence, lang) == expected
+
+
+@pytest.mark.parametrize("lang, sentence", NEGATIVES)
+def test_not_quantities(lang, sentence):
+    assert found(sentence, lang) == []
+
+
+def test_fractions_are_exact():
+    (zh,) = find_quantities("三分之二", "zh")
+    (en,) = find_quantities("2/3", "en")
+    assert zh.value == en.value == 0.6666666666666666
+
+
+def test_ranges_never_have_a_midpoint():
+    for lang, sentence, expected in RANGES:
+        for q in find_quantities(sentence, lang):
+            assert q.value is None and q.low < q.high
+
+
+def test_lang_is_only_a_hint():
+    sentence = "The plant makes 300万桶/日, or 3 million barrels a day, 约5%。"
+    zh = found(sentence, "zh")
+    assert zh == found(sentence, "en")
+    assert zh == [
+        Q("300万桶/日", 3e6, "oil_barrel", per="day"),
+        Q("3 million barrels a day", 3e6, "oil_barrel", per="day"),
+        Q("约5%", 5, "percent", approx=True),
+    ]
+
+
+def test_numbering_lines_are_skipped_but_body_numbers_kept():
+    text = "01\n\n历史沿革\n\n1. 早期阶段\n(2) 后来扩建到300米\n[3]"
+    assert found(text, "zh") == [Q("300米", 300, "meter")]
+
+
+def test_spans_are_sorted_and_disjoint_on_a_long_text():
+    text = " ".join(s for _, s, _ in NUMERALS + MONEY + RANGES + CHANGES + RATES + COMPARATORS)
+    quantities = find_quantities(text, "zh")
+    assert len(quantities) >= 100
+    for q, nxt in zip(quantities, quantities[1:]):
+        assert q.start < q.end <= nxt.start
+    for q in quantities:
+        assert text[q.start:q.end] == q.text
+
+
+def test_empty_and_numberless_text():
+    assert find_quantities("", "zh") == []
+    assert find_quantities("外交声明可以模糊，但撤侨公告不会。", "zh") == []
+    assert find_quantities("Nothing to count here.", "en") == []
