@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.extract import SEGMENTED_BLOCKS, extract_article  # noqa: E402
+from factcheck.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
 from factcheck.ingest import iter_articles, split_blocks  # noqa: E402
 from factcheck.segment import chunk_block, detect_lang, load_bare_nlp, load_nlp  # noqa: E402
 from factcheck.store import open_db, save_extraction  # noqa: E402

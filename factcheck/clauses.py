@@ -146,7 +146,7 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
                 subs.append((cursor, s + m.start()))
                 cursor = s + m.end()
             subs.append((cursor, e))
-            if all(re.search(r"\d", text[a:b]) and len(text[a:b]) >= 6 for a, b in subs):
+            if all(re.search(r"\d", text[a:b]) and len(text[a:b]) >= 4 for a, b in subs):
                 parts = subs
         pieces.extend(parts)
 

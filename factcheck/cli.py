@@ -128,8 +128,11 @@ def _add_claim_row(table: Table, claim: Claim) -> None:
 
 
 def _format_quantity(q) -> str:
-    number = f"{q.low:g}–{q.high:g}" if q.low is not None and q.high is not None else (
-        f"{q.value:g}" if q.value is not None else "?"
+    def num(x: float) -> str:
+        return format(x, ",.10g")
+
+    number = f"{num(q.low)}–{num(q.high)}" if q.low is not None and q.high is not None else (
+        num(q.value) if q.value is not None else "?"
     )
     parts = [q.comparator or "", "~" if q.approximate else "", number, f" {q.unit}" if q.unit else ""]
     if q.per:

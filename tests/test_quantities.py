@@ -11,8 +11,17 @@ FIELDS = ("text", "value", "low", "high", "unit", "per", "comparator", "approxim
 
 def Q(text, value=None, unit=None, *, low=None, high=None, per=None, cmp=None, approx=False, item=None):
     """An expected quantity; every field not given must be None/False."""
-    return {"text": text, "value": value, "low": low, "high": high, "unit": unit, "per": per,
-            "comparator": cmp, "approximate": approx, "item": item}
+    return {
+        "text": text,
+        "value": value,
+        "low": low,
+        "high": high,
+        "unit": unit,
+        "per": per,
+        "comparator": cmp,
+        "approximate": approx,
+        "item": item,
+    }
 
 
 def R(text, low, high, unit=None, **kw):
@@ -22,7 +31,7 @@ def R(text, low, high, unit=None, **kw):
 def found(sentence, lang):
     quantities = find_quantities(sentence, lang)
     for q in quantities:
-        assert sentence[q.start:q.end] == q.text
+        assert sentence[q.start : q.end] == q.text
     return [{f: getattr(q, f) for f in FIELDS} for q in quantities]
 
 
@@ -91,6 +100,8 @@ MULTIPLIERS_AND_DURATIONS = [
     ("zh", "新任部长今年52岁", [Q("52岁", 52, "year")]),
     ("en", "The drought lasted two years.", [Q("two years", 2, "year")]),
     ("en", "The ceasefire held for 36 hours.", [Q("36 hours", 36, "hour")]),
+    ("en", "The meeting ran forty-five minutes.", [Q("forty-five minutes", 45, "minute")]),
+    ("en", "They waited twenty days.", [Q("twenty days", 20, "day")]),
     ("en", "She was 30 years old.", [Q("30 years", 30, "year")]),
     ("en", "They adopted a five-year plan.", [Q("five-year", 5, "year")]),
     ("en", "It agreed a 30-day truce.", [Q("30-day", 30, "day")]),
@@ -122,23 +133,52 @@ RANGES = [
 ]
 
 CHANGES = [
-    ("zh", "石油出口量由250万桶/日骤降至不足13万桶/日。", [
-        Q("250万桶/日", 2_500_000, "oil_barrel", per="day"),
-        Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
-    ]),
-    ("zh", "日出口量从250万降至不足13万桶/日", [
-        Q("250万", 2_500_000, "oil_barrel", per="day"),
-        Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
-    ]),
-    ("zh", "产量从300万锐减至80万吨", [Q("300万", 3_000_000, "metric_ton"), Q("80万吨", 800_000, "metric_ton")]),
+    (
+        "zh",
+        "石油出口量由250万桶/日骤降至不足13万桶/日。",
+        [
+            Q("250万桶/日", 2_500_000, "oil_barrel", per="day"),
+            Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
+        ],
+    ),
+    (
+        "zh",
+        "日出口量从250万降至不足13万桶/日",
+        [
+            Q("250万", 2_500_000, "oil_barrel", per="day"),
+            Q("不足13万桶/日", 130_000, "oil_barrel", per="day", cmp="<"),
+        ],
+    ),
+    (
+        "zh",
+        "产量从300万锐减至80万吨",
+        [Q("300万", 3_000_000, "metric_ton"), Q("80万吨", 800_000, "metric_ton")],
+    ),
     ("zh", "离心机从19000台减少至6000台", [Q("19000台", 19000, "count"), Q("6000台", 6000, "count")]),
     ("zh", "失业率从5%提高到7%", [Q("5%", 5, "percent"), Q("7%", 7, "percent")]),
-    ("en", "Crude shipments fell from 2.5 million to under 130,000 barrels a day.", [
-        Q("2.5 million", 2_500_000, "oil_barrel", per="day"),
-        Q("under 130,000 barrels a day", 130_000, "oil_barrel", per="day", cmp="<"),
-    ]),
-    ("en", "Membership grew from 200 to 300 people.", [Q("200", 200, "person"), Q("300 people", 300, "person")]),
+    (
+        "en",
+        "Crude shipments fell from 2.5 million to under 130,000 barrels a day.",
+        [
+            Q("2.5 million", 2_500_000, "oil_barrel", per="day"),
+            Q("under 130,000 barrels a day", 130_000, "oil_barrel", per="day", cmp="<"),
+        ],
+    ),
+    (
+        "en",
+        "Membership grew from 200 to 300 people.",
+        [Q("200", 200, "person"), Q("300 people", 300, "person")],
+    ),
     ("en", "Prices rose sharply from $50 to $80.", [Q("$50", 50, "USD"), Q("$80", 80, "USD")]),
+    ("en", "Imports declined from 40% to 25%.", [Q("40%", 40, "percent"), Q("25%", 25, "percent")]),
+    (
+        "en",
+        "Output jumped from 3 to 5 million tonnes.",
+        [Q("3", 3e6, "metric_ton"), Q("5 million tonnes", 5e6, "metric_ton")],
+    ),
+    ("en", "Users grew from 500 to 2 million.", [Q("500", 500), Q("2 million", 2e6)]),
+    ("zh", "库存从3增至5万吨", [Q("3", 30_000, "metric_ton"), Q("5万吨", 50_000, "metric_ton")]),
+    ("zh", "税率由10%提高到12%", [Q("10%", 10, "percent"), Q("12%", 12, "percent")]),
 ]
 
 RATES = [
@@ -150,14 +190,44 @@ RATES = [
     ("zh", "年均增长1.5万吨", [Q("1.5万吨", 15_000, "metric_ton")]),  # 年均 must touch the number
     ("zh", "年均1.5万吨", [Q("年均1.5万吨", 15_000, "metric_ton", per="year")]),
     ("zh", "车速为120公里/小时", [Q("120公里/小时", 120, "kilometer", per="hour")]),
-    ("en", "The field yields 2 million barrels per day.", [Q("2 million barrels per day", 2e6, "oil_barrel", per="day")]),
+    ("zh", "处理能力为500吨/天", [Q("500吨/天", 500, "metric_ton", per="day")]),
+    ("zh", "气田产气800万立方米/年", [Q("800万立方米/年", 8e6, "cubic_meter", per="year")]),
+    ("zh", "每日约5000人次入境", [Q("每日约5000人次", 5000, "count", per="day", approx=True)]),
+    (
+        "en",
+        "The refinery burns 40,000 tonnes a year.",
+        [Q("40,000 tonnes a year", 40_000, "metric_ton", per="year")],
+    ),
+    (
+        "en",
+        "The pipeline carries 3 billion cubic metres per year.",
+        [Q("3 billion cubic metres per year", 3e9, "cubic_meter", per="year")],
+    ),
+    (
+        "en",
+        "The field yields 2 million barrels per day.",
+        [Q("2 million barrels per day", 2e6, "oil_barrel", per="day")],
+    ),
     ("en", "Output hit 2.5 million bpd.", [Q("2.5 million bpd", 2.5e6, "oil_barrel", per="day")]),
-    ("en", "They export 5 million barrels of oil a day.",
-     [Q("5 million barrels of oil a day", 5e6, "oil_barrel", per="day")]),
-    ("en", "The mine ships 1 million tonnes annually.", [Q("1 million tonnes annually", 1e6, "metric_ton", per="year")]),
-    ("en", "Some 400 people a week cross here.", [Q("Some 400 people a week", 400, "person", per="week", approx=True)]),
+    (
+        "en",
+        "They export 5 million barrels of oil a day.",
+        [Q("5 million barrels of oil a day", 5e6, "oil_barrel", per="day")],
+    ),
+    (
+        "en",
+        "The mine ships 1 million tonnes annually.",
+        [Q("1 million tonnes annually", 1e6, "metric_ton", per="year")],
+    ),
+    (
+        "en",
+        "Some 400 people a week cross here.",
+        [Q("Some 400 people a week", 400, "person", per="week", approx=True)],
+    ),
     ("en", "Interns earn $5,000 per month.", [Q("$5,000 per month", 5000, "USD", per="month")]),
     ("en", "Gusts reached 90 km/h.", [Q("90 km/h", 90, "kilometer", per="hour")]),
+    ("en", "Trains run at 60 miles per hour.", [Q("60 miles per hour", 60, "mile", per="hour")]),
+    ("en", "The pumps move 300 litres an hour.", [Q("300 litres an hour", 300, "liter", per="hour")]),
     ("en", "Clinics see 60 people daily.", [Q("60 people daily", 60, "person", per="day")]),
 ]
 
@@ -170,6 +240,16 @@ COMPARATORS = [
     ("zh", "至少3座桥梁被冲毁", [Q("至少3座", 3, "count", cmp=">=", item="桥梁")]),
     ("zh", "每班不少于100人", [Q("不少于100人", 100, "person", cmp=">=")]),
     ("zh", "每车最多5名乘客", [Q("最多5名", 5, "person", cmp="<=", item="乘客")]),
+    ("zh", "每队至多8人", [Q("至多8人", 8, "person", cmp="<=")]),
+    ("zh", "收益率不低于4%", [Q("不低于4%", 4, "percent", cmp=">=")]),
+    (
+        "zh",
+        "水位高于2米，流量多于300吨",
+        [Q("高于2米", 2, "meter", cmp=">"), Q("多于300吨", 300, "metric_ton", cmp=">")],
+    ),
+    ("zh", "产量不及50万桶", [Q("不及50万桶", 500_000, "oil_barrel", cmp="<")]),
+    ("zh", "配额上限为5000吨", [Q("上限为5000吨", 5000, "metric_ton", cmp="<=")]),
+    ("zh", "赔偿上限是200万元", [Q("上限是200万元", 2_000_000, "CNY", cmp="<=")]),
     ("zh", "学校在3公里以内", [Q("3公里以内", 3, "kilometer", cmp="<=")]),
     ("zh", "入学率达到50%以上", [Q("50%以上", 50, "percent", cmp=">")]),
     ("zh", "18岁以下的人口", [Q("18岁以下", 18, "year", cmp="<")]),
@@ -183,8 +263,19 @@ COMPARATORS = [
     ("en", "Fewer than 100 people came.", [Q("Fewer than 100 people", 100, "person", cmp="<")]),
     ("en", "More than 5,000 people marched.", [Q("More than 5,000 people", 5000, "person", cmp=">")]),
     ("en", "It weighs over 300 kg.", [Q("over 300 kg", 300, "kilogram", cmp=">")]),
+    ("en", "Support stayed above 60%.", [Q("above 60%", 60, "percent", cmp=">")]),
+    ("en", "Each voter may cast at most 3 ballots.", [Q("at most 3", 3, "count", cmp="<=", item="ballots")]),
+    (
+        "en",
+        "Exports are limited to 2 million barrels.",
+        [Q("limited to 2 million barrels", 2e6, "oil_barrel", cmp="<=")],
+    ),
     ("en", "Claims exceeding $1 billion were filed.", [Q("exceeding $1 billion", 1e9, "USD", cmp=">")]),
-    ("en", "Exports in excess of 3 million tonnes.", [Q("in excess of 3 million tonnes", 3e6, "metric_ton", cmp=">")]),
+    (
+        "en",
+        "Exports in excess of 3 million tonnes.",
+        [Q("in excess of 3 million tonnes", 3e6, "metric_ton", cmp=">")],
+    ),
     ("en", "The term is at least 10 years.", [Q("at least 10 years", 10, "year", cmp=">=")]),
     ("en", "Inflation of no less than 5%.", [Q("no less than 5%", 5, "percent", cmp=">=")]),
     ("en", "Missiles with a range of up to 2,000 km.", [Q("up to 2,000 km", 2000, "kilometer", cmp="<=")]),
@@ -198,6 +289,7 @@ APPROXIMATIONS = [
     ("zh", "现场约300人", [Q("约300人", 300, "person", approx=True)]),
     ("zh", "大约40公斤", [Q("大约40公斤", 40, "kilogram", approx=True)]),
     ("zh", "工程近两年才完工", [Q("近两年", 2, "year", approx=True)]),
+    ("zh", "将近600公里", [Q("将近600公里", 600, "kilometer", approx=True)]),
     ("zh", "最近3年的数据", [Q("3年", 3, "year")]),
     ("zh", "将近一半", []),
     ("zh", "接近2000亿元", [Q("接近2000亿元", 2e11, "CNY", approx=True)]),
@@ -212,7 +304,11 @@ APPROXIMATIONS = [
     ("zh", "总投资3000多万元", [Q("3000多万元", 30_000_000, "CNY", cmp=">", approx=True)]),
     ("en", "About 3 percent of the vote.", [Q("About 3 percent", 3, "percent", approx=True)]),
     ("en", "A pipeline around 500 km long.", [Q("around 500 km", 500, "kilometer", approx=True)]),
-    ("en", "Sales worth roughly $50bn a year.", [Q("roughly $50bn a year", 5e10, "USD", per="year", approx=True)]),
+    (
+        "en",
+        "Sales worth roughly $50bn a year.",
+        [Q("roughly $50bn a year", 5e10, "USD", per="year", approx=True)],
+    ),
     ("en", "Approximately 12 MW of capacity.", [Q("Approximately 12 MW", 12, "megawatt", approx=True)]),
     ("en", "Nearly 300 people died.", [Q("Nearly 300 people", 300, "person", approx=True)]),
     ("en", "Turnout was almost 40%.", [Q("almost 40%", 40, "percent", approx=True)]),
@@ -223,29 +319,60 @@ APPROXIMATIONS = [
 
 UNITS_AND_COUNTS = [
     ("zh", "工厂里有19000台离心机。", [Q("19000台", 19000, "count", item="离心机")]),
-    ("zh", "部署了300枚导弹和2座设施", [Q("300枚", 300, "count", item="导弹"), Q("2座", 2, "count", item="设施")]),
+    (
+        "zh",
+        "部署了300枚导弹和2座设施",
+        [Q("300枚", 300, "count", item="导弹"), Q("2座", 2, "count", item="设施")],
+    ),
     ("zh", "事故造成1200人受伤", [Q("1200人", 1200, "person")]),
     ("zh", "成交量下降2.3个百分点", [Q("2.3个百分点", 2.3, "percentage_point")]),
-    ("zh", "大坝高185米，水库面积1084平方公里", [
-        Q("185米", 185, "meter"), Q("1084平方公里", 1084, "square_kilometer")]),
+    (
+        "zh",
+        "大坝高185米，水库面积1084平方公里",
+        [Q("185米", 185, "meter"), Q("1084平方公里", 1084, "square_kilometer")],
+    ),
     ("zh", "全长1200公里，另一段长30千米", [Q("1200公里", 1200, "kilometer"), Q("30千米", 30, "kilometer")]),
     ("zh", "运走25吨物资和40千克药品", [Q("25吨", 25, "metric_ton"), Q("40千克", 40, "kilogram")]),
     ("zh", "装机容量为600兆瓦", [Q("600兆瓦", 600, "megawatt")]),
     ("en", "Iran ran 19,000 centrifuges.", [Q("19,000", 19000, "count", item="centrifuges")]),
     ("en", "After 3 rounds of talks.", [Q("3", 3, "count", item="rounds")]),
     ("en", "They have held four rounds.", [Q("four", 4, "count", item="rounds")]),
-    ("en", "The utility cut its turbines from about 120 to 85.", [
-        Q("about 120", 120, "count", approx=True, item="turbines"), Q("85", 85, "count", item="turbines")]),
+    (
+        "en",
+        "The utility cut its turbines from about 120 to 85.",
+        [Q("about 120", 120, "count", approx=True, item="turbines"), Q("85", 85, "count", item="turbines")],
+    ),
     ("zh", "决议获得15国赞成", [Q("15国", 15, "count")]),
     ("zh", "医院新增病床300张", [Q("300张", 300, "count")]),
-    ("en", "A 12 km tunnel, a 40 kg load and 3 tonnes of grain.", [
-        Q("12 km", 12, "kilometer"), Q("40 kg", 40, "kilogram"), Q("3 tonnes", 3, "metric_ton")]),
+    (
+        "en",
+        "A 12 km tunnel, a 40 kg load and 3 tonnes of grain.",
+        [Q("12 km", 12, "kilometer"), Q("40 kg", 40, "kilogram"), Q("3 tonnes", 3, "metric_ton")],
+    ),
     ("en", "It stored 800 barrels.", [Q("800 barrels", 800, "oil_barrel")]),
     ("en", "A 100m sprint and a 400 metre relay.", [Q("100m", 100, "meter"), Q("400 metre", 400, "meter")]),
     ("en", "A 500 MW plant beside a 2 GW one.", [Q("500 MW", 500, "megawatt"), Q("2 GW", 2, "gigawatt")]),
-    ("en", "Inflation hit 40.2%, up 3.1 percentage points.", [
-        Q("40.2%", 40.2, "percent"), Q("3.1 percentage points", 3.1, "percentage_point")]),
-    ("en", "Unemployment was 9 pct, or 9 per cent.", [Q("9 pct", 9, "percent"), Q("9 per cent", 9, "percent")]),
+    (
+        "en",
+        "Inflation hit 40.2%, up 3.1 percentage points.",
+        [Q("40.2%", 40.2, "percent"), Q("3.1 percentage points", 3.1, "percentage_point")],
+    ),
+    (
+        "en",
+        "Unemployment was 9 pct, or 9 per cent.",
+        [Q("9 pct", 9, "percent"), Q("9 per cent", 9, "percent")],
+    ),
+    ("en", "A 5 mile walk across 200 hectares.", [Q("5 mile", 5, "mile"), Q("200 hectares", 200, "hectare")]),
+    (
+        "en",
+        "They sold 3 tons for 500 yuan and 5 million euros.",
+        [Q("3 tons", 3, "metric_ton"), Q("500 yuan", 500, "CNY"), Q("5 million euros", 5e6, "EUR")],
+    ),
+    (
+        "zh",
+        "占地3.5平方公里，储量800万立方米",
+        [Q("3.5平方公里", 3.5, "square_kilometer"), Q("800万立方米", 8e6, "cubic_meter")],
+    ),
 ]
 
 # Things that are not quantities.
@@ -289,8 +416,15 @@ NEGATIVES = [
 
 @pytest.mark.parametrize(
     "lang, sentence, expected",
-    NUMERALS + MONEY + MULTIPLIERS_AND_DURATIONS + RANGES + CHANGES + RATES + COMPARATORS
-    + APPROXIMATIONS + UNITS_AND_COUNTS,
+    NUMERALS
+    + MONEY
+    + MULTIPLIERS_AND_DURATIONS
+    + RANGES
+    + CHANGES
+    + RATES
+    + COMPARATORS
+    + APPROXIMATIONS
+    + UNITS_AND_COUNTS,
 )
 def test_quantities(lang, sentence, expected):
     assert found(sentence, lang) == expected
@@ -336,10 +470,49 @@ def test_spans_are_sorted_and_disjoint_on_a_long_text():
     for q, nxt in zip(quantities, quantities[1:]):
         assert q.start < q.end <= nxt.start
     for q in quantities:
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
 
 
 def test_empty_and_numberless_text():
     assert find_quantities("", "zh") == []
     assert find_quantities("外交声明可以模糊，但撤侨公告不会。", "zh") == []
     assert find_quantities("Nothing to count here.", "en") == []
+
+
+def test_invariants_on_random_fragments():
+    import random
+
+    pieces = list(
+        "0123456789,.%/-~ 约不足逾多余万亿千百十一二两三五零分之到至从降桶日人台年月个倍米每天元$€第几\n"
+    ) + [
+        " million",
+        " barrels",
+        " a day",
+        "US$",
+        "百分之",
+        "三分之二",
+        "people",
+        " from ",
+        " to ",
+        "between ",
+        "fell ",
+        "2019年",
+        "two ",
+        "hundred ",
+        "tenfold",
+        "-fold",
+        "℃",
+        "３％",
+        "上限为",
+        "capped at ",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
+        end = 0
+        for q in find_quantities(s, rng.choice(("zh", "en"))):
+            assert s[q.start : q.end] == q.text and end <= q.start < q.end
+            assert (q.value is None) == (q.low is not None) == (q.high is not None)
+            assert q.low is None or q.low < q.high
+            assert q.comparator in (None, "<", "<=", ">", ">=")
+            end = q.end

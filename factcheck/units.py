@@ -1,0 +1,248 @@
+"""The unit table: surface forms (Chinese and English) → canonical unit names.
+
+``UNITS`` is the one table every stage uses. Keys are surface forms as they appear
+after a number (after NFKC normalisation, so full-width ``％`` arrives as ``%``);
+values are canonical names of six kinds (``UNIT_KINDS``):
+
+========== ============================================================================
+kind       canonical names
+========== ============================================================================
+physical   pint's own names (meter, kilometer, kilogram, metric_ton, oil_barrel,
+           megawatt, degree_Celsius, ...). ``square_*`` and ``cubic_*`` are not pint
+           identifiers; ``to_pint`` turns them into expressions pint parses
+           ("square kilometer" → kilometer ** 2). A test checks every physical name
+           against ``pint.UnitRegistry()``.
+duration   year, month, week, day, hour, minute, second (also pint names). 岁 (age)
+           is "year".
+percent    "percent" (%, 百分之, per cent, pct) and "percentage_point" (个百分点).
+multiplier "times" (10倍, three times, tenfold, 3-fold).
+fraction   "fraction" (三分之二, 2/3; the value is the ratio, 0.666...).
+currency   ISO 4217 codes: USD, CNY, EUR, GBP, JPY, IRR, HKD, RUB.
+count      "person" (人, 名, 位, people, persons) and "count" (other 量词 such as
+           台, 枚, 座, 个, and 国 as in 10国; English "19,000 centrifuges").
+========== ============================================================================
+
+Decisions worth knowing:
+
+* "tons" is read as metric_ton (news usage), not pint's US short ton.
+* "pound"/"pounds" is the mass unit; quantities turns it into GBP when a money
+  scale (million, bn, ...) precedes it ("3 billion pounds"). £ is always GBP.
+* ¥ is CNY here; ``quantities`` reads it as JPY when the text's language is "en".
+* 日 after a number is a date (12日), not a duration; a day is 天. 月 alone is a
+  calendar month; a duration is 个月.
+* 度 alone is too ambiguous (angle, kWh, temperature) and is left out; 摄氏度, ℃ and
+  度电 (kWh) are in.
+
+Rates are not units: ``PER_SUFFIXES`` (桶/日, a day, per year, annually) and
+``PER_PREFIXES`` (日均, 每年, 时速) map rate words to the canonical time unit stored
+in ``Quantity.per``. ``COMPOUND_UNITS`` are single tokens that carry both (bpd, km/h).
+
+``CLASSIFIERS`` lists the 量词 after which the next Chinese noun is read as the
+counted item (19000台离心机 → item 离心机).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Each table maps a canonical name to its surface forms, separated by "|".
+
+# --- physical units (canonical names are pint's) -----------------------------------
+
+_PHYSICAL: dict[str, str] = {
+    "meter": "米|m|meter|meters|metre|metres",
+    "kilometer": "公里|千米|km|kms|kilometer|kilometers|kilometre|kilometres",
+    "centimeter": "厘米|cm|centimeter|centimeters|centimetre|centimetres",
+    "millimeter": "毫米|mm|millimeter|millimeters|millimetre|millimetres",
+    "mile": "英里|mile|miles",
+    "nautical_mile": "海里|nmi|nautical mile|nautical miles",
+    "foot": "英尺|ft|foot|feet",
+    "inch": "英寸|inch|inches",
+    "kilogram": "公斤|千克|kg|kgs|kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos",
+    "gram": "克|g|gram|grams|gramme|grammes",
+    "metric_ton": "吨|公吨|tonne|tonnes|ton|tons|metric ton|metric tons",
+    "kiloton": "kiloton|kilotons|kilotonne|kilotonnes",
+    "megaton": "megaton|megatons|megatonne|megatonnes",
+    "pound": "磅|lb|lbs|pound|pounds",
+    "ounce": "盎司|oz|ounce|ounces",
+    "oil_barrel": "桶|bbl|barrel|barrels",
+    "liter": "升|公升|litre|litres|liter|liters",
+    "cubic_meter": "立方米|m3|m³|cubic meter|cubic meters|cubic metre|cubic metres",
+    "square_meter": "平方米|m2|m²|sq m|square meter|square meters|square metre|square metres",
+    "square_kilometer": (
+        "平方公里|平方千米|km2|km²|sq km|square kilometer|square kilometers|square kilometre"
+        "|square kilometres"
+    ),
+    "hectare": "公顷|ha|hectare|hectares",
+    "acre": "英亩|acre|acres",
+    "watt": "瓦|瓦特|W|watt|watts",
+    "kilowatt": "千瓦|kW|kilowatt|kilowatts",
+    "megawatt": "兆瓦|MW|megawatt|megawatts",
+    "gigawatt": "吉瓦|千兆瓦|GW|gigawatt|gigawatts",
+    "kilowatt_hour": "千瓦时|度电|kWh|kilowatt-hour|kilowatt-hours|kilowatt hour|kilowatt hours",
+    "megawatt_hour": "兆瓦时|MWh|megawatt-hour|megawatt-hours|megawatt hour|megawatt hours",
+    "gigawatt_hour": "吉瓦时|GWh|gigawatt-hour|gigawatt-hours|gigawatt hour|gigawatt hours",
+    "terawatt_hour": "太瓦时|TWh|terawatt-hour|terawatt-hours|terawatt hour|terawatt hours",
+    "degree_Celsius": "摄氏度|℃|°C|degree Celsius|degrees Celsius|degrees C",
+    "degree_Fahrenheit": "华氏度|℉|°F|degree Fahrenheit|degrees Fahrenheit|degrees F",
+    "knot": "knot|knots",
+}
+
+_DURATIONS: dict[str, str] = {
+    "year": "年|岁|周岁|year|years|yr|yrs",
+    "month": "个月|month|months",
+    "week": "周|星期|个星期|礼拜|个礼拜|week|weeks",
+    "day": "天|day|days",
+    "hour": "小时|个小时|钟头|个钟头|hour|hours|hr|hrs",
+    "minute": "分钟|minute|minutes|mins",
+    "second": "秒|秒钟|second|seconds|secs",
+}
+
+_PERCENT: dict[str, str] = {
+    "percent": "%|percent|per cent|pct",
+    "percentage_point": "个百分点|百分点|percentage point|percentage points|pp|ppt|ppts",
+}
+
+_MULTIPLIERS: dict[str, str] = {
+    "times": "倍|times|fold",
+}
+
+_FRACTIONS: dict[str, str] = {
+    "fraction": "分之",
+}
+
+_CURRENCIES: dict[str, str] = {
+    "USD": "美元|美金|$|US$|USD|dollar|dollars|US dollar|US dollars",
+    "CNY": "元|人民币|元人民币|人民币元|¥|CN¥|CNY|RMB|yuan|renminbi",
+    "EUR": "欧元|€|EUR|euro|euros",
+    "GBP": "英镑|£|GBP|sterling|pounds sterling",
+    "JPY": "日元|JP¥|JPY|yen",
+    "IRR": "里亚尔|伊朗里亚尔|IRR|rial|rials",
+    "HKD": "港元|港币|HK$|HKD",
+    "RUB": "卢布|RUB|rouble|roubles|ruble|rubles",
+}
+
+#: 量词 → canonical count unit. The noun after these is read as ``Quantity.item``.
+CLASSIFIERS: dict[str, str] = {
+    "名": "person",
+    "位": "person",
+    **{c: "count" for c in "台枚座架艘辆个家所项次颗部套处轮条例场张剂件只头支门户栋间本首篇份批起"},
+}
+
+_COUNTS: dict[str, str] = {
+    "person": "人|people|persons",
+    "count": "人次|国",  # 10国支持: the noun is the unit, there is no item
+}
+
+_KINDS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("physical", _PHYSICAL),
+    ("duration", _DURATIONS),
+    ("percent", _PERCENT),
+    ("multiplier", _MULTIPLIERS),
+    ("fraction", _FRACTIONS),
+    ("currency", _CURRENCIES),
+    ("count", _COUNTS),
+)
+
+
+def _build() -> tuple[dict[str, str], dict[str, str]]:
+    units: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for kind, table in _KINDS:
+        for canonical, surfaces in table.items():
+            kinds[canonical] = kind
+            for surface in surfaces.split("|"):
+                if surface in units:  # a surface must mean one thing
+                    raise ValueError(f"unit surface {surface!r} listed twice")
+                units[surface] = canonical
+    for surface, canonical in CLASSIFIERS.items():
+        units[surface] = canonical
+    return units, kinds
+
+
+#: Surface form → canonical unit name (see the module docstring for the kinds).
+UNITS: dict[str, str]
+#: Canonical unit name → kind ("physical", "duration", "percent", "multiplier",
+#: "fraction", "currency", "count").
+UNIT_KINDS: dict[str, str]
+UNITS, UNIT_KINDS = _build()
+
+#: Canonical names that are physical units (checked against pint by the tests).
+PHYSICAL_UNITS = frozenset(_PHYSICAL)
+DURATION_UNITS = frozenset(_DURATIONS)
+CURRENCY_UNITS = frozenset(_CURRENCIES)
+
+#: Surfaces that may stand before the number as a currency sign ($3bn, 人民币500亿元).
+CURRENCY_PREFIXES: dict[str, str] = {
+    s: UNITS[s] for s in "US$|HK$|JP¥|CN¥|$|€|£|¥|USD|CNY|RMB|EUR|GBP|JPY|IRR|HKD|RUB|人民币".split("|")
+}
+
+#: One token carrying a unit and a rate.
+COMPOUND_UNITS: dict[str, tuple[str, str]] = {
+    "bpd": ("oil_barrel", "day"),
+    "b/d": ("oil_barrel", "day"),
+    "km/h": ("kilometer", "hour"),
+    "kph": ("kilometer", "hour"),
+    "mph": ("mile", "hour"),
+}
+
+#: Rate words written after the unit → canonical ``per``.
+PER_SUFFIXES: dict[str, str] = {
+    word: per
+    for per, words in {
+        "day": "/日|/天|/d|/day|每天|每日|a day|per day|each day|every day|daily",
+        "week": "/周|/wk|/week|每周|a week|per week|each week|every week|weekly",
+        "month": "/月|/mo|/month|每月|a month|per month|each month|every month|monthly",
+        "year": "/年|/yr|/year|每年|a year|per year|each year|every year|annually|yearly|per annum",
+        "hour": "/小时|/时|/h|/hr|/hour|每小时|an hour|per hour|every hour|hourly",
+    }.items()
+    for word in words.split("|")
+}
+
+#: Rate words written before the number (日均300万桶, 时速300公里) → canonical ``per``.
+PER_PREFIXES: dict[str, str] = {
+    "每天": "day",
+    "每日": "day",
+    "日均": "day",
+    "日产": "day",
+    "每周": "week",
+    "周均": "week",
+    "每月": "month",
+    "月均": "month",
+    "每年": "year",
+    "年均": "year",
+    "年产": "year",
+    "每小时": "hour",
+    "时速": "hour",
+}
+
+# Lower-cased word surfaces, for a case-insensitive fallback ("Barrels", "Percent").
+# Short abbreviations stay case-sensitive (MW is not mW, m is not M).
+_UNITS_FOLDED = {k.lower(): v for k, v in UNITS.items() if len(k) >= 3 and k.isascii() and k.islower()}
+
+
+def canonical_unit(surface: str) -> str | None:
+    """Canonical unit name for a surface form, or None when it is not a known unit.
+
+    Full-width forms and extra spaces are normalised; words fall back to a
+    case-insensitive match (``"Barrels"`` → ``"oil_barrel"``), abbreviations do not.
+    """
+    s = " ".join(unicodedata.normalize("NFKC", surface).split())
+    if s in UNITS:
+        return UNITS[s]
+    if surface.strip() in UNITS:  # ℃ changes under NFKC
+        return UNITS[surface.strip()]
+    return _UNITS_FOLDED.get(s.lower())
+
+
+def to_pint(canonical: str) -> str | None:
+    """An expression ``pint.UnitRegistry().parse_units`` accepts for a physical or duration unit.
+
+    Returns None for non-physical units (percent, currencies, counts...).
+    """
+    if canonical not in PHYSICAL_UNITS and canonical not in DURATION_UNITS:
+        return None
+    for prefix in ("square_", "cubic_"):
+        if canonical.startswith(prefix):  # pint reads "square kilometer" as kilometer ** 2
+            return prefix[:-1] + " " + canonical[len(prefix) :]
+    return canonical

@@ -1,0 +1,151 @@
+"""The unit table: canonical names, pint validity, surface lookups."""
+
+from __future__ import annotations
+
+import pint
+import pytest
+
+from factcheck.units import (
+    CLASSIFIERS,
+    COMPOUND_UNITS,
+    CURRENCY_PREFIXES,
+    CURRENCY_UNITS,
+    DURATION_UNITS,
+    PER_PREFIXES,
+    PER_SUFFIXES,
+    PHYSICAL_UNITS,
+    UNIT_KINDS,
+    UNITS,
+    canonical_unit,
+    to_pint,
+)
+
+PER_VALUES = {"day", "week", "month", "year", "hour"}
+
+
+@pytest.fixture(scope="module")
+def ureg():
+    return pint.UnitRegistry()
+
+
+@pytest.mark.parametrize("name", sorted(PHYSICAL_UNITS | DURATION_UNITS))
+def test_physical_and_duration_names_are_pint_units(ureg, name):
+    # The canonical names are pint's; square_/cubic_ names go through to_pint.
+    ureg.parse_units(to_pint(name))
+
+
+def test_pint_names_are_used_verbatim_where_pint_has_them(ureg):
+    for name in PHYSICAL_UNITS:
+        if not name.startswith(("square_", "cubic_")):
+            assert to_pint(name) == name
+            assert str(ureg.parse_units(name)) == name
+
+
+def test_square_and_cubic_units_have_the_right_dimension(ureg):
+    assert ureg.parse_units(to_pint("square_kilometer")) == ureg.kilometer**2
+    assert ureg.parse_units(to_pint("cubic_meter")) == ureg.meter**3
+
+
+def test_non_physical_units_have_no_pint_expression():
+    for name in ("percent", "percentage_point", "times", "fraction", "USD", "person", "count"):
+        assert to_pint(name) is None
+
+
+def test_every_canonical_name_has_a_kind():
+    assert set(UNITS.values()) <= set(UNIT_KINDS)
+    assert set(UNIT_KINDS.values()) == {
+        "physical",
+        "duration",
+        "percent",
+        "multiplier",
+        "fraction",
+        "currency",
+        "count",
+    }
+
+
+def test_currencies_are_iso_codes():
+    assert CURRENCY_UNITS >= {"USD", "CNY", "EUR", "GBP", "JPY", "IRR"}
+    for code in CURRENCY_UNITS:
+        assert len(code) == 3 and code.isupper()
+    assert set(CURRENCY_PREFIXES.values()) <= CURRENCY_UNITS
+
+
+def test_rate_words_map_to_time_units():
+    assert set(PER_SUFFIXES.values()) <= PER_VALUES
+    assert set(PER_PREFIXES.values()) <= PER_VALUES
+    for unit, per in COMPOUND_UNITS.values():
+        assert unit in PHYSICAL_UNITS and per in PER_VALUES
+
+
+def test_classifiers_are_units():
+    assert set(CLASSIFIERS.values()) == {"person", "count"}
+    for surface, unit in CLASSIFIERS.items():
+        assert UNITS[surface] == unit
+    for required in "台枚座架艘辆个家所项次颗部套处名位":
+        assert required in CLASSIFIERS
+
+
+@pytest.mark.parametrize(
+    "surface, expected",
+    [
+        ("米", "meter"),
+        ("公里", "kilometer"),
+        ("千米", "kilometer"),
+        ("公斤", "kilogram"),
+        ("千克", "kilogram"),
+        ("吨", "metric_ton"),
+        ("桶", "oil_barrel"),
+        ("兆瓦", "megawatt"),
+        ("平方公里", "square_kilometer"),
+        ("立方米", "cubic_meter"),
+        ("km", "kilometer"),
+        ("kg", "kilogram"),
+        ("tonnes", "metric_ton"),
+        ("barrels", "oil_barrel"),
+        ("Barrels", "oil_barrel"),
+        ("metres", "meter"),
+        ("meters", "meter"),
+        ("MW", "megawatt"),
+        ("GW", "gigawatt"),
+        ("mw", None),  # abbreviations are case-sensitive
+        ("℃", "degree_Celsius"),
+        ("摄氏度", "degree_Celsius"),
+        ("％", "percent"),  # full width
+        ("per cent", "percent"),
+        ("个百分点", "percentage_point"),
+        ("percentage points", "percentage_point"),
+        ("倍", "times"),
+        ("fold", "times"),
+        ("美元", "USD"),
+        ("$", "USD"),
+        ("US$", "USD"),
+        ("dollars", "USD"),
+        ("元", "CNY"),
+        ("人民币", "CNY"),
+        ("yuan", "CNY"),
+        ("欧元", "EUR"),
+        ("€", "EUR"),
+        ("英镑", "GBP"),
+        ("日元", "JPY"),
+        ("里亚尔", "IRR"),
+        ("rials", "IRR"),
+        ("岁", "year"),
+        ("年", "year"),
+        ("个月", "month"),
+        ("weeks", "week"),
+        ("天", "day"),
+        ("小时", "hour"),
+        ("人", "person"),
+        ("名", "person"),
+        ("位", "person"),
+        ("people", "person"),
+        ("台", "count"),
+        ("艘", "count"),
+        ("  km ", "kilometer"),
+        ("widgets", None),
+        ("", None),
+    ],
+)
+def test_canonical_unit(surface, expected):
+    assert canonical_unit(surface) == expected
