@@ -9,8 +9,8 @@ Prints, for each language and overall:
     quantities, times, entities, kinds) on the same articles;
   * the claim layer's cost on top of bare spaCy (target: at most +50%).
 Then streams a generated directory of ``--articles`` articles through
-``iter_articles`` → ``extract_article`` → the store and prints peak RSS after each
-tenth, so a leak (RSS growing with the number of articles) shows as a slope.
+``iter_articles`` → ``extract_article`` → the store and prints the current RSS after
+each tenth, so a leak (RSS growing with the number of articles) shows as a slope.
 """
 
 from __future__ import annotations
@@ -34,6 +34,17 @@ from factcheck.store import open_db, save_extraction  # noqa: E402
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    """Resident memory now (Linux); peak RSS cannot show growth below an earlier peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
 
 
 def bare_spacy(articles) -> tuple[float, int]:
@@ -89,22 +100,25 @@ def memory_stream(sources: list[Path], n_articles: int) -> list[tuple[int, float
         for i, article in enumerate(iter_articles([folder]), 1):
             save_extraction(db, article, extract_article(article))
             if i % step == 0:
-                samples.append((i, peak_rss_mb()))
-                print(f"  {i:5d} articles  peak RSS {samples[-1][1]:7.1f} MB", flush=True)
+                gc.collect()
+                samples.append((i, current_rss_mb()))
+                print(f"  {i:5d} articles  RSS {samples[-1][1]:7.1f} MB", flush=True)
     return samples
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=[str(REPO / "examples")])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=5, help="time each article this many times (longer, steadier runs)")
     parser.add_argument("--articles", type=int, default=1000, help="articles in the memory run (0 to skip)")
     args = parser.parse_args()
 
-    articles = [a for a in iter_articles(args.paths) if not isinstance(a, Exception)]
+    articles = [a for a in iter_articles(args.paths) if not isinstance(a, Exception)] * args.scale
     load_nlp("en"), load_nlp("zh"), load_bare_nlp("zh")  # load outside the timings
     extract_article(articles[0])  # warm caches (jieba, regexes)
-    print(f"{len(articles)} articles, {sum(len(a.text) for a in articles):,} characters, best of {args.repeat}")
+    print(f"{len(articles)} articles ({args.scale}x each), {sum(len(a.text) for a in articles):,} characters, "
+          f"best of {args.repeat}")
     rows = [("all", articles)]
     for lang in ("zh", "en"):
         subset = [a for a in articles if detect_lang(a.text) == lang]

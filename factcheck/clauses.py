@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
+from .components import LIGHT_TOKENS
 from .records import Sentence
 
 _ZH_BREAKS = set("，；,;")
@@ -121,7 +122,23 @@ def _has_predicate(tokens: list, text: str) -> bool:
     return bool(re.search(r"\d|[一二三四五六七八九十百千万亿两]+[%个年月日天人台枚座吨米桶元]", text))
 
 
+class _Materialised:
+    """A span's tokens and entities as plain lists: the helpers below scan them many
+    times per sentence, and iterating a spaCy Span builds Token objects every time."""
+
+    __slots__ = ("tokens", "ents")
+
+    def __init__(self, span: Span) -> None:
+        light = span.doc.user_data.get(LIGHT_TOKENS)
+        self.tokens = light[span.start : span.end] if light is not None else list(span)
+        self.ents = list(span.ents)
+
+    def __iter__(self):
+        return iter(self.tokens)
+
+
 def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
+    span = _Materialised(span)
     text = sentence.text
     whole_start, whole_end = _trim(text, 0, len(text))
     raw = [_trim(text, s, e) for s, e in _zh_cut_points(text)]

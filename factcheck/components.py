@@ -4,7 +4,8 @@
 jieba segmenter, which has no trained NER on the registry) named entities and coarse
 POS tags:
 
-* each token's tag comes from jieba's dictionary (a table lookup, no HMM tagging);
+* each token's tag comes from jieba's dictionary (a table lookup, no HMM tagging),
+  kept with the token's offset in ``doc.user_data[LIGHT_TOKENS]``;
 * names from ``data/zh_gazetteer.tsv`` are added to jieba's dictionary at load time,
   so they come out as single tokens with a known label;
 * dictionary tags map to labels (ns → GPE, nt → ORG, nr/nrt → PERSON);
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -51,6 +53,17 @@ _BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _COUNTRY_PAIR = re.compile(r"[中美俄英法德日韩朝伊以欧印巴沙土乌叙]{2}")
 _AFTER_NAME = set("说称表示在于和与的了是曾将等也都对向就已又")
 _LAW_WORDS = ("法", "条约", "协议", "协定", "计划", "法案", "决议", "公约", "宪章")
+
+
+LIGHT_TOKENS = "factcheck.light_tokens"
+
+
+class LightToken(NamedTuple):
+    idx: int
+    text: str
+    tag_: str
+    is_punct: bool
+    is_space: bool
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +104,8 @@ def make_zh_entities(nlp: Language, name: str) -> "ChineseEntities":
 
 
 class ChineseEntities:
-    """Set ``token.tag_`` from jieba's dictionary and ``doc.ents`` from the rules above."""
+    """Set ``doc.ents`` from the rules above; jieba's dictionary tags go to
+    ``doc.user_data[LIGHT_TOKENS]``."""
 
     def __init__(self) -> None:
         self.tags = _jieba_tags()
@@ -102,9 +116,14 @@ class ChineseEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        tokens = list(doc)
-        for token in tokens:
-            token.tag_ = self.tags.get(token.text, "x" if token.is_punct else "")
+        # Plain tuples with jieba's tags, for these rules and for the clause splitter,
+        # which scans a sentence's tokens many times: iterating a Doc builds new Token
+        # objects on every pass, and interning tags into token.tag_ costs as much again.
+        tokens = [
+            LightToken(t.idx, t.text, self.tags.get(t.text, "x" if t.is_punct else ""), t.is_punct, t.is_space)
+            for t in doc
+        ]
+        doc.user_data[LIGHT_TOKENS] = tokens
         i = 0
         while i < len(tokens):
             token = tokens[i]

@@ -54,6 +54,7 @@ class AnnotationError(FactcheckError):
 
 #: Catalogue of codes used with ``code=``; a test checks they are unique and used.
 CODES: dict[str, str] = {
+    "F000": "factcheck error (base class)",
     "F100": "input could not be read",
     "F101": "input file is empty",
     "F102": "input looks binary",

@@ -71,6 +71,7 @@ def load_nlp(lang: str) -> Language:
     raise ValueError(f"unsupported language {lang!r}: expected 'zh' or 'en'")
 
 
+@lru_cache(maxsize=None)
 def load_bare_nlp(lang: str) -> Language:
     """The pipeline without factcheck's own components: the benchmark's baseline."""
     if lang == "en":

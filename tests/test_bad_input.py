@@ -1,0 +1,86 @@
+"""Bad input gets a clear error and loses nothing; big input still works."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import factcheck
+from factcheck import errors
+from factcheck.cli import cli
+from factcheck.ingest import read_article
+from factcheck.pipeline import extract_article
+
+from .conftest import EXAMPLES
+
+PACKAGE = Path(factcheck.__file__).parent
+
+
+@pytest.mark.slow
+def test_a_5_mb_article_is_extracted_completely(tmp_path):
+    paragraph = (EXAMPLES / "zh_public_health.txt").read_text("utf-8")
+    parts, size, i = [], 0, 0
+    while size < 5_000_000:
+        part = f"第{i}段：全市今年新增病床{i}张。\n{paragraph}\n"
+        parts.append(part)
+        size += len(part.encode())
+        i += 1
+    path = tmp_path / "huge.txt"
+    path.write_text("".join(parts), "utf-8")
+    article = read_article(path)[0]
+    claims = [c for c in extract_article(article) if c.is_claim]
+    # One marker claim per paragraph, at its exact offset, from the first to the last.
+    markers = [c for c in claims if re.match(r"第\d+段：全市今年新增病床", article.text[c.sentence_start:])]
+    assert len(markers) == i
+    last = markers[-1]
+    assert article.text[last.start : last.end].startswith(f"第{i - 1}段") or str(i - 1) in last.text
+    assert last.quantities[0].value == i - 1
+
+
+def test_malformed_html_still_yields_claims(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<html><body><div><p>The refinery processed 450,000 barrels a day in 2024.<p>Unclosed <b>bold"
+        "<div><p>Officials said output would rise.</body>",
+        "utf-8",
+    )
+    claims = factcheck.extract(read_article(page)[0].text)
+    assert claims and claims[0].quantities[0].value == 450000
+
+
+def test_gbk_file_offsets_point_into_the_decoded_text(tmp_path):
+    text = "截至去年年底，全省风电装机容量达到3200万千瓦。"
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gbk"))
+    article = read_article(path)[0]
+    assert article.text == text and article.encoding in ("gb18030", "gbk")
+    claim = extract_article(article)[0]
+    assert text[claim.start : claim.end] == "截至去年年底，全省风电装机容量达到3200万千瓦"
+
+
+def test_jsonl_output_survives_control_characters_and_long_lines(tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_text("Revenue rose 12% in 2024.\x07\x1b " + "word " * 20000 + "\nCosts fell 3% in 2023.", "utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(path), "--no-store"], catch_exceptions=False)
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {round(q["value"]) for r in rows for q in r["quantities"]} >= {12, 3}
+
+
+def test_error_codes_are_unique_documented_and_used():
+    source = "\n".join(p.read_text("utf-8") for p in PACKAGE.glob("*.py"))
+    used = set(re.findall(r'code="(F\d{3})"', source))
+    class_codes = {cls.code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.FactcheckError)}
+    assert used <= set(errors.CODES), used - set(errors.CODES)
+    assert class_codes <= set(errors.CODES)
+    assert len(class_codes) == len([c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.FactcheckError)])
+
+
+def test_public_api_is_complete():
+    for name in factcheck.__all__:
+        assert getattr(factcheck, name) is not None
+    assert callable(factcheck.extract)
