@@ -40,6 +40,14 @@ _ZH_CONNECTIVES = re.compile(
     r"^(然而|但是|但|而且|并且|而|并|且|同时|此外|另外|其中|随后|此后|最后|最终|因此|所以|于是|不过|"
     r"目前|如今|当时|当日|次年|此前|之后|其后|与此同时|事实上|实际上|总之|首先|其次|再次|另一方面|一方面)$"
 )
+# Subordinate clauses (condition, purpose, concession, cause, viewpoint) lean on the
+# main clause that follows: they are merged into it rather than standing alone.
+_ZH_SUBORDINATE = re.compile(
+    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|随着|除了|"
+    r"在.{1,12}(看来|期间|背景下|情况下|之际|同时|过程中)$|对.{1,12}(来说|而言)$|与其说)"
+)
+# Pronouns and collective nouns that are a clause's own subject.
+_ZH_OWN_SUBJECT = re.compile(r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)")
 _ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
 _ZH_VERB_TAGS = ("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou")
 # Who an attributed statement comes from, when the speaker is not a named entity.
@@ -146,12 +154,15 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     if not raw:
         return []
     first = text[raw[0][0] : raw[0][1]]
-    attributed = _zh_attributed(sentence, span, base, raw[0])
-    source = None
-    if _ZH_SOURCE_LEAD.match(first) and len(raw) > 1:
-        source = first
-    if attributed:
-        return [_zh_clause(sentence, whole_start, whole_end, attributed=True)]
+    source = first if _ZH_SOURCE_LEAD.match(first) and len(raw) > 1 else None
+    # From the first "speaker + say-verb" segment on, the rest of the sentence is what
+    # was said: one quote clause. Segments before it are split as usual.
+    quote_at = next((i for i, seg in enumerate(raw) if _zh_attributed(sentence, span, base, seg)), None)
+    quote_start = raw[quote_at][0] if quote_at is not None else None
+    if quote_at is not None:
+        raw = raw[:quote_at]
+        if not raw:
+            return [_zh_clause(sentence, quote_start, whole_end, attributed=True)]
 
     # 、 separates clauses only when both sides are numeric statements.
     pieces: list[tuple[int, int]] = []
@@ -172,28 +183,43 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     for s, e in pieces:
         seg = text[s:e]
         tokens = _zh_tokens_in(span, base - sentence.start, s, e)
-        stands_alone = _has_predicate(tokens, seg) and len(seg) >= 4 and not _ZH_CONNECTIVES.match(seg)
-        if _ZH_SOURCE_LEAD.match(seg):
-            stands_alone = False
+        stands_alone = (
+            _has_predicate(tokens, seg)
+            and len(seg) >= 4
+            and not _ZH_CONNECTIVES.match(seg)
+            and not _ZH_SUBORDINATE.match(seg)
+            and not _ZH_SOURCE_LEAD.match(seg)
+        )
         if not stands_alone:
             if pending_start is None:
                 pending_start = s
             continue
         merged.append([pending_start if pending_start is not None else s, e])
         pending_start = None
-    if pending_start is not None:  # a trailing fragment belongs to the clause before it
+    if pending_start is not None and quote_start is not None:
+        quote_start = pending_start  # 2025年4月12日，X称…: the lead-in belongs to the quote
+    elif pending_start is not None:  # a trailing fragment belongs to the clause before it
         if merged:
             merged[-1][1] = pieces[-1][1]
         else:
             merged.append([pending_start, pieces[-1][1]])
 
-    subject = _zh_subject(sentence, span, base, merged[0]) if len(merged) > 1 else None
+    # A clause without a subject of its own borrows the nearest earlier clause's
+    # (…，伊朗坚持…，拒绝… → 伊朗拒绝…).
     clauses = []
+    current = None
     for k, (s, e) in enumerate(merged):
+        own = _zh_own_subject(sentence, span, base, s, e)
+        if own is None and k == 0:
+            own = _zh_subject(sentence, span, base, [s, e])
         carried = None
-        if k > 0 and subject and not _zh_has_own_subject(sentence, span, base, s, e):
-            carried = subject
+        if own is not None:
+            current = own
+        elif k > 0 and current and not _ZH_OWN_SUBJECT.match(text[s:e]):
+            carried = current
         clauses.append(_zh_clause(sentence, s, e, subject=carried, source=source))
+    if quote_start is not None:
+        clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True))
     return clauses
 
 
@@ -219,13 +245,6 @@ def _entities_in(span: Span, base: int, start: int, end: int) -> list:
     return [ent for ent in span.ents if start <= base + ent.start_char < end]
 
 
-def _first_verb_offset(tokens: list, base: int, default: int) -> int:
-    for t in tokens:
-        if t.tag_ in _ZH_VERB_TAGS:
-            return base + t.idx
-    return default
-
-
 def _zh_subject(sentence: Sentence, span: Span, base: int, first: list[int]) -> str | None:
     """The first actor named in the first clause: the sentence's subject."""
     rel_base = base - sentence.start
@@ -236,13 +255,25 @@ def _zh_subject(sentence: Sentence, span: Span, base: int, first: list[int]) -> 
     return None
 
 
-def _zh_has_own_subject(sentence: Sentence, span: Span, base: int, s: int, e: int) -> bool:
+_ZH_PREPOSITIONS = set("被对向与和在从给把将同跟让替为由及")
+# Verbs that open time adverbials (截至2019年9月) rather than predicates.
+_TIME_VERBS = {"截至", "截止", "直到", "到", "自", "从", "经过", "进入"}
+
+
+def _zh_own_subject(sentence: Sentence, span, base: int, s: int, e: int) -> str | None:
+    """The named actor before the clause's first predicate verb, if any."""
     rel_base = base - sentence.start
-    tokens = _zh_tokens_in(span, rel_base, s, e)
-    verb_at = _first_verb_offset(tokens, rel_base, e)
-    if _entities_in(span, rel_base, s, max(verb_at, s + 1)):
-        return True
-    return bool(re.match(r"^(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国)", sentence.text[s:e]))
+    verb_at = e
+    for t in _zh_tokens_in(span, rel_base, s, e):
+        if t.tag_ in _ZH_VERB_TAGS and t.tag_ != "vn" and t.text not in _TIME_VERBS:
+            verb_at = rel_base + t.idx
+            break
+    for ent in _entities_in(span, rel_base, s, verb_at):
+        at = rel_base + ent.start_char
+        # 被美国撕毁, 对伊朗实施: an agent or object after a preposition is not the subject.
+        if ent.label_ in _SUBJECT_LABELS and not (at > s and sentence.text[at - 1] in _ZH_PREPOSITIONS):
+            return ent.text
+    return None
 
 
 def strip_leading_conjunction(text: str) -> str:

@@ -115,6 +115,9 @@ def _sentence_candidates(
         if ent.label_ in ENTITY_LABELS
     ]
     clauses = clause_mod.split_clauses(sentence, span, base)
+    # Only a time at the head of its clause (截至2019年9月，… / By 2019, …) anchors the
+    # clauses after it; one inside a noun phrase (去年以伊互相轰炸之前的情况) does not.
+    anchors = [t for t in times if any(_heads_clause(text, t, c) for c in clauses)]
     named_source = bool(entities) or bool(_SOURCE_NOUN.search(sentence.text))
     claims = []
     for clause in clauses:
@@ -124,8 +127,8 @@ def _sentence_candidates(
         clause_text = text[clause.start : clause.end]
         carried: dict[str, str] = {}
         prefix = ""
-        if not own_t:
-            earlier = [t for t in times if t.end <= clause.start]
+        if not own_t and not _OWN_TIME_WORD.search(text[clause.start : clause.end]):
+            earlier = [t for t in anchors if t.end <= clause.start]
             if earlier:
                 anchor = earlier[-1]
                 own_t = [anchor]
@@ -181,6 +184,23 @@ def _sentence_candidates(
             )
         )
     return claims
+
+
+_LEAD_IN = re.compile(r"^(而|但|并|且|就|早在|最后|最终|随后|此后|直到|然而|同时|此外|另外|and|but|then|yet)?\W*$", re.I)
+
+
+# 2015年达成的协议: the time modifies a noun ("…的"), it does not anchor the sentence.
+_ATTRIBUTIVE = re.compile(r"^[\u4e00-\u9fff]{0,4}的")
+# A clause with its own time word keeps its own time.
+_OWN_TIME_WORD = re.compile(r"(现在|目前|如今|当前|眼下|此前|之后|今后|未来|\bnow\b|\bcurrently\b|\btoday\b)", re.I)
+
+
+def _heads_clause(text: str, time: TimeExpr, clause) -> bool:
+    if not (clause.start <= time.start < clause.end):
+        return False
+    if _ATTRIBUTIVE.match(text[time.end : clause.end]):
+        return False
+    return bool(_LEAD_IN.match(text[clause.start : time.start]))
 
 
 def _time_prefix(anchor: str, lang: str) -> str:
