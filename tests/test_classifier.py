@@ -1,0 +1,174 @@
+"""The check-worthiness classifier: training, versions, promotion, serving.
+
+These tests load the real rebuilt e5 encoder (built by `make setup` / `factcheck
+models prepare`) and train real heads on small slices of the project's annotations.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from factcheck import registry
+from factcheck.classifier import CheckworthinessModel, Head, shared_encoder
+from factcheck.cli import cli
+from factcheck.errors import AnnotationError, ModelError
+from factcheck.train import TrainingArguments, train_model
+
+REPO = Path(__file__).resolve().parent.parent
+ANNOTATIONS = REPO / "annotations"
+FAST = TrainingArguments(seed=7, hidden=32, max_epochs=30, patience=5)
+
+
+def write_slice(path: Path, per_lang: int = 120) -> Path:
+    """A balanced slice of the project's annotations, train/dev rows plus a few test rows."""
+    rows = []
+    for name in ("zh_checkworthy.jsonl", "en_checkworthy.jsonl"):
+        lines = [json.loads(line) for line in (ANNOTATIONS / name).read_text("utf-8").splitlines()]
+        for split, n in (("train", per_lang), ("test", per_lang // 4)):
+            for label in (0, 1):
+                rows += [r for r in lines if r["split"] == split and r["label"] == label][: n // 2]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("models")
+    data = write_slice(tmp_path_factory.mktemp("data") / "slice.jsonl")
+    path, card = train_model([str(data)], args=FAST, root=root)
+    return root, data, path, card
+
+
+def test_a_version_folder_has_a_small_head_and_a_full_card(trained):
+    root, _, path, card = trained
+    assert (path / "head.safetensors").stat().st_size < 200_000  # the base never goes into models/
+    for key in ("version", "created", "base", "data", "split", "hyperparameters", "metrics", "thresholds",
+                "extract_thresholds"):
+        assert key in card
+    assert card["base"]["source_sha256"]
+    assert card["split"]["train"]["fingerprint"] and card["split"]["train"]["n"] > 100
+    assert "project_jsonl:slice:test" in card["metrics"]
+    assert "| project_jsonl:slice:test |" in (path / "README.md").read_text("utf-8")
+
+
+def test_held_out_rows_are_never_trained_on(trained):
+    _, data, _, card = trained
+    test_rows = [json.loads(line) for line in data.read_text("utf-8").splitlines() if '"split": "test"' in line]
+    assert card["split"]["heldout"]["project_jsonl:slice:test"]["n"] == len(test_rows)
+
+
+def test_the_model_separates_claims_from_opinions(trained):
+    _, _, path, card = trained
+    model = CheckworthinessModel(path)
+    scores = model.score([
+        "国家统计局数据显示，2024年全国粮食产量为7.06亿吨。",
+        "我觉得这件事根本不值得讨论。",
+        "The company reported revenue of $4.2 billion in the third quarter.",
+        "What a wonderful day it is!",
+    ])
+    assert scores[0] > scores[1] and scores[2] > scores[3]
+    assert card["metrics"]["project_jsonl:slice:test"]["roc_auc"] > 0.8
+
+
+def test_same_data_and_seed_give_the_same_model(trained, tmp_path):
+    _, data, path, card = trained
+    path2, card2 = train_model([str(data)], args=FAST, root=tmp_path)
+    assert card2["metrics"] == card["metrics"]
+    a, b = Head.load(path / "head.safetensors"), Head.load(path2 / "head.safetensors")
+    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a.layers, b.layers))
+
+
+def test_too_few_examples_of_a_class_is_refused(tmp_path):
+    data = tmp_path / "tiny.jsonl"
+    rows = [{"text": f"第{i}条新闻报道了具体数字{i}万。", "label": 1, "lang": "zh"} for i in range(30)]
+    rows += [{"text": "真是太好了！", "label": 0, "lang": "zh"}]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    with pytest.raises(AnnotationError, match="Too few examples"):
+        train_model([str(data)], args=FAST, root=tmp_path / "models")
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+def _card(root: Path, version: str, f1: float, head_from: Path) -> None:
+    folder = root / version
+    folder.mkdir(parents=True)
+    (folder / "head.safetensors").write_bytes((head_from / "head.safetensors").read_bytes())
+    (folder / "card.json").write_text(json.dumps({
+        "version": version, "created": version, "metrics": {"own:test": {"f1": f1, "n": 10}},
+        "thresholds": {"default": 0.5},
+    }), "utf-8")
+
+
+def test_promotion_is_refused_when_held_out_f1_drops(trained, tmp_path):
+    _, _, path, _ = trained
+    _card(tmp_path, "v1", 0.90, path)
+    _card(tmp_path, "v2", 0.85, path)
+    _card(tmp_path, "v3", 0.91, path)
+    registry.promote("v1", root=tmp_path)
+    with pytest.raises(ModelError, match="loses F1.*0.850 < 0.900"):
+        registry.promote("v2", root=tmp_path)
+    assert registry.promoted_version(tmp_path) == "v1"
+    registry.promote("v3", root=tmp_path)
+    assert registry.promoted_version(tmp_path) == "v3"
+    registry.promote("v2", root=tmp_path, force=True)
+    assert registry.promoted_version(tmp_path) == "v2"
+    assert [c["version"] for c in registry.list_versions(tmp_path) if c["promoted"]] == ["v2"]
+
+
+def test_unknown_version_lists_the_known_ones(tmp_path, trained):
+    _, _, path, _ = trained
+    _card(tmp_path, "v1", 0.9, path)
+    with pytest.raises(ModelError, match="Known versions: v1"):
+        registry.version_dir("nope", tmp_path)
+
+
+def test_a_damaged_head_names_the_fix(trained, tmp_path):
+    _, _, path, _ = trained
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "card.json").write_text((path / "card.json").read_text("utf-8"), "utf-8")
+    (broken / "head.safetensors").write_bytes((path / "head.safetensors").read_bytes()[:100])
+    with pytest.raises(ModelError, match="factcheck train"):
+        CheckworthinessModel(broken)
+
+
+def test_classify_cli_writes_jsonl_and_handles_bad_lines(trained, monkeypatch):
+    root, _, path, card = trained
+    monkeypatch.setenv("FACTCHECK_MODELS", str(root))
+    text = "2024年全国发电量增长5.8%。\n\nI love this song.\n" + "数据" * 60_000 + "\nA\x07 bell\x1b[0m and 12% growth\n"
+    result = CliRunner().invoke(cli, ["classify", "-", "--model", card["version"]], input=text)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4  # the empty line is skipped
+    assert {"text", "score", "label", "lang", "model_version"} <= set(rows[0])
+    assert rows[0]["lang"] == "zh" and rows[1]["lang"] == "en"
+    assert rows[2].get("truncated") is True
+    assert all(0.0 <= r["score"] <= 1.0 and r["model_version"] == card["version"] for r in rows)
+
+
+def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
+    root, data, _, card = trained
+    monkeypatch.setenv("FACTCHECK_MODELS", str(root))
+    out = tmp_path / "eval"
+    result = CliRunner().invoke(cli, ["evaluate", "--model", card["version"], "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "project_jsonl:slice.pr.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "project_jsonl:slice.confusion.png").exists()
+    metrics = json.loads((out / "project_jsonl:slice.metrics.json").read_text())
+    assert {"precision", "recall", "f1", "roc_auc", "per_lang"} <= set(metrics)
+    assert set(metrics["per_lang"]) == {"zh", "en"}
+
+
+def test_extractor_scores_candidates_with_a_model(trained):
+    from factcheck import extract
+
+    _, _, path, card = trained
+    model = CheckworthinessModel(path, encoder=shared_encoder())
+    claims = extract("截至2024年底，全国光伏装机容量达到8.9亿千瓦。我认为这很了不起。", scorer=model,
+                     include_rejected=True)
+    assert all(c.checkworthiness is not None and c.model_version == card["version"] for c in claims)
+    assert claims[0].is_claim and not claims[-1].is_claim
