@@ -51,6 +51,7 @@ _LATIN_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•‧・][\u4e00-\u9fff]{1,8})+")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _COUNTRY_PAIR = re.compile(r"[中美俄英法德日韩朝伊以欧印巴沙土乌叙]{2}")
+_BEFORE_NAME = set("年月日的在于和与及是为被将对向从自后前时由")
 _AFTER_NAME = set("说称表示在于和与的了是曾将等也都对向就已又")
 _LAW_WORDS = ("法", "条约", "协议", "协定", "计划", "法案", "决议", "公约", "宪章")
 
@@ -161,11 +162,13 @@ class ChineseEntities:
         for pattern, label in ((_DOT_NAME, "PERSON"), (_BOOK_TITLE, None)):
             for m in pattern.finditer(text):
                 span_label = label or ("LAW" if any(w in m.group() for w in _LAW_WORDS) else "WORK_OF_ART")
-                end = m.end()
-                if label == "PERSON":  # the regex cannot tell where a name ends: 威特科夫说
-                    while end > m.start() and text[end - 1] in _AFTER_NAME:
+                start, end = m.start(), m.end()
+                if label == "PERSON":  # the regex cannot tell where a name starts or ends: 年马苏德, 威特科夫说
+                    while end > start and text[end - 1] in _AFTER_NAME:
                         end -= 1
-                span = _char_span(doc, m.start(), end, span_label)
+                    while start < end and text[start] in _BEFORE_NAME:
+                        start += 1
+                span = _char_span(doc, start, end, span_label)
                 if span is not None:
                     spans.append(span)
         for m in _LATIN_ACRONYM.finditer(text):

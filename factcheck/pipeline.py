@@ -24,6 +24,8 @@ from .segment import iter_sentence_spans
 from .times import find_times
 
 SEGMENTED_BLOCKS = ("body", "caption", "heading")
+#: Claim kinds the check-worthiness model cannot reject (see extract_article).
+HARD_KINDS = ("numeric", "temporal")
 _SOURCE_NOUN = re.compile(
     r"(官员|发言人|报告|数据|声明|方面|媒体|公报|通报|白皮书|统计|\bofficials?\b|spokes(?:wo)?man|spokesperson|"
     r"\breport\b|statement|\bdata\b|ministry|agency|government)",
@@ -100,7 +102,10 @@ def extract_article(
         if score is not None:
             claim.checkworthiness = round(float(score), 4)
             claim.model_version = scorer.version if scorer else None
-            if claim.is_claim and score < thresholds.for_lang(claim.lang):
+            # A number or a date is hard evidence of a checkable claim: the model ranks
+            # those but cannot veto them; it filters the softer kinds (event, quote,
+            # comparative), where the rules are weakest.
+            if claim.is_claim and claim.kind not in HARD_KINDS and score < thresholds.for_lang(claim.lang):
                 claim.is_claim = False
                 claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
     return candidates
