@@ -2,7 +2,20 @@
 ARGS ?=
 DB ?= factcheck.db
 
-.PHONY: setup run test bench clean
+DATA ?= ../shared/datasets
+# The recipe of the promoted model: the project's annotations plus public training
+# sets; every test split and the --eval sets are held out.
+TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.jsonl \
+	clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev.tsv \
+	claimbuster:$(DATA)/claimbuster/2.5xNCS.sample3000.json \
+	clef2020_tweets:$(DATA)/clef2020-checkthat-task1-tweets/test-gold.tsv \
+	factcheck_gpt:$(DATA)/factcheck-gpt/subtasks/subtask2_claim_checkworthiness.jsonl
+EVAL_SOURCES = --eval clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev_test.tsv \
+	--eval clef2022_1a:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1A_checkworthy_dev_test.tsv \
+	--eval clef2019:$(DATA)/clef2019-checkthat-task1/CT19-T1-Test.csv \
+	--eval claimbuster:$(DATA)/claimbuster/test.json
+
+.PHONY: setup run test bench train-model clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -16,6 +29,10 @@ test: setup
 
 bench: setup
 	.venv/bin/python bench/extract.py $(ARGS)
+	.venv/bin/python bench/classify.py
+
+train-model: setup
+	.venv/bin/factcheck train $(TRAIN_SOURCES) $(EVAL_SOURCES) --promote
 
 clean:
 	rm -rf .venv build *.egg-info .pytest_cache

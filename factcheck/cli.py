@@ -126,7 +126,7 @@ def _load_scorer(version: str | None):
 
 def _claims_table() -> Table:
     table = Table(show_lines=False)
-    for name in ("kind", "claim", "quantities", "times"):
+    for name in ("kind", "score", "claim", "quantities", "times"):
         table.add_column(name, overflow="fold")
     return table
 
@@ -135,12 +135,13 @@ def _add_claim_row(table: Table, claim: Claim) -> None:
     quantities = "; ".join(_format_quantity(q) for q in claim.quantities)
     times = ", ".join(t.value or f"{t.text}?" for t in claim.times)
     kind = claim.kind if claim.is_claim else f"[dim]{claim.kind}[/dim]"
-    table.add_row(kind, claim.text, quantities, times)
+    score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
+    table.add_row(kind, score, claim.text, quantities, times)
 
 
 def _format_quantity(q) -> str:
     def num(x: float) -> str:
-        return format(x, ",.10g")
+        return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
 
     number = f"{num(q.low)}–{num(q.high)}" if q.low is not None and q.high is not None else (
         num(q.value) if q.value is not None else "?"

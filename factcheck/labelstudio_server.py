@@ -42,6 +42,7 @@ Traps handled here (measured on 1.23.2):
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import logging
@@ -56,7 +57,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -248,7 +250,7 @@ def _http_get(url: str, *, timeout: float = 2.0, api_key: str | None = None) -> 
     """``(status, body)`` of a GET, or None when nothing answers."""
     request = urllib.request.Request(url, headers={"Authorization": f"Token {api_key}"} if api_key else {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - our own URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -431,6 +433,14 @@ def _seed_data_dir(data_dir: Path, label_studio: Path) -> None:
     shutil.copytree(template, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".env", "*.log"))
 
 
+@contextmanager
+def _locked(config: Path) -> Iterator[None]:
+    config.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(config.with_name(config.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def _rotate_log(log_path: Path) -> None:
     if log_path.exists():
         log_path.replace(log_path.with_name(log_path.name + ".1"))
@@ -480,88 +490,100 @@ def start(
     with other settings is already running (F408).
     """
     path = config_path or default_config_path()
-    config = load_config(path) or ServerConfig()
     wanted_dir = Path(data_dir).expanduser().resolve() if data_dir else None
+    with _locked(path):  # two concurrent starts must not launch two servers
+        config = load_config(path) or ServerConfig()
+        if _is_our_server(config.pid, config.data_dir):
+            return _reuse(config, path, port=port, data_dir=wanted_dir, wait=wait, timeout=timeout)
+        return _launch(config, path, port=port, data_dir=wanted_dir, wait=wait, timeout=timeout)
 
-    if _running(config):
-        differs = (port is not None and port != config.port) or (wanted_dir is not None and str(wanted_dir) != config.data_dir)
-        if differs:
-            raise LabelStudioError(
-                f"A Label Studio server is already running at {config.url} (pid {config.pid}, data dir "
-                f"{config.data_dir}), not at port {port or config.port} with data dir {wanted_dir or config.data_dir}. "
-                "Run `factcheck labelstudio stop` first, or use another config file "
-                f"(${CONFIG_ENV}) for a second server.",
-                code="F408",
-            )
-        assert config.url
-        if wait:
-            check_api_key(config.url, config.api_key, where=f"the config {str(path)!r}")
-        logger.info("Label Studio already running at %s (pid %s)", config.url, config.pid)
-        return _info(config, path, reused=True)
 
+def _reuse(
+    config: ServerConfig, path: Path, *, port: int | None, data_dir: Path | None, wait: bool, timeout: float
+) -> ServerInfo:
+    """The server in ``config`` is alive: check it is the one asked for, wait for it if it is still booting."""
+    assert config.pid and config.data_dir and config.url
+    if (port is not None and port != config.port) or (data_dir is not None and str(data_dir) != config.data_dir):
+        raise LabelStudioError(
+            f"A Label Studio server is already running at {config.url} (pid {config.pid}, data dir "
+            f"{config.data_dir}), not at port {port or config.port} with data dir {data_dir or config.data_dir}. "
+            f"Run `factcheck labelstudio stop` first, or use another config file (${CONFIG_ENV}) for a second server.",
+            code="F408",
+        )
+    if wait:
+        if not is_answering(config.url):  # started with wait=False and still migrating, or hung
+            config.url = _wait_ready(config.pid, Path(config.data_dir) / LOG_NAME, timeout)
+            config.port = int(config.url.rsplit(":", 1)[1])
+            save_config(config, path)
+        check_api_key(config.url, config.api_key, where=f"the config {str(path)!r}")
+    logger.info("Label Studio already running at %s (pid %s)", config.url, config.pid)
+    return _info(config, path, reused=True)
+
+
+def _launch(
+    config: ServerConfig, path: Path, *, port: int | None, data_dir: Path | None, wait: bool, timeout: float
+) -> ServerInfo:
     label_studio = _label_studio_bin()
-    resolved_dir = wanted_dir or Path(config.data_dir or default_data_dir()).expanduser().resolve()
-    if config.pid and _is_our_server(config.pid, str(resolved_dir)):
-        # Alive but not answering (hung, or still starting from an earlier call): start over.
-        logger.warning("Label Studio pid %s is not answering; stopping it", config.pid)
-        _terminate(config.pid)
+    data_dir = data_dir or Path(config.data_dir or default_data_dir()).expanduser().resolve()
     if not config.api_key or not config.password:
         config.username, config.password, config.api_key = new_credentials()
     if port is None:
         port = config.port if config.port and _port_is_free(config.port) else _free_port()
 
-    resolved_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     started = time.monotonic()
-    _seed_data_dir(resolved_dir, label_studio)
-    log_path = resolved_dir / LOG_NAME
+    _seed_data_dir(data_dir, label_studio)
+    log_path = data_dir / LOG_NAME
     _rotate_log(log_path)
     credentials = (config.username, config.password, config.api_key)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            server_command(label_studio, resolved_dir, port),
-            env=server_env(resolved_dir, credentials=credentials),
+            server_command(label_studio, data_dir, port),
+            env=server_env(data_dir, credentials=credentials),
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            cwd=resolved_dir, start_new_session=True,
+            cwd=data_dir, start_new_session=True,
         )
     _children[proc.pid] = proc
-    config.pid, config.port, config.data_dir = proc.pid, port, str(resolved_dir)
+    config.pid, config.port, config.data_dir = proc.pid, port, str(data_dir)
     config.url = f"http://{HOST}:{port}"
     save_config(config, path)  # now `stop` can find a half-started server too
-    logger.info("Starting Label Studio (pid %s, data dir %s, log %s)", proc.pid, resolved_dir, log_path)
+    logger.info("Starting Label Studio (pid %s, data dir %s, log %s)", proc.pid, data_dir, log_path)
     if not wait:
         return _info(config, path, reused=False)
 
-    config.url = _wait_ready(proc, log_path, timeout)
+    config.url = _wait_ready(proc.pid, log_path, timeout)
     config.port = int(config.url.rsplit(":", 1)[1])
     if config.port != port:
         logger.warning("Port %s was taken; Label Studio bound %s instead", port, config.url)
     save_config(config, path)
     check_api_key(
         config.url, config.api_key,
-        where=f"the config {str(path)!r} (the data dir {resolved_dir} may belong to another config)",
+        where=f"the config {str(path)!r} (the data dir {data_dir} may belong to another config)",
     )
     logger.info("Label Studio is up at %s after %.1f s", config.url, time.monotonic() - started)
     return _info(config, path, reused=False)
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], log_path: Path, timeout: float) -> str:
+def _wait_ready(pid: int, log_path: Path, timeout: float) -> str:
     """Poll the log for the bound address, then ``/health``; return the URL."""
     deadline = time.monotonic() + timeout
     url = None
     while True:
-        text = log_path.read_text("utf-8", errors="replace")
+        text = log_path.read_text("utf-8", errors="replace") if log_path.exists() else ""
         url = url or parse_bound_url(text)
         if url and is_answering(url, timeout=1.0):
             return url
-        if proc.poll() is not None:
-            _children.pop(proc.pid, None)
+        child = _children.get(pid)
+        if (child.poll() is not None) if child is not None else not _process_args(pid):
+            _children.pop(pid, None)
+            status = f" with status {child.returncode}" if child is not None else ""
             raise LabelStudioError(
-                f"Label Studio exited with status {proc.returncode} while starting. Last lines of {log_path}:\n"
-                f"{tail(text)}\nFix the cause, or re-install with `{INSTALL_HINT}`, then run `{START_HINT}`.",
+                f"Label Studio exited{status} while starting. Last lines of {log_path}:\n{tail(text)}\n"
+                f"Fix the cause, or re-install with `{INSTALL_HINT}`, then run `{START_HINT}`.",
                 code="F404",
             )
         if time.monotonic() > deadline:
-            _terminate(proc.pid)
+            _terminate(pid)
             raise LabelStudioError(
                 f"Label Studio did not answer on {url or 'its port'} within {timeout:.0f} s, so it was stopped. "
                 f"Last lines of {log_path}:\n{tail(text)}\nRetry `{START_HINT}` (a first start runs the migrations).",

@@ -165,9 +165,11 @@ def test_start_status_import_stop_restart(tmp_path, caplog):
     with pytest.raises(LabelStudioError, match="`factcheck labelstudio start`"):
         lss.connect(config_path=path, environ={})
 
-    again = lss.start(config_path=path)  # restart on the same data dir: same user, same data
+    booting = lss.start(config_path=path, wait=False)  # restart on the same data dir: same user, same data
     try:
-        assert not again.reused and again.api_key == info.api_key and again.data_dir == info.data_dir
+        assert not booting.reused and booting.data_dir == info.data_dir
+        again = lss.start(config_path=path)  # waits for the booting server instead of launching another
+        assert again.reused and again.pid == booting.pid and again.api_key == info.api_key
         client = LabelStudio(base_url=again.url, api_key=again.api_key)
         assert [p.title for p in client.projects.list()] == ["lifecycle"]
     finally:
@@ -227,6 +229,7 @@ def test_wrong_token_is_a_clear_error(ls_server, tmp_path):
 
 
 @pytest.mark.labelstudio
+@pytest.mark.filterwarnings("ignore:The `parse_obj` method is deprecated")  # inside the SDK's token refresh
 def test_connect_prefers_the_environment_and_accepts_a_personal_access_token(ls_server, tmp_path):
     from label_studio_sdk import LabelStudio
 
