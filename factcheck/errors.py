@@ -93,6 +93,8 @@ CODES: dict[str, str] = {
     "F500": "annotation problem",
     "F510": "too few examples of a class to train",
     "F511": "conflicting labels for the same text",
+    "F512": "Label Studio task was not created by factcheck",
+    "F513": "labelling config missing",
     "F501": "malformed JSON in a labelled data file",
     "F502": "required field or column missing",
     "F503": "label outside the format's label set",

@@ -1,0 +1,115 @@
+"""Task building and annotation parsing (pure), checked against the real labelling config."""
+
+from __future__ import annotations
+
+import pytest
+from label_studio_sdk.label_interface import LabelInterface
+
+import factcheck
+from factcheck.tasks import (
+    VERDICTS, build_task, from_utf16, labelling_config, normalise_url, parse_annotation, task_fingerprint, to_utf16,
+)
+
+
+@pytest.fixture(scope="module")
+def interface():
+    return LabelInterface(labelling_config())
+
+
+def test_utf16_offsets_round_trip_outside_the_bmp():
+    text = "𠮷野家在2024年开了𩸽店😀共300家"
+    for i in range(len(text) + 1):
+        assert from_utf16(text, to_utf16(text, i)) == i
+    assert to_utf16(text, 1) == 2  # 𠮷 is two UTF-16 units in JavaScript
+    assert to_utf16(text, text.index("300")) == text.index("300") + 3
+
+
+def test_task_carries_claim_id_and_a_valid_prediction(interface):
+    claim = factcheck.extract("截至2019年9月，伊朗石油出口降至不足13万桶/日，通胀率一度高达50%以上。")[1]
+    task = build_task(claim, title="示例", url="https://example.org/a?b=1")
+    assert task["data"]["claim_id"] == task["meta"]["claim_id"] == claim.claim_id
+    assert "不足13万桶/日" in task["data"]["parts"] or "50%以上" in task["data"]["parts"]
+    prediction = task["predictions"][0]
+    assert interface.validate_prediction(prediction)
+    regions = {r["value"]["labels"][0]: r["value"] for r in prediction["result"] if r["type"] == "labels"}
+    sentence = task["data"]["sentence"]
+    assert sentence[regions["claim"]["start"] : regions["claim"]["end"]] == "通胀率一度高达50%以上"
+    assert regions["quantity"]["text"] == "50%以上"
+    assert '<a href="https://example.org/a?b=1"' in task["data"]["source_html"]
+
+
+def test_spans_are_right_for_characters_outside_the_bmp(interface):
+    text = "𠮷野家去年在日本开设了300家分店。"
+    claim = factcheck.extract(text)[0]
+    task = build_task(claim)
+    q = next(r for r in task["predictions"][0]["result"] if r["value"].get("labels") == ["quantity"])
+    js_like = text.encode("utf-16-le")
+    assert js_like[2 * q["value"]["start"] : 2 * q["value"]["end"]].decode("utf-16-le") == "300家"
+    assert interface.validate_prediction(task["predictions"][0])
+
+
+def test_fingerprint_changes_with_the_claim_text():
+    claim = factcheck.extract("The plant produced 400 MW in 2023.")[0]
+    before = task_fingerprint(build_task(claim))
+    claim.text = "The plant produced 450 MW in 2023."
+    assert task_fingerprint(build_task(claim)) != before
+
+
+def test_prior_verdict_is_pre_annotated(interface):
+    claim = factcheck.extract("The plant produced 400 MW in 2023.")[0]
+    task = build_task(claim, prior_verdict={"verdict": "refuted", "claim_id": "abc", "similarity": 0.93})
+    chosen = [r for r in task["predictions"][0]["result"] if r["from_name"] == "verdict"]
+    assert chosen[0]["value"]["choices"] == ["refuted"]
+    assert interface.validate_prediction(task["predictions"][0])
+
+
+def _task():
+    return {"id": 7, "data": {"claim_id": "c1", "sentence": "𠮷野家开了300家店"}, "meta": {"claim_id": "c1"}}
+
+
+def test_parse_a_full_annotation():
+    annotation = {
+        "id": 11, "lead_time": 12.5, "completed_by": {"id": 1, "email": "a@x.org"},
+        "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:01:00Z",
+        "result": [
+            {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": ["refuted"]}},
+            {"from_name": "checkworthy", "to_name": "claim", "type": "choices", "value": {"choices": ["check-worthy"]}},
+            {"from_name": "evidence", "to_name": "claim", "type": "textarea",
+             "value": {"text": ["HTTPS://Example.ORG/report#p3 | table 2", "ftp://bad.example/x | nope"]}},
+            {"from_name": "corrected_claim", "to_name": "claim", "type": "textarea", "value": {"text": ["开了280家店"]}},
+            {"from_name": "span", "to_name": "sentence", "type": "labels",
+             "value": {"start": 6, "end": 10, "labels": ["quantity"]}},
+        ],
+    }
+    verdict = parse_annotation(_task(), annotation)
+    assert verdict.verdict == "refuted" and verdict.checkworthy is True
+    assert [(e.url, e.note) for e in verdict.evidence] == [("https://example.org/report", "table 2")]
+    assert verdict.corrected_claim == "开了280家店"
+    assert verdict.span_corrections == [{"label": "quantity", "start": 5, "end": 9, "text": "300家"}]
+    assert verdict.annotator == "a@x.org" and verdict.lead_time == 12.5
+    assert verdict.problems == ["evidence link 'ftp://bad.example/x' is not an http(s) URL"]
+
+
+def test_invalid_results_are_reported_not_raised():
+    annotation = {"id": 12, "result": [
+        {"from_name": "verdict", "value": {"choices": ["bogus-label"]}},
+        {"from_name": "span", "value": {"start": 50, "end": 60, "labels": ["time"]}},
+    ]}
+    verdict = parse_annotation(_task(), annotation)
+    assert verdict.verdict is None
+    assert verdict.problems == ["unknown verdict 'bogus-label'", "span 50–60 is outside the sentence"]
+
+
+def test_foreign_task_is_an_annotation_error():
+    with pytest.raises(factcheck.AnnotationError, match="not created by factcheck"):
+        parse_annotation({"id": 1, "data": {}}, {"id": 2, "result": []})
+
+
+def test_url_normalisation():
+    assert normalise_url(" <HTTP://News.Example.com> ") == "http://news.example.com/"
+    with pytest.raises(ValueError):
+        normalise_url("javascript:alert(1)")
+
+
+def test_config_offers_exactly_the_five_verdicts(interface):
+    assert tuple(interface.get_control("verdict").labels) == VERDICTS
