@@ -21,8 +21,12 @@ setup:
 	@bash scripts/bootstrap.sh
 
 run: setup
+	bash scripts/install-labelstudio.sh
 	.venv/bin/factcheck extract examples/ --db $(DB) --format summary
-	@echo "Claims stored in $(DB). Try: .venv/bin/factcheck extract examples/en_diplomacy.txt --format table --no-store"
+	.venv/bin/factcheck labelstudio start
+	.venv/bin/factcheck push --db $(DB)
+	@echo "Claims stored in $(DB) and sent to Label Studio (see the URL and login above)."
+	@echo "After annotating: .venv/bin/factcheck pull --db $(DB)"
 
 test: setup
 	.venv/bin/python -m pytest $(ARGS)

@@ -315,5 +315,105 @@ def classify(file, model_version, batch_size):
             click.echo(json.dumps(row, ensure_ascii=False))
 
 
+@cli.group()
+def labelstudio() -> None:
+    """Run a local Label Studio server and set up the review project."""
+
+
+@labelstudio.command("start")
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--data-dir", type=click.Path(), default=None, help="Server data folder (default: in ~/.local/share/factcheck).")
+@click.option("--timeout", type=float, default=240, show_default=True, help="Seconds to wait for the server to answer.")
+def labelstudio_start(port, data_dir, timeout):
+    """Start the local Label Studio (installed by `make setup` in .venv-labelstudio).
+
+    Prints the URL and the username; the password lives in the private config file
+    whose path is printed too.
+    """
+    import dataclasses
+
+    from .labelstudio_server import start
+
+    info = start(port=port, data_dir=data_dir, timeout=timeout)
+    _print_server(dataclasses.asdict(info))
+    err_console.print(
+        f"Label Studio {'already running' if info.reused else 'started'} at {info.url} — log in as "
+        f"{info.username}; the password is in {info.config_path}",
+        highlight=False,
+    )
+
+
+@labelstudio.command("stop")
+def labelstudio_stop():
+    """Stop the local Label Studio server."""
+    from .labelstudio_server import stop
+
+    err_console.print("Label Studio stopped" if stop() else "Label Studio was not running", highlight=False)
+
+
+@labelstudio.command("status")
+def labelstudio_status():
+    """Say whether the local server runs, where, and how to log in (never the secrets)."""
+    from .labelstudio_server import status
+
+    _print_server(status())
+
+
+def _print_server(info: dict) -> None:
+    safe = {k: v for k, v in info.items() if k not in ("password", "api_key", "token")}  # secrets never print
+    click.echo(json.dumps(safe, indent=2, default=str))
+
+
+@labelstudio.command("setup")
+@click.option("--title", default="factcheck claims", show_default=True, help="Project title (same title → same project).")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+def labelstudio_setup(title, db_path):
+    """Create the review project, or update its labelling config (idempotent)."""
+    from .labelstudio import client, setup_project
+
+    project_id = setup_project(client(), title, open_db(db_path or default_db_path()))
+    click.echo(json.dumps({"project_id": project_id, "title": title}))
+
+
+@cli.command()
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--limit", type=int, default=None, help="Send at most N claims.")
+@click.option("--min-score", type=float, default=None, help="Only claims with check-worthiness at least S.")
+@click.option("--order", type=click.Choice(["uncertainty", "score", "article"]), default="uncertainty",
+              show_default=True, help="Which claims go first in the review queue.")
+@click.option("--title", default="factcheck claims", show_default=True, help="Label Studio project title.")
+def push(db_path, limit, min_score, order, title):
+    """Send claims not yet sent to Label Studio as tasks with pre-annotations.
+
+    Re-pushing is a no-op; a claim whose text or model score changed updates its task;
+    an interrupted push resumes where it stopped.
+    """
+    from .labelstudio import client, push as push_claims, setup_project
+
+    db = open_db(db_path or default_db_path())
+    ls = client()
+    project_id = setup_project(ls, title, db)
+    with _progress() as progress:
+        task = progress.add_task("pushing", total=None)
+        report = push_claims(db, ls, project_id, limit=limit, min_score=min_score, order=order,
+                             progress=lambda n: progress.advance(task, n))
+    click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
+
+
+@cli.command()
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--full", is_flag=True, help="Re-read every task, not only those changed since the last pull.")
+@click.option("--title", default="factcheck claims", show_default=True, help="Label Studio project title.")
+def pull(db_path, full, title):
+    """Fetch new and edited annotations from Label Studio and store the verdicts."""
+    from .labelstudio import client, pull as pull_verdicts, setup_project
+
+    db = open_db(db_path or default_db_path())
+    ls = client()
+    project_id = setup_project(ls, title, db)
+    report = pull_verdicts(db, ls, project_id, full=full)
+    click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

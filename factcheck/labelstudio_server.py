@@ -108,13 +108,10 @@ class ServerConfig:
     url: str | None = None
     port: int | None = None
     username: str = DEFAULT_USERNAME
-    password: str = ""
+    password: str = dataclasses.field(default="", repr=False)  # secrets stay out of logs and tracebacks
     api_key: str = dataclasses.field(default="", repr=False)
     data_dir: str | None = None
     pid: int | None = None
-
-    def __repr__(self) -> str:  # the password and key stay out of logs and tracebacks
-        return f"ServerConfig(url={self.url!r}, username={self.username!r}, data_dir={self.data_dir!r}, pid={self.pid})"
 
 
 @dataclass(frozen=True)
@@ -317,14 +314,13 @@ def _port_is_free(port: int) -> bool:
 
 def _process_args(pid: int) -> list[str] | None:
     """argv of ``pid`` (empty for a zombie), or None if there is no such process."""
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    if Path("/proc/self/cmdline").exists():
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
         return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
-    except FileNotFoundError:
-        return None
-    except OSError:
-        pass
-    try:  # no /proc (macOS)
+    try:  # no /proc (macOS): ps splits on spaces, enough to find the program and the data dir
         out = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True, text=True, check=False)
     except OSError:
         return None
@@ -402,8 +398,8 @@ def ensure_template(label_studio: Path | None = None, *, timeout: float = 600.0)
             )
         if done.returncode != 0 or not (build / DB_NAME).exists():
             raise LabelStudioError(
-                f"`label-studio init` failed (exit {done.returncode}) while building the template in {build}:\n"
-                f"{tail(log.read_text('utf-8', 'replace'))}\nRe-run `{INSTALL_HINT}`, then `{START_HINT}`.",
+                f"`label-studio init` failed (exit {done.returncode}) while building the template; last lines of "
+                f"{log}:\n{tail(log.read_text('utf-8', 'replace'))}\nRe-run `{INSTALL_HINT}`, then `{START_HINT}`.",
                 code="F404",
             )
         (build / ".env").unlink(missing_ok=True)  # its SECRET_KEY must not be shared by every copy

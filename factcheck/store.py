@@ -32,7 +32,7 @@ import sqlite_utils
 from .errors import StoreError
 from .records import Article, Claim
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "factcheck.db"
 
 
@@ -99,6 +99,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             {"claim_id": str, "idx": int, **columns},
             pk=("claim_id", "idx"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
         )
+    _ensure_review_schema(db)
     for table, columns in [
         ("articles", ["doc_key"]), ("sentences", ["article_id"]), ("claims", ["article_id"]),
         ("claims", ["kind", "is_claim"]), ("claims", ["lang"]), ("quantities", ["unit", "value"]),
@@ -106,6 +107,43 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     ]:
         db[table].create_index(columns, if_not_exists=True)
     db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def _ensure_review_schema(db: sqlite_utils.Database) -> None:
+    """Tables of the Label Studio loop (schema version 2).
+
+    ls_tasks     claim → task map per Label Studio project; re-pushing is a no-op
+    ls_outbox    claims handed to the server but not yet confirmed (survives a crash)
+    ls_state     per project: the last pull's high-water mark
+    verdicts     one row per annotation (several annotators per task), edits update
+    evidence     links given with a verdict
+    """
+    db["ls_tasks"].create(
+        {"claim_id": str, "project_id": int, "task_id": int, "fingerprint": str, "pushed_at": str,
+         "updated_at": str},
+        pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["ls_outbox"].create(
+        {"claim_id": str, "project_id": int, "batch": str, "queued_at": str},
+        pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["ls_state"].create({"project_id": int, "url": str, "title": str, "last_pull": str}, pk="project_id",
+                          if_not_exists=True)
+    db["verdicts"].create(
+        {"annotation_id": int, "project_id": int, "task_id": int, "claim_id": str, "verdict": str,
+         "checkworthy": int, "corrected_claim": str, "span_corrections": str, "annotator": str,
+         "lead_time": float, "created_at": str, "updated_at": str, "pulled_at": str, "deleted_at": str,
+         "problems": str},
+        pk="annotation_id", foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["evidence"].create(
+        {"annotation_id": int, "idx": int, "claim_id": str, "url": str, "note": str},
+        pk=("annotation_id", "idx"), foreign_keys=[("annotation_id", "verdicts", "annotation_id")],
+        if_not_exists=True,
+    )
+    for table, columns in [("ls_tasks", ["task_id"]), ("verdicts", ["claim_id"]), ("verdicts", ["task_id"]),
+                           ("verdicts", ["verdict"]), ("evidence", ["claim_id"])]:
+        db[table].create_index(columns, if_not_exists=True)
 
 
 def doc_key_for(article: Article) -> str:
@@ -180,10 +218,14 @@ def _claim_row(claim: Claim, now: str) -> dict:
 
 
 def _delete_claims(db: sqlite_utils.Database, article_id: str, keep: list[str]) -> None:
-    """Drop an article's claims that the current extraction no longer produces."""
+    """Drop an article's claims that the current extraction no longer produces,
+    unless they were sent for review or have verdicts: those are never lost."""
+    keep_set = set(keep)
     stale = [
-        row[0] for row in db.execute("select id from claims where article_id = ?", [article_id])
-        if row[0] not in set(keep)
+        row[0] for row in db.execute(
+            "select id from claims where article_id = ? and id not in (select claim_id from ls_tasks) "
+            "and id not in (select claim_id from verdicts)", [article_id])
+        if row[0] not in keep_set
     ]
     for table in ("quantities", "times", "entities"):
         db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in stale])

@@ -1,10 +1,12 @@
 """Fixtures for tests against a real Label Studio server.
 
-Import them into a test module (pytest finds fixtures by name in the module)::
+Import them into a test module (pytest finds fixtures by name in the module;
+``ls_project`` needs ``ls_server`` imported beside it)::
 
     from .labelstudio_fixtures import ls_project, ls_server  # noqa: F401
 
-- ``ls_server`` (session): one server per test session on a free port, with a
+- ``ls_server`` (session): one server per test session, shared by every module
+  that imports it, on a free port, with a
   fresh data dir and config file in a temporary directory; stopped at the end.
   It first runs ``install_server()``: ``scripts/install-labelstudio.sh``, instant
   when ``.venv-labelstudio`` is there; a failed install fails the test, never skips it.
@@ -71,16 +73,27 @@ def install_server() -> Path:
     return _installed[0]
 
 
+# pytest registers an imported fixture once per importing module, so a session
+# fixture imported by two modules would start two servers; they share this one.
+_shared: dict[str, Any] = {"server": None, "users": 0}
+
+
 @pytest.fixture(scope="session")
 def ls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LSServer]:
-    install_server()
-    root = tmp_path_factory.mktemp("labelstudio")
-    config = root / "labelstudio.json"
-    info = lss.start(data_dir=root / "data", config_path=config)
+    if _shared["server"] is None:
+        install_server()
+        root = tmp_path_factory.mktemp("labelstudio")
+        config = root / "labelstudio.json"
+        info = lss.start(data_dir=root / "data", config_path=config)
+        _shared["server"] = LSServer(url=info.url, api_key=info.api_key, config_path=config, info=info)
+    _shared["users"] += 1
     try:
-        yield LSServer(url=info.url, api_key=info.api_key, config_path=config, info=info)
+        yield _shared["server"]
     finally:
-        lss.stop(config_path=config)
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            server, _shared["server"] = _shared["server"], None
+            lss.stop(config_path=server.config_path)
 
 
 @pytest.fixture

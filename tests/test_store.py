@@ -60,7 +60,7 @@ def test_schema_has_foreign_keys_indexes_and_wal(db_path):
     plan = " ".join(r[3] for r in db.execute(
         "explain query plan select * from claims where article_id = ?", ["x"]).fetchall())
     assert "USING INDEX" in plan
-    assert db["meta"].get("schema_version")["value"] == "1"
+    assert db["meta"].get("schema_version")["value"] == "2"
 
 
 def test_claim_rows_round_trip_offsets_into_stored_text(db_path):

@@ -1,0 +1,374 @@
+"""Edge: the Label Studio review loop — set up the project, push claims, pull verdicts.
+
+Pure work (building tasks, reading annotations) lives in :mod:`factcheck.tasks`;
+this module moves it over HTTP with ``label-studio-sdk`` and records the state in
+the store:
+
+* **Push** sends claims that have no task yet, in batches, with the model's
+  pre-annotations (validated against the labelling config first: the server does
+  not check them). Label Studio does not de-duplicate imports, so the store keeps a
+  claim → task map (``ls_tasks``) and an outbox (``ls_outbox``): claims are written
+  to the outbox before a batch is sent and leave it when the server confirms. If the
+  server dies mid-batch, the next push first asks the server which outbox claims did
+  arrive (the claim id travels in each task's data and meta) and sends only the
+  rest, so every claim ends up exactly once. A claim whose task content changed
+  (new text, new model score) is updated in place.
+* **Pull** fetches tasks updated since the last pull (Label Studio's own
+  ``updated_at`` filter), reads every annotation, stores one verdict row per
+  annotation with its evidence links, and marks verdicts whose annotation was deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlite_utils
+
+from .errors import LabelStudioError
+from .tasks import build_task, labelling_config, parse_annotation, task_fingerprint
+
+log = logging.getLogger(__name__)
+DEFAULT_TITLE = "factcheck claims"
+BATCH_SIZE = 500
+ORDERS = ("uncertainty", "score", "article")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def client(url: str | None = None, api_key: str | None = None):
+    """A label-studio-sdk client for ``url``/``api_key``, or for the configured server."""
+    from label_studio_sdk import LabelStudio
+
+    if url is None or api_key is None:
+        from .labelstudio_server import connect
+
+        url, api_key = connect()
+    return LabelStudio(base_url=url, api_key=api_key, timeout=120)
+
+
+def with_retries(call: Callable[[], Any], *, what: str, attempts: int = 4, base_delay: float = 0.5) -> Any:
+    """Run ``call``, retrying connection errors and 5xx answers with exponential backoff."""
+    import httpx
+    from label_studio_sdk.core.api_error import ApiError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except ApiError as exc:
+            if exc.status_code in (401, 403):
+                raise LabelStudioError(
+                    f"Label Studio refused the API key while trying to {what} (HTTP {exc.status_code}). "
+                    "Check LABEL_STUDIO_API_KEY, or restart the local server with `factcheck labelstudio start`.",
+                    code="F410",
+                ) from exc
+            if exc.status_code is None or exc.status_code < 500 or attempt == attempts:
+                raise LabelStudioError(
+                    f"Label Studio answered HTTP {exc.status_code} while trying to {what}: {str(exc.body)[:300]}",
+                    code="F411",
+                ) from exc
+        except (httpx.TransportError, ConnectionError) as exc:
+            if attempt == attempts:
+                raise LabelStudioError(
+                    f"Label Studio is not reachable ({type(exc).__name__}) while trying to {what}. "
+                    "Start the local server with `factcheck labelstudio start`, or check LABEL_STUDIO_URL.",
+                    code="F412",
+                ) from exc
+        time.sleep(base_delay * 2 ** (attempt - 1))
+        log.warning("retrying %s (attempt %d)", what, attempt + 1)
+
+
+def setup_project(ls, title: str = DEFAULT_TITLE, db: sqlite_utils.Database | None = None) -> int:
+    """Create the project, or update its labelling config: same title → same project."""
+    config = labelling_config()
+    found = [p for p in with_retries(lambda: list(ls.projects.list(title=title)), what="list projects")
+             if p.title == title]
+    if found:
+        project = found[0]
+        if (project.label_config or "").strip() != config.strip():
+            with_retries(lambda: ls.projects.update(id=project.id, label_config=config), what="update the config")
+    else:
+        project = with_retries(
+            lambda: ls.projects.create(title=title, label_config=config,
+                                       description="Claims extracted by factcheck; one task per claim."),
+            what="create the project",
+        )
+    if db is not None:
+        db["ls_state"].upsert({"project_id": project.id, "title": title}, pk="project_id")
+    return project.id
+
+
+@dataclass
+class PushReport:
+    sent: int = 0
+    updated: int = 0
+    recovered: int = 0
+    skipped_invalid: int = 0
+    already: int = 0
+
+
+def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float | None, order: str) -> list[dict]:
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}")
+    where = ["c.is_claim = 1"]
+    params: list = [project_id]
+    if min_score is not None:
+        where.append("c.checkworthiness >= ?")
+        params.append(min_score)
+    order_by = {
+        "uncertainty": "abs(coalesce(c.checkworthiness, 0.5) - 0.5), c.article_id, c.start",
+        "score": "coalesce(c.checkworthiness, 0) desc, c.article_id, c.start",
+        "article": "a.published, c.article_id, c.start",
+    }[order]
+    sql = f"""
+        select c.*, a.title, a.url, t.task_id, t.fingerprint as pushed_fingerprint
+        from claims c join articles a on a.id = c.article_id
+        left join ls_tasks t on t.claim_id = c.id and t.project_id = ?
+        where {' and '.join(where)}
+        order by {order_by}
+    """
+    rows = list(db.query(sql, params))
+    return rows[:limit] if limit else rows
+
+
+def claim_from_row(db, row: dict):
+    """Rebuild a :class:`~factcheck.records.Claim` (with its parts) from the store."""
+    from .records import Claim, Entity, Quantity, TimeExpr
+
+    def parts(table, cls):
+        cols = [f.name for f in __import__("dataclasses").fields(cls)]
+        out = []
+        for r in db.query(f"select * from [{table}] where claim_id = ? order by idx", [row["id"]]):
+            values = {k: r[k] for k in cols if k in r}
+            for k in ("approximate", "relative", "resolved"):
+                if k in values and values[k] is not None:
+                    values[k] = bool(values[k])
+            out.append(cls(**values))
+        return out
+
+    sentence = db["sentences"].get(row["sentence_id"])
+    return Claim(
+        claim_id=row["id"], article_id=row["article_id"], lang=row["lang"], text=row["text"],
+        sentence=sentence["text"], start=row["start"], end=row["end"], kind=row["kind"],
+        is_claim=bool(row["is_claim"]), checkworthiness=row["checkworthiness"], model_version=row["model_version"],
+        quantities=parts("quantities", Quantity), times=parts("times", TimeExpr), entities=parts("entities", Entity),
+        sentence_start=sentence["start"], sentence_end=sentence["end"], context=row["context"] or "",
+        is_caption=bool(row["is_caption"]), carried=json.loads(row["carried"] or "{}"),
+    )
+
+
+def push(
+    db: sqlite_utils.Database, ls, project_id: int, *, limit: int | None = None, min_score: float | None = None,
+    order: str = "uncertainty", batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
+) -> PushReport:
+    """Send claims without a task (and update tasks whose content changed)."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    report = PushReport()
+    report.recovered = recover_outbox(db, ls, project_id)
+    interface = LabelInterface(labelling_config())
+    new, changed = [], []
+    for row in _claims_to_push(db, project_id, limit=limit, min_score=min_score, order=order):
+        task = build_task(claim_from_row(db, row), title=row["title"], url=row["url"])
+        if not interface.validate_prediction(task["predictions"][0]):
+            report.skipped_invalid += 1
+            log.warning("claim %s: prediction does not fit the labelling config; not sent", row["id"])
+            continue
+        fingerprint = task_fingerprint(task)
+        if row["task_id"] is None:
+            new.append((row["id"], task, fingerprint))
+        elif row["pushed_fingerprint"] != fingerprint:
+            changed.append((row["id"], row["task_id"], task, fingerprint))
+        else:
+            report.already += 1
+    for start in range(0, len(new), batch_size):
+        batch = new[start : start + batch_size]
+        report.sent += _send_batch(db, ls, project_id, batch)
+        if progress:
+            progress(len(batch))
+    for claim_id, task_id, task, fingerprint in changed:
+        _update_task(ls, task_id, task)
+        db["ls_tasks"].update((project_id, claim_id), {"fingerprint": fingerprint, "updated_at": now()})
+        report.updated += 1
+        if progress:
+            progress(1)
+    return report
+
+
+def _send_batch(db, ls, project_id: int, batch: Sequence[tuple[str, dict, str]]) -> int:
+    token = f"{time.time_ns()}"
+    stamp = now()
+    with db.conn:  # the outbox is durable before anything leaves
+        db["ls_outbox"].upsert_all(
+            [{"claim_id": cid, "project_id": project_id, "batch": token, "queued_at": stamp} for cid, _, _ in batch],
+            pk=("project_id", "claim_id"),
+        )
+    payload = [task for _, task, _ in batch]
+    response = with_retries(
+        lambda: ls.projects.import_tasks(id=project_id, request=payload, return_task_ids=True),
+        what=f"import {len(payload)} tasks", attempts=1,  # a retried import could duplicate: recovery handles it
+    )
+    task_ids = getattr(response, "task_ids", None) or (response.model_extra or {}).get("task_ids")
+    if not task_ids or len(task_ids) != len(batch):
+        # The server took the batch but did not say which ids it made: look them up.
+        return recover_outbox(db, ls, project_id)
+    _record(db, project_id, [(cid, tid, fp) for (cid, _, fp), tid in zip(batch, task_ids)])
+    return len(batch)
+
+
+def _record(db, project_id: int, rows: Iterable[tuple[str, int, str]]) -> None:
+    stamp = now()
+    rows = list(rows)
+    with db.conn:
+        db["ls_tasks"].upsert_all(
+            [{"claim_id": cid, "project_id": project_id, "task_id": tid, "fingerprint": fp, "pushed_at": stamp,
+              "updated_at": stamp} for cid, tid, fp in rows],
+            pk=("project_id", "claim_id"),
+        )
+        db.conn.executemany("delete from ls_outbox where project_id = ? and claim_id = ?",
+                            [(project_id, cid) for cid, _, _ in rows])
+
+
+def server_claim_tasks(ls, project_id: int) -> dict[str, int]:
+    """claim_id → task id of every factcheck task in the project (first one wins)."""
+    found: dict[str, int] = {}
+    pager = with_retries(lambda: ls.tasks.list(project=project_id, fields="all", page_size=1000),
+                         what="list the project's tasks")
+    for task in pager:
+        data = task.data or {}
+        claim_id = data.get("claim_id") or (getattr(task, "meta", None) or {}).get("claim_id")
+        if claim_id and claim_id not in found:
+            found[claim_id] = task.id
+    return found
+
+
+def recover_outbox(db, ls, project_id: int) -> int:
+    """Settle claims left in the outbox by an interrupted push; returns how many were found."""
+    pending = {r["claim_id"] for r in db.query("select claim_id from ls_outbox where project_id = ?", [project_id])}
+    if not pending:
+        return 0
+    on_server = server_claim_tasks(ls, project_id)
+    arrived = []
+    for claim_id in pending & set(on_server):
+        record = next(db.query(
+            "select c.*, a.title, a.url from claims c join articles a on a.id = c.article_id where c.id = ?",
+            [claim_id]))
+        fingerprint = task_fingerprint(build_task(claim_from_row(db, record), title=record["title"],
+                                                  url=record["url"]))
+        arrived.append((claim_id, on_server[claim_id], fingerprint))
+    _record(db, project_id, arrived)
+    with db.conn:  # the rest never arrived: the next push sends them as new
+        db.conn.execute("delete from ls_outbox where project_id = ?", [project_id])
+    return len(arrived)
+
+
+def _update_task(ls, task_id: int, task: dict) -> None:
+    with_retries(lambda: ls.tasks.update(id=str(task_id), data=task["data"], meta=task["meta"]),
+                 what=f"update task {task_id}")
+    for old in with_retries(lambda: list(ls.predictions.list(task=task_id)), what="list predictions"):
+        with_retries(lambda: ls.predictions.delete(id=old.id), what="delete an old prediction")
+    prediction = task["predictions"][0]
+    with_retries(
+        lambda: ls.predictions.create(task=task_id, result=prediction["result"], score=prediction.get("score"),
+                                      model_version=prediction["model_version"]),
+        what=f"update the prediction of task {task_id}",
+    )
+
+
+@dataclass
+class PullReport:
+    tasks: int = 0
+    verdicts: int = 0
+    deleted: int = 0
+    invalid: int = 0
+
+
+def pull(db: sqlite_utils.Database, ls, project_id: int, *, full: bool = False) -> PullReport:
+    """Fetch annotations changed since the last pull and store them as verdicts."""
+    state = next(iter(db.query("select * from ls_state where project_id = ?", [project_id])), None)
+    since = None if full or state is None else state.get("last_pull")
+    started = now()
+    query = None
+    if since:
+        query = json.dumps({"filters": {"conjunction": "and", "items": [
+            {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": since}]}})
+    pager = with_retries(
+        lambda: ls.tasks.list(project=project_id, fields="all", query=query, page_size=1000, only_annotated=False),
+        what="list changed tasks",
+    )
+    report = PullReport()
+    high_water = since
+    for task in pager:
+        stamp = _server_time(getattr(task, "updated_at", None))
+        if stamp and (high_water is None or stamp > high_water):
+            high_water = stamp
+        task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
+        if not task_dict["data"].get("claim_id"):
+            continue
+        report.tasks += 1
+        annotations = [a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])]
+        seen = set()
+        for annotation in annotations:
+            if annotation.get("was_cancelled"):
+                continue
+            verdict = parse_annotation(task_dict, annotation)
+            seen.add(verdict.annotation_id)
+            _store_verdict(db, project_id, verdict, started)
+            report.verdicts += 1
+            report.invalid += bool(verdict.problems)
+        report.deleted += _mark_deleted(db, task.id, seen, started)
+    # The mark is the server's own clock (the newest updated_at seen), so a remote
+    # server whose clock differs from ours loses nothing.
+    db["ls_state"].upsert({"project_id": project_id, "last_pull": high_water}, pk="project_id")
+    return report
+
+
+def _server_time(value) -> str | None:
+    """Label Studio's filter wants UTC as 2026-11-23T08:20:43.123968Z."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _store_verdict(db, project_id: int, verdict, pulled_at: str) -> None:
+    if not db["claims"].count_where("id = ?", [verdict.claim_id]):
+        log.warning("annotation %s is about claim %s, which this store does not have", verdict.annotation_id,
+                    verdict.claim_id)
+        return
+    with db.conn:
+        db["verdicts"].upsert({
+            "annotation_id": verdict.annotation_id, "project_id": project_id, "task_id": verdict.task_id,
+            "claim_id": verdict.claim_id, "verdict": verdict.verdict,
+            "checkworthy": None if verdict.checkworthy is None else int(verdict.checkworthy),
+            "corrected_claim": verdict.corrected_claim,
+            "span_corrections": json.dumps(verdict.span_corrections, ensure_ascii=False),
+            "annotator": verdict.annotator, "lead_time": verdict.lead_time, "created_at": verdict.created_at,
+            "updated_at": verdict.updated_at, "pulled_at": pulled_at, "deleted_at": None,
+            "problems": json.dumps(verdict.problems, ensure_ascii=False),
+        }, pk="annotation_id")
+        db.conn.execute("delete from evidence where annotation_id = ?", [verdict.annotation_id])
+        db["evidence"].insert_all(
+            [{"annotation_id": verdict.annotation_id, "idx": k, "claim_id": verdict.claim_id, "url": e.url,
+              "note": e.note} for k, e in enumerate(verdict.evidence)],
+            pk=("annotation_id", "idx"),
+        )
+
+
+def _mark_deleted(db, task_id: int, seen: set, when: str) -> int:
+    gone = [r["annotation_id"] for r in db.query(
+        "select annotation_id from verdicts where task_id = ? and deleted_at is null", [task_id])
+        if r["annotation_id"] not in seen]
+    with db.conn:
+        db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(when, a) for a in gone])
+    return len(gone)

@@ -1,0 +1,165 @@
+"""The review loop against a real Label Studio server: push, pull, resume, edits."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from factcheck import labelstudio as fls
+from factcheck.errors import LabelStudioError
+from factcheck.ingest import parse_text
+from factcheck.pipeline import extract_article
+from factcheck.store import open_db, save_extraction
+
+from .labelstudio_fixtures import ls_server  # noqa: F401
+
+pytestmark = pytest.mark.labelstudio
+
+ARTICLE = (
+    "截至2024年底，全国光伏装机容量达到8.9亿千瓦，风电装机约5.2亿千瓦。\n"
+    "𠮷野家去年在日本新开了300家分店。\n"
+    "The grid operator added 12 GW of storage in 2024, and curtailment fell to 3%.\n"
+    "Officials said the new transmission line cost $4.5 billion.\n"
+)
+
+
+@pytest.fixture
+def ls(ls_server):  # noqa: F811
+    from label_studio_sdk import LabelStudio
+
+    return LabelStudio(base_url=ls_server.url, api_key=ls_server.api_key)
+
+
+@pytest.fixture
+def project(ls):
+    title = f"factcheck test {uuid.uuid4().hex[:8]}"
+    project_id = fls.setup_project(ls, title)
+    yield title, project_id
+    ls.projects.delete(id=project_id)
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_db(tmp_path / "store.db")
+    article = parse_text(ARTICLE, "energy.txt", "txt")
+    save_extraction(db, article, extract_article(article))
+    return db
+
+
+def n_claims(db) -> int:
+    return db["claims"].count_where("is_claim = 1")
+
+
+def server_tasks(ls, project_id) -> list:
+    return list(ls.tasks.list(project=project_id, fields="all", page_size=1000))
+
+
+def annotate(ls, task_id, verdict="refuted", evidence=("https://example.org/a | table 1",)):
+    return ls.annotations.create(id=task_id, result=[
+        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}},
+        {"from_name": "evidence", "to_name": "claim", "type": "textarea", "value": {"text": list(evidence)}},
+    ], lead_time=4.2)
+
+
+def test_setup_is_idempotent(ls, project):
+    title, project_id = project
+    assert fls.setup_project(ls, title) == project_id
+
+
+def test_push_is_exactly_once_and_repush_is_a_no_op(ls, project, db):
+    _, project_id = project
+    first = fls.push(db, ls, project_id)
+    assert first.sent == n_claims(db) >= 4
+    again = fls.push(db, ls, project_id)
+    assert (again.sent, again.updated, again.already) == (0, 0, n_claims(db))
+    tasks = server_tasks(ls, project_id)
+    claim_ids = [t.data["claim_id"] for t in tasks]
+    assert len(claim_ids) == len(set(claim_ids)) == n_claims(db)
+    assert all(t.meta["claim_id"] == t.data["claim_id"] for t in tasks)
+
+
+def test_non_bmp_chinese_spans_survive_the_server(ls, project, db):
+    _, project_id = project
+    fls.push(db, ls, project_id)
+    task = next(t for t in server_tasks(ls, project_id) if "𠮷" in t.data["sentence"])
+    prediction = ls.predictions.list(task=task.id)[0]
+    units = task.data["sentence"].encode("utf-16-le")
+    spans = {r["value"]["labels"][0]: r["value"] for r in prediction.result if r["type"] == "labels"}
+    q = spans["quantity"]
+    assert units[2 * q["start"] : 2 * q["end"]].decode("utf-16-le") == q["text"] == "300家"
+
+
+def test_interrupted_push_resumes_without_duplicates(ls, project, db):
+    """The state a server kill leaves behind: claims in the outbox, some of them already
+    imported by the server, none recorded. The next push settles it."""
+    _, project_id = project
+    rows = fls._claims_to_push(db, project_id, limit=None, min_score=None, order="article")
+    tasks = [fls.build_task(fls.claim_from_row(db, r), title=r["title"], url=r["url"]) for r in rows]
+    db["ls_outbox"].insert_all([{"claim_id": r["id"], "project_id": project_id, "batch": "x", "queued_at": "t"}
+                                for r in rows], pk=("project_id", "claim_id"))
+    half = len(tasks) // 2
+    ls.projects.import_tasks(id=project_id, request=tasks[:half])  # arrived, never confirmed
+    report = fls.push(db, ls, project_id)
+    assert report.recovered == half and report.sent == len(tasks) - half
+    claim_ids = [t.data["claim_id"] for t in server_tasks(ls, project_id)]
+    assert sorted(claim_ids) == sorted(r["id"] for r in rows)
+    assert db["ls_outbox"].count == 0
+
+
+def test_server_down_is_a_clear_error_and_loses_nothing(ls_server, db):  # noqa: F811
+    from label_studio_sdk import LabelStudio
+
+    dead = LabelStudio(base_url="http://127.0.0.1:9", api_key=ls_server.api_key, timeout=2)
+    with pytest.raises(LabelStudioError, match="factcheck labelstudio start"):
+        fls.push(db, dead, 1)
+    assert db["ls_tasks"].count == 0
+
+
+def test_wrong_key_is_a_clear_error(ls_server, project, db):  # noqa: F811
+    from label_studio_sdk import LabelStudio
+
+    wrong = LabelStudio(base_url=ls_server.url, api_key="not-the-key")
+    with pytest.raises(LabelStudioError, match="refused the API key"):
+        fls.push(db, wrong, project[1])
+
+
+def test_changed_claim_updates_its_task_in_place(ls, project, db):
+    _, project_id = project
+    fls.push(db, ls, project_id)
+    claim = next(db.query("select id, text from claims where is_claim = 1 limit 1"))
+    db["claims"].update(claim["id"], {"text": claim["text"] + " (edited)"})
+    report = fls.push(db, ls, project_id)
+    assert (report.sent, report.updated) == (0, 1)
+    task = next(t for t in server_tasks(ls, project_id) if t.data["claim_id"] == claim["id"])
+    assert task.data["claim"].endswith("(edited)")
+    assert len(server_tasks(ls, project_id)) == n_claims(db)
+    assert len(ls.predictions.list(task=task.id)) == 1
+
+
+def test_pull_stores_verdicts_edits_and_deletions(ls, project, db):
+    _, project_id = project
+    fls.push(db, ls, project_id)
+    tasks = server_tasks(ls, project_id)
+    first = annotate(ls, tasks[0].id)
+    second = annotate(ls, tasks[0].id, verdict="supported", evidence=("ftp://nope | bad link",))
+    report = fls.pull(db, ls, project_id)
+    assert report.verdicts == 2 and report.invalid == 1
+    rows = {r["annotation_id"]: r for r in db.query("select * from verdicts")}
+    assert rows[first.id]["verdict"] == "refuted" and rows[first.id]["lead_time"] == 4.2
+    assert rows[first.id]["claim_id"] == tasks[0].data["claim_id"]
+    assert [e["url"] for e in db.query("select url from evidence where annotation_id = ?", [first.id])] == [
+        "https://example.org/a"]
+    assert "not an http(s) URL" in rows[second.id]["problems"]
+
+    empty = fls.pull(db, ls, project_id)  # incremental: nothing changed
+    assert empty.verdicts == 0
+
+    ls.annotations.update(id=first.id, result=[
+        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": ["misleading"]}}])
+    ls.annotations.delete(id=second.id)
+    report = fls.pull(db, ls, project_id)
+    assert report.deleted == 1
+    assert db["verdicts"].get(first.id)["verdict"] == "misleading"
+    assert db["verdicts"].get(second.id)["deleted_at"] is not None
+    assert db["evidence"].count_where("annotation_id = ?", [first.id]) == 0
