@@ -415,5 +415,63 @@ def pull(db_path, full, title):
     click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
 
 
+@cli.group()
+def verdicts() -> None:
+    """Verdicts from Label Studio: import exports."""
+
+
+@verdicts.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+def verdicts_import(file, db_path):
+    """Store the verdicts of a Label Studio JSON export FILE (offline; same checks as pull)."""
+    from .errors import AnnotationError
+    from .labelstudio import import_export
+
+    try:
+        exported = json.loads(open(file, encoding="utf-8").read())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise AnnotationError(f"{file} is not JSON ({exc}); export the project from Label Studio as JSON.",
+                              code="F514") from exc
+    report = import_export(open_db(db_path or default_db_path()), exported)
+    click.echo(json.dumps(report.__dict__))
+
+
+@cli.group()
+def review() -> None:
+    """Review helpers that Label Studio Community lacks: agreement and disagreements."""
+
+
+@review.command("disagreements")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def review_disagreements(db_path, fmt):
+    """List tasks whose annotators disagree, with Krippendorff's alpha for the store."""
+    from .agreement import per_task, summary
+
+    db = open_db(db_path or default_db_path())
+    rows = list(db.query(
+        "select v.*, c.text as claim from verdicts v join claims c on c.id = v.claim_id where v.deleted_at is null"))
+    texts = {r["task_id"]: r["claim"] for r in rows}
+    disputed = [t for t in per_task(rows) if t.disputed]
+    if fmt == "jsonl":
+        for task in disputed:
+            click.echo(json.dumps({"task_id": task.task_id, "claim_id": task.claim_id, "claim": texts[task.task_id],
+                                   "verdicts": task.verdicts, "agreement": round(task.agreement, 3)},
+                                  ensure_ascii=False))
+    else:
+        table = Table(title="Disagreements to adjudicate")
+        for column in ("task", "claim", "verdicts", "agreement"):
+            table.add_column(column, overflow="fold")
+        for task in disputed:
+            shown = "; ".join(f"{who}: {verdict}" for who, verdict in task.verdicts.items())
+            table.add_row(str(task.task_id), texts[task.task_id], shown, f"{task.agreement:.2f}")
+        Console().print(table)
+    stats = summary(rows)
+    alpha = "n/a" if stats["alpha"] is None else f"{stats['alpha']:.3f}"
+    err_console.print(f"{stats['disputed']} disputed of {stats['multi_annotated']} tasks with several annotators; "
+                      f"Krippendorff's alpha (nominal) {alpha}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

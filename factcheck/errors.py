@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "F511": "conflicting labels for the same text",
     "F512": "Label Studio task was not created by factcheck",
     "F513": "labelling config missing",
+    "F514": "not a Label Studio JSON export",
     "F501": "malformed JSON in a labelled data file",
     "F502": "required field or column missing",
     "F503": "label outside the format's label set",

@@ -372,3 +372,39 @@ def _mark_deleted(db, task_id: int, seen: set, when: str) -> int:
     with db.conn:
         db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(when, a) for a in gone])
     return len(gone)
+
+
+@dataclass
+class ImportReport:
+    tasks: int = 0
+    verdicts: int = 0
+    invalid: int = 0
+    unknown_claims: int = 0
+    foreign_tasks: int = 0
+
+
+def import_export(db: sqlite_utils.Database, exported: list[dict], *, project_id: int | None = None) -> ImportReport:
+    """Store the verdicts of a Label Studio JSON export (offline; same validation as pull)."""
+    from .errors import AnnotationError
+
+    if not isinstance(exported, list):
+        raise AnnotationError("A Label Studio JSON export is a list of tasks; this file holds something else.",
+                              code="F514")
+    report = ImportReport()
+    stamp = now()
+    for task in exported:
+        if not isinstance(task, dict) or not (task.get("data") or {}).get("claim_id"):
+            report.foreign_tasks += 1
+            continue
+        report.tasks += 1
+        for annotation in task.get("annotations") or []:
+            if annotation.get("was_cancelled"):
+                continue
+            verdict = parse_annotation(task, annotation)
+            if not db["claims"].count_where("id = ?", [verdict.claim_id]):
+                report.unknown_claims += 1
+                continue
+            _store_verdict(db, project_id if project_id is not None else task.get("project") or 0, verdict, stamp)
+            report.verdicts += 1
+            report.invalid += bool(verdict.problems)
+    return report

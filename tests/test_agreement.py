@@ -1,0 +1,104 @@
+"""Agreement and disagreements (pure), and the offline export import, on real store files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck.agreement import krippendorff_alpha, per_task, summary
+from factcheck.cli import cli
+from factcheck.errors import AnnotationError
+from factcheck.ingest import parse_text
+from factcheck.labelstudio import import_export
+from factcheck.pipeline import extract_article
+from factcheck.store import open_db, save_extraction
+
+
+def rows(*items):
+    return [{"task_id": t, "claim_id": f"c{t}", "annotator": a, "verdict": v, "annotation_id": i}
+            for i, (t, a, v) in enumerate(items)]
+
+
+def test_per_task_majority_and_disputes():
+    tasks = per_task(rows((1, "ann", "refuted"), (1, "bo", "refuted"), (1, "cy", "supported"),
+                          (2, "ann", "supported"), (3, "ann", "misleading"), (3, "bo", "unverifiable")))
+    by_id = {t.task_id: t for t in tasks}
+    assert by_id[1].majority == "refuted" and by_id[1].agreement == pytest.approx(2 / 3) and by_id[1].disputed
+    assert not by_id[2].disputed and by_id[2].agreement == 1.0
+    assert by_id[3].majority is None and by_id[3].disputed
+
+
+def test_alpha_is_one_for_perfect_agreement_and_low_for_chance():
+    perfect = per_task(rows((1, "a", "refuted"), (1, "b", "refuted"), (2, "a", "supported"), (2, "b", "supported")))
+    assert krippendorff_alpha(perfect) == pytest.approx(1.0)
+    opposed = per_task(rows((1, "a", "refuted"), (1, "b", "supported"), (2, "a", "supported"), (2, "b", "refuted")))
+    assert krippendorff_alpha(opposed) < 0
+    assert krippendorff_alpha(per_task(rows((1, "a", "refuted")))) is None
+
+
+def test_summary_counts():
+    stats = summary(rows((1, "a", "refuted"), (1, "b", "supported"), (2, "a", "supported")))
+    assert stats["tasks"] == 2 and stats["multi_annotated"] == 1 and stats["disputed"] == 1
+    assert stats["annotations_per_task"] == {1: 1, 2: 1}
+
+
+@pytest.fixture
+def store(tmp_path):
+    db_path = tmp_path / "store.db"
+    db = open_db(db_path)
+    article = parse_text("The refinery processed 450,000 barrels a day in 2024.", "r.txt", "txt")
+    claims = extract_article(article)
+    save_extraction(db, article, claims)
+    return db_path, db, claims[0]
+
+
+def export_of(claim, *annotations):
+    return [{"id": 5, "project": 3, "data": {"claim_id": claim.claim_id, "sentence": claim.sentence},
+             "annotations": list(annotations)},
+            {"id": 6, "data": {"text": "a task from another tool"}, "annotations": []}]
+
+
+def annotation(i, who, verdict, links=()):
+    return {"id": i, "completed_by": {"email": who}, "result": [
+        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}},
+        {"from_name": "evidence", "to_name": "claim", "type": "textarea", "value": {"text": list(links)}}]}
+
+
+def test_import_an_export_file_and_list_disagreements(store, tmp_path):
+    db_path, db, claim = store
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(export_of(
+        claim, annotation(1, "a@x", "refuted", ["https://eia.gov/x | table"]), annotation(2, "b@x", "supported"),
+        {"id": 3, "was_cancelled": True, "result": []})), "utf-8")
+    result = CliRunner().invoke(cli, ["verdicts", "import", str(export), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"tasks": 1, "verdicts": 2, "invalid": 0, "unknown_claims": 0,
+                                         "foreign_tasks": 1}
+    assert db["evidence"].count == 1 and db["verdicts"].get(1)["project_id"] == 3
+
+    again = CliRunner().invoke(cli, ["verdicts", "import", str(export), "--db", str(db_path)])
+    assert again.exit_code == 0 and db["verdicts"].count == 2  # idempotent
+
+    listed = CliRunner().invoke(cli, ["review", "disagreements", "--db", str(db_path), "--format", "jsonl"])
+    row = json.loads(listed.stdout.splitlines()[0])
+    assert row["verdicts"] == {"a@x": "refuted", "b@x": "supported"} and row["claim_id"] == claim.claim_id
+    assert "1 disputed of 1" in listed.stderr
+
+
+def test_import_rejects_a_file_that_is_not_an_export(store, tmp_path):
+    db_path, db, _ = store
+    with pytest.raises(AnnotationError, match="list of tasks"):
+        import_export(db, {"not": "a list"})
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", "utf-8")
+    result = CliRunner().invoke(cli, ["verdicts", "import", str(bad), "--db", str(db_path)])
+    assert result.exit_code == 1 and "Error: [F514]" in result.stderr
+
+
+def test_verdicts_for_unknown_claims_are_counted_not_stored(store, tmp_path):
+    _, db, claim = store
+    claim.claim_id = "not-in-this-store"
+    report = import_export(db, export_of(claim, annotation(9, "a@x", "refuted")))
+    assert report.unknown_claims == 1 and db["verdicts"].count == 0
