@@ -582,6 +582,44 @@ def read_factcheck_gpt(path: str | Path) -> Iterator[Example]:
         yield Example(text, FACTCHECK_GPT_LABELS[raw], "en", source, split, None, meta)
 
 
+def read_labelstudio_export(path: str | Path) -> Iterator[Example]:
+    """A Label Studio JSON export of factcheck's review project (annotations/labelstudio_config.xml).
+
+    Label, per task, from its latest non-cancelled annotation: an explicit
+    check-worthiness choice wins ("check-worthy" → 1, "not check-worthy" → 0); else the
+    verdict "not a claim" → 0 and any other verdict (supported, refuted, misleading,
+    unverifiable: the claim was worth checking) → 1. Tasks without either are skipped.
+    Text is the task's claim; the language is the task's ``lang``.
+    """
+    from .tasks import parse_annotation
+
+    path = Path(path)
+    try:
+        tasks = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise AnnotationError(f"not JSON ({exc.msg} at line {exc.lineno})", code="F501", source=str(path)) from exc
+    if not isinstance(tasks, list):
+        raise AnnotationError("a Label Studio JSON export is a list of tasks", code="F514", source=str(path))
+    for number, task in enumerate(tasks, 1):
+        data = task.get("data") or {} if isinstance(task, dict) else {}
+        if not data.get("claim_id") or not data.get("claim"):
+            continue
+        annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        if not annotations:
+            continue
+        latest = max(annotations, key=lambda a: (a.get("updated_at") or "", a.get("id") or 0))
+        verdict = parse_annotation(task, latest)
+        if verdict.checkworthy is not None:
+            label = int(verdict.checkworthy)
+        elif verdict.verdict is not None:
+            label = 0 if verdict.verdict == "not a claim" else 1
+        else:
+            continue
+        yield Example(text=data["claim"], label=label, lang=data.get("lang") or "en",
+                      source=f"labelstudio_export:{path.name}", id=data["claim_id"],
+                      meta={"line": number, "verdict": verdict.verdict, "task_id": task.get("id")})
+
+
 READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
     "project_jsonl": read_project_jsonl,
     "claimbuster": read_claimbuster,
@@ -590,10 +628,12 @@ READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
     "clef2022_1a": read_clef2022_1a,
     "clef2022_1b": read_clef2022_1b,
     "factcheck_gpt": read_factcheck_gpt,
+    "labelstudio_export": read_labelstudio_export,
 }
 #: Format names accepted by :func:`load`, in the order of the table above.
 FORMATS = tuple(READERS)
-_ALIASES = {"project": "project_jsonl", "clef2020": "clef2020_tweets", "factcheckgpt": "factcheck_gpt"}
+_ALIASES = {"project": "project_jsonl", "clef2020": "clef2020_tweets", "factcheckgpt": "factcheck_gpt",
+            "labelstudio": "labelstudio_export"}
 
 
 # --------------------------------------------------------------------------------------
@@ -645,6 +685,8 @@ def _sniff(path: Path) -> str | None:
             elements.close()
         if first is not None and isinstance(first[1], dict) and {"sentence_id", "label", "text"} <= set(first[1]):
             return "claimbuster"
+        if first is not None and isinstance(first[1], dict) and "claim_id" in (first[1].get("data") or {}):
+            return "labelstudio_export"
         return None
     cells = [c.strip().strip('"') for c in head.split("\t")]
     columns = set(cells)

@@ -102,3 +102,19 @@ def test_verdicts_for_unknown_claims_are_counted_not_stored(store, tmp_path):
     claim.claim_id = "not-in-this-store"
     report = import_export(db, export_of(claim, annotation(9, "a@x", "refuted")))
     assert report.unknown_claims == 1 and db["verdicts"].count == 0
+
+
+def test_a_labelstudio_export_is_training_data(store, tmp_path):
+    from factcheck.datasets import detect_format, load
+
+    _, _, claim = store
+    task = export_of(claim, annotation(1, "a@x", "refuted"))[0]
+    task["data"].update({"claim": claim.text, "lang": "en"})
+    not_claim = {"id": 7, "data": {"claim_id": "c2", "claim": "What a day.", "lang": "en", "sentence": "What a day."},
+                 "annotations": [annotation(4, "a@x", "not a claim")]}
+    unlabelled = {"id": 8, "data": {"claim_id": "c3", "claim": "x", "lang": "en", "sentence": "x"}, "annotations": []}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task, not_claim, unlabelled], indent=1), "utf-8")
+    assert detect_format(path) == "labelstudio_export"
+    examples = load(str(path))
+    assert [(e.text, e.label) for e in examples] == [(claim.text, 1), ("What a day.", 0)]

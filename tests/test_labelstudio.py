@@ -163,3 +163,39 @@ def test_pull_stores_verdicts_edits_and_deletions(ls, project, db):
     assert db["verdicts"].get(first.id)["verdict"] == "misleading"
     assert db["verdicts"].get(second.id)["deleted_at"] is not None
     assert db["evidence"].count_where("annotation_id = ?", [first.id]) == 0
+
+
+def test_push_survives_a_server_killed_mid_push(tmp_path, db):
+    """A second, private server is SIGKILLed after the first batch; after a restart
+    on the same data, the next push sends the rest and every claim is there once."""
+    import os
+    import signal
+
+    from label_studio_sdk import LabelStudio
+
+    from factcheck import labelstudio_server as lss
+
+    config = tmp_path / "ls.json"
+    info = lss.start(data_dir=tmp_path / "data", config_path=config)
+    try:
+        ls = LabelStudio(base_url=info.url, api_key=info.api_key, timeout=5)
+        project_id = fls.setup_project(ls, "killed mid-push")
+        total = n_claims(db)
+
+        def kill_after_first_batch(_n):
+            os.kill(info.pid, signal.SIGKILL)
+
+        with pytest.raises(LabelStudioError):
+            fls.push(db, ls, project_id, batch_size=2, progress=kill_after_first_batch)
+        assert db["ls_tasks"].count == 2  # the first batch was confirmed before the kill
+        assert db["ls_outbox"].count == 2  # the second batch was queued, never confirmed
+
+        restarted = lss.start(data_dir=tmp_path / "data", config_path=config)
+        ls = LabelStudio(base_url=restarted.url, api_key=restarted.api_key)
+        report = fls.push(db, ls, project_id)
+        assert report.sent + report.recovered == total - 2
+        claim_ids = [t.data["claim_id"] for t in server_tasks(ls, project_id)]
+        assert len(claim_ids) == len(set(claim_ids)) == total
+        assert db["ls_outbox"].count == 0
+    finally:
+        lss.stop(config_path=config)
