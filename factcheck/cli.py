@@ -375,6 +375,49 @@ def labelstudio_setup(title, db_path):
     click.echo(json.dumps({"project_id": project_id, "title": title}))
 
 
+@labelstudio.command("webhook")
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: 8094, so restarts reuse the webhook).")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--title", default="factcheck claims", show_default=True, help="Label Studio project title.")
+@click.option("--secret", envvar="FACTCHECK_WEBHOOK_SECRET", default=None,
+              help="Shared secret for the X-Factcheck-Secret header (default: a new random one).")
+def labelstudio_webhook(port, db_path, title, secret):
+    """Receive Label Studio's annotation webhooks and pull those tasks at once.
+
+    A hint, not the truth: Label Studio does not retry webhooks, so `factcheck pull`
+    remains the source of truth (this command pulls once on start to catch up).
+    """
+    import time
+    from urllib.parse import urlsplit
+
+    from .labelstudio import client, pull as pull_verdicts, setup_project
+    from .webhook import DEFAULT_PORT, new_secret, register_webhook, serve, unregister_webhook
+
+    path = db_path or default_db_path()
+    db = open_db(path)
+    ls = client()
+    project_id = setup_project(ls, title, db)
+    caught_up = pull_verdicts(db, ls, project_id)
+    db.close()
+    host = urlsplit(str(ls._client_wrapper.get_base_url())).hostname or ""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"[yellow]Warning:[/yellow] Label Studio at {host} cannot reach a receiver on 127.0.0.1.")
+    secret = secret or new_secret()
+    with serve(path, project_id=project_id, ls=client(), port=port or DEFAULT_PORT, secret=secret) as hook:
+        webhook_id = register_webhook(ls, project_id, hook.url, secret)
+        err_console.print(f"caught up ({caught_up.verdicts} verdicts); listening on {hook.url} for project "
+                          f"{project_id}; Ctrl-C to stop", highlight=False)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            unregister_webhook(ls, webhook_id)
+            err_console.print(f"stopped: {hook.stats}; run `factcheck pull` to be sure nothing was missed",
+                              highlight=False)
+
+
 @cli.command()
 @click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
 @click.option("--limit", type=int, default=None, help="Send at most N claims.")

@@ -93,6 +93,8 @@ CODES: dict[str, str] = {
     "F410": "Label Studio refused the API key",
     "F411": "Label Studio answered with an error",
     "F412": "Label Studio is not reachable",
+    "F420": "webhook receiver cannot listen on its host and port",
+    "F421": "webhook secret missing or unusable",
     "F500": "annotation problem",
     "F510": "too few examples of a class to train",
     "F511": "conflicting labels for the same text",

@@ -309,21 +309,7 @@ def pull(db: sqlite_utils.Database, ls, project_id: int, *, full: bool = False) 
         stamp = _server_time(getattr(task, "updated_at", None))
         if stamp and (high_water is None or stamp > high_water):
             high_water = stamp
-        task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
-        if not task_dict["data"].get("claim_id"):
-            continue
-        report.tasks += 1
-        annotations = [a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])]
-        seen = set()
-        for annotation in annotations:
-            if annotation.get("was_cancelled"):
-                continue
-            verdict = parse_annotation(task_dict, annotation)
-            seen.add(verdict.annotation_id)
-            _store_verdict(db, project_id, verdict, started)
-            report.verdicts += 1
-            report.invalid += bool(verdict.problems)
-        report.deleted += _mark_deleted(db, task.id, seen, started)
+        store_task(db, project_id, task, started, report)
     # The mark is the server's own clock (the newest updated_at seen), so a remote
     # server whose clock differs from ours loses nothing.
     db["ls_state"].upsert({"project_id": project_id, "last_pull": high_water}, pk="project_id")
@@ -339,6 +325,25 @@ def _server_time(value) -> str | None:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def store_task(db, project_id: int, task, pulled_at: str, report: PullReport) -> None:
+    """Store every annotation of one pulled task (an SDK task object) as verdicts, and
+    mark the task's stored verdicts whose annotation is gone. Used by pull and the webhook."""
+    task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
+    if not task_dict["data"].get("claim_id"):
+        return
+    report.tasks += 1
+    seen = set()
+    for annotation in (a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])):
+        if annotation.get("was_cancelled"):
+            continue
+        verdict = parse_annotation(task_dict, annotation)
+        seen.add(verdict.annotation_id)
+        _store_verdict(db, project_id, verdict, pulled_at)
+        report.verdicts += 1
+        report.invalid += bool(verdict.problems)
+    report.deleted += _mark_deleted(db, task.id, seen, pulled_at)
 
 
 def _store_verdict(db, project_id: int, verdict, pulled_at: str) -> None:
