@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlite_utils
@@ -128,8 +128,9 @@ def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float 
         "article": "a.published, c.article_id, c.start",
     }[order]
     sql = f"""
-        select c.*, a.title, a.url, t.task_id, t.fingerprint as pushed_fingerprint
-        from claims c join articles a on a.id = c.article_id
+        select c.*, a.title, a.url, t.task_id, t.fingerprint as pushed_fingerprint,
+               s.text as sentence_text, s.start as sentence_start, s.end as sentence_end
+        from claims c join articles a on a.id = c.article_id join sentences s on s.id = c.sentence_id
         left join ls_tasks t on t.claim_id = c.id and t.project_id = ?
         where {' and '.join(where)}
         order by {order_by}
@@ -138,28 +139,48 @@ def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float 
     return rows[:limit] if limit else rows
 
 
-def claim_from_row(db, row: dict):
-    """Rebuild a :class:`~factcheck.records.Claim` (with its parts) from the store."""
-    from .records import Claim, Entity, Quantity, TimeExpr
+_PART_TABLES = {"quantities": "Quantity", "times": "TimeExpr", "entities": "Entity"}
 
-    def parts(table, cls):
-        cols = [f.name for f in __import__("dataclasses").fields(cls)]
-        out = []
-        for r in db.query(f"select * from [{table}] where claim_id = ? order by idx", [row["id"]]):
-            values = {k: r[k] for k in cols if k in r}
-            for k in ("approximate", "relative", "resolved"):
-                if k in values and values[k] is not None:
-                    values[k] = bool(values[k])
-            out.append(cls(**values))
-        return out
 
-    sentence = db["sentences"].get(row["sentence_id"])
+def load_parts(db, claim_ids: Iterable[str]) -> dict[str, dict[str, list]]:
+    """claim_id → {"quantities": [...], "times": [...], "entities": [...]}, one query per table."""
+    import dataclasses
+
+    from . import records
+
+    ids = list(dict.fromkeys(claim_ids))
+    out: dict[str, dict[str, list]] = {cid: {t: [] for t in _PART_TABLES} for cid in ids}
+    for table, cls_name in _PART_TABLES.items():
+        cls = getattr(records, cls_name)
+        names = [f.name for f in dataclasses.fields(cls)]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            sql = f"select * from [{table}] where claim_id in ({','.join('?' * len(chunk))}) order by claim_id, idx"
+            for r in db.query(sql, chunk):
+                values = {k: r[k] for k in names}
+                for flag in ("approximate", "relative", "resolved"):
+                    if flag in values and values[flag] is not None:
+                        values[flag] = bool(values[flag])
+                out[r["claim_id"]][table].append(cls(**values))
+    return out
+
+
+def claim_from_row(db, row: dict, parts: dict[str, list] | None = None):
+    """Rebuild a :class:`~factcheck.records.Claim` from a claims row joined with its
+    sentence (``sentence_text``, ``sentence_start``, ``sentence_end``)."""
+    from .records import Claim
+
+    if "sentence_text" not in row:
+        sentence = db["sentences"].get(row["sentence_id"])
+        row = {**row, "sentence_text": sentence["text"], "sentence_start": sentence["start"],
+               "sentence_end": sentence["end"]}
+    parts = parts if parts is not None else load_parts(db, [row["id"]])[row["id"]]
     return Claim(
         claim_id=row["id"], article_id=row["article_id"], lang=row["lang"], text=row["text"],
-        sentence=sentence["text"], start=row["start"], end=row["end"], kind=row["kind"],
+        sentence=row["sentence_text"], start=row["start"], end=row["end"], kind=row["kind"],
         is_claim=bool(row["is_claim"]), checkworthiness=row["checkworthiness"], model_version=row["model_version"],
-        quantities=parts("quantities", Quantity), times=parts("times", TimeExpr), entities=parts("entities", Entity),
-        sentence_start=sentence["start"], sentence_end=sentence["end"], context=row["context"] or "",
+        quantities=parts["quantities"], times=parts["times"], entities=parts["entities"],
+        sentence_start=row["sentence_start"], sentence_end=row["sentence_end"], context=row["context"] or "",
         is_caption=bool(row["is_caption"]), carried=json.loads(row["carried"] or "{}"),
     )
 
@@ -175,19 +196,23 @@ def push(
     report.recovered = recover_outbox(db, ls, project_id)
     interface = LabelInterface(labelling_config())
     new, changed = [], []
-    for row in _claims_to_push(db, project_id, limit=limit, min_score=min_score, order=order):
-        task = build_task(claim_from_row(db, row), title=row["title"], url=row["url"])
+    rows = _claims_to_push(db, project_id, limit=limit, min_score=min_score, order=order)
+    parts = load_parts(db, [r["id"] for r in rows])
+    for row in rows:
+        task = build_task(claim_from_row(db, row, parts[row["id"]]), title=row["title"], url=row["url"])
+        fingerprint = task_fingerprint(task)
+        if row["task_id"] is not None and row["pushed_fingerprint"] == fingerprint:
+            report.already += 1
+            continue
+        # Validate only what will be sent: the server itself accepts any result.
         if not interface.validate_prediction(task["predictions"][0]):
             report.skipped_invalid += 1
             log.warning("claim %s: prediction does not fit the labelling config; not sent", row["id"])
             continue
-        fingerprint = task_fingerprint(task)
         if row["task_id"] is None:
             new.append((row["id"], task, fingerprint))
-        elif row["pushed_fingerprint"] != fingerprint:
-            changed.append((row["id"], row["task_id"], task, fingerprint))
         else:
-            report.already += 1
+            changed.append((row["id"], row["task_id"], task, fingerprint))
     for start in range(0, len(new), batch_size):
         batch = new[start : start + batch_size]
         report.sent += _send_batch(db, ls, project_id, batch)
@@ -236,12 +261,35 @@ def _record(db, project_id: int, rows: Iterable[tuple[str, int, str]]) -> None:
                             [(project_id, cid) for cid, _, _ in rows])
 
 
+def iter_task_pages(ls, project_id: int, *, what: str, **params) -> Iterable[list]:
+    """The project's tasks, a page at a time, each page fetched with retries."""
+    page = with_retries(lambda: ls.tasks.list(project=project_id, page_size=1000, **params), what=what)
+    while page is not None:
+        if page.items:
+            yield page.items
+        if not page.has_next or page.get_next is None:
+            return
+        current = page
+        try:
+            page = with_retries(current.get_next, what=what)
+        except LabelStudioError as exc:
+            # Label Studio answers 404 "Invalid page" past the last page.
+            if getattr(exc.__cause__, "status_code", None) == 404:
+                return
+            raise
+
+
+#: What pull needs of a task and of its annotations; without it the server computes
+#: some 30 columns per task (3x slower), and naming only "annotations" would strip them.
+PULL_FIELDS = "id,data,meta,annotations,updated_at,result,lead_time,completed_by,created_at,was_cancelled"
+
+
 def server_claim_tasks(ls, project_id: int) -> dict[str, int]:
     """claim_id → task id of every factcheck task in the project (first one wins)."""
     found: dict[str, int] = {}
-    pager = with_retries(lambda: ls.tasks.list(project=project_id, fields="all", page_size=1000),
-                         what="list the project's tasks")
-    for task in pager:
+    tasks = (t for page in iter_task_pages(ls, project_id, what="list the project's tasks", include="id,data,meta")
+             for t in page)
+    for task in tasks:
         data = task.data or {}
         claim_id = data.get("claim_id") or (getattr(task, "meta", None) or {}).get("claim_id")
         if claim_id and claim_id not in found:
@@ -299,19 +347,25 @@ def pull(db: sqlite_utils.Database, ls, project_id: int, *, full: bool = False) 
     if since:
         query = json.dumps({"filters": {"conjunction": "and", "items": [
             {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": since}]}})
-    pager = with_retries(
-        lambda: ls.tasks.list(project=project_id, fields="all", query=query, page_size=1000, only_annotated=False),
-        what="list changed tasks",
-    )
     report = PullReport()
     high_water = since
-    for task in pager:
-        stamp = _server_time(getattr(task, "updated_at", None))
-        if stamp and (high_water is None or stamp > high_water):
-            high_water = stamp
-        store_task(db, project_id, task, started, report)
+    clock = time.monotonic()
+    for page in iter_task_pages(ls, project_id, what="list changed tasks", fields="all", query=query,
+                                include=PULL_FIELDS):
+        for task in page:
+            stamp = _server_time(getattr(task, "updated_at", None))
+            if stamp and (high_water is None or stamp > high_water):
+                high_water = stamp
+        store_tasks(db, project_id, page, started, report)
     # The mark is the server's own clock (the newest updated_at seen), so a remote
-    # server whose clock differs from ours loses nothing.
+    # server whose clock differs from ours loses nothing. Pages come in id order, so a
+    # task edited on an already-read page while the pull ran may be older than the
+    # mark: step back by the pull's duration plus a margin (re-reading is harmless).
+    if high_water and high_water != since:
+        overlap = time.monotonic() - clock + 5
+        high_water = _server_time(datetime.fromisoformat(high_water.replace("Z", "+00:00")) - timedelta(seconds=overlap))
+        if since and high_water < since:
+            high_water = since
     db["ls_state"].upsert({"project_id": project_id, "last_pull": high_water}, pk="project_id")
     return report
 
@@ -328,46 +382,83 @@ def _server_time(value) -> str | None:
 
 
 def store_task(db, project_id: int, task, pulled_at: str, report: PullReport) -> None:
-    """Store every annotation of one pulled task (an SDK task object) as verdicts, and
-    mark the task's stored verdicts whose annotation is gone. Used by pull and the webhook."""
-    task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
-    if not task_dict["data"].get("claim_id"):
-        return
-    report.tasks += 1
-    seen = set()
-    for annotation in (a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])):
-        if annotation.get("was_cancelled"):
+    """Store one pulled task's annotations (see :func:`store_tasks`)."""
+    store_tasks(db, project_id, [task], pulled_at, report)
+
+
+_VERDICT_COLUMNS = (
+    "annotation_id", "project_id", "task_id", "claim_id", "verdict", "checkworthy", "corrected_claim",
+    "span_corrections", "annotator", "lead_time", "created_at", "updated_at", "pulled_at", "deleted_at", "problems",
+)
+
+
+def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: PullReport) -> None:
+    """Store every annotation of a page of pulled tasks (SDK task objects) as verdicts,
+    in one transaction, and mark stored verdicts whose annotation is gone.
+
+    ``report.verdicts`` counts new or edited annotations only.
+    """
+    verdicts, seen_by_task = [], {}
+    for task in tasks:
+        task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
+        if not task_dict["data"].get("claim_id"):
             continue
-        verdict = parse_annotation(task_dict, annotation)
-        seen.add(verdict.annotation_id)
-        _store_verdict(db, project_id, verdict, pulled_at)
-        report.verdicts += 1
-        report.invalid += bool(verdict.problems)
-    report.deleted += _mark_deleted(db, task.id, seen, pulled_at)
-
-
-def _store_verdict(db, project_id: int, verdict, pulled_at: str) -> None:
-    if not db["claims"].count_where("id = ?", [verdict.claim_id]):
-        log.warning("annotation %s is about claim %s, which this store does not have", verdict.annotation_id,
-                    verdict.claim_id)
+        report.tasks += 1
+        seen_by_task[task.id] = set()
+        for annotation in (a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])):
+            if annotation.get("was_cancelled"):
+                continue
+            verdict = parse_annotation(task_dict, annotation)
+            seen_by_task[task.id].add(verdict.annotation_id)
+            verdicts.append(verdict)
+    if not seen_by_task:
         return
+    known = _existing(db, "select id, id from claims where id in ({})", {v.claim_id for v in verdicts})
+    before = _existing(db, "select annotation_id, updated_at from verdicts where annotation_id in ({})",
+                       {v.annotation_id for v in verdicts})
+    stored = [v for v in verdicts if v.claim_id in known]
+    for verdict in verdicts:
+        if verdict.claim_id not in known:
+            log.warning("annotation %s is about claim %s, which this store does not have",
+                        verdict.annotation_id, verdict.claim_id)
+    changed = [v for v in stored if v.annotation_id not in before or before[v.annotation_id] != v.updated_at]
+    report.verdicts += len(changed)
+    report.invalid += sum(bool(v.problems) for v in changed)
     with db.conn:
-        db["verdicts"].upsert({
-            "annotation_id": verdict.annotation_id, "project_id": project_id, "task_id": verdict.task_id,
-            "claim_id": verdict.claim_id, "verdict": verdict.verdict,
-            "checkworthy": None if verdict.checkworthy is None else int(verdict.checkworthy),
-            "corrected_claim": verdict.corrected_claim,
-            "span_corrections": json.dumps(verdict.span_corrections, ensure_ascii=False),
-            "annotator": verdict.annotator, "lead_time": verdict.lead_time, "created_at": verdict.created_at,
-            "updated_at": verdict.updated_at, "pulled_at": pulled_at, "deleted_at": None,
-            "problems": json.dumps(verdict.problems, ensure_ascii=False),
-        }, pk="annotation_id")
-        db.conn.execute("delete from evidence where annotation_id = ?", [verdict.annotation_id])
-        db["evidence"].insert_all(
-            [{"annotation_id": verdict.annotation_id, "idx": k, "claim_id": verdict.claim_id, "url": e.url,
-              "note": e.note} for k, e in enumerate(verdict.evidence)],
-            pk=("annotation_id", "idx"),
-        )
+        _write_verdicts(db, project_id, stored, pulled_at)
+        live = _existing(db, "select annotation_id, task_id from verdicts where deleted_at is null and task_id in ({})",
+                         set(seen_by_task))
+        gone = [a for a, t in live.items() if a not in seen_by_task[t]]
+        db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(pulled_at, a) for a in gone])
+    report.deleted += len(gone)
+
+
+def _existing(db, sql: str, keys: set) -> dict:
+    """Run ``sql`` (with one ``{}`` for the placeholders) over ``keys`` in chunks → {first: second}."""
+    found, keys = {}, list(keys)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        found.update(db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+    return found
+
+
+def _write_verdicts(db, project_id: int, verdicts: Sequence, pulled_at: str) -> None:
+    """Upsert verdict rows and replace their evidence (caller holds the transaction)."""
+    rows = [(
+        v.annotation_id, project_id, v.task_id, v.claim_id, v.verdict,
+        None if v.checkworthy is None else int(v.checkworthy), v.corrected_claim,
+        json.dumps(v.span_corrections, ensure_ascii=False), v.annotator, v.lead_time, v.created_at, v.updated_at,
+        pulled_at, None, json.dumps(v.problems, ensure_ascii=False),
+    ) for v in verdicts]
+    columns = ", ".join(_VERDICT_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _VERDICT_COLUMNS[1:])
+    db.conn.executemany(
+        f"insert into verdicts ({columns}) values ({', '.join('?' * len(_VERDICT_COLUMNS))}) "
+        f"on conflict(annotation_id) do update set {updates}", rows)
+    db.conn.executemany("delete from evidence where annotation_id = ?", [(v.annotation_id,) for v in verdicts])
+    db.conn.executemany(
+        "insert into evidence (annotation_id, idx, claim_id, url, note) values (?, ?, ?, ?, ?)",
+        [(v.annotation_id, k, v.claim_id, e.url, e.note) for v in verdicts for k, e in enumerate(v.evidence)])
 
 
 def _mark_deleted(db, task_id: int, seen: set, when: str) -> int:
@@ -397,19 +488,22 @@ def import_export(db: sqlite_utils.Database, exported: list[dict], *, project_id
                               code="F514")
     report = ImportReport()
     stamp = now()
+    by_project: dict[int, list] = {}
     for task in exported:
         if not isinstance(task, dict) or not (task.get("data") or {}).get("claim_id"):
             report.foreign_tasks += 1
             continue
         report.tasks += 1
+        pid = project_id if project_id is not None else task.get("project") or 0
         for annotation in task.get("annotations") or []:
-            if annotation.get("was_cancelled"):
-                continue
-            verdict = parse_annotation(task, annotation)
-            if not db["claims"].count_where("id = ?", [verdict.claim_id]):
-                report.unknown_claims += 1
-                continue
-            _store_verdict(db, project_id if project_id is not None else task.get("project") or 0, verdict, stamp)
-            report.verdicts += 1
-            report.invalid += bool(verdict.problems)
+            if not annotation.get("was_cancelled"):
+                by_project.setdefault(pid, []).append(parse_annotation(task, annotation))
+    for pid, verdicts in by_project.items():
+        known = _existing(db, "select id, id from claims where id in ({})", {v.claim_id for v in verdicts})
+        stored = [v for v in verdicts if v.claim_id in known]
+        report.unknown_claims += len(verdicts) - len(stored)
+        report.verdicts += len(stored)
+        report.invalid += sum(bool(v.problems) for v in stored)
+        with db.conn:
+            _write_verdicts(db, pid, stored, stamp)
     return report

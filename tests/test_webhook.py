@@ -134,8 +134,11 @@ def test_created_annotation_reaches_the_store_by_itself(ls, hook, db, tasks):
     assert hook.stats["queued"] >= 1 and hook.stats["errors"] == 0
     assert set(hook.last_payload_keys) >= {"action", "annotation", "task", "project"}
     assert took < DEADLINE_S
-    # The receiver leaves the incremental pull's mark alone: the pull still sees the task.
-    assert fls.pull(db, ls, hook.project_id).verdicts == 1
+    # The receiver leaves the incremental pull's mark alone: the pull still sees the task,
+    # finds the verdict already stored (nothing new to count) and duplicates nothing.
+    report = fls.pull(db, ls, hook.project_id)
+    assert report.tasks >= 1 and report.verdicts == 0
+    assert db["verdicts"].count_where("task_id = ?", [tasks[0].id]) == 1
 
 
 def test_update_and_delete_reach_the_store(ls, hook, db, tasks):
