@@ -258,6 +258,94 @@ def _print_metrics(title: str, metrics: dict) -> None:
     Console().print(table)
 
 
+@models.command("diff")
+@click.argument("version_a")
+@click.argument("version_b")
+@click.option("--data", "data_specs", multiple=True,
+              default=("annotations/zh_checkworthy.jsonl", "annotations/en_checkworthy.jsonl"), show_default=True,
+              help="Sentences to compare on (FORMAT:PATH or PATH); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def models_diff(version_a, version_b, data_specs, fmt):
+    """Show the sentences whose predicted label flipped between two versions."""
+    from .datasets import load
+    from .registry import load_version
+
+    examples = [e for spec in data_specs for e in load(spec)]
+    texts = [e.text for e in examples]
+    a, b = load_version(version_a), load_version(version_b)
+    flips = []
+    for example, sa, sb in zip(examples, a.score(texts), b.score(texts)):
+        la, lb = sa >= a.thresholds.for_lang(example.lang), sb >= b.thresholds.for_lang(example.lang)
+        if la != lb:
+            flips.append({"text": example.text, "lang": example.lang, "gold": example.label,
+                          version_a: round(sa, 3), version_b: round(sb, 3),
+                          "now": "claim" if lb else "not_claim", "fixed": int(lb) == example.label})
+    if fmt == "jsonl":
+        for row in flips:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        table = Table(title=f"{len(flips)} of {len(examples)} labels flipped")
+        for column in ("text", "lang", "gold", version_a, version_b, "now", "fixed"):
+            table.add_column(column, overflow="fold")
+        for row in flips:
+            table.add_row(*(str(row[c]) for c in ("text", "lang", "gold", version_a, version_b, "now", "fixed")))
+        Console().print(table)
+    fixed = sum(r["fixed"] for r in flips)
+    err_console.print(f"{len(flips)} flips: {fixed} now agree with the gold label, {len(flips) - fixed} now disagree",
+                      highlight=False)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--title", default="factcheck claims", show_default=True, help="Label Studio project title.")
+@click.option("--no-pull", is_flag=True, help="Use the verdicts already in the store.")
+@click.option("--base", "base_specs", multiple=True,
+              help="Training sources besides the snapshot (default: the promoted version's).")
+@click.option("--eval", "eval_specs", multiple=True, help="Held-out sets (default: the promoted version's).")
+@click.option("--seed", type=int, default=13, show_default=True)
+def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
+    """Pull the latest annotations, snapshot them into annotations/snapshots/, train a new
+    version, compare it with the promoted one and promote it only if it is not worse."""
+    from .errors import ModelError
+    from .registry import promote, promoted_version, show
+    from .retrain import labels_from_verdicts, plot_comparison, side_by_side, write_snapshot
+    from .train import TrainingArguments, train_model
+
+    db = open_db(db_path or default_db_path())
+    if not no_pull:
+        from .labelstudio import client, pull as pull_verdicts, setup_project
+
+        ls = client()
+        pulled = pull_verdicts(db, ls, setup_project(ls, title, db))
+        err_console.print(f"pulled {pulled.verdicts} new or edited verdicts", highlight=False)
+    snapshot = write_snapshot(labels_from_verdicts(db))
+    err_console.print(f"snapshot {snapshot}", highlight=False)
+    current_name = promoted_version()
+    current = show(current_name) if current_name else None
+    base = list(base_specs) or (list(current["data"]) if current else
+                                ["annotations/zh_checkworthy.jsonl", "annotations/en_checkworthy.jsonl"])
+    evals = list(eval_specs) or (current.get("eval_sources", []) if current else [])
+    with _progress() as progress:
+        path, card = train_model([*base, str(snapshot)], evals, args=TrainingArguments(seed=seed),
+                                 progress=_stage_ticker(progress))
+    rows = side_by_side(current, card)
+    table = Table(title="Held-out F1: promoted vs candidate")
+    table.add_column("set", no_wrap=True)
+    for column in (current_name or "(none promoted)", card["version"], "change"):
+        table.add_column(column, justify="right")
+    for name, old, new in rows:
+        table.add_row(name, "" if old is None else f"{old:.3f}", f"{new:.3f}",
+                      "" if old is None else f"{new - old:+.3f}")
+    Console().print(table)
+    plot = plot_comparison(rows, current_name, card["version"], path / "comparison.png")
+    err_console.print(f"plot {plot}", highlight=False)
+    try:
+        promote(card["version"])
+        err_console.print(f"promoted {card['version']}", highlight=False)
+    except ModelError as exc:
+        err_console.print(f"kept {current_name}: {exc}", highlight=False)
+
+
 @cli.command()
 @click.option("--model", "model_version", default=None, help="Version (default: the promoted one).")
 @click.option("--data", "data_specs", multiple=True, required=True, help="Labelled data (FORMAT:PATH or PATH); repeatable.")

@@ -101,6 +101,8 @@ CODES: dict[str, str] = {
     "F512": "Label Studio task was not created by factcheck",
     "F513": "labelling config missing",
     "F514": "not a Label Studio JSON export",
+    "F515": "annotations give conflicting labels",
+    "F516": "too few annotated examples for a snapshot",
     "F501": "malformed JSON in a labelled data file",
     "F502": "required field or column missing",
     "F503": "label outside the format's label set",

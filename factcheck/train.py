@@ -215,6 +215,7 @@ def make_version_name(data_fingerprint: str, args: TrainingArguments, when: date
 def write_version(
     root: Path, result: TrainingResult, *, args: TrainingArguments, encoder: Encoder,
     sources: dict[str, dict], split: dict, metrics: dict, created: datetime, version: str,
+    eval_specs: list[str] | None = None,
 ) -> Path:
     """Write the version folder atomically (a crash leaves no half-written version)."""
     import shutil
@@ -234,6 +235,7 @@ def write_version(
         },
         "head": {"hidden": args.hidden, "layers": len(result.head.layers)},
         "data": sources,
+        "eval_sources": eval_specs or [],
         "split": split,
         "hyperparameters": asdict(args),
         "best_epoch": result.best_epoch,
@@ -373,5 +375,5 @@ def train_model(
     created = now()
     version = make_version_name(split["train"]["fingerprint"], args, created)
     path = write_version(root, result, args=args, encoder=encoder, sources=sources, split=split,
-                         metrics=metrics, created=created, version=version)
+                         metrics=metrics, created=created, version=version, eval_specs=list(eval_specs))
     return path, json.loads((path / "card.json").read_text("utf-8"))
