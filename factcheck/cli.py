@@ -513,7 +513,10 @@ def labelstudio_webhook(port, db_path, title, secret):
 @click.option("--order", type=click.Choice(["uncertainty", "score", "article"]), default="uncertainty",
               show_default=True, help="Which claims go first in the review queue.")
 @click.option("--title", default="factcheck claims", show_default=True, help="Label Studio project title.")
-def push(db_path, limit, min_score, order, title):
+@click.option("--rescore", is_flag=True,
+              help="First re-score stored claims with the promoted model; tasks not yet annotated get the new "
+                   "predictions, and the queue follows --order (uncertainty first by default).")
+def push(db_path, limit, min_score, order, title, rescore):
     """Send claims not yet sent to Label Studio as tasks with pre-annotations.
 
     Re-pushing is a no-op; a claim whose text or model score changed updates its task;
@@ -522,12 +525,22 @@ def push(db_path, limit, min_score, order, title):
     from .labelstudio import client, push as push_claims, setup_project
 
     db = open_db(db_path or default_db_path())
+    rescored = 0
+    if rescore:
+        from .labelstudio import rescore as rescore_claims
+        from .registry import load_promoted
+
+        model = load_promoted()
+        if model is None:
+            raise click.ClickException("--rescore needs a promoted model: run `factcheck train ... --promote`.")
+        rescored = rescore_claims(db, model)
     ls = client()
     project_id = setup_project(ls, title, db)
     with _progress() as progress:
         task = progress.add_task("pushing", total=None)
         report = push_claims(db, ls, project_id, limit=limit, min_score=min_score, order=order,
                              progress=lambda n: progress.advance(task, n))
+    report.rescored = rescored
     click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
 
 

@@ -112,6 +112,23 @@ class PushReport:
     recovered: int = 0
     skipped_invalid: int = 0
     already: int = 0
+    kept_annotated: int = 0  # changed claims whose task already has a verdict: left as the annotator saw it
+    rescored: int = 0
+
+
+def rescore(db: sqlite_utils.Database, model, *, batch_size: int = 256) -> int:
+    """Score every stored claim again with ``model`` (after a promotion); returns how many changed."""
+    rows = list(db.query("select id, text, lang, checkworthiness, model_version from claims where is_claim = 1"))
+    changed = 0
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start : start + batch_size]
+        scores = model.score([r["text"] for r in chunk], [r["lang"] for r in chunk])
+        updates = [(round(float(s), 4), model.version, r["id"]) for r, s in zip(chunk, scores)
+                   if r["model_version"] != model.version or r["checkworthiness"] != round(float(s), 4)]
+        with db.conn:
+            db.conn.executemany("update claims set checkworthiness = ?, model_version = ? where id = ?", updates)
+        changed += len(updates)
+    return changed
 
 
 def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float | None, order: str) -> list[dict]:
@@ -198,6 +215,7 @@ def push(
     new, changed = [], []
     rows = _claims_to_push(db, project_id, limit=limit, min_score=min_score, order=order)
     parts = load_parts(db, [r["id"] for r in rows])
+    annotated = {r[0] for r in db.execute("select distinct claim_id from verdicts where deleted_at is null")}
     for row in rows:
         task = build_task(claim_from_row(db, row, parts[row["id"]]), title=row["title"], url=row["url"])
         fingerprint = task_fingerprint(task)
@@ -211,6 +229,8 @@ def push(
             continue
         if row["task_id"] is None:
             new.append((row["id"], task, fingerprint))
+        elif row["id"] in annotated:
+            report.kept_annotated += 1  # never change a task under an annotator's verdict
         else:
             changed.append((row["id"], row["task_id"], task, fingerprint))
     for start in range(0, len(new), batch_size):

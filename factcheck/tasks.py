@@ -96,6 +96,9 @@ def build_task(claim: Claim, *, title: str | None = None, url: str | None = None
         "title": title or "", "url": url or "", "source_html": source, "lang": claim.lang, "kind": claim.kind,
         "parts": describe_parts(claim),
         "model_info": f"check-worthiness {score} (model {claim.model_version or 'rules only'})",
+        # 1 = the model cannot tell (score 0.5), 0 = it is sure: sort the Data Manager by
+        # this column to annotate where the model learns most (active learning).
+        "uncertainty": None if claim.checkworthiness is None else round(1 - abs(claim.checkworthiness - 0.5) * 2, 4),
     }
     result = [_region(sentence, rel_start, rel_end, "claim", f"{claim.claim_id}-claim")]
     for k, q in enumerate(claim.quantities):

@@ -199,3 +199,28 @@ def test_push_survives_a_server_killed_mid_push(tmp_path, db):
         assert db["ls_outbox"].count == 0
     finally:
         lss.stop(config_path=config)
+
+
+class _Model:
+    version = "cw-test-2"
+
+    def score(self, texts, langs=None):
+        return [0.55 for _ in texts]
+
+
+def test_rescore_updates_unannotated_tasks_only(ls, project, db):
+    _, project_id = project
+    fls.push(db, ls, project_id)
+    tasks = server_tasks(ls, project_id)
+    annotated = tasks[0]
+    annotate(ls, annotated.id)
+    fls.pull(db, ls, project_id)
+    assert fls.rescore(db, _Model()) == n_claims(db)
+    report = fls.push(db, ls, project_id)
+    assert report.kept_annotated == 1 and report.updated == n_claims(db) - 1
+    after = {t.id: t for t in server_tasks(ls, project_id)}
+    assert "cw-test-2" not in after[annotated.id].data["model_info"]
+    others = [t for t in after.values() if t.id != annotated.id]
+    assert all("cw-test-2" in t.data["model_info"] and t.data["uncertainty"] == 0.9 for t in others)
+    prediction = ls.predictions.list(task=others[0].id)[0]
+    assert prediction.model_version == "cw-test-2"
