@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlite_utils
@@ -368,26 +368,25 @@ def pull(db: sqlite_utils.Database, ls, project_id: int, *, full: bool = False) 
         query = json.dumps({"filters": {"conjunction": "and", "items": [
             {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": since}]}})
     report = PullReport()
-    high_water = since
-    clock = time.monotonic()
+    # The next pull starts from the newest update the server had *before* this one
+    # began (its own clock): anything edited while the pages are read, even on a page
+    # already read, is newer and is picked up next time.
+    mark = _latest_update(ls, project_id) or since
     for page in iter_task_pages(ls, project_id, what="list changed tasks", fields="all", query=query,
                                 include=PULL_FIELDS):
-        for task in page:
-            stamp = _server_time(getattr(task, "updated_at", None))
-            if stamp and (high_water is None or stamp > high_water):
-                high_water = stamp
         store_tasks(db, project_id, page, started, report)
-    # The mark is the server's own clock (the newest updated_at seen), so a remote
-    # server whose clock differs from ours loses nothing. Pages come in id order, so a
-    # task edited on an already-read page while the pull ran may be older than the
-    # mark: step back by the pull's duration plus a margin (re-reading is harmless).
-    if high_water and high_water != since:
-        overlap = time.monotonic() - clock + 5
-        high_water = _server_time(datetime.fromisoformat(high_water.replace("Z", "+00:00")) - timedelta(seconds=overlap))
-        if since and high_water < since:
-            high_water = since
-    db["ls_state"].upsert({"project_id": project_id, "last_pull": high_water}, pk="project_id")
+    db["ls_state"].upsert({"project_id": project_id, "last_pull": mark}, pk="project_id")
     return report
+
+
+def _latest_update(ls, project_id: int) -> str | None:
+    """The newest ``updated_at`` among the project's tasks, by the server's clock."""
+    query = json.dumps({"ordering": ["-tasks:updated_at"]})
+    page = with_retries(
+        lambda: ls.tasks.list(project=project_id, page_size=1, query=query, include="id,updated_at"),
+        what="read the newest task update",
+    )
+    return _server_time(page.items[0].updated_at) if page.items else None
 
 
 def _server_time(value) -> str | None:

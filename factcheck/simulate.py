@@ -31,7 +31,7 @@ STRATEGIES = ("uncertainty", "random")
 
 #: Fast head settings for simulations: a linear head, short early-stopped training.
 SIMULATION_ARGS = TrainingArguments(
-    hidden=0, dropout=0.0, learning_rate=1e-2, weight_decay=1e-4, batch_size=32, max_epochs=60, patience=10,
+    hidden=0, dropout=0.0, learning_rate=1e-2, weight_decay=1e-4, batch_size=64, max_epochs=60, patience=10,
     dev_fraction=0.2,
 )
 
@@ -57,7 +57,9 @@ def _rank_key(seed: int, index: int) -> bytes:
     return hashlib.sha256(f"{seed}:{index}".encode()).digest()
 
 
-def dev_slice(labelled: Sequence[int], labels: np.ndarray, *, fraction: float, seed: int) -> tuple[list[int], list[int]]:
+def dev_slice(
+    labelled: Sequence[int], labels: np.ndarray, *, fraction: float, seed: int
+) -> tuple[list[int], list[int]]:
     """Split labelled pool indices into (train, dev) for early stopping.
 
     Per class, the indices are ordered by ``sha256(f"{seed}:{index}")`` and the first
@@ -145,7 +147,7 @@ def simulate(
 
 
 def aggregate(runs: Sequence[Sequence[dict]]) -> list[dict]:
-    """Mean and (population) std per round over several runs of the same shape."""
+    """Mean and sample std (0 for a single run) per round over several runs of the same shape."""
     if not runs:
         return []
     out = []
@@ -157,9 +159,23 @@ def aggregate(runs: Sequence[Sequence[dict]]) -> list[dict]:
         for key in ("f1", "roc_auc", "positives"):
             values = np.array([x[key] for x in rows], dtype=np.float64)
             row[key] = round(float(values.mean()), 4)
-            row[f"{key}_std"] = round(float(values.std()), 4)
+            row[f"{key}_std"] = round(float(values.std(ddof=1)) if len(values) > 1 else 0.0, 4)
         out.append(row)
     return out
+
+
+def full_pool(
+    pool_x: np.ndarray, pool_y: np.ndarray, test_x: np.ndarray, test_y: np.ndarray, *, seed: int,
+    args: TrainingArguments = SIMULATION_ARGS, threshold: float = 0.5,
+) -> dict:
+    """The reference point: the same head trained on the whole pool (same dev rule)."""
+    pool_y = np.asarray(pool_y, dtype=np.int64)
+    args = dataclasses.replace(args, seed=seed)
+    train, dev = dev_slice(list(range(len(pool_y))), pool_y, fraction=args.dev_fraction, seed=seed)
+    x = np.asarray(pool_x, dtype=np.float32)
+    head, _, best_epoch = fit_head(x[train], pool_y[train], x[dev], pool_y[dev], args)
+    f1, auc = _f1_auc(head.probabilities(np.asarray(test_x, dtype=np.float32))[:, 1], np.asarray(test_y), threshold)
+    return {"n_annotations": len(pool_y), "f1": f1, "roc_auc": auc, "best_epoch": best_epoch}
 
 
 def simulate_seeds(
