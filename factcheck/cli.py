@@ -308,7 +308,10 @@ def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
     version, compare it with the promoted one and promote it only if it is not worse."""
     from .errors import ModelError
     from .registry import promote, promoted_version, show
-    from .retrain import labels_from_verdicts, plot_comparison, side_by_side, write_snapshot
+    from .retrain import (
+        corrections_from_verdicts, labels_from_verdicts, plot_comparison, side_by_side, write_corrections,
+        write_snapshot,
+    )
     from .train import TrainingArguments, train_model
 
     db = open_db(db_path or default_db_path())
@@ -320,6 +323,9 @@ def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
         err_console.print(f"pulled {pulled.verdicts} new or edited verdicts", highlight=False)
     snapshot = write_snapshot(labels_from_verdicts(db))
     err_console.print(f"snapshot {snapshot}", highlight=False)
+    corrections = write_corrections(corrections_from_verdicts(db))
+    if corrections:  # replayed against the extractor by tests/test_annotator_corrections.py
+        err_console.print(f"extractor corrections {corrections}", highlight=False)
     current_name = promoted_version()
     current = show(current_name) if current_name else None
     base = list(base_specs) or (list(current["data"]) if current else
@@ -615,6 +621,46 @@ def review_disagreements(db_path, fmt):
     alpha = "n/a" if stats["alpha"] is None else f"{stats['alpha']:.3f}"
     err_console.print(f"{stats['disputed']} disputed of {stats['multi_annotated']} tasks with several annotators; "
                       f"Krippendorff's alpha (nominal) {alpha}", highlight=False)
+
+
+@cli.command("export")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--format", "fmt", type=click.Choice(["claimreview", "csv", "jsonl"]), default="claimreview",
+              show_default=True, help="claimreview: schema.org ClaimReview JSON-LD; csv/jsonl: plain tables.")
+@click.option("--out", type=click.Path(dir_okay=False), default="-", show_default=True, help="Output file (- = stdout).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@click.option("--verdict", default=None, help="Only claims with this final verdict.")
+@click.option("--since", default=None, help="Only claims reviewed on or after this ISO date.")
+@click.option("--review-url-base", default=None, help="Review URLs become BASE + claim_id.")
+def export_command(db_path, fmt, out, lang, verdict, since, review_url_base):
+    """Export verdicted claims (majority verdict per claim, evidence, claimant)."""
+    from .export import verdicted_claims, write_claimreview, write_csv, write_jsonl
+
+    rows = verdicted_claims(open_db(db_path or default_db_path()), lang=lang, verdict=verdict, since=since)
+    import contextlib
+    import sys
+
+    # csv wants newline="" on the file it writes; click.open_file cannot pass it.
+    opened = contextlib.nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8", newline="")
+    with opened as fp:
+        if fmt == "claimreview":
+            n = write_claimreview(rows, fp, review_url_base=review_url_base)
+        elif fmt == "csv":
+            n = write_csv(rows, fp)
+        else:
+            n = write_jsonl(rows, fp)
+    err_console.print(f"{n} verdicted claims exported as {fmt}", highlight=False)
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+def backup(dest, db_path):
+    """Copy the store to DEST consistently (SQLite online backup; safe while in use)."""
+    from .export import backup as backup_store
+
+    path = backup_store(db_path or default_db_path(), dest)
+    err_console.print(f"backup written to {path}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -104,3 +104,44 @@ def plot_comparison(rows: list[tuple[str, float | None, float]], current: str | 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+CORRECTIONS_DIR = Path(__file__).resolve().parent.parent / "annotations" / "corrections"
+
+
+def corrections_from_verdicts(db: sqlite_utils.Database) -> list[dict]:
+    """Annotators' fixes to the extractor: corrected claim texts and quantity/time/claim spans.
+
+    One row per annotation that corrected something, with the sentence it applies to,
+    so ``tests/test_annotator_corrections.py`` can replay it against the extractor.
+    """
+    rows = db.query(
+        """select v.annotation_id, v.claim_id, v.corrected_claim, v.span_corrections, v.annotator,
+                  c.lang, c.text as claim, s.text as sentence
+           from verdicts v join claims c on c.id = v.claim_id join sentences s on s.id = c.sentence_id
+           where v.deleted_at is null and (v.corrected_claim is not null or v.span_corrections not in ('[]', ''))
+           order by v.claim_id, v.annotation_id"""
+    )
+    out = []
+    for row in rows:
+        spans = json.loads(row["span_corrections"] or "[]")
+        out.append({"claim_id": row["claim_id"], "annotation_id": row["annotation_id"], "lang": row["lang"],
+                    "sentence": row["sentence"], "claim": row["claim"], "corrected_claim": row["corrected_claim"],
+                    "spans": spans})
+    return out
+
+
+def write_corrections(rows: list[dict], folder: Path | None = None) -> Path | None:
+    """Write the corrections as a content-addressed JSONL next to the snapshots (None if empty)."""
+    if not rows:
+        return None
+    folder = folder or CORRECTIONS_DIR
+    body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+    existing = sorted(folder.glob(f"*-{digest}.jsonl")) if folder.exists() else []
+    if existing:
+        return existing[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"ls-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{digest}.jsonl"
+    path.write_text(body, "utf-8")
+    return path
