@@ -124,6 +124,16 @@ def _load_scorer(version: str | None):
     return load_version(version) if version else load_promoted()
 
 
+def _require_model(version: str | None):
+    from .errors import ModelError
+
+    model = _load_scorer(version)
+    if model is None:
+        raise ModelError("No promoted model: train one with `factcheck train ... --promote` (or `make train-model`), "
+                         "or name a version with --model.", code="F216")
+    return model
+
+
 def _claims_table() -> Table:
     table = Table(show_lines=False)
     for name in ("kind", "score", "claim", "quantities", "times"):
@@ -366,9 +376,7 @@ def evaluate(model_version, data_specs, out_dir):
     from .evaluate import write_report
     from .train import heldout_name
 
-    model = _load_scorer(model_version)
-    if model is None:
-        raise click.ClickException("No promoted model: train one with `factcheck train` or name one with --model.")
+    model = _require_model(model_version)
     results = {}
     for spec in data_specs:
         examples = load(spec)
@@ -389,9 +397,7 @@ def classify(file, model_version, batch_size):
     from .classifier import MAX_CHARS
     from .segment import detect_lang
 
-    model = _load_scorer(model_version)
-    if model is None:
-        raise click.ClickException("No promoted model: train one with `factcheck train` or name one with --model.")
+    model = _require_model(model_version)
     lines = [line.rstrip("\n") for line in file]
     for start in range(0, len(lines), 256):
         chunk = lines[start : start + 256]
@@ -534,12 +540,8 @@ def push(db_path, limit, min_score, order, title, rescore):
     rescored = 0
     if rescore:
         from .labelstudio import rescore as rescore_claims
-        from .registry import load_promoted
 
-        model = load_promoted()
-        if model is None:
-            raise click.ClickException("--rescore needs a promoted model: run `factcheck train ... --promote`.")
-        rescored = rescore_claims(db, model)
+        rescored = rescore_claims(db, _require_model(None))
     ls = client()
     project_id = setup_project(ls, title, db)
     with _progress() as progress:

@@ -79,6 +79,7 @@ CODES: dict[str, str] = {
     "F213": "unknown model version",
     "F214": "promoted-model record damaged",
     "F215": "promotion refused: held-out F1 would drop",
+    "F216": "no promoted model",
     "F300": "store problem",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",

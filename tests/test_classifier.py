@@ -199,3 +199,10 @@ def test_promoted_model_in_the_extractor_keeps_the_labelled_claims():
     assert not [m for m in missing if kinds[m[1]] in ("numeric", "temporal")]
     assert len(missing) <= 0.03 * total
     assert "消费信心的修复远比数据反弹来得缓慢" not in accepted
+
+
+def test_commands_that_need_a_model_say_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_MODELS", str(tmp_path))
+    result = CliRunner().invoke(cli, ["classify", "-"], input="2024年发电量增长5.8%。\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: [F216]") and "factcheck train" in result.stderr
