@@ -238,6 +238,8 @@ def push(
         report.sent += _send_batch(db, ls, project_id, batch)
         if progress:
             progress(len(batch))
+    if new or changed:
+        ensure_queue_view(ls, project_id)
     for claim_id, task_id, task, fingerprint in changed:
         _update_task(ls, task_id, task)
         db["ls_tasks"].update((project_id, claim_id), {"fingerprint": fingerprint, "updated_at": now()})
@@ -245,6 +247,28 @@ def push(
         if progress:
             progress(1)
     return report
+
+
+QUEUE_VIEW = "Review queue: most uncertain first"
+
+
+def ensure_queue_view(ls, project_id: int) -> int:
+    """A Data Manager tab listing unlabelled tasks, most uncertain first ("Label tasks as
+    displayed" then follows it), so annotators work where the model learns most."""
+    data = {
+        "title": QUEUE_VIEW,
+        "ordering": ["-tasks:data.uncertainty"],
+        "filters": {"conjunction": "and", "items": [
+            {"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}]},
+    }
+    views = with_retries(lambda: ls.views.list(project=project_id), what="list Data Manager views")
+    existing = [v for v in views if (getattr(v, "data", None) or {}).get("title") == QUEUE_VIEW]
+    if existing:
+        with_retries(lambda: ls.views.update(id=str(existing[0].id), data=data, project=project_id),
+                     what="update the review-queue view")
+        return existing[0].id
+    view = with_retries(lambda: ls.views.create(data=data, project=project_id), what="create the review-queue view")
+    return view.id
 
 
 def _send_batch(db, ls, project_id: int, batch: Sequence[tuple[str, dict, str]]) -> int:

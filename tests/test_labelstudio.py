@@ -224,3 +224,24 @@ def test_rescore_updates_unannotated_tasks_only(ls, project, db):
     assert all("cw-test-2" in t.data["model_info"] and t.data["uncertainty"] == 0.9 for t in others)
     prediction = ls.predictions.list(task=others[0].id)[0]
     assert prediction.model_version == "cw-test-2"
+    # The review-queue tab orders unlabelled tasks by uncertainty, most uncertain first.
+    views = [v for v in ls.views.list(project=project_id) if v.data.get("title") == fls.QUEUE_VIEW]
+    assert len(views) == 1 and views[0].data["ordering"] == ["-tasks:data.uncertainty"]
+    queued = list(ls.tasks.list(project=project_id, view=views[0].id, fields="all"))
+    assert annotated.id not in {t.id for t in queued} and len(queued) == n_claims(db) - 1
+
+
+class _SpreadModel:
+    version = "cw-test-3"
+
+    def score(self, texts, langs=None):
+        return [round(0.05 + 0.9 * (i % 5) / 4, 2) for i, _ in enumerate(texts)]
+
+
+def test_review_queue_puts_the_most_uncertain_first(ls, project, db):
+    _, project_id = project
+    fls.rescore(db, _SpreadModel())
+    fls.push(db, ls, project_id)
+    view = next(v for v in ls.views.list(project=project_id) if v.data.get("title") == fls.QUEUE_VIEW)
+    queued = [t.data["uncertainty"] for t in ls.tasks.list(project=project_id, view=view.id, fields="all")]
+    assert queued == sorted(queued, reverse=True) and queued[0] == 1.0
