@@ -92,3 +92,25 @@ def test_retrain_trains_compares_and_promotes(annotated, tmp_path, monkeypatch):
     for line in diff.stdout.splitlines():
         row = json.loads(line)
         assert {"text", "gold", first, second, "now", "fixed"} <= set(row)
+
+
+def test_a_crash_mid_training_leaves_the_promoted_model_untouched(annotated, tmp_path, monkeypatch):
+    db_path, _, _ = annotated
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setenv("FACTCHECK_MODELS", str(models))
+    monkeypatch.setattr("factcheck.retrain.SNAPSHOT_DIR", tmp_path / "snapshots")
+    base = write_slice(tmp_path / "base.jsonl", per_lang=60)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["retrain", "--db", str(db_path), "--no-pull", "--base", str(base)]).exit_code == 0
+    promoted = registry.promoted_version(models)
+    before = sorted(p.name for p in models.iterdir())
+
+    def crash(*args, **kwargs):
+        raise MemoryError("killed mid-training")
+
+    monkeypatch.setattr("factcheck.train.fit_head", crash)
+    result = runner.invoke(cli, ["retrain", "--db", str(db_path), "--no-pull", "--seed", "99"])
+    assert isinstance(result.exception, MemoryError)
+    assert registry.promoted_version(models) == promoted
+    assert sorted(p.name for p in models.iterdir()) == before  # no half-written version
