@@ -469,11 +469,7 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
     report.invalid += sum(bool(v.problems) for v in changed)
     with db.conn:
         _write_verdicts(db, project_id, stored, pulled_at)
-        live = _existing(db, "select annotation_id, task_id from verdicts where deleted_at is null and task_id in ({})",
-                         set(seen_by_task))
-        gone = [a for a, t in live.items() if a not in seen_by_task[t]]
-        db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(pulled_at, a) for a in gone])
-    report.deleted += len(gone)
+        report.deleted += _mark_deleted(db, seen_by_task, pulled_at)
 
 
 def _existing(db, sql: str, keys: set) -> dict:
@@ -504,12 +500,13 @@ def _write_verdicts(db, project_id: int, verdicts: Sequence, pulled_at: str) -> 
         [(v.annotation_id, k, v.claim_id, e.url, e.note) for v in verdicts for k, e in enumerate(v.evidence)])
 
 
-def _mark_deleted(db, task_id: int, seen: set, when: str) -> int:
-    gone = [r["annotation_id"] for r in db.query(
-        "select annotation_id from verdicts where task_id = ? and deleted_at is null", [task_id])
-        if r["annotation_id"] not in seen]
-    with db.conn:
-        db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(when, a) for a in gone])
+def _mark_deleted(db, seen_by_task: dict[int, set], when: str) -> int:
+    """Mark live verdicts of these tasks whose annotation is no longer among ``seen``
+    (the caller holds the transaction); returns how many."""
+    live = _existing(db, "select annotation_id, task_id from verdicts where deleted_at is null and task_id in ({})",
+                     set(seen_by_task))
+    gone = [a for a, t in live.items() if a not in seen_by_task[t]]
+    db.conn.executemany("update verdicts set deleted_at = ? where annotation_id = ?", [(when, a) for a in gone])
     return len(gone)
 
 

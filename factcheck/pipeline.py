@@ -60,7 +60,6 @@ def extract(
     :returns: the claims in text order.
     """
     article = Article(text=text, title=title, url=url, published=published, source=None)
-    article.article_id = compute_article_id(text)
     claims = extract_article(article, lang=lang, scorer=scorer, thresholds=thresholds)
     return claims if include_rejected else [c for c in claims if c.is_claim]
 

@@ -148,7 +148,8 @@ def pull_tasks(db_path: str | Path | sqlite_utils.Database, ls, project_id: int,
             except LabelStudioError as exc:
                 if _http_status(exc) != 404:
                     raise
-                report.deleted += _mark_deleted(db, task_id, set(), started)
+                with db.conn:  # the task is gone, so are all its annotations
+                    report.deleted += _mark_deleted(db, {task_id: set()}, started)
                 continue
             if getattr(task, "project", None) not in (None, project_id):
                 log.warning("task %s belongs to project %s, not %s: ignored", task_id, task.project, project_id)
