@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlite_utils
 
+from . import fts
 from .errors import LabelStudioError
 from .tasks import build_task, labelling_config, parse_annotation, task_fingerprint
 
@@ -498,6 +499,7 @@ def _write_verdicts(db, project_id: int, verdicts: Sequence, pulled_at: str) -> 
     db.conn.executemany(
         "insert into evidence (annotation_id, idx, claim_id, url, note) values (?, ?, ?, ?, ?)",
         [(v.annotation_id, k, v.claim_id, e.url, e.note) for v in verdicts for k, e in enumerate(v.evidence)])
+    fts.reindex(db, {v.claim_id for v in verdicts})  # evidence notes are searchable
 
 
 def _mark_deleted(db, seen_by_task: dict[int, set], when: str) -> int:

@@ -8,12 +8,16 @@ from); a changed text under the same key is stored as a new row with
 Tables (foreign keys in brackets)::
 
     meta        key, value                      schema_version lives here
+    schema_migrations  version, name, applied_at  one row per migration run (see ensure_schema)
     articles    id, doc_key, version, title, url, published, source, ...
     sentences   id, article_id [articles], start, end, text, lang, block
     claims      id, article_id [articles], sentence_id [sentences], text, start, end, kind, ...
     quantities  claim_id [claims], idx, text, start, end, value, low, high, unit, per, ...
     times       claim_id [claims], idx, text, start, end, value, kind, relative, ...
     entities    claim_id [claims], idx, text, label, start, end
+
+plus the review tables (:func:`_migrate_v2_review`) and the knowledge-base tables
+(:func:`_migrate_v3_knowledge_base`).
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import fts
 from .errors import StoreError
 from .records import Article, Claim
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "factcheck.db"
 
 
@@ -60,7 +65,55 @@ def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the tables and indexes that do not exist yet."""
+    """Bring the store up to :data:`SCHEMA_VERSION`, one migration at a time.
+
+    Each migration runs in its own transaction and is recorded in
+    ``schema_migrations``; an older store is first copied to
+    ``<db>.v<N>.bak`` so an upgrade can never lose data. A store written by a
+    newer factcheck is refused rather than half-understood.
+    """
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"This store has schema version {current}, newer than this factcheck understands ({SCHEMA_VERSION}). "
+            "Upgrade factcheck (pip install -U factcheck) or open another --db."
+        )
+    if current == SCHEMA_VERSION:
+        return
+    if current and db.conn.execute("pragma database_list").fetchone()[2]:
+        _backup_before_upgrade(db, current)
+    db["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version",
+                                   if_not_exists=True)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        migrate = MIGRATIONS[version]
+        with db.conn:
+            migrate(db)
+            db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
+            db["schema_migrations"].upsert(
+                {"version": version, "name": migrate.__doc__.strip().splitlines()[0],
+                 "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, pk="version")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The store's schema version; 0 for a new file (1 for stores from before versioning)."""
+    if "meta" not in db.table_names():
+        return 1 if "claims" in db.table_names() else 0
+    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
+    path = Path(db.conn.execute("pragma database_list").fetchone()[2])
+    dest = path.with_name(f"{path.name}.v{version}.bak")
+    target = sqlite3.connect(dest)
+    with target:
+        db.conn.backup(target)
+    target.close()
+    return dest
+
+
+def _migrate_v1_extraction(db: sqlite_utils.Database) -> None:
+    """Articles, sentences, claims and their quantities, times and entities."""
     db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["articles"].create(
         {
@@ -99,18 +152,16 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             {"claim_id": str, "idx": int, **columns},
             pk=("claim_id", "idx"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
         )
-    _ensure_review_schema(db)
     for table, columns in [
         ("articles", ["doc_key"]), ("sentences", ["article_id"]), ("claims", ["article_id"]),
         ("claims", ["kind", "is_claim"]), ("claims", ["lang"]), ("quantities", ["unit", "value"]),
         ("times", ["value"]), ("entities", ["text"]), ("entities", ["label"]),
     ]:
         db[table].create_index(columns, if_not_exists=True)
-    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
 
-def _ensure_review_schema(db: sqlite_utils.Database) -> None:
-    """Tables of the Label Studio loop (schema version 2).
+def _migrate_v2_review(db: sqlite_utils.Database) -> None:
+    """Label Studio loop: tasks, outbox, pull state, verdicts and evidence.
 
     ls_tasks     claim → task map per Label Studio project; re-pushing is a no-op
     ls_outbox    claims handed to the server but not yet confirmed (survives a crash)
@@ -144,6 +195,39 @@ def _ensure_review_schema(db: sqlite_utils.Database) -> None:
     for table, columns in [("ls_tasks", ["task_id"]), ("verdicts", ["claim_id"]), ("verdicts", ["task_id"]),
                            ("verdicts", ["verdict"]), ("evidence", ["claim_id"])]:
         db[table].create_index(columns, if_not_exists=True)
+
+
+def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
+    """Knowledge base: verdict sources, stable claim keys, full-text index, claim vectors.
+
+    verdicts.source       labelstudio (default) or the importer's name (claimreview, averitec, liar);
+                          imported verdicts have a negative annotation_id derived from their external id
+    claim_keys            claim → stable integer key (never reused): rowid of claims_fts, key of vectors
+    claims_fts            FTS5 over segmented claim text, sentence and evidence notes (see fts.py)
+    claim_vectors         key → encoder model name and the claim's unit-length embedding (float16)
+    """
+    verdicts = db["verdicts"]
+    if "source" not in verdicts.columns_dict:
+        verdicts.add_column("source", str, not_null_default="labelstudio")
+    for column in ("rating", "review_url", "claimant", "external_id"):
+        if column not in verdicts.columns_dict:
+            verdicts.add_column(column, str)
+    db.execute(
+        "create table if not exists claim_keys (key integer primary key autoincrement, "
+        "claim_id text not null unique references claims(id))"
+    )
+    db.execute("insert or ignore into claim_keys (claim_id) select id from claims order by rowid")
+    db["claim_vectors"].create({"key": int, "model": str, "vector": bytes}, pk="key",
+                               foreign_keys=[("key", "claim_keys", "key")], if_not_exists=True)
+    fts.create_fts(db)
+    fts.reindex(db)
+    for table, columns in [("verdicts", ["source"]), ("verdicts", ["annotator"]), ("verdicts", ["created_at"]),
+                           ("claims", ["model_version"]), ("entities", ["claim_id", "label"])]:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+#: version → migration; each takes the store from version - 1 to version.
+MIGRATIONS = {1: _migrate_v1_extraction, 2: _migrate_v2_review, 3: _migrate_v3_knowledge_base}
 
 
 def doc_key_for(article: Article) -> str:
@@ -194,8 +278,10 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
             ids = [c.claim_id for c in claims]
             _delete_claims(db, article.article_id, keep=ids)
             db["claims"].upsert_all((_claim_row(c, now) for c in claims), pk="id")
+            db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
             for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
                 _replace_parts(db, table, ids, claims, attr)
+            fts.reindex(db, ids)
     except sqlite3.Error as exc:
         raise StoreError(f"Could not write article {article.source or article.article_id} to the store: {exc}") from exc
     return {"article_id": article.article_id, "version": version, "claims": len(claims), "new_version": new_version}
@@ -229,6 +315,10 @@ def _delete_claims(db: sqlite_utils.Database, article_id: str, keep: list[str]) 
     ]
     for table in ("quantities", "times", "entities"):
         db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in stale])
+    keys = [(k,) for cid in stale for (k,) in db.execute("select key from claim_keys where claim_id = ?", [cid])]
+    db.conn.executemany(f"delete from {fts.FTS_TABLE} where rowid = ?", keys)
+    db.conn.executemany("delete from claim_vectors where key = ?", keys)
+    db.conn.executemany("delete from claim_keys where key = ?", keys)
     db.conn.executemany("delete from claims where id = ?", [(cid,) for cid in stale])
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from factcheck.errors import StoreError
 from factcheck.ingest import parse_text
 from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
+from factcheck.store import SCHEMA_VERSION, open_db, save_extraction
 
 TEXT_V1 = "截至2024年底，全市共有公立医院42家，床位3.1万张。市长表示，明年将新增床位2000张。"
 TEXT_V2 = TEXT_V1 + "去年门诊量约为1800万人次。"
@@ -60,7 +61,7 @@ def test_schema_has_foreign_keys_indexes_and_wal(db_path):
     plan = " ".join(r[3] for r in db.execute(
         "explain query plan select * from claims where article_id = ?", ["x"]).fetchall())
     assert "USING INDEX" in plan
-    assert db["meta"].get("schema_version")["value"] == "2"
+    assert db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION)
 
 
 def test_claim_rows_round_trip_offsets_into_stored_text(db_path):
@@ -87,3 +88,45 @@ def test_not_a_database_gives_an_actionable_error(tmp_path):
 def test_missing_directory_gives_an_actionable_error(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         open_db(tmp_path / "nowhere" / "store.db")
+
+
+def v2_store(path):
+    """A real schema-v2 file, as factcheck wrote it before migrations existed."""
+    conn = sqlite3.connect(path)
+    conn.executescript((Path(__file__).parent / "data" / "store_v2.sql").read_text(encoding="utf-8"))
+    conn.close()
+    return path
+
+
+def test_upgrading_a_v2_store_keeps_its_data_and_backs_it_up(tmp_path):
+    path = v2_store(tmp_path / "old.db")
+    before = {t: sqlite3.connect(path).execute(f"select count(*) from {t}").fetchone()[0]
+              for t in ("articles", "claims", "quantities", "verdicts", "evidence")}
+    db = open_db(path)
+    assert db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION)
+    assert {t: db[t].count for t in before} == before
+    assert [r["version"] for r in db.query("select version from schema_migrations")] == [3]
+    # Old verdicts are Label Studio's; every old claim got a key and is searchable.
+    assert db.execute("select distinct source from verdicts").fetchall() == [("labelstudio",)]
+    assert db["claim_keys"].count == before["claims"]
+    hit = db.execute("select rowid from claims_fts where claims_fts match 'words:医院'").fetchall()
+    assert hit, "claims from before the upgrade are in the full-text index"
+    # The untouched original is kept beside the store.
+    backup = tmp_path / "old.db.v2.bak"
+    assert sqlite3.connect(backup).execute("select value from meta where key='schema_version'").fetchone() == ("2",)
+    # Opening again is a no-op: no second backup round, no new migration rows.
+    open_db(path)
+    assert db["schema_migrations"].count == 1
+
+
+def test_a_store_from_a_newer_factcheck_is_refused(tmp_path):
+    db = open_db(tmp_path / "new.db")
+    db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION + 1)}, pk="key")
+    with pytest.raises(StoreError, match="newer than this factcheck.*Upgrade factcheck"):
+        open_db(tmp_path / "new.db")
+
+
+def test_a_new_store_records_every_migration(db_path):
+    db = open_db(db_path)
+    assert [r["version"] for r in db.query("select version from schema_migrations order by version")] == \
+        list(range(1, SCHEMA_VERSION + 1))
