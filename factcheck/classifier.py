@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,8 @@ MAX_TOKENS = 128
 #: Characters kept before tokenising: a 100 KB "sentence" is cut here, explicitly.
 MAX_CHARS = 2000
 QUERY_PREFIX = "query: "
+#: Embeddings kept for reuse (about 1.5 KB each).
+RECENT_VECTORS = 4096
 
 
 def clean_text(text: str) -> str:
@@ -74,12 +77,19 @@ class Encoder:
             ) from exc
         self.dim = self.model.config.hidden_size
         self.truncated = 0  # sentences cut at MAX_TOKENS so far
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        self._recent[text] = vector.copy()
+        if len(self._recent) > RECENT_VECTORS:
+            self._recent.popitem(last=False)
 
     def quantize(self) -> None:
         """Dynamic int8 quantisation of the Linear layers (CPU inference only)."""
         import torch
 
         self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        self._recent.clear()  # vectors of the fp32 model are not this model's
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None,
@@ -89,6 +99,15 @@ class Encoder:
         import torch
 
         cleaned = [QUERY_PREFIX + clean_text(t) for t in texts]
+        # The extractor scores a claim and claim matching then embeds the same text:
+        # recent vectors are reused instead of run through the model twice.
+        known = [self._recent.get(t) for t in cleaned]
+        if any(v is not None for v in known):
+            todo = [i for i, v in enumerate(known) if v is None]
+            fresh = self.embed([texts[i] for i in todo], batch_size=batch_size, progress=progress,
+                               sort_by_length=sort_by_length) if todo else None
+            row_of = {i: k for k, i in enumerate(todo)}
+            return np.stack([v if v is not None else fresh[row_of[i]] for i, v in enumerate(known)]).astype(np.float32)
         order = list(range(len(cleaned)))
         if sort_by_length:
             order.sort(key=lambda i: len(cleaned[i]))
@@ -106,6 +125,8 @@ class Encoder:
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
                 out[idx] = pooled.numpy()
+                for i in idx:
+                    self._remember(cleaned[i], out[i])
                 if progress:
                     progress(len(idx))
         return out

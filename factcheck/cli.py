@@ -39,9 +39,11 @@ def cli() -> None:
     them in Label Studio and keep the verdicts for reuse."""
 
 
-def claim_json(claim: Claim, source: str | None) -> str:
+def claim_json(claim: Claim, source: str | None, matches: list | None = None) -> str:
     row = claim.to_dict()
     row["source"] = source
+    if matches is not None:
+        row["matches"] = [m.as_dict() for m in matches]
     return json.dumps(row, ensure_ascii=False)
 
 
@@ -58,7 +60,10 @@ def claim_json(claim: Claim, source: str | None) -> str:
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse input files larger than this.")
 @click.option("--model", "model_version", default=None,
               help="Check-worthiness model version (default: the promoted one; 'none' for rules only).")
-def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version):
+@click.option("--match/--no-match", "match", default=None,
+              help="Look up each claim among the stored ones (other articles, either language) and add `matches`. "
+                   "Default: on when storing with a model (the encoder is loaded anyway).")
+def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version, match):
     """Extract claims from PATHS: .txt, .md, .html, .json/.jsonl files, directories
     (recursive) or - for standard input.
 
@@ -67,6 +72,13 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
     """
     db = None if no_store else open_db(db_path or default_db_path())
     scorer = _load_scorer(model_version)
+    if match and db is None:
+        raise click.UsageError("--match needs the store: drop --no-store.")
+    index = None
+    if db is not None and (match or (match is None and scorer is not None)):
+        from .matching import ClaimIndex
+
+        index = ClaimIndex(db, encoder=getattr(scorer, "encoder", None))
     failures, totals = 0, Counter()
     table = _claims_table() if fmt == "table" else None
     progress = Progress(
@@ -87,13 +99,21 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
                 err_console.print(f"[red]Error:[/red] {item.source}: {exc}", highlight=False)
                 continue
             saved = save_extraction(db, item, candidates) if db is not None else None
+            matches = None
+            if index is not None:
+                from .matching import match_claims
+
+                matches = match_claims(db, candidates, index=index)
+                totals["matched"] += sum(bool(m) for m in matches.values())
+                totals["verdicted"] += sum(any(x.verdict for x in m) for m in matches.values())
             shown = [c for c in candidates if include_rejected or c.is_claim]
             totals["articles"] += 1
             totals["claims"] += sum(c.is_claim for c in candidates)
             totals["rejected"] += sum(not c.is_claim for c in candidates)
             if fmt == "jsonl":
                 for claim in shown:
-                    click.echo(claim_json(claim, item.source))
+                    click.echo(claim_json(claim, item.source,
+                                          None if matches is None else matches.get(claim.claim_id, [])))
             elif table is not None:
                 for claim in shown:
                     _add_claim_row(table, claim)
@@ -107,8 +127,10 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
     if table is not None:
         Console().print(table)
     where = f" into {db_path or default_db_path()}" if db is not None else ""
+    matched = (f"; {totals['matched']} match earlier claims ({totals['verdicted']} already checked)"
+               if index is not None else "")
     err_console.print(
-        f"{totals['articles']} articles, {totals['claims']} claims, {totals['rejected']} rejected{where}"
+        f"{totals['articles']} articles, {totals['claims']} claims, {totals['rejected']} rejected{where}{matched}"
         + (f"; [red]{failures} input(s) failed[/red]" if failures else ""),
         highlight=False,
     )
@@ -528,7 +550,9 @@ def labelstudio_webhook(port, db_path, title, secret):
 @click.option("--rescore", is_flag=True,
               help="First re-score stored claims with the promoted model; tasks not yet annotated get the new "
                    "predictions, and the queue follows --order (uncertainty first by default).")
-def push(db_path, limit, min_score, order, title, rescore):
+@click.option("--match/--no-match", "match", default=True, show_default=True,
+              help="Pre-fill the verdict of claims that match an already checked claim (the annotator confirms).")
+def push(db_path, limit, min_score, order, title, rescore, match):
     """Send claims not yet sent to Label Studio as tasks with pre-annotations.
 
     Re-pushing is a no-op; a claim whose text or model score changed updates its task;
@@ -546,8 +570,13 @@ def push(db_path, limit, min_score, order, title, rescore):
     project_id = setup_project(ls, title, db)
     with _progress() as progress:
         task = progress.add_task("pushing", total=None)
+        index = None
+        if match and db.execute("select 1 from verdicts where deleted_at is null limit 1").fetchone():
+            from .matching import ClaimIndex
+
+            index = ClaimIndex(db)  # nothing to pre-fill from until something has a verdict
         report = push_claims(db, ls, project_id, limit=limit, min_score=min_score, order=order,
-                             progress=lambda n: progress.advance(task, n))
+                             progress=lambda n: progress.advance(task, n), index=index)
     report.rescored = rescored
     click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
 
@@ -567,26 +596,142 @@ def pull(db_path, full, title):
     click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
 
 
-@cli.group()
-def verdicts() -> None:
-    """Verdicts from Label Studio: import exports."""
+def _query_options(func):
+    """The filters that `search` and `verdicts` share (fields of factcheck.search.Query)."""
+    from .records import CLAIM_KINDS, NON_CLAIM_KINDS
+
+    options = [
+        click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db)."),
+        click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table",
+                     show_default=True, help="table: readable; jsonl: one JSON object per claim; csv: flat columns."),
+        click.option("--verdict", default=None,
+                     help="Final verdict (majority of live annotations): supported, refuted, misleading, "
+                          "unverifiable, 'not a claim'."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Claim language."),
+        click.option("--article", default=None, help="Article id (or its prefix), or part of its path, URL or title."),
+        click.option("--source", default=None,
+                     help="Part of the article's source path or URL, or a verdict source "
+                          "(labelstudio, claimreview, averitec, liar)."),
+        click.option("--since", default=None,
+                     help="A time anchor of the claim overlaps this ISO date or later (2019, 2019-06, 2019-06-30)."),
+        click.option("--until", default=None, help="A time anchor of the claim overlaps this ISO date or earlier."),
+        click.option("--entity", default=None, help="An entity of the claim (whole name, any case)."),
+        click.option("--kind", type=click.Choice(CLAIM_KINDS + NON_CLAIM_KINDS), default=None, help="Claim kind."),
+        click.option("--unit", default=None,
+                     help="A quantity in this unit, optionally per time: oil_barrel/day, percent, USD, 桶/日."),
+        click.option("--min", "min_value", type=float, default=None, help="That quantity's number is at least this."),
+        click.option("--max", "max_value", type=float, default=None, help="That quantity's number is at most this."),
+        click.option("--annotator", default=None, help="Someone who gave the claim a live verdict."),
+        click.option("--model-version", default=None, help="Check-worthiness model version that scored the claim."),
+        click.option("--reviewed-since", default=None, help="Latest review on or after this ISO date."),
+        click.option("--reviewed-until", default=None, help="Latest review on or before this ISO date."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _print_claims(rows: list[dict], fmt: str, *, reviewed: bool = False) -> None:
+    """Search or verdict rows as a table, JSON Lines or CSV on stdout."""
+    from .search import format_quantity, write_csv
+
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        write_csv(rows, sys.stdout)
+        return
+    table = Table(show_lines=reviewed)
+    columns = ("reviewed", "verdict", "claim", "evidence", "article") if reviewed else (
+        "#", "score", "verdict", "kind", "claim", "times", "quantities", "article")
+    for name in columns:
+        table.add_column(name, overflow="fold", no_wrap=name in ("#", "score", "reviewed"))
+    for row in rows:
+        article = row["article_title"] or row["article_url"] or row["article_source"] or ""
+        if reviewed:
+            votes = ", ".join(f"{v} {n}" for v, n in row["votes"].items())
+            evidence = "\n".join(f"{e['url']} {e['note']}".strip() for e in row["evidence"])
+            table.add_row((row["reviewed_at"] or "")[:10], f"{row['verdict']}\n[dim]{votes}[/dim]", row["text"],
+                          evidence, article)
+        else:
+            table.add_row(str(row["rank"]), "" if row["score"] is None else f"{row['score']:.2f}",
+                          row["verdict"] or "", row["kind"], row["text"],
+                          ", ".join(t["value"] or f"{t['text']}?" for t in row["times"]),
+                          "; ".join(format_quantity(q) for q in row["quantities"]), article)
+    Console().print(table)
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1)
+@_query_options
+@click.option("--all", "include_rejected", is_flag=True, help="Also rejected candidates (opinions, predictions…).")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most N claims.")
+def search_command(query, db_path, fmt, limit, **filters):
+    """Full-text search over claims, their sentences and evidence notes, Chinese and
+    English, best match first; with no QUERY, list the claims the filters select.
+
+    Words are all required; OR between words, -word or NOT word to exclude, "…" for an
+    exact phrase. Chinese is segmented (石油 finds 石油出口); English words match their
+    other forms (export finds exports, exported). A query that starts with - needs
+    -- before it: factcheck search -- -伊朗 石油.
+    """
+    from .search import search
+
+    rows = search(open_db(db_path or default_db_path()), " ".join(query) or None, limit=limit, **filters)
+    _print_claims(rows, fmt)
+    more = f" (--limit {limit} reached)" if limit is not None and len(rows) == limit else ""
+    err_console.print(f"{len(rows)} claims{more}", highlight=False)
+
+
+@cli.group(invoke_without_command=True)
+@_query_options
+@click.option("--query", "-q", "text", default=None, help="Full-text query, as for `factcheck search`.")
+@click.option("--limit", type=int, default=None, help="At most N claims (default: all).")
+@click.pass_context
+def verdicts(ctx, text, db_path, fmt, limit, **filters) -> None:
+    """Checked claims with their verdicts and evidence links, newest review first
+    (filters as for `factcheck search`); `verdicts import` stores verdicts from files."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .search import list_verdicts
+
+    rows = list_verdicts(open_db(db_path or default_db_path()), text, limit=limit, **filters)
+    _print_claims(rows, fmt, reviewed=True)
+    err_console.print(f"{len(rows)} checked claims", highlight=False)
 
 
 @verdicts.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["claimreview", "averitec", "liar", "labelstudio"]), default=None,
+              help="Format of FILE (default: detected from its extension and first record).")
+@click.option("--limit", type=int, default=None, help="Read at most N records (to seed a store quickly).")
 @click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
-def verdicts_import(file, db_path):
-    """Store the verdicts of a Label Studio JSON export FILE (offline; same checks as pull)."""
-    from .errors import AnnotationError
-    from .labelstudio import import_export
+def verdicts_import(file, fmt, limit, db_path):
+    """Store the verdicts of FILE: ClaimReview JSON-LD (JSON or JSONL), AVeriTeC JSON, LIAR /
+    LIAR-PLUS TSV, or a Label Studio JSON export (offline; same checks as pull).
 
-    try:
-        exported = json.loads(open(file, encoding="utf-8").read())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise AnnotationError(f"{file} is not JSON ({exc}); export the project from Label Studio as JSON.",
-                              code="F514") from exc
-    report = import_export(open_db(db_path or default_db_path()), exported)
-    click.echo(json.dumps(report.__dict__))
+    External verdicts become claims with a verdict each; re-importing changes nothing.
+    Prints a JSON report: records read, stored, updated, skipped (with reasons) and
+    ratings outside the mapping table.
+    """
+    import dataclasses
+    import time
+
+    from .verdict_import import import_file
+
+    db = open_db(db_path or default_db_path())
+    started = time.perf_counter()
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), TextColumn("{task.completed} records"),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    )
+    with progress:
+        task = progress.add_task(f"importing {fmt or 'verdicts'}", total=limit)
+        report = import_file(db, file, fmt=fmt, limit=limit,
+                             progress=lambda n: progress.update(task, completed=n))
+    click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+    err_console.print(f"{file}: done in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 @cli.group()
@@ -603,7 +748,8 @@ def review_disagreements(db_path, fmt):
 
     db = open_db(db_path or default_db_path())
     rows = list(db.query(
-        "select v.*, c.text as claim from verdicts v join claims c on c.id = v.claim_id where v.deleted_at is null"))
+        "select v.*, c.text as claim from verdicts v join claims c on c.id = v.claim_id "
+        "where v.deleted_at is null and v.source = 'labelstudio'"))  # imported verdicts have no tasks
     texts = {r["task_id"]: r["claim"] for r in rows}
     disputed = [t for t in per_task(rows) if t.disputed]
     if fmt == "jsonl":
@@ -655,6 +801,89 @@ def export_command(db_path, fmt, out, lang, verdict, since, review_url_base):
 
 
 @cli.command()
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--article", "article_id", default=None, help="Only conflicts involving claims of this article id.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def conflicts(db_path, article_id, fmt):
+    """List claims from different articles about the same thing whose numbers disagree
+    (two years vs 20 months; 10 times vs 50 times), with both sources."""
+    from .matching import ClaimIndex, find_conflicts
+
+    db = open_db(db_path or default_db_path())
+    index = ClaimIndex(db)
+    with _progress() as progress:
+        task = progress.add_task("embedding new claims", total=len(index.missing()))
+        index.sync(progress=lambda n: progress.advance(task, n))
+        total = db.execute("select count(*) from claims c where is_claim = 1 and "
+                           "exists (select 1 from quantities q where q.claim_id = c.id)"
+                           + (" and article_id = ?" if article_id else ""),
+                           [article_id] if article_id else []).fetchone()[0]
+        task = progress.add_task("comparing", total=total)
+        found = find_conflicts(db, index=index, article_id=article_id,
+                               progress=lambda n: progress.advance(task, n))
+    sources = {r["id"]: r for r in db.query(
+        "select c.id, c.text, a.title, a.url, a.source, a.published from claims c "
+        "join articles a on a.id = c.article_id where c.id in (select value from json_each(?))",
+        [json.dumps(sorted({x for c in found for x in (c.claim_id, c.other_id)}))])}
+    if fmt == "jsonl":
+        for c in found:
+            click.echo(json.dumps({
+                "similarity": round(c.similarity, 4), "reason": c.reason,
+                "disagreeing": [list(d) for d in c.disagreeing],
+                "claims": [_conflict_side(sources[c.claim_id]), _conflict_side(sources[c.other_id])],
+            }, ensure_ascii=False))
+    else:
+        table = Table(title="Conflicting claims")
+        for column in ("claim", "source", "other claim", "other source", "numbers"):
+            table.add_column(column, overflow="fold")
+        for c in found:
+            a, b = sources[c.claim_id], sources[c.other_id]
+            table.add_row(a["text"], a["url"] or a["source"] or a["title"] or "", b["text"],
+                          b["url"] or b["source"] or b["title"] or "", "; ".join(f"{x} vs {y}" for x, y in c.disagreeing))
+        Console().print(table)
+    err_console.print(f"{len(found)} conflicting pairs", highlight=False)
+
+
+def _conflict_side(row: dict) -> dict:
+    return {"claim_id": row["id"], "text": row["text"], "article_title": row["title"], "article_url": row["url"],
+            "source": row["source"], "published": row["published"]}
+
+
+@cli.command("match")
+@click.argument("text", required=False)
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--sync", "sync_only", is_flag=True,
+              help="Only check every stored claim for a current vector (embedding what lacks one) and update the index.")
+def match_command(text, db_path, sync_only):
+    """Find stored claims that say the same as TEXT (any language), with their verdicts."""
+    from .matching import ClaimIndex, compare, load_facts, sentence_facts, final_verdicts
+
+    db = open_db(db_path or default_db_path())
+    index = ClaimIndex(db)
+    with _progress() as progress:
+        task = progress.add_task("embedding new claims", total=len(index.missing(full=sync_only)))
+        done = index.sync(progress=lambda n: progress.advance(task, n), full=sync_only)
+    if sync_only or not text:
+        err_console.print(f"{done} claims embedded; index at {index.path}", highlight=False)
+        return
+    ours = sentence_facts(text)
+    vector = index.encoder.embed([text])
+    hits = index.search(vector)[0]
+    keys = dict(db.execute("select key, claim_id from claim_keys where key in (select value from json_each(?))",
+                           [json.dumps([k for k, _ in hits])]).fetchall())
+    stored = load_facts(db, keys.values())
+    verdicts = final_verdicts(db, keys.values())
+    for key, sim in hits:
+        cid = keys.get(key)
+        if cid not in stored:
+            continue
+        result = compare(ours, stored[cid], sim)
+        if result.outcome == "match":
+            click.echo(json.dumps({"claim_id": cid, "text": stored[cid].text, "verdict": verdicts.get(cid),
+                                   "similarity": round(sim, 4), "reason": result.reason}, ensure_ascii=False))
+
+
+@cli.command()
 @click.argument("dest", type=click.Path(dir_okay=False))
 @click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
 def backup(dest, db_path):
@@ -663,6 +892,48 @@ def backup(dest, db_path):
 
     path = backup_store(db_path or default_db_path(), dest)
     err_console.print(f"backup written to {path}", highlight=False)
+
+
+@cli.command("serve")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 exposes the store to other machines.")
+def serve_command(db_path, port, host):
+    """Browse the store read-only in Datasette: facets, canned queries, and links from
+    claims to their articles, verdicts and evidence. Runs until Ctrl-C."""
+    from . import serve
+
+    path = serve.check_store(db_path or default_db_path())
+    with serve.bind(host, port) as sock, serve.open_app(path) as ds:
+        url = serve.url_for(sock, path.stem)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err_console.print(f"[yellow]Warning:[/yellow] listening on {host}: anyone who can reach it can read "
+                              "the store.")
+        err_console.print(f"Serving {path} read-only at {url} — Ctrl-C to stop", highlight=False)
+        try:
+            serve.run(ds, sock)
+        except KeyboardInterrupt:
+            pass
+    err_console.print("stopped", highlight=False)
+
+
+@cli.command("stats")
+@click.option("--db", "db_path", default=None, help="SQLite store (default: $FACTCHECK_DB or ./factcheck.db).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the counts into this PNG file.")
+def stats_command(db_path, plot_path):
+    """Totals, and final verdicts by month of review, article source, verdict source and kind."""
+    from .serve import check_store
+    from .stats import plot, stats, tables
+
+    result = stats(open_db(check_store(db_path or default_db_path())))
+    console = Console()
+    for table in tables(result):
+        console.print(table)
+    if plot_path:
+        err_console.print(f"plot written to {plot(result, plot_path)}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

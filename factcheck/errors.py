@@ -7,7 +7,8 @@
     ├── ModelError            a model or pipeline is missing or broken
     ├── StoreError            the SQLite store could not be opened or written
     ├── LabelStudioError      the Label Studio server is down or answered with an error
-    └── AnnotationError       an annotation or labelled file is invalid
+    ├── AnnotationError       an annotation or labelled file is invalid
+    └── ReportError           the store could not be served (Datasette) or charted (stats)
 
 Messages say what happened, what was expected and what to try, with the actual
 values. Each carries a short code (``[F012]``) listed in ``CODES`` so it can be
@@ -50,6 +51,10 @@ class LabelStudioError(FactcheckError):
 
 class AnnotationError(FactcheckError):
     code = "F500"
+
+
+class ReportError(FactcheckError):
+    code = "F800"
 
 
 #: Catalogue of codes used with ``code=``; a test checks they are unique and used.
@@ -116,4 +121,25 @@ CODES: dict[str, str] = {
     "F507": "data set format unknown or not detected",
     "F508": "data set path missing or holds no recognised file",
     "F509": "data set file is not valid UTF-8",
+    "F601": "search --since/--until is not an ISO date",
+    "F602": "search --unit is not a known unit",
+    "F603": "search range is empty or not a number (--min above --max, --since after --until)",
+    "F604": "search --limit is not positive",
+    "F605": "search --verdict is not a verdict in the store",
+    "F606": "search --lang, --kind or order is unknown",
+    "F610": "search query could not run on the store",
+    "F701": "verdict file format unknown or not detected",
+    "F702": "malformed JSON or JSON Lines in a verdict file",
+    "F703": "verdict file is not valid UTF-8",
+    "F704": "verdict record lacks its claim text, label or rating",
+    "F705": "verdict row has the wrong number of columns",
+    "F706": "verdict record is not of the expected kind (no ClaimReview, not an object)",
+    "F707": "verdict about a claim in a language factcheck does not read (only zh and en)",
+    "F708": "verdict file could not be opened",
+    "F800": "store could not be served or reported on",
+    "F801": "store to serve or report on does not exist",
+    "F802": "cannot listen on the host and port asked for (busy or not local)",
+    "F803": "file is not a factcheck store",
+    "F804": "stats plot could not be written",
+    "F901": "claims lack vectors for matching (embed them with factcheck match --sync)",
 }

@@ -77,54 +77,33 @@ def verdicted_claims(db, *, lang: str | None = None, verdict: str | None = None,
 
     ``lang`` filters on the claim's language, ``verdict`` on its final verdict,
     ``since`` keeps claims whose latest review is on or after that date/time (ISO).
+    Built on :func:`factcheck.search.list_verdicts` (one query for the claims, one per part).
     """
-    if isinstance(since, (date, datetime)):
-        since = since.isoformat()
-    live: dict[str, list[dict]] = {}
-    for row in db.query("select * from verdicts where deleted_at is null and verdict is not null"):
-        live.setdefault(row["claim_id"], []).append(row)
-    if not live:
-        return []
-    evidence: dict[str, list[dict]] = {}
-    live_ids = {r["annotation_id"] for rows in live.values() for r in rows}
-    for ev in db.query("select * from evidence order by annotation_id, idx"):
-        if ev["annotation_id"] in live_ids:
-            evidence.setdefault(ev["claim_id"], []).append(ev)
-    out = []
-    for claim_id, annotations in live.items():
-        claim = next(db.query(
-            "select c.id, c.text, c.lang, c.kind, s.text as sentence, a.title, a.url, a.published "
-            "from claims c join articles a on a.id = c.article_id "
-            "left join sentences s on s.id = c.sentence_id where c.id = ?", [claim_id]), None)
-        if claim is None or (lang and claim["lang"] != lang):
-            continue
-        final, votes = final_verdict(annotations)
-        if final is None or (verdict and final != verdict):
-            continue
-        reviewed_at = max(_stamp(r)[0] for r in annotations) or None
-        if since and (not reviewed_at or reviewed_at < since):
-            continue
-        links: dict[str, str] = {}
-        for ev in evidence.get(claim_id, []):
-            if ev["url"] and (ev["url"] not in links or not links[ev["url"]]):
-                links[ev["url"]] = ev["note"] or ""
-        labels: dict[str, str] = {}
-        for ent in db.query("select text, label from entities where claim_id = ? and label in (?, ?) order by idx",
-                            [claim_id, *CLAIMANT_LABELS]):
+    from .search import list_verdicts
+
+    return [_export_row(row) for row in list_verdicts(db, lang=lang, verdict=verdict, reviewed_since=since)]
+
+
+def _export_row(row: dict) -> dict:
+    """A :mod:`factcheck.search` row in the shape the exporters read."""
+    labels: dict[str, str] = {}
+    for ent in row["entities"]:
+        if ent["label"] in CLAIMANT_LABELS:
             labels.setdefault(ent["text"], ent["label"])
-        candidates = list(labels)
-        claimant = candidates[0] if claim["kind"] == "quote" and candidates else None
-        out.append({
-            "claim_id": claim_id, "claim": claim["text"], "sentence": claim["sentence"], "lang": claim["lang"],
-            "kind": claim["kind"], "article_title": claim["title"], "article_url": claim["url"],
-            "article_published": claim["published"], "verdict": final, "votes": votes,
-            "annotators": sorted({r["annotator"] or f"annotation {r['annotation_id']}" for r in annotations}),
-            "evidence": [{"url": u, "note": n} for u, n in links.items()], "reviewed_at": reviewed_at,
-            "claimant": claimant, "claimant_type": labels.get(claimant) if claimant else None,
-            "claimant_candidates": candidates,
-        })
-    out.sort(key=lambda r: (r["reviewed_at"] or "", r["claim_id"]), reverse=True)
-    return out
+    candidates = list(labels)
+    claimant = candidates[0] if row["kind"] == "quote" and candidates else None
+    # An imported review that agrees with the final verdict lends its URL and reviewer.
+    review = next((r for r in row.get("reviews") or [] if r["verdict"] == row["verdict"]), {})
+    claimant = review.get("claimant") or claimant  # the claimant the review names
+    return {
+        "claim_id": row["claim_id"], "claim": row["text"], "sentence": row["sentence"], "lang": row["lang"],
+        "kind": row["kind"], "article_title": row["article_title"], "article_url": row["article_url"],
+        "article_published": row["article_published"], "verdict": row["verdict"], "votes": row["votes"],
+        "annotators": row["annotators"], "evidence": row["evidence"], "reviewed_at": row["reviewed_at"],
+        "claimant": claimant, "claimant_type": labels.get(claimant) if claimant else None,
+        "claimant_candidates": candidates, "review_url": review.get("review_url"),
+        "reviewed_by": review.get("reviewer"),
+    }
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -149,7 +128,7 @@ def to_claimreview(row: dict, *, publisher: str = "factcheck", review_url_base: 
         item["datePublished"] = _iso_date(row["article_published"])
     if row.get("article_url"):
         appearance = {"@type": "CreativeWork", "url": row["article_url"]}
-        if row.get("article_title"):
+        if row.get("article_title") and row["article_title"] != row["claim"]:
             appearance["headline"] = row["article_title"]
         item["appearance"] = [appearance]
     review: dict = {
@@ -158,13 +137,15 @@ def to_claimreview(row: dict, *, publisher: str = "factcheck", review_url_base: 
         "claimReviewed": row["claim"],
         "inLanguage": row.get("lang"),
     }
-    if review_url_base:
+    if row.get("review_url"):  # an imported verdict's own review
+        review["url"] = row["review_url"]
+    elif review_url_base:
         review["url"] = review_url_base + row["claim_id"]
     elif row.get("evidence"):
         review["url"] = row["evidence"][0]["url"]
     if row.get("reviewed_at"):
         review["datePublished"] = _iso_date(row["reviewed_at"])
-    review["author"] = {"@type": "Organization", "name": publisher}
+    review["author"] = {"@type": "Organization", "name": row.get("reviewed_by") or publisher}
     review["itemReviewed"] = item
     review["reviewRating"] = {
         "@type": "Rating", "ratingValue": rating, "bestRating": BEST_RATING, "worstRating": WORST_RATING,

@@ -115,6 +115,7 @@ class PushReport:
     already: int = 0
     kept_annotated: int = 0  # changed claims whose task already has a verdict: left as the annotator saw it
     rescored: int = 0
+    prefilled: int = 0  # tasks pre-filled with the verdict of a matching, already checked claim
 
 
 def rescore(db: sqlite_utils.Database, model, *, batch_size: int = 256) -> int:
@@ -135,7 +136,8 @@ def rescore(db: sqlite_utils.Database, model, *, batch_size: int = 256) -> int:
 def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float | None, order: str) -> list[dict]:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}")
-    where = ["c.is_claim = 1"]
+    # Claims imported with a fact-checker's verdict (verdict_import) are checked already.
+    where = ["c.is_claim = 1", "coalesce(a.format, '') not in ('claimreview', 'averitec', 'liar')"]
     params: list = [project_id]
     if min_score is not None:
         where.append("c.checkworthiness >= ?")
@@ -206,8 +208,14 @@ def claim_from_row(db, row: dict, parts: dict[str, list] | None = None):
 def push(
     db: sqlite_utils.Database, ls, project_id: int, *, limit: int | None = None, min_score: float | None = None,
     order: str = "uncertainty", batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None,
+    index=None,
 ) -> PushReport:
-    """Send claims without a task (and update tasks whose content changed)."""
+    """Send claims without a task (and update tasks whose content changed).
+
+    With ``index`` (a :class:`~factcheck.matching.ClaimIndex`), a claim that matches an
+    already checked claim gets that verdict as a pre-annotation for the annotator to
+    confirm; a task pushed before the match was checked is updated the same way.
+    """
     from label_studio_sdk.label_interface import LabelInterface
 
     report = PushReport()
@@ -217,8 +225,11 @@ def push(
     rows = _claims_to_push(db, project_id, limit=limit, min_score=min_score, order=order)
     parts = load_parts(db, [r["id"] for r in rows])
     annotated = {r[0] for r in db.execute("select distinct claim_id from verdicts where deleted_at is null")}
+    claims = {row["id"]: claim_from_row(db, row, parts[row["id"]]) for row in rows}
+    priors = _prior_verdicts(db, index, list(claims.values())) if index is not None else {}
     for row in rows:
-        task = build_task(claim_from_row(db, row, parts[row["id"]]), title=row["title"], url=row["url"])
+        prior = priors.get(row["id"])
+        task = build_task(claims[row["id"]], title=row["title"], url=row["url"], prior_verdict=prior)
         fingerprint = task_fingerprint(task)
         if row["task_id"] is not None and row["pushed_fingerprint"] == fingerprint:
             report.already += 1
@@ -228,6 +239,7 @@ def push(
             report.skipped_invalid += 1
             log.warning("claim %s: prediction does not fit the labelling config; not sent", row["id"])
             continue
+        report.prefilled += prior is not None
         if row["task_id"] is None:
             new.append((row["id"], task, fingerprint))
         elif row["id"] in annotated:
@@ -248,6 +260,19 @@ def push(
         if progress:
             progress(1)
     return report
+
+
+def _prior_verdicts(db, index, claims: Sequence) -> dict[str, dict]:
+    """claim id → the closest verdicted match, as ``build_task``'s ``prior_verdict``."""
+    from .matching import match_claims
+
+    priors = {}
+    for claim_id, matches in match_claims(db, claims, index=index).items():
+        checked = [m for m in matches if m.verdict and m.claim_id != claim_id]
+        if checked:
+            priors[claim_id] = {"verdict": checked[0].verdict, "claim_id": checked[0].claim_id,
+                                "similarity": checked[0].similarity}
+    return priors
 
 
 QUEUE_VIEW = "Review queue: most uncertain first"

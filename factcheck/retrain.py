@@ -30,7 +30,7 @@ def labels_from_verdicts(db: sqlite_utils.Database) -> list[dict]:
     rows = db.query(
         """select v.claim_id, v.verdict, v.checkworthy, v.updated_at, v.annotation_id, c.text, c.lang
            from verdicts v join claims c on c.id = v.claim_id
-           where v.deleted_at is null
+           where v.deleted_at is null and v.source = 'labelstudio'  -- imported verdicts carry no check-worthiness label
            order by v.claim_id, coalesce(v.updated_at, ''), v.annotation_id"""
     )
     latest: dict[str, dict] = {}

@@ -224,6 +224,10 @@ def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
     for table, columns in [("verdicts", ["source"]), ("verdicts", ["annotator"]), ("verdicts", ["created_at"]),
                            ("claims", ["model_version"]), ("entities", ["claim_id", "label"])]:
         db[table].create_index(columns, if_not_exists=True)
+    # For factcheck.search: case-insensitive entity lookup, and time values by where they end
+    # (an interval's right end), so a --since filter narrows by index.
+    db.execute("create index if not exists idx_entities_text_nocase on entities (text collate nocase)")
+    db.execute("create index if not exists idx_times_value_end on times (substr(value, instr(value, '/') + 1))")
 
 
 #: version → migration; each takes the store from version - 1 to version.

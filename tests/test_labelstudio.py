@@ -245,3 +245,22 @@ def test_review_queue_puts_the_most_uncertain_first(ls, project, db):
     view = next(v for v in ls.views.list(project=project_id) if v.data.get("title") == fls.QUEUE_VIEW)
     queued = [t.data["uncertainty"] for t in ls.tasks.list(project=project_id, view=view.id, fields="all")]
     assert queued == sorted(queued, reverse=True) and queued[0] == 1.0
+
+
+def test_a_claim_matching_a_checked_one_arrives_with_that_verdict_prefilled(ls, project, db):
+    from factcheck.matching import ClaimIndex
+
+    _, project_id = project
+    solar = db.execute("select id from claims where text like '%8.9亿千瓦%'").fetchone()[0]
+    db["verdicts"].insert({"annotation_id": 1, "project_id": project_id, "task_id": 0, "claim_id": solar,
+                           "verdict": "supported", "annotator": "a@example.org", "created_at": "2026-11-01T10:00:00"})
+    english = parse_text("By the end of 2024, China's installed solar capacity reached 890 million kilowatts.\n",
+                         "solar_en.txt", "txt")
+    save_extraction(db, english, extract_article(english))
+    report = fls.push(db, ls, project_id, index=ClaimIndex(db))
+    assert report.prefilled == 1
+    task = next(t for t in server_tasks(ls, project_id) if t.data["article_id"] == english.article_id)
+    prediction = ls.predictions.list(task=task.id)[0]
+    verdicts = [r["value"]["choices"] for r in prediction.result if r["from_name"] == "verdict"]
+    assert verdicts == [["supported"]]
+    assert solar in task.data["model_info"]
