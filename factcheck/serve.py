@@ -48,6 +48,7 @@ from pathlib import Path
 from datasette import hookimpl
 
 from .errors import ReportError, StoreError
+from .search import FINAL_VERDICT_SQL
 from .store import open_db
 
 logger = logging.getLogger(__name__)
@@ -76,11 +77,6 @@ latest as (
 
 CLAIM_VERDICTS_SQL = f"""create view claim_verdicts as
 with {_LIVE_CTES},
-ranked as (
-    select claim_id, verdict, row_number() over (
-        partition by claim_id order by votes desc, stamp desc, annotation_id desc) as nth
-    from (select latest.*, count(*) over (partition by claim_id, verdict) as votes from latest)
-),
 counts as (
     select claim_id, verdict, count(*) as n from latest group by claim_id, verdict
 ),
@@ -100,17 +96,15 @@ links as (
           where coalesce(e.url, '') <> '')
     group by claim_id
 )
-select c.id as claim_id, c.text as claim, r.verdict, t.votes, t.annotators, t.distinct_verdicts,
+select c.id as claim_id, c.text as claim, {FINAL_VERDICT_SQL} as verdict, t.votes, t.annotators, t.distinct_verdicts,
        v.reviewed_at, v.verdict_sources, c.kind, c.lang, c.checkworthiness, c.article_id,
        a.title as article_title, a.url as article_url, coalesce(l.evidence_links, 0) as evidence_links,
        l.evidence_urls
-from ranked r
-join claims c on c.id = r.claim_id
+from tally t
+join claims c on c.id = t.claim_id
 join articles a on a.id = c.article_id
-join tally t on t.claim_id = r.claim_id
-join reviews v on v.claim_id = r.claim_id
-left join links l on l.claim_id = r.claim_id
-where r.nth = 1"""
+join reviews v on v.claim_id = t.claim_id
+left join links l on l.claim_id = t.claim_id"""
 
 EVIDENCE_LINKS_SQL = """create view evidence_links as
 select e.claim_id, c.text as claim, cv.verdict as final_verdict, e.url, e.note,
