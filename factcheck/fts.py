@@ -127,12 +127,17 @@ class MatchQuery:
     ``match``: rows must match it (None when the query has no positive term);
     ``exclude``: rows must not match it (only set when there is no ``match``,
     otherwise the exclusion is part of ``match`` as ``… NOT …``);
-    ``terms``: the terms understood, as the user would write them.
+    ``terms``: the terms understood, as the user would write them;
+    ``words_only``: ``match`` with each Chinese term that is one jieba word searched as
+    that word alone, without its character phrase (None when nothing changes). It ranks a
+    common word's hits about a fifth faster, but misses the claims where jieba cut the
+    characters differently, and its bm25 scores are lower (one phrase instead of two).
     """
 
     match: str | None
     exclude: str | None
     terms: tuple[str, ...]
+    words_only: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.match or self.exclude)
@@ -143,6 +148,7 @@ class _Term:
     expr: str
     shown: str
     stopword: bool = False
+    words_only: str | None = None  # expr without the character phrase (see MatchQuery)
 
 
 def _quote(tokens: Iterable[str]) -> str:
@@ -171,7 +177,7 @@ def _cjk_term(run: str) -> _Term:
     kept = [w for w in pieces if w not in _ZH_STOPWORDS] or pieces
     parts = [_char_phrase(w) if len(w) == 1 else f"(words : {_quote([w])} OR {_char_phrase(w)})" for w in kept]
     if len(parts) == 1 and kept == [run]:
-        return _Term(parts[0], run, run in _ZH_STOPWORDS)
+        return _Term(parts[0], run, run in _ZH_STOPWORDS, f"words : {_quote([run])}" if len(run) > 1 else None)
     return _Term(f"(({' AND '.join(parts)}) OR {_char_phrase(run)})", run)
 
 
@@ -249,7 +255,9 @@ def parse_query(text: str | None) -> MatchQuery:
     groups = [[t for t in g if not t.stopword] or g for g in groups if g]
     shown = tuple(t.shown for g in groups for t in g) + tuple(f"-{t.shown}" for t in negative)
     positive = " OR ".join(f"({' AND '.join(t.expr for t in g)})" for g in groups)
+    words_only = " OR ".join(f"({' AND '.join(t.words_only or t.expr for t in g)})" for g in groups)
     exclude = " OR ".join(f"({t.expr})" for t in negative)
     if positive and exclude:
-        return MatchQuery(f"({positive}) NOT ({exclude})", None, shown)
-    return MatchQuery(positive or None, exclude or None, shown)
+        positive, words_only = f"({positive}) NOT ({exclude})", f"({words_only}) NOT ({exclude})"
+        exclude = ""
+    return MatchQuery(positive or None, exclude or None, shown, words_only if words_only != positive else None)

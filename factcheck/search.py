@@ -1,14 +1,17 @@
 """Analyst queries over the store: full-text search and verdict listing with filters.
 
-A pure core builds one SQL statement and its parameters from a :class:`Query`
-(:func:`build_sql`); a thin edge runs it and fetches the parts of the hits in a
-fixed number of batched queries (:func:`run`). :func:`search` and
+A pure core builds the SQL and its parameters from a :class:`Query`: the whole
+query as one statement (:func:`build_sql`), and for a query with a limit, its two
+phases: candidates in order from one index (:func:`build_candidates_sql`), then the
+filters on a batch of them (:func:`build_filter_sql`). A thin edge runs them and
+fetches the parts of the hits in a fixed number of batched queries (:func:`run`). :func:`search` and
 :func:`list_verdicts` are the Python API that the ``factcheck search`` and
 ``factcheck verdicts`` commands mirror.
 
 Filters (all optional, all combined with AND)
     ``query``          full text over the claim, its sentence and evidence notes (see
-                       :func:`factcheck.fts.parse_query`), ranked by bm25
+                       :func:`factcheck.fts.parse_query`), ranked by bm25; equal scores in
+                       the order the claims were stored
     ``verdict``        the final verdict (majority of live annotations, as
                        :func:`factcheck.export.final_verdict` decides it)
     ``lang``, ``kind``, ``model_version``   columns of the claim
@@ -257,8 +260,19 @@ def _like(text: str) -> str:
     return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
 
 
-def _filters(query: Query, params: dict) -> list[str]:
-    """WHERE conditions over ``c`` (claims) and ``a`` (articles) for the query's filters."""
+def _claims_with(table: str, condition: str, per_claim: bool) -> str:
+    """``c`` has a row in ``table`` (alias: its first letter) that meets ``condition``. As a set,
+    ``c.id in (select …)``, SQLite can also find the claims through the condition's index; per
+    claim, a correlated ``exists``, each claim looks up its own rows (for a short list of claims)."""
+    alias = table[0]
+    if per_claim:
+        return f"exists (select 1 from {table} {alias} where {alias}.claim_id = c.id and +({condition}))"
+    return f"c.id in (select {alias}.claim_id from {table} {alias} where {condition})"
+
+
+def _filters(query: Query, params: dict, *, per_claim: bool = False) -> list[str]:
+    """WHERE conditions over ``c`` (claims) and ``a`` (articles) for the query's filters;
+    ``per_claim`` as for :func:`_claims_with`."""
     where = []
     if not query.include_rejected and query.kind is None:
         where.append("c.is_claim = 1")
@@ -281,17 +295,17 @@ def _filters(query: Query, params: dict) -> list[str]:
         params["source_like"] = _like(query.source.strip())
         where.append("(a.source like :source_like escape '\\' or a.url like :source_like escape '\\' "
                      "or a.doc_key like :source_like escape '\\' "
-                     f"or c.id in (select v.claim_id from verdicts v where v.source = :source and {_LIVE}))")
+                     f"or {_claims_with('verdicts', f'v.source = :source and {_LIVE}', per_claim)})")
     if query.verdict:
         params["verdict"] = query.verdict
-        where.append(f"c.id in (select v.claim_id from verdicts v where v.verdict = :verdict and {_LIVE})")
+        where.append(_claims_with("verdicts", f"v.verdict = :verdict and {_LIVE}", per_claim))
         where.append(f"{FINAL_VERDICT_SQL} = :verdict")
     if query.annotator:
         params["annotator"] = query.annotator
-        where.append(f"c.id in (select v.claim_id from verdicts v where v.annotator = :annotator and {_LIVE})")
+        where.append(_claims_with("verdicts", f"v.annotator = :annotator and {_LIVE}", per_claim))
     if query.entity:
         params["entity"] = query.entity.strip()
-        where.append("c.id in (select e.claim_id from entities e where e.text = :entity collate nocase)")
+        where.append(_claims_with("entities", "e.text = :entity collate nocase", per_claim))
     if (span := query.time_range) is not None:
         params["time_start"], params["time_end"] = span
         conditions = [f"{TIME_FUNCTION}(t.value, :time_start, :time_end)"]
@@ -301,9 +315,14 @@ def _filters(query: Query, params: dict) -> list[str]:
         if query.until:  # …and starts before the end of until's century (195X, 19XX sort after 1959)
             params["time_hi"] = span[1][:2] + "XY"
             conditions.insert(0, "t.value < :time_hi")
-        where.append(f"c.id in (select t.claim_id from times t where {' and '.join(conditions)})")
+        where.append(_claims_with("times", " and ".join(conditions), per_claim))
     if query.unit_spec or query.min_value is not None or query.max_value is not None:
-        where.append(f"c.id in ({_quantity_claims(query, params)})")
+        conditions = _quantity_conditions(query, params)
+        if per_claim:
+            where.append("(" + " or ".join(_claims_with("quantities", q, True) for q in conditions) + ")")
+        else:
+            where.append("c.id in (" + " union all ".join(
+                f"select q.claim_id from quantities q where {q}" for q in conditions) + ")")
     if query.reviewed_since:
         params["reviewed_since"] = str(query.reviewed_since)
         where.append(f"{_REVIEWED_AT} >= :reviewed_since")
@@ -313,10 +332,10 @@ def _filters(query: Query, params: dict) -> list[str]:
     return where
 
 
-def _quantity_claims(query: Query, params: dict) -> str:
-    """Claims with a quantity that has the unit (and rate) and whose number overlaps
+def _quantity_conditions(query: Query, params: dict) -> list[str]:
+    """Conditions on a quantity ``q``: it has the unit (and rate) and its number overlaps
     [min, max]: its value, or for a range (value null) its low–high bounds. Two
-    selects, so that each one narrows by the (unit, value) index."""
+    conditions with the bounds, so that each one narrows by the (unit, value) index."""
     common = []
     if query.unit_spec:
         params["unit"], per = query.unit_spec
@@ -326,7 +345,7 @@ def _quantity_claims(query: Query, params: dict) -> str:
             common.append("q.per = :per")
     lo, hi = query.min_value, query.max_value
     if lo is None and hi is None:
-        return f"select q.claim_id from quantities q where {' and '.join(common)}"
+        return [" and ".join(common)]
     point, span = list(common), [*common, "q.value is null"]
     if lo is not None:
         params["min_value"] = float(lo)
@@ -336,46 +355,112 @@ def _quantity_claims(query: Query, params: dict) -> str:
         params["max_value"] = float(hi)
         point.append("q.value <= :max_value")
         span.append("coalesce(q.low, q.high) <= :max_value")
-    return (f"select q.claim_id from quantities q where {' and '.join(point)} "
-            f"union all select q.claim_id from quantities q where {' and '.join(span)}")
+    return [" and ".join(point), " and ".join(span)]
+
+
+def _text_match(query: Query, params: dict, *, per_claim: bool = False) -> list[str]:
+    """WHERE conditions for the full-text part of a query that does not rank by it."""
+    match = fts.parse_query(query.text) if query.text else fts.MatchQuery(None, None, ())
+    where = []
+    for name, expr, negate in (("match", match.match, ""), ("exclude", match.exclude, "not ")):
+        if not expr:
+            continue
+        params[name] = expr
+        if per_claim:
+            where.append(f"{negate}exists (select 1 from claim_keys k join {fts.FTS_TABLE} on "
+                         f"{fts.FTS_TABLE}.rowid = k.key where k.claim_id = c.id and {fts.FTS_TABLE} match :{name})")
+        else:
+            where.append(f"c.id {negate}in (select k.claim_id from claim_keys k where k.key in "
+                         f"(select rowid from {fts.FTS_TABLE} where {fts.FTS_TABLE} match :{name}))")
+    return where
+
+
+def _ranks_by_text(query: Query) -> bool:
+    return query.order == "rank" and bool(query.text) and bool(fts.parse_query(query.text).match)
 
 
 def build_sql(query: Query) -> tuple[str, dict[str, Any]]:
     """SQL selecting ``claim_id``, ``bm25`` and ``reviewed_at`` of the hits, best first,
-    and its named parameters. Pure: it needs no database."""
+    and its named parameters: the whole query as one statement. Pure: it needs no database.
+
+    Equal bm25 scores go in claim key order (the claim stored first comes first), an
+    order the full-text index can give on its own (see :func:`build_candidates_sql`)."""
     params: dict[str, Any] = {}
-    match = fts.parse_query(query.text) if query.text else fts.MatchQuery(None, None, ())
     where = _filters(query, params)
-    text_search = bool(match.match) and query.order == "rank"
-    if match.match and not text_search:
-        params["match"] = match.match
-        where.append(f"c.id in (select k.claim_id from claim_keys k where k.key in "
-                     f"(select rowid from {fts.FTS_TABLE} where {fts.FTS_TABLE} match :match))")
-    if match.exclude:
-        params["exclude"] = match.exclude
-        where.append(f"c.id not in (select k.claim_id from claim_keys k where k.key in "
-                     f"(select rowid from {fts.FTS_TABLE} where {fts.FTS_TABLE} match :exclude))")
     if query.order == "reviewed":
         select = (f"select c.id as claim_id, null as bm25, {_REVIEWED_AT} as reviewed_at "
                   "from claims c join articles a on a.id = c.article_id")
+        where += _text_match(query, params)
         where.append(f"c.id in (select v.claim_id from verdicts v where {_LIVE})")
         order = "coalesce(reviewed_at, '') desc, c.id desc"
-    elif text_search:
-        params["match"] = match.match
+    elif _ranks_by_text(query):
+        params["match"] = fts.parse_query(query.text).match
         weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
         select = (f"select c.id as claim_id, bm25({fts.FTS_TABLE}, {weights}) as bm25, null as reviewed_at "
                   f"from {fts.FTS_TABLE} join claim_keys k on k.key = {fts.FTS_TABLE}.rowid "
                   "join claims c on c.id = k.claim_id join articles a on a.id = c.article_id")
         where.insert(0, f"{fts.FTS_TABLE} match :match")
-        order = "bm25, c.id"
+        order = "bm25, k.key"
     else:
         select = ("select c.id as claim_id, null as bm25, null as reviewed_at "
                   "from claims c join articles a on a.id = c.article_id")
+        where += _text_match(query, params)
         order = "coalesce(a.published, a.extracted_at) desc, a.id, c.start, c.id"
     sql = select + (" where " + " and ".join(where) if where else "") + f" order by {order}"
     if query.limit is not None:
         params["limit"] = int(query.limit)
         sql += " limit :limit"
+    return sql, params
+
+
+def build_candidates_sql(query: Query) -> tuple[str, dict[str, Any]] | None:
+    """SQL listing candidates in the query's order, before any filter, and its parameters
+    (``:candidates`` caps how many); None when the query has no such cheap order (newest
+    article first). The first phase of :func:`run`:
+
+    - rank with a text query: ``(key, bm25)`` of the full-text hits, best first, from the
+      full-text index alone: no join for the tens of thousands of hits of a common word;
+    - review order: ``(claim_id, stamp)`` of the live verdicts, newest first, by the
+      ``idx_verdicts_reviewed`` index; a claim's first row carries its latest review."""
+    params: dict[str, Any] = {}
+    if query.order == "reviewed":
+        where = [_LIVE]
+        # A claim whose latest review is in range has it among these rows, as its first row;
+        # the claims this lists with a later review are dropped by the filter phase.
+        if query.reviewed_since:
+            params["reviewed_since"] = str(query.reviewed_since)
+            where.append(f"{_STAMP} >= :reviewed_since")
+        if query.reviewed_until:
+            params["reviewed_until"] = str(query.reviewed_until) + "~"
+            where.append(f"{_STAMP} < :reviewed_until")
+        sql = (f"select v.claim_id, {_STAMP} as stamp from verdicts v where {' and '.join(where)} "
+               "order by stamp desc, v.claim_id desc limit :candidates")
+    elif _ranks_by_text(query):
+        params["match"] = fts.parse_query(query.text).match
+        weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
+        sql = (f"select rowid, bm25({fts.FTS_TABLE}, {weights}) as bm25 from {fts.FTS_TABLE} "
+               f"where {fts.FTS_TABLE} match :match order by bm25, rowid limit :candidates")
+    else:
+        return None
+    return sql, params
+
+
+def build_filter_sql(query: Query) -> tuple[str, dict[str, Any]]:
+    """SQL keeping the candidates (``:candidates``, a JSON array of what
+    :func:`build_candidates_sql` lists first: claim keys, or claim ids in review order)
+    that pass the query's filters: ``claim_id`` and ``position`` in the array, in array
+    order, at most ``:limit``. The second phase of :func:`run`: each candidate looks
+    up its own rows, so a batch costs what its size does, whatever the store's size."""
+    params: dict[str, Any] = {}
+    where = _filters(query, params, per_claim=True)
+    if query.order == "reviewed":
+        where += _text_match(query, params, per_claim=True)
+        claims = "cross join claims c on c.id = h.value"
+    else:
+        claims = "cross join claim_keys k on k.key = h.value join claims c on c.id = k.claim_id"
+    sql = (f"select c.id as claim_id, h.key as position from json_each(:candidates) h {claims} "
+           "join articles a on a.id = c.article_id" + (" where " + " and ".join(where) if where else "")
+           + " order by h.key limit :limit")
     return sql, params
 
 
@@ -442,9 +527,17 @@ def prepare(db) -> sqlite3.Connection:
 
 
 def explain(db, query: Query) -> list[str]:
-    """SQLite's query plan for ``query``, one line per step (which indexes it uses)."""
-    sql, params = build_sql(query)
-    return [row[3] for row in prepare(db).execute("explain query plan " + sql, params)]
+    """SQLite's query plan for ``query``, one line per step (which indexes it uses): of
+    the statement :func:`run` runs, or of both phases when it takes candidates first."""
+    conn = prepare(db)
+    plan = build_candidates_sql(query) if query.limit is not None else None
+    if plan is None:
+        sql, params = build_sql(query)
+        return [row[3] for row in conn.execute("explain query plan " + sql, params)]
+    (candidates_sql, candidates_params), (filter_sql, filter_params) = plan, build_filter_sql(query)
+    return [row[3] for sql, params in [(candidates_sql, {**candidates_params, "candidates": 1}),
+                                        (filter_sql, {**filter_params, "candidates": "[]", "limit": 1})]
+            for row in conn.execute("explain query plan " + sql, params)]
 
 
 def _check_verdict(conn: sqlite3.Connection, verdict: str) -> None:
@@ -483,17 +576,94 @@ _CLAIM_SQL = (
 )
 
 
+#: How many candidates each pass of :func:`_two_phase_hits` lists, as multiples of the
+#: limit (at least ``MIN_CANDIDATES``), by order; past the last pass the single statement
+#: runs. Listing the first thousand costs about what listing the first ten does, but a
+#: new pass re-lists from the start: cheap in review order (an index), while for a text
+#: query it ranks every hit again.
+CANDIDATE_PASSES = {"rank": (50,), "reviewed": (10, 100, 1000)}
+MIN_CANDIDATES = 1000
+#: A text query in review order that matches at most this many claims per row of the
+#: limit runs as one statement: checking each reviewed claim against the text costs more.
+TEXT_FIRST = 100
+
+
+def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) -> tuple[list[tuple], bool]:
+    """(claim key or id, bm25, reviewed_at) of the first ``:candidates`` rows, in order
+    (in review order, a claim once, at its latest review), and whether that was all."""
+    rows = conn.execute(sql, params).fetchall()
+    complete = len(rows) < params["candidates"]
+    if order != "reviewed":
+        return [(key, bm25, None) for key, bm25 in rows], complete
+    latest: dict[str, str] = {}
+    for claim_id, stamp in rows:
+        latest.setdefault(claim_id, stamp)
+    return [(claim_id, None, stamp or None) for claim_id, stamp in latest.items()], complete
+
+
+def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | None:
+    """The hits of a query with a limit, in two phases: candidates in order from one
+    index (:func:`build_candidates_sql`), then the filters on growing batches of them
+    (:func:`build_filter_sql`) until ``limit`` pass. The same rows as :func:`build_sql`'s
+    statement; None when that statement should run instead (no candidate order, too few
+    candidates pass, or a text query in review order that matches few claims).
+
+    One exception: a text query whose Chinese words are single jieba words is first
+    ranked by those words alone (:attr:`factcheck.fts.MatchQuery.words_only`: the same
+    claims in most stores, lower scores); only when that finds fewer than ``limit`` hits
+    does the whole query, character phrases included, rank them as the statement does."""
+    if query.limit is None or (plan := build_candidates_sql(query)) is None:
+        return None
+    limit = query.limit
+    match = fts.parse_query(query.text) if query.text else fts.MatchQuery(None, None, ())
+    if query.order == "reviewed" and match.match:  # few text hits: the text finds them faster than the reviews do
+        found = conn.execute(f"select count(*) from {fts.FTS_TABLE} where {fts.FTS_TABLE} match ?", [match.match])
+        if found.fetchone()[0] <= TEXT_FIRST * limit:
+            return None
+    candidates_sql, candidates_params = plan
+    filter_sql, filter_params = build_filter_sql(query)
+    if query.order == "rank" and match.words_only:
+        hits = _filter_candidates(conn, query.order, limit, candidates_sql,
+                                  {**candidates_params, "match": match.words_only}, filter_sql, filter_params)
+        if hits is None or len(hits) >= limit:  # None: the filters keep few of many hits
+            return hits
+    return _filter_candidates(conn, query.order, limit, candidates_sql, candidates_params, filter_sql, filter_params)
+
+
+def _filter_candidates(conn: sqlite3.Connection, order: str, limit: int, candidates_sql: str,
+                       candidates_params: dict, filter_sql: str, filter_params: dict) -> list[tuple] | None:
+    """The passes of :func:`_two_phase_hits`: None when the last one lists candidates
+    that are not all and not enough of them pass."""
+    hits: list[tuple] = []
+    done, batch = 0, 2 * limit
+    for factor in CANDIDATE_PASSES[order]:
+        wanted = max(factor * limit, MIN_CANDIDATES)
+        candidates, complete = _candidates(conn, order, candidates_sql, {**candidates_params, "candidates": wanted})
+        while done < len(candidates) and len(hits) < limit:
+            chunk = candidates[done:done + batch]
+            rows = conn.execute(filter_sql, {**filter_params, "candidates": json.dumps([c[0] for c in chunk]),
+                                             "limit": limit - len(hits)}).fetchall()
+            hits += [(claim_id, chunk[position][1], chunk[position][2]) for claim_id, position in rows]
+            done, batch = done + len(chunk), 2 * batch
+        if len(hits) >= limit or complete:
+            return hits
+    return None
+
+
 def run(db, query: Query) -> list[dict]:
     """Run ``query`` on the store ``db`` (a sqlite-utils Database or a sqlite3 connection):
-    one statement for the hits, then one per part for all of them together."""
+    the hits (in two phases when there is a limit, see :func:`_two_phase_hits`), then one
+    statement per part for all of them together."""
     conn = prepare(db)
-    sql, params = build_sql(query)
     if query.text and not fts.parse_query(query.text):
         log.warning("the query %r has no word to search for; listing by the filters only", query.text)
     try:
         if query.verdict:
             _check_verdict(conn, query.verdict)
-        hits = conn.execute(sql, params).fetchall()
+        hits = _two_phase_hits(conn, query)
+        if hits is None:
+            sql, params = build_sql(query)
+            hits = conn.execute(sql, params).fetchall()
         ids = json.dumps([h[0] for h in hits])
         claims = {k: v[0] for k, v in _fetch(conn, _CLAIM_SQL, ids).items()}
         parts = {name: _fetch(conn, part_sql, ids) for name, part_sql in _PART_SQL.items()}
@@ -584,6 +754,7 @@ def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:
 
 
 __all__ = [
-    "Query", "build_sql", "run", "search", "list_verdicts", "make_query", "prepare", "explain", "parse_unit",
+    "Query", "build_sql", "build_candidates_sql", "build_filter_sql", "run", "search", "list_verdicts", "make_query",
+    "prepare", "explain", "parse_unit",
     "time_span", "time_overlaps", "flat_row", "write_csv", "write_jsonl", "format_quantity", "FINAL_VERDICT_SQL",
 ]

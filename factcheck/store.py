@@ -228,6 +228,11 @@ def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
     # (an interval's right end), so a --since filter narrows by index.
     db.execute("create index if not exists idx_entities_text_nocase on entities (text collate nocase)")
     db.execute("create index if not exists idx_times_value_end on times (substr(value, instr(value, '/') + 1))")
+    # Live verdicts newest first (the review time as search._STAMP spells it), so a
+    # listing by review reads the newest few instead of sorting them all.
+    db.execute("create index if not exists idx_verdicts_reviewed on verdicts (coalesce(nullif(updated_at, ''), "
+               "nullif(created_at, ''), nullif(pulled_at, ''), ''), claim_id) "
+               "where deleted_at is null and verdict <> ''")
 
 
 #: version → migration; each takes the store from version - 1 to version.

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck import fts
+from factcheck import search as search_module
 from factcheck.cli import cli
 from factcheck.errors import CODES, InputError
 from factcheck.export import final_verdict, verdicted_claims
@@ -334,12 +335,97 @@ def test_final_verdict_in_sql_agrees_with_export_final_verdict():
     ("since", Query(since="2019-06", until="2019-12"), "USING INDEX idx_times_value_end"),
     ("until", Query(until="2019"), "USING INDEX idx_times_value (value<?)"),
     ("annotator", Query(annotator="a@x"), "USING INDEX idx_verdicts_annotator (annotator=?)"),
+    ("text, top 20", Query(text="石油出口", limit=20), "VIRTUAL TABLE INDEX"),
+    ("newest reviews", Query(order="reviewed", verdict="refuted", include_rejected=True, limit=50),
+     "USING INDEX idx_verdicts_reviewed"),
+    ("reviewed until", Query(order="reviewed", reviewed_until="2024-09-04", limit=5),
+     "USING INDEX idx_verdicts_reviewed (<expr><?)"),
 ])
 def test_main_queries_use_an_index(kb, name, query, index):
     _, db, _ = kb
     lines = explain(db, query)
     assert any(index in line for line in lines), lines
     assert not {"SCAN c", "SCAN claims", "SCAN t", "SCAN q", "SCAN e", "SCAN v"} & set(lines), lines  # no full scan
+
+
+def test_filters_of_candidates_look_up_each_claim_by_its_id(kb):
+    """Not by the filter's own index: that would read every row with the value, per candidate
+    (the planner picks it in a store without ANALYZE statistics)."""
+    _, db, _ = kb
+    query = Query(text="oil", verdict="refuted", annotator="a@x", entity="Norway", since="2019",
+                  unit="oil_barrel/day", min_value=1e6, source="claimreview", limit=5)
+    lines = explain(db, query)
+    lookups = [line for line in lines if line.startswith(("SEARCH v ", "SEARCH e ", "SEARCH t ", "SEARCH q "))]
+    assert len(lookups) >= 6 and all("(claim_id=?)" in line for line in lookups), lines
+
+
+# --- two phases ----------------------------------------------------------------------
+
+# Ranked queries whose text has no single-word Chinese term (see the words_only test below).
+TWO_PHASE_QUERIES = [
+    ("oil", {}), ("exports", {}), ("rate OR oil", {}), ("export -gas", {}), ("石油出口", {}), ('"石油"', {}),
+    ("oil", {"lang": "en"}), ("barrels", {"unit": "oil_barrel/day", "min_value": 1.5e6}),
+    ("export", {"verdict": "misleading"}), ("export", {"source": "claimreview"}), ("oil", {"annotator": "b@x"}),
+    ("oil", {"entity": "norway"}), ("export", {"since": "2019"}), ("export", {"include_rejected": True}),
+    ("oil", {"kind": "quote"}), ("oil", {"reviewed_since": "2024-09-05"}),
+    (None, {"order": "reviewed"}), (None, {"order": "reviewed", "verdict": "refuted"}),
+    (None, {"order": "reviewed", "lang": "zh"}), ("石油", {"order": "reviewed"}), ("-伊朗", {"order": "reviewed"}),
+    (None, {"order": "reviewed", "reviewed_since": "2024-09-05"}),
+    (None, {"order": "reviewed", "reviewed_until": "2024-09-04"}),
+    (None, {"order": "reviewed", "annotator": "a@x"}), (None, {"order": "reviewed", "source": "claimreview"}),
+]
+
+
+@pytest.mark.parametrize("passes", [{"rank": (1,), "reviewed": (1,)}, {"rank": (2,), "reviewed": (1, 2, 4)}, None])
+def test_two_phases_return_the_rows_of_the_single_statement(kb, monkeypatch, passes):
+    _, db, _ = kb
+    if passes:  # tiny passes, so that batches, further passes and the fallback all happen on a small store
+        monkeypatch.setattr(search_module, "CANDIDATE_PASSES", passes)
+        monkeypatch.setattr(search_module, "MIN_CANDIDATES", 1)
+    monkeypatch.setattr(search_module, "TEXT_FIRST", 0)
+    conn = search_module.prepare(db)
+    two_phased = 0
+    for text, filters in TWO_PHASE_QUERIES:
+        assert filters.get("order") or fts.parse_query(text).words_only is None, text
+        for limit in (1, 2, 3, 5, 50):
+            query = make_query(text, limit=limit, **{"include_rejected": True, **filters})
+            expected = conn.execute(*build_sql(query)).fetchall()
+            hits = search_module._two_phase_hits(conn, query)
+            assert hits is None or hits == expected, (text, filters, limit)
+            two_phased += hits is not None
+            assert [r["claim_id"] for r in search_module.run(db, query)] == [h[0] for h in expected]
+    assert two_phased >= len(TWO_PHASE_QUERIES) * 3
+
+
+def test_a_common_chinese_word_is_ranked_by_the_word_alone(kb):
+    _, db, _ = kb
+    match = fts.parse_query("石油")
+    assert match.words_only == '(words : "石油")' and fts.parse_query("石油出口").words_only is None
+    assert fts.parse_query("石油 -伊朗").words_only == '((words : "石油")) NOT (((words : "伊朗" OR chars : "伊 朗")))'
+    weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
+    ranked = (f"select k.claim_id, bm25(claims_fts, {weights}) from claims_fts join claim_keys k on "
+              "k.key = claims_fts.rowid where claims_fts match ? order by 2, k.key")
+    by_word = db.execute(ranked, [match.words_only]).fetchall()
+    assert 1 < len(by_word) < 50
+    rows = search(db, "石油", limit=1, include_rejected=True)
+    assert [(r["claim_id"], r["score"]) for r in rows] == [(by_word[0][0], round(-by_word[0][1], 6))]
+    # More wanted than the word finds: the whole query, character phrases too, as one statement ranks it.
+    everything = db.execute(ranked, [match.match]).fetchall()
+    rows = search(db, "石油", limit=50, include_rejected=True)
+    assert [(r["claim_id"], r["score"]) for r in rows] == [(cid, round(-score, 6)) for cid, score in everything]
+
+
+def test_equal_scores_go_in_the_order_the_claims_were_stored(tmp_path):
+    db = open_db(tmp_path / "ties.db")
+    db["articles"].insert({"id": "a1", "doc_key": "ties", "version": 1, "text": "Oil exports fell."})
+    for claim_id in ("c3", "c1", "c2"):  # stored in this order, so keys 1, 2, 3
+        db["claims"].insert({"id": claim_id, "article_id": "a1", "text": "Oil exports fell.", "lang": "en",
+                             "kind": "numeric", "is_claim": 1})
+        db.execute("insert into claim_keys (claim_id) values (?)", [claim_id])
+    fts.reindex(db)
+    rows = search(db, "oil exports", limit=None)
+    assert [r["claim_id"] for r in rows] == ["c3", "c1", "c2"] and len({r["score"] for r in rows}) == 1
+    assert [r["claim_id"] for r in search(db, "oil exports", limit=2)] == ["c3", "c1"]
 
 
 # --- the pure parts ------------------------------------------------------------------
