@@ -1,13 +1,14 @@
 """Benchmark the extractor against bare spaCy on the same text, in the same run.
 
-    .venv/bin/python bench/extract.py [--repeat 3] [--articles 1000] [PATH ...]
+    .venv/bin/python bench/extract.py [--repeat 3] [--articles 1000] [--stages] [PATH ...]
 
 Prints, for each language and overall:
   * sentences per second of the bare spaCy pipelines (en_core_web_sm; blank zh +
     jieba + sentencizer) — the baseline;
   * sentences per second of the full extractor (blocks, sentences, clauses,
     quantities, times, entities, kinds) on the same articles;
-  * the claim layer's cost on top of bare spaCy (target: at most +50%).
+  * the claim layer's cost on top of bare spaCy (target: at most +50%);
+  * with ``--stages``, milliseconds per sentence of each part of the Chinese extractor.
 Then streams a generated directory of ``--articles`` articles through
 ``iter_articles`` → ``extract_article`` → the store and prints the current RSS after
 each tenth, so a leak (RSS growing with the number of articles) shows as a slope.
@@ -28,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from factcheck.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
 from factcheck.ingest import iter_articles, split_blocks  # noqa: E402
-from factcheck.segment import chunk_block, detect_lang, load_bare_nlp, load_nlp  # noqa: E402
+from factcheck.segment import chunk_block, detect_lang, iter_sentence_spans, load_bare_nlp, load_nlp  # noqa: E402
 from factcheck.store import open_db, save_extraction  # noqa: E402
 
 
@@ -87,6 +88,39 @@ def measure(articles, repeat: int) -> dict:
             "bare_sps": n_bare / t_bare, "full_sps": n_bare / t_full, "overhead": t_full / t_bare - 1}
 
 
+def stages(articles, repeat: int) -> list[tuple[str, float]]:
+    """Milliseconds per sentence of each part of the extractor, on the same articles."""
+    from factcheck import clauses
+    from factcheck.quantities import find_quantities
+    from factcheck.times import find_times
+
+    def best(run) -> float:
+        times = []
+        for _ in range(repeat):
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    blocks = [(a, [b for b in split_blocks(a.text) if b.kind in SEGMENTED_BLOCKS]) for a in articles]
+    texts = [a.text[p.start : p.end] for a, bs in blocks for b in bs for p in chunk_block(a.text, b)]
+    spans = [(a, s) for a, bs in blocks for s in iter_sentence_spans(a.text, bs)]
+    n = len(spans)
+    rows = [
+        ("bare spaCy", best(lambda: [list(d.sents) for d in load_bare_nlp("zh").pipe(texts, batch_size=64)])),
+        ("pipeline with the entity component",
+         best(lambda: [list(d.sents) for d in load_nlp("zh").pipe(texts, batch_size=64)])),
+        ("split_blocks (ingest)", best(lambda: [split_blocks(a.text) for a in articles])),
+        ("sentences (iter_sentence_spans)", best(lambda: [list(iter_sentence_spans(a.text, bs)) for a, bs in blocks])),
+        ("find_quantities", best(lambda: [find_quantities(s.text, s.lang) for _, (s, _, _) in spans])),
+        ("find_times", best(lambda: [find_times(s.text, s.lang, a.published) for a, (s, _, _) in spans])),
+        ("split_clauses", best(lambda: [clauses.split_clauses(s, span, base) for _, (s, span, base) in spans])),
+        ("whole extractor", best(lambda: [extract_article(a) for a in articles])),
+    ]
+    return [(name, seconds * 1000 / n) for name, seconds in rows]
+
+
 def memory_stream(sources: list[Path], n_articles: int) -> list[tuple[int, float]]:
     texts = [p.read_text("utf-8") for p in sources if p.suffix in (".txt", ".md")]
     samples = []
@@ -112,6 +146,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=int, default=5, help="time each article this many times (longer, steadier runs)")
     parser.add_argument("--articles", type=int, default=1000, help="articles in the memory run (0 to skip)")
+    parser.add_argument("--stages", action="store_true", help="also time each part of the Chinese extractor")
     args = parser.parse_args()
 
     articles = [a for a in iter_articles(args.paths) if not isinstance(a, Exception)] * args.scale
@@ -128,6 +163,10 @@ def main() -> None:
     for name, subset in rows:
         r = measure(subset, args.repeat)
         print(f"{name:4} {r['sentences']:9d} {r['bare_sps']:15.1f} {r['full_sps']:14.1f} {r['overhead']:+16.0%}")
+    if args.stages and any(name == "zh" for name, _ in rows):
+        print("zh, ms per sentence (parts overlap: sentences includes the pipeline, the extractor all):")
+        for name, ms in stages(dict(rows)["zh"], args.repeat):
+            print(f"  {name:36} {ms:7.4f}")
     print(f"peak RSS after timing runs: {peak_rss_mb():.0f} MB")
     if args.articles:
         print(f"streaming {args.articles} articles through extract + store:")

@@ -19,22 +19,26 @@ every clause, and the quote is checked as one statement.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 
 from spacy.tokens import Span
 
-from .components import LIGHT_TOKENS
+from .components import LIGHT_TOKENS, span_ents
 from .records import Sentence
 
 _ZH_BREAKS = set("，；,;")
 _OPENERS = {"（": "）", "(": ")", "《": "》", "“": "”", "「": "」", "『": "』", "【": "】", "[": "]"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
+_CUT_CHARS = re.compile("[" + re.escape("".join([*_OPENERS, *_CLOSERS, '"', *_ZH_BREAKS])) + "]")
 _TRAILING = "。！？!?；;，,、.…：:" + " \u3000\t\r\n"
 # Verbs that introduce reported speech. 宣布/发布 are left out: "X宣布制裁" is an event.
-_ZH_SAY = (
+_ZH_SAY = frozenset((
     "称", "表示", "说", "指出", "强调", "透露", "介绍", "坦言", "声称", "警告", "证实",
     "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
-)
+))
+_ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
 _ZH_SOURCE_LEAD = re.compile(r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|测算|估计|统计数据)")
 _ZH_CONNECTIVES = re.compile(
     r"^(然而|但是|但|而且|并且|而|并|且|同时|此外|另外|其中|随后|此后|最后|最终|因此|所以|于是|不过|"
@@ -49,7 +53,7 @@ _ZH_SUBORDINATE = re.compile(
 # Pronouns and collective nouns that are a clause's own subject.
 _ZH_OWN_SUBJECT = re.compile(r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)")
 _ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
-_ZH_VERB_TAGS = ("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou")
+_ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
 # Who an attributed statement comes from, when the speaker is not a named entity.
 _ZH_SPEAKER = re.compile(r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构|委员会|总统|总理|外长|大使)")
 _EN_SAY = {
@@ -83,7 +87,8 @@ def split_clauses(sentence: Sentence, span: Span, base: int) -> list[Clause]:
 def _zh_cut_points(text: str) -> list[tuple[int, int]]:
     """(start, end) of raw segments between top-level clause punctuation."""
     segments, depth_stack, seg_start = [], [], 0
-    for i, ch in enumerate(text):
+    for m in _CUT_CHARS.finditer(text):  # the loop below ignores every other character
+        i, ch = m.start(), m.group()
         if ch in _OPENERS and not (ch == "“" and depth_stack and depth_stack[-1] == "“"):
             depth_stack.append(ch)
         elif ch in _CLOSERS and depth_stack and depth_stack[-1] == _CLOSERS[ch]:
@@ -110,8 +115,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _zh_tokens_in(span: Span, base: int, start: int, end: int) -> list:
-    return [t for t in span if start <= base + t.idx < end]
+_IDX = attrgetter("idx")
+
+
+def _zh_tokens_in(span: _Materialised, base: int, start: int, end: int) -> list:
+    """Tokens with ``start <= base + idx < end`` (tokens are in text order)."""
+    tokens = span.tokens
+    lo = bisect_left(tokens, start - base, key=_IDX)
+    return tokens[lo : bisect_left(tokens, end - base, lo, key=_IDX)]
 
 
 _ZH_TIME_ONLY = re.compile(
@@ -121,13 +132,17 @@ _ZH_TIME_ONLY = re.compile(
 )
 
 
+_TAG = attrgetter("tag_")
+_NUMBER_STATEMENT = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[%个年月日天人台枚座吨米桶元]")
+
+
 def _has_predicate(tokens: list, text: str) -> bool:
     if _ZH_TIME_ONLY.match(text):
         return False  # 截至2019年9月: an anchor for the next clause, not a clause
-    if any(t.tag_ in _ZH_VERB_TAGS for t in tokens):
+    if not _ZH_VERB_TAGS.isdisjoint(map(_TAG, tokens)):
         return True
     # A number with a unit is a statement by itself (高达50%, 约300公斤).
-    return bool(re.search(r"\d|[一二三四五六七八九十百千万亿两]+[%个年月日天人台枚座吨米桶元]", text))
+    return bool(_NUMBER_STATEMENT.search(text))
 
 
 class _Materialised:
@@ -139,7 +154,7 @@ class _Materialised:
     def __init__(self, span: Span) -> None:
         light = span.doc.user_data.get(LIGHT_TOKENS)
         self.tokens = light[span.start : span.end] if light is not None else list(span)
-        self.ents = list(span.ents)
+        self.ents = span_ents(span)
 
     def __iter__(self):
         return iter(self.tokens)
@@ -157,7 +172,9 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     source = first if _ZH_SOURCE_LEAD.match(first) and len(raw) > 1 else None
     # From the first "speaker + say-verb" segment on, the rest of the sentence is what
     # was said: one quote clause. Segments before it are split as usual.
-    quote_at = next((i for i, seg in enumerate(raw) if _zh_attributed(sentence, span, base, seg)), None)
+    quote_at = None
+    if _ZH_SAY_ANY.search(text):  # every say-verb token _zh_attributed accepts is in the text
+        quote_at = next((i for i, seg in enumerate(raw) if _zh_attributed(sentence, span, base, seg)), None)
     quote_start = raw[quote_at][0] if quote_at is not None else None
     if quote_at is not None:
         raw = raw[:quote_at]
@@ -209,9 +226,11 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     clauses = []
     current = None
     for k, (s, e) in enumerate(merged):
-        own = _zh_own_subject(sentence, span, base, s, e)
-        if own is None and k == 0:
-            own = _zh_subject(sentence, span, base, [s, e])
+        own = None
+        if span.ents:  # subjects are named entities: none, nothing to look for
+            own = _zh_own_subject(sentence, span, base, s, e)
+            if own is None and k == 0:
+                own = _zh_subject(sentence, span, base, [s, e])
         carried = None
         if own is not None:
             current = own

@@ -5,7 +5,8 @@ jieba segmenter, which has no trained NER on the registry) named entities and co
 POS tags:
 
 * each token's tag comes from jieba's dictionary (a table lookup, no HMM tagging),
-  kept with the token's offset in ``doc.user_data[LIGHT_TOKENS]``;
+  kept with the token's offset in ``doc.user_data[LIGHT_TOKENS]``, and the entities
+  are kept as plain records too (``doc.user_data[LIGHT_ENTS]``, read by ``span_ents``);
 * names from ``data/zh_gazetteer.tsv`` are added to jieba's dictionary at load time,
   so they come out as single tokens with a known label;
 * dictionary tags map to labels (ns → GPE, nt → ORG, nr/nrt → PERSON);
@@ -17,10 +18,14 @@ POS tags:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_left
+from functools import lru_cache, partial
+from itertools import compress
 from importlib import resources
+from operator import attrgetter
 from typing import NamedTuple
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -29,11 +34,11 @@ ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT", "
 
 _TAG_LABELS = {"ns": "GPE", "nt": "ORG", "nr": "PERSON", "nrt": "PERSON", "nrfg": "PERSON"}
 # Titles that precede a person's name in news Chinese.
-_TITLES = (
+_TITLES = frozenset(
     "外长 外交部长 外交大臣 总统 副总统 总理 首相 国务卿 部长 副部长 司令 司令员 指挥官 特使 "
     "总干事 秘书长 发言人 主席 议长 大使 国王 王储 最高领袖 总书记 局长 署长 行长 主任 将军 "
-    "代表 参议员 众议员 顾问 教授 记者 分析师 研究员 院长 首席执行官 CEO"
-).split()
+    "代表 参议员 众议员 顾问 教授 记者 分析师 研究员 院长 首席执行官 CEO".split()
+)
 _ORG_SUFFIXES = (
     "机构", "组织", "委员会", "理事会", "银行", "公司", "集团", "大学", "研究院", "研究所",
     "议会", "政府", "法院", "协会", "联盟", "国务院", "外交部", "国防部", "卫生部", "能源部",
@@ -47,16 +52,22 @@ _LATIN_LABELS = {
 # Upper-case tokens that are measures or common nouns, not names.
 _LATIN_STOP = {"GDP", "CPI", "PPI", "PMI", "AI", "GW", "MW", "KW", "KWH", "KM", "KG", "CEO", "PM", "AM",
                "USD", "CNY", "EUR", "HIV", "VS", "OK", "IT", "TV", "APP", "ID", "Q"}
-_LATIN_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
-_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•‧・][\u4e00-\u9fff]{1,8})+")
+# 2-6 capitals not inside a longer word. The lookbehind comes after the first capital,
+# so the regex engine can skip to capitals instead of trying every position.
+_LATIN_ACRONYM = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Z]{1,5}(?![A-Za-z])")
+_NAME_DOTS = "·•‧・"
+_DOT_NAME = re.compile(rf"[\u4e00-\u9fff]{{1,6}}(?:[{_NAME_DOTS}][\u4e00-\u9fff]{{1,8}})+")
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _COUNTRY_PAIR = re.compile(r"[中美俄英法德日韩朝伊以欧印巴沙土乌叙]{2}")
 _BEFORE_NAME = set("年月日的在于和与及是为被将对向从自后前时由")
 _AFTER_NAME = set("说称表示在于和与的了是曾将等也都对向就已又")
 _LAW_WORDS = ("法", "条约", "协议", "协定", "计划", "法案", "决议", "公约", "宪章")
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff·]+")
 
 
 LIGHT_TOKENS = "factcheck.light_tokens"
+LIGHT_ENTS = "factcheck.light_ents"
+SOURCE_TEXT = "factcheck.source_text"
 
 
 class LightToken(NamedTuple):
@@ -65,6 +76,54 @@ class LightToken(NamedTuple):
     tag_: str
     is_punct: bool
     is_space: bool
+
+
+# Builds a LightToken from a tuple without a Python-level __new__ call per token.
+_light = partial(tuple.__new__, LightToken)
+
+
+class LightEnt(NamedTuple):
+    """An entity as plain values, with the attribute names of a spaCy Span."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    label_: str
+    text: str
+
+
+_ENT_START = attrgetter("start")
+
+
+def span_ents(span: Span) -> list:
+    """The entities inside ``span``, like ``span.ents``.
+
+    For a doc from the Chinese pipeline these are the component's LightEnts: ``span.ents``
+    rebuilds a Span for every entity of the whole doc on each call.
+    """
+    ents = span.doc.user_data.get(LIGHT_ENTS)
+    if ents is None:
+        return list(span.ents)
+    out = []
+    for i in range(bisect_left(ents, span.start, key=_ENT_START), len(ents)):
+        if ents[i].end > span.end:
+            break
+        out.append(ents[i])
+    return out
+
+
+class KeepText:
+    """Tokenizer wrapper that keeps the input text in ``doc.user_data[SOURCE_TEXT]``:
+    ``doc.text`` rebuilds it from Token objects."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[SOURCE_TEXT] = text
+        return doc
 
 
 @lru_cache(maxsize=1)
@@ -114,52 +173,95 @@ class ChineseEntities:
         import jieba
 
         self.freq = jieba.dt.FREQ
+        # word → (jieba tag or None, may it start a name), for the words seen so far: a
+        # small table, where lookups stay in the CPU cache that jieba's big ones crowd out.
+        self._words: dict[str, tuple[str | None, bool]] = {}
+
+    def _learn(self, word: str) -> tuple[str | None, bool]:
+        """The word's entry in ``_words``. It may start a name unless every rule in
+        __call__ would pass it by: no label from the gazetteer or from its tag (a word
+        missing from jieba's table gets "x" or "", which have none), not two country
+        characters, no organisation suffix, not a title. Kept per word: jieba's table and
+        the gazetteer do not change once loaded."""
+        tag = self.tags.get(word)
+        may = bool(
+            self.gazetteer.get(word)
+            or _TAG_LABELS.get(tag or "")
+            or (len(word) == 2 and _COUNTRY_PAIR.fullmatch(word))
+            or (len(word) >= 3 and word.endswith(_ORG_SUFFIXES))
+            or word in _TITLES
+        )
+        if len(self._words) < 500_000:  # a bound for long runs over odd tokens
+            self._words[word] = (tag, may)
+        return tag, may
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
+        text = doc.user_data.get(SOURCE_TEXT)
+        if text is None:
+            text = doc.text
         # Plain tuples with jieba's tags, for these rules and for the clause splitter,
         # which scans a sentence's tokens many times: iterating a Doc builds new Token
         # objects on every pass, and interning tags into token.tag_ costs as much again.
-        tokens = [
-            LightToken(t.idx, t.text, self.tags.get(t.text, "x" if t.is_punct else ""), t.is_punct, t.is_space)
-            for t in doc
-        ]
+        # The columns come from one to_array call and slices of the text, not from Tokens.
+        idx, length, punct, space = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).T.tolist()
+        words = [text[i : i + n] for i, n in zip(idx, length)]
+        known = list(map(self._words.get, words))
+        if None in known:
+            known = [self._learn(w) if k is None else k for w, k in zip(words, known)]
+        tags = [k[0] if k[0] is not None else "x" if p else "" for k, p in zip(known, punct)]
+        tokens = list(map(_light, zip(idx, words, tags, map(bool, punct), map(bool, space))))
         doc.user_data[LIGHT_TOKENS] = tokens
-        i = 0
-        while i < len(tokens):
+        gazetteer, freq = self.gazetteer, self.freq
+        # Only tokens whose word may start a name are looked at; the others (most of them)
+        # would fall through every rule below.
+        flags = [k[1] for k in known]
+        found: list[tuple[int, int, str]] = []
+        n = len(tokens)
+        resume = 0  # tokens before this are inside a name found already
+        for i in compress(range(n), flags):
+            if i < resume:
+                continue
             token = tokens[i]
-            label = self.gazetteer.get(token.text) or _TAG_LABELS.get(token.tag_)
-            if label == "PERSON" and token.text not in self.gazetteer and not self._looks_like_name(tokens, i):
-                label = None
-            if label == "PERSON" and token.text not in self.gazetteer and self.freq.get(token.text, 0) >= 300:
-                label = None  # frequent words that jieba also lists as names: 高峰, 文明, 向东
-            if label is None and _COUNTRY_PAIR.fullmatch(token.text) and token.tag_ in ("j", "", "nz", "ns"):
+            word, tag = token.text, token.tag_
+            listed = gazetteer.get(word)
+            label = listed or _TAG_LABELS.get(tag)
+            if label == "PERSON" and listed is None:
+                if not self._looks_like_name(tokens, i) or freq.get(word, 0) >= 300:
+                    label = None  # frequent words that jieba also lists as names: 高峰, 文明, 向东
+            if (
+                label is None
+                and len(word) == 2
+                and tag in ("j", "", "nz", "ns")
+                and _COUNTRY_PAIR.fullmatch(word)
+            ):
                 label = "GPE"  # 美欧, 中美, 美伊: two countries abbreviated to one character each
-            if label is None and len(token.text) >= 3 and token.text.endswith(_ORG_SUFFIXES):
+            if label is None and len(word) >= 3 and word.endswith(_ORG_SUFFIXES):
                 label = "ORG"
-            if token.text in _TITLES and i + 1 < len(tokens):
+            if word in _TITLES and i + 1 < n:
                 end = self._name_after_title(tokens, i + 1)
                 if end > i + 1:
-                    spans.append(Span(doc, i + 1, end, label="PERSON"))
-                    i = end
+                    found.append((i + 1, end, "PERSON"))
+                    resume = end
                     continue
             if label:
                 end = i + 1
                 # 美国 + 国务院, 伊朗 + 伊斯兰革命卫队: a place in front of an organisation.
-                if label == "GPE" and end < len(tokens):
+                if label == "GPE" and end < n:
                     nxt = tokens[end]
-                    nxt_label = self.gazetteer.get(nxt.text) or _TAG_LABELS.get(nxt.tag_)
+                    nxt_label = gazetteer.get(nxt.text) or _TAG_LABELS.get(nxt.tag_)
                     if nxt_label == "ORG" or nxt.text.endswith(_ORG_SUFFIXES):
                         end, label = end + 1, "ORG"
                 if label == "PERSON":  # transliterated names come out in pieces: 阿拉/格齐
-                    while end < len(tokens) and tokens[end].tag_ in ("nr", "nrt", "nrfg"):
+                    while end < n and tokens[end].tag_ in ("nr", "nrt", "nrfg"):
                         end += 1
-                spans.append(Span(doc, i, end, label=label))
-                i = end
-                continue
-            i += 1
-        text = doc.text
+                found.append((i, end, label))
+                resume = end
+        spans = [Span(doc, start, end, label=label) for start, end, label in found]
+        # _DOT_NAME backtracks at every Chinese character: run it only where a dot is.
+        dotted = any(dot in text for dot in _NAME_DOTS)
         for pattern, label in ((_DOT_NAME, "PERSON"), (_BOOK_TITLE, None)):
+            if label == "PERSON" and not dotted:
+                continue
             for m in pattern.finditer(text):
                 span_label = label or ("LAW" if any(w in m.group() for w in _LAW_WORDS) else "WORK_OF_ART")
                 start, end = m.start(), m.end()
@@ -179,7 +281,13 @@ class ChineseEntities:
             if span is not None:
                 spans.append(span)
         # Longest span wins where rules overlap (a 《title》 over the country inside it).
-        doc.ents = filter_spans(spans)
+        ents = filter_spans(spans)
+        doc.ents = ents
+        light_ents = []
+        for e in ents:  # character offsets from the columns: Span.start_char builds Tokens
+            start_char, end_char = idx[e.start], idx[e.end - 1] + length[e.end - 1]
+            light_ents.append(LightEnt(e.start, e.end, start_char, end_char, e.label_, text[start_char:end_char]))
+        doc.user_data[LIGHT_ENTS] = light_ents
         return doc
 
     @staticmethod
@@ -200,7 +308,7 @@ class ChineseEntities:
         end, chars = i, 0
         while end < len(tokens):
             token = tokens[end]
-            if token.is_punct or token.is_space or not re.fullmatch(r"[\u4e00-\u9fff·]+", token.text):
+            if token.is_punct or token.is_space or not _HAN_NAME.fullmatch(token.text):
                 break
             known = self.gazetteer.get(token.text)
             if known and known != "PERSON":

@@ -13,22 +13,24 @@ import re
 from collections.abc import Iterable, Iterator
 
 from . import clauses as clause_mod
-from .components import ENTITY_LABELS
+from .components import ENTITY_LABELS, span_ents
 from .ingest import article_id as compute_article_id
 from .ingest import split_blocks
 from .kinds import KindSignals, classify_kind
 from .quantities import find_quantities
-from .records import CLAIM_KINDS, Article, Claim, Entity, Quantity, Sentence, TimeExpr, shifted
+from .records import CLAIM_KINDS, Article, Claim, Entity, Quantity, Sentence, TimeExpr
 from .score import Scorer, Thresholds, apply_scores
 from .segment import iter_sentence_spans
-from .times import find_times
+from .times import LATIN_LETTER, find_times
 
 SEGMENTED_BLOCKS = ("body", "caption", "heading")
 #: Claim kinds the check-worthiness model cannot reject (see extract_article).
 HARD_KINDS = ("numeric", "temporal")
-_SOURCE_NOUN = re.compile(
-    r"(官员|发言人|报告|数据|声明|方面|媒体|公报|通报|白皮书|统计|\bofficials?\b|spokes(?:wo)?man|spokesperson|"
-    r"\breport\b|statement|\bdata\b|ministry|agency|government)",
+# Chinese and English words apart: a case-insensitive pattern with English words gets no
+# fast scan, and the English one runs only on text with Latin letters.
+_SOURCE_NOUN_ZH = re.compile(r"官员|发言人|报告|数据|声明|方面|媒体|公报|通报|白皮书|统计")
+_SOURCE_NOUN_EN = re.compile(
+    r"\bofficials?\b|spokes(?:wo)?man|spokesperson|\breport\b|statement|\bdata\b|ministry|agency|government",
     re.I,
 )
 
@@ -114,19 +116,20 @@ def _sentence_candidates(
     article: Article, sentence: Sentence, span, base: int, context: str
 ) -> list[Claim]:
     text = article.text
-    quantities = [shifted(q, sentence.start) for q in find_quantities(sentence.text, sentence.lang)]
-    times = [shifted(t, sentence.start) for t in find_times(sentence.text, sentence.lang, article.published)]
-    quantities = [q for q in quantities if not any(_overlaps(q, t) for t in times)]
+    quantities = _shift(find_quantities(sentence.text, sentence.lang), sentence.start)
+    times = _shift(find_times(sentence.text, sentence.lang, article.published), sentence.start)
+    if times:
+        quantities = [q for q in quantities if not any(_overlaps(q, t) for t in times)]
     entities = [
         Entity(ent.text, ent.label_, base + ent.start_char, base + ent.end_char)
-        for ent in span.ents
+        for ent in span_ents(span)
         if ent.label_ in ENTITY_LABELS
     ]
     clauses = clause_mod.split_clauses(sentence, span, base)
     # Only a time at the head of its clause (截至2019年9月，… / By 2019, …) anchors the
     # clauses after it; one inside a noun phrase (去年以伊互相轰炸之前的情况) does not.
     anchors = [t for t in times if any(_heads_clause(text, t, c) for c in clauses)]
-    named_source = bool(entities) or bool(_SOURCE_NOUN.search(sentence.text))
+    named_source = bool(entities) or _mentions(sentence.text, _SOURCE_NOUN_ZH, _SOURCE_NOUN_EN)
     claims = []
     for clause in clauses:
         own_q = [q for q in quantities if clause.start <= q.start and q.end <= clause.end]
@@ -135,7 +138,7 @@ def _sentence_candidates(
         clause_text = text[clause.start : clause.end]
         carried: dict[str, str] = {}
         prefix = ""
-        if not own_t and not _OWN_TIME_WORD.search(text[clause.start : clause.end]):
+        if not own_t and not _mentions(clause_text, _OWN_TIME_WORD_ZH, _OWN_TIME_WORD_EN):
             earlier = [t for t in anchors if t.end <= clause.start]
             if earlier:
                 anchor = earlier[-1]
@@ -200,7 +203,12 @@ _LEAD_IN = re.compile(r"^(而|但|并|且|就|早在|最后|最终|随后|此后
 # 2015年达成的协议: the time modifies a noun ("…的"), it does not anchor the sentence.
 _ATTRIBUTIVE = re.compile(r"^[\u4e00-\u9fff]{0,4}的")
 # A clause with its own time word keeps its own time.
-_OWN_TIME_WORD = re.compile(r"(现在|目前|如今|当前|眼下|此前|之后|今后|未来|\bnow\b|\bcurrently\b|\btoday\b)", re.I)
+_OWN_TIME_WORD_ZH = re.compile(r"现在|目前|如今|当前|眼下|此前|之后|今后|未来")
+_OWN_TIME_WORD_EN = re.compile(r"\bnow\b|\bcurrently\b|\btoday\b", re.I)
+
+
+def _mentions(text: str, zh: re.Pattern, en: re.Pattern) -> bool:
+    return bool(zh.search(text) or (LATIN_LETTER.search(text) and en.search(text)))
 
 
 def _heads_clause(text: str, time: TimeExpr, clause) -> bool:
@@ -215,6 +223,14 @@ def _time_prefix(anchor: str, lang: str) -> str:
     if lang == "zh":
         return f"{anchor}，"
     return f"{anchor[0].upper()}{anchor[1:]}, "
+
+
+def _shift(records: list, offset: int) -> list:
+    """Move the finders' records (fresh objects, owned by the caller) into article offsets."""
+    for r in records:
+        r.start += offset
+        r.end += offset
+    return records
 
 
 def _overlaps(a: Quantity | TimeExpr, b: Quantity | TimeExpr) -> bool:

@@ -82,6 +82,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .records import Quantity
+from .times import case_variants
 from .units import (
     CLASSIFIERS,
     COMPOUND_UNITS,
@@ -297,6 +298,14 @@ _PREFIX_RE = re.compile(
     rf"|(?P<cmp>{_alt(_cjk_pre)}|(?<![最附临靠])近|~|(?i:(?<![A-Za-z])(?:{_alt(_en_pre)})))"
     r")[ \t]*\Z"
 )
+
+# A _PREFIX_RE match is one of these words (each character matched by one character,
+# whatever the case) and then spaces or tabs. So it ends, before the spaces, with one of
+# _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
+_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "minus", *PREFIX_WORDS)
+_prefix_last = [case_variants(w[-1]) for w in _prefix_words]
+_PREFIX_LAST = None if None in _prefix_last else frozenset().union(*_prefix_last)
+_PREFIX_LONGEST = max(map(len, _prefix_words))
 _CAP_GAP_RE = re.compile(
     r"(?:上限|限制在|限定在|控制在|不得超过|(?i:capped at|limited to|a cap of))[^0-9\n，。；;,!?！？%]{0,4}\Z"
 )
@@ -537,12 +546,22 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
     return atom
 
 
+def _prefix_before(norm: str, lower: int, start: int) -> re.Match | None:
+    """``_PREFIX_RE.search(norm, max(lower, start - 24), start)``, searching only where a
+    prefix word can be: the search tries every alternative at every position."""
+    window = max(lower, start - 24)
+    before = norm[window:start].rstrip(" \t")
+    if not before or (_PREFIX_LAST is not None and before[-1] not in _PREFIX_LAST):
+        return None
+    return _PREFIX_RE.search(norm, max(window, window + len(before) - _PREFIX_LONGEST), start)
+
+
 def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
     """Extend ``atom`` leftwards over currency signs, rate words, comparators and approximations."""
     start = atom.start
     seen_currency = False
     while start > lower:
-        m = _PREFIX_RE.search(norm, max(lower, start - 24), start)
+        m = _prefix_before(norm, lower, start)
         if not m:
             break
         word = m.group(m.lastgroup).strip()
@@ -712,12 +731,14 @@ def _is_plural(noun: str) -> bool:
 
 def _scan(norm: str, lang: str) -> list[_Atom]:
     atoms: list[_Atom] = []
-    dates = [m.span() for m in _BLOCKED_RE.finditer(norm)]
+    dates = None  # found with the first number: most sentences have none
     pos = lower = 0
     while True:
         m = _HEAD_RE.search(norm, pos)
         if not m:
             return atoms
+        if dates is None:
+            dates = [d.span() for d in _BLOCKED_RE.finditer(norm)]
         while dates and dates[0][1] <= m.start():
             dates.pop(0)
         if dates and dates[0][0] <= m.start():

@@ -30,6 +30,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
 _HARD_BREAK = re.compile(r"(?<=[。！？!?；;.])\s*")
+_WORD = re.compile(r"\w")
 
 
 def detect_lang(text: str) -> str:
@@ -39,9 +40,11 @@ def detect_lang(text: str) -> str:
     outweighed by Latin letters (a Chinese sentence quoting "JCPOA" stays Chinese;
     an English sentence with one Chinese name stays English).
     """
-    cjk = len(_CJK.findall(text))
-    if not cjk:
+    if not _CJK.search(text):
         return "en"
+    if not _LATIN.search(text):
+        return "zh"  # no Latin letters to outweigh the CJK ones
+    cjk = len(_CJK.findall(text))
     # A Chinese sentence that quotes English (X称："The duties are…") is Chinese: its
     # frame decides, so quoted text does not count.
     frame = _QUOTED.sub("", text)
@@ -65,6 +68,7 @@ def load_nlp(lang: str) -> Language:
             ) from exc
     if lang == "zh":
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.tokenizer = components.KeepText(nlp.tokenizer)  # the entity component reads the text
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("factcheck_zh_entities")
         return nlp
@@ -124,16 +128,20 @@ def iter_sentence_spans(
         stream = ((text[b.start : b.end], b) for b in lang_blocks)
         for doc, block in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
             for sent in doc.sents:
-                results.extend(_sentences(sent, block, lang))
+                results.extend(_sentences(text, sent, block, lang))
     results.sort(key=lambda pair: pair[0].start)
     yield from results
 
 
-def _sentences(sent: Span, block: Block, block_lang: str) -> Iterator[tuple[Sentence, Span, int]]:
-    stripped = sent.text.strip()
-    if not stripped or not re.search(r"\w", stripped):
+def _sentences(
+    text: str, sent: Span, block: Block, block_lang: str
+) -> Iterator[tuple[Sentence, Span, int]]:
+    # A slice of the article, not sent.text, which joins the sentence's Token objects.
+    raw = text[block.start + sent.start_char : block.start + sent.end_char]
+    stripped = raw.strip()
+    if not stripped or not _WORD.search(stripped):
         return
-    lead = len(sent.text) - len(sent.text.lstrip())
+    lead = len(raw) - len(raw.lstrip())
     start = block.start + sent.start_char + lead
     lang = detect_lang(stripped)
     base = block.start

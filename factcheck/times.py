@@ -83,6 +83,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from re import _constants as _sre, _parser as _sre_parse
 from typing import Callable
 
 from factcheck.records import TimeExpr
@@ -104,6 +106,8 @@ _NORM = str.maketrans(
         "\u3000": " ",
     }
 )
+# Most text has none of those: finding that is cheaper than translating.
+_NORM_ANY = re.compile("[" + re.escape("".join(map(chr, _NORM))) + "]")
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ZH_DIGITS = {
@@ -176,6 +180,7 @@ def _zh_year(s: str) -> int:
     return int("".join(str(_ZH_DIGITS[ch]) for ch in s))
 
 
+@lru_cache(maxsize=256)
 def _parse_published(published: str | None) -> date | None:
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published or "")
     if not m:
@@ -908,6 +913,106 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
+# --------------------------------------------------------------------- pre-gates
+
+
+def required_chars(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
+    """Character sets such that every match of ``pattern`` holds a character of each.
+
+    Read off the parsed pattern: a literal (or a small character class) outside any
+    optional part is required; a branch requires what all its alternatives require,
+    or the union of one requirement per alternative. Anything this cannot read
+    (categories such as \\d, lookarounds, back-references) requires nothing, so the
+    sets only ever skip a pattern that cannot match. Case-insensitive letters stand
+    for every character the engine matches them with (k: k, K and the Kelvin sign).
+    """
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # a private module: if it changes, do without the gate
+        return ()
+    found = _required(tree, bool(pattern.flags & re.IGNORECASE))
+    # Smallest first, supersets of another requirement dropped: they add nothing.
+    out: list[frozenset[str]] = []
+    for need in sorted(set(found), key=lambda s: (len(s), sorted(s))):
+        if not any(have <= need for have in out):
+            out.append(need)
+    return tuple(out[:4])
+
+
+# The only non-ASCII characters that re.IGNORECASE matches with an ASCII letter
+# (İ ı ſ K); a test checks this against every code point.
+_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+#: An ASCII letter or a character re.IGNORECASE matches with one: a text without any
+#: cannot match a case-insensitive English word.
+LATIN_LETTER = re.compile(f"[A-Za-z{_ASCII_FOLDS}]")
+
+
+def case_variants(c: str) -> frozenset[str] | None:
+    """Every character that ``re.IGNORECASE`` matches with the character ``c``.
+
+    None for a non-ASCII cased character, whose variants are not listed here.
+    """
+    if c.lower() == c == c.upper():
+        return frozenset(c)  # uncased (CJK, digits, most symbols): the engine matches it alone
+    if not c.isascii():
+        return None
+    variants = {c.lower(), c.upper(), *_ASCII_FOLDS}
+    return frozenset(v for v in variants if re.fullmatch(re.escape(c), v, re.IGNORECASE))
+
+
+def _literal(code: int, icase: bool) -> frozenset[str] | None:
+    """The characters a literal matches; None when that cannot be listed here."""
+    return case_variants(chr(code)) if icase else frozenset(chr(code))
+
+
+def _required(items, icase: bool) -> list[frozenset[str]]:
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars = _literal(av, icase)
+            if chars is not None:
+                out.append(chars)
+        elif op is _sre.IN:
+            chars: set[str] = set()
+            for item_op, item_av in av:
+                lit = _literal(item_av, icase) if item_op is _sre.LITERAL else None
+                if lit is not None:
+                    chars.update(lit)
+                elif item_op is _sre.RANGE and not icase and item_av[1] - item_av[0] < 256:
+                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
+                else:  # NEGATE, CATEGORY, a wide range
+                    break
+            else:
+                out.append(frozenset(chars))
+        elif op is _sre.SUBPATTERN:
+            _, add_flags, del_flags, sub = av
+            sub_icase = (icase or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+            out.extend(_required(sub, sub_icase))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            out.extend(_required(av[2], icase))
+        elif op is _sre.ATOMIC_GROUP:
+            out.extend(_required(av, icase))
+        elif op is _sre.BRANCH:
+            alternatives = [_required(alt, icase) for alt in av[1]]
+            if all(alternatives):
+                first, rest = alternatives[0], alternatives[1:]
+                out.extend(s for s in first if all(any(t <= s for t in alt) for alt in rest))
+                out.append(frozenset().union(*(min(alt, key=len) for alt in alternatives)))
+                out.append(frozenset().union(*(alt[-1] for alt in alternatives)))  # 昨天|今日: 天 or 日
+        # Anything else (lookarounds, anchors, categories, back-references) requires nothing.
+    return out
+
+
+def _gated(
+    registry: tuple[tuple[re.Pattern, _Handler], ...]
+) -> tuple[tuple[re.Pattern, _Handler, tuple[frozenset[str], ...]], ...]:
+    return tuple((pattern, handler, required_chars(pattern)) for pattern, handler in registry)
+
+
+_COMMON_GATED = _gated(_COMMON)
+_CHINESE_GATED = _gated(_CHINESE)
+_ENGLISH_GATED = _gated(_ENGLISH)
+
 # ------------------------------------------------------------ intervals, relations
 
 _CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
@@ -1067,19 +1172,26 @@ def find_times(text: str, lang: str, published: str | None = None) -> list[TimeE
     """
     if not text:
         return []
-    norm = text.translate(_NORM)
+    norm = text.translate(_NORM) if _NORM_ANY.search(text) else text
     cx = _Ctx(norm, _parse_published(published))
-    patterns = list(_COMMON)
+    patterns = _COMMON_GATED
     if _CJK.search(norm):
-        patterns += _CHINESE
+        patterns += _CHINESE_GATED
     if _LATIN.search(norm):
-        patterns += _ENGLISH
+        patterns += _ENGLISH_GATED
+    chars = set(norm)
     candidates: list[_Hit] = []
-    for pattern, handler in patterns:
-        for m in pattern.finditer(norm):
-            hit = handler(m, cx)
-            if hit is not None:
-                candidates.append(hit)
+    for pattern, handler, required in patterns:
+        for need in required:
+            if need.isdisjoint(chars):
+                break  # the text lacks a character every match of this pattern needs
+        else:
+            for m in pattern.finditer(norm):
+                hit = handler(m, cx)
+                if hit is not None:
+                    candidates.append(hit)
+    if not candidates:
+        return []
     hits = _merge_intervals(norm, _select(candidates))
     _attach_relations(norm, hits)
     out = []

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from factcheck import clauses
 from factcheck.clauses import split_clauses, strip_leading_conjunction
 from factcheck.records import Block
-from factcheck.segment import iter_sentence_spans
+from factcheck.segment import detect_lang, iter_sentence_spans
+
+from .test_times import gate_corpus
 
 
 def clauses_of(text: str):
@@ -70,3 +75,16 @@ def test_english_reported_speech_is_not_split():
 def test_strip_leading_conjunction():
     assert strip_leading_conjunction("并改造两座反应堆") == "改造两座反应堆"
     assert strip_leading_conjunction("改造两座反应堆") == "改造两座反应堆"
+
+
+def test_say_verb_gate_never_changes_the_split(monkeypatch):
+    texts = [t for t in dict.fromkeys(gate_corpus()) if detect_lang(t) == "zh" and len(t) < 5000]
+    spans = [x for t in texts for x in iter_sentence_spans(t, [Block(0, len(t), "body")])]
+
+    def split():
+        return [split_clauses(sentence, span, base) for sentence, span, base in spans]
+
+    gated = split()
+    assert any(c.attributed for cs in gated for c in cs)
+    monkeypatch.setattr(clauses, "_ZH_SAY_ANY", re.compile(""))  # matches every text
+    assert split() == gated

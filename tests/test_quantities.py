@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck import quantities
 from factcheck.quantities import find_quantities
+
+from .test_times import gate_corpus
 
 FIELDS = ("text", "value", "low", "high", "unit", "per", "comparator", "approximate", "item")
 
@@ -516,3 +519,36 @@ def test_invariants_on_random_fragments():
             assert q.low is None or q.low < q.high
             assert q.comparator in (None, "<", "<=", ">", ">=")
             end = q.end
+
+
+# Prefix words in every case re.IGNORECASE matches (ſ is s, K is k), before and after spaces.
+PREFIX_TRICKS = [
+    "MORE THAN 300 people", "ſome 30 people", "Approximately  \t5%", "UP TO 3 MW", "US$5bn", "usd 5",
+    "Minus 5 degrees", "a maximum of 5 tons", "约 300公斤", "不少于\t20人", "人民币500亿元", "~5%",
+]
+
+
+def test_prefix_search_is_skipped_only_where_nothing_can_match():
+    texts = gate_corpus() + PREFIX_TRICKS
+    checked = 0
+    for text in texts[:4000] + PREFIX_TRICKS:  # every position: this is the slow part
+        norm = quantities._normalise(text)
+        for start in range(1, len(norm) + 1):
+            for lower in {0, max(0, start - 3)}:
+                full = quantities._PREFIX_RE.search(norm, max(lower, start - 24), start)
+                fast = quantities._prefix_before(norm, lower, start)
+                assert (full and (full.span(), full.lastgroup)) == (fast and (fast.span(), fast.lastgroup))
+                checked += bool(full)
+    assert checked > 100
+
+
+def test_prefix_precheck_never_changes_what_is_found(monkeypatch):
+    texts = gate_corpus() + PREFIX_TRICKS
+
+    def run():
+        return [find_quantities(t, lang) for t in texts for lang in ("zh", "en")]
+
+    fast = run()
+    monkeypatch.setattr(quantities, "_PREFIX_LAST", None)
+    monkeypatch.setattr(quantities, "_PREFIX_LONGEST", 10**9)
+    assert run() == fast

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from factcheck import components
+from factcheck.components import LIGHT_TOKENS, span_ents
 from factcheck.records import Block
 from factcheck.segment import chunk_block, detect_lang, iter_sentence_spans
+from factcheck.times import required_chars
+
+from .test_times import gate_corpus
 
 
 @pytest.mark.parametrize(
@@ -69,3 +76,60 @@ def test_over_long_block_is_cut_at_sentence_punctuation():
     assert pieces[0].start == 0 and pieces[-1].end == len(text)
     assert all(text[p.start : p.end].endswith("。") for p in pieces)
     assert all(a.end == b.start for a, b in zip(pieces, pieces[1:]))
+
+
+# --- the shortcuts in the Chinese pipeline give what the plain spaCy calls give ---------
+
+
+@pytest.fixture(scope="module")
+def zh_texts():
+    return [t for t in dict.fromkeys(gate_corpus()) if detect_lang(t) == "zh" and len(t) < 5000]
+
+
+def test_detect_lang_without_latin_letters_is_the_full_count():
+    cjk, latin = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]"), re.compile(r"[A-Za-z]")
+    quoted = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
+
+    def counted(text):
+        n = len(cjk.findall(text))
+        if not n:
+            return "en"
+        frame = quoted.sub("", text)
+        if cjk.search(frame):
+            text, n = frame, len(cjk.findall(frame))
+        return "zh" if n * 3 >= len(latin.findall(text)) else "en"
+
+    for text in gate_corpus():
+        assert detect_lang(text) == counted(text), text
+
+
+def test_light_tokens_and_entities_are_the_docs_own(nlp_zh, zh_texts):
+    tags = nlp_zh.get_pipe("factcheck_zh_entities").tags
+    for doc in nlp_zh.pipe(zh_texts[:1500]):
+        assert doc.user_data[LIGHT_TOKENS] == [
+            (t.idx, t.text, tags.get(t.text, "x" if t.is_punct else ""), t.is_punct, t.is_space) for t in doc
+        ]
+        for sent in doc.sents:
+            assert [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in span_ents(sent)] == [
+                (e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in sent.ents
+            ]
+
+
+def test_entity_rules_skip_only_tokens_no_rule_would_take(nlp_zh, zh_texts, monkeypatch):
+    def ents():
+        return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp_zh.pipe(zh_texts)]
+
+    fast = ents()
+    component = nlp_zh.get_pipe("factcheck_zh_entities")
+    monkeypatch.setattr(component, "_words", {})  # nothing kept: every word is learnt anew...
+    monkeypatch.setattr(component, "_learn", lambda word: (component.tags.get(word), True))  # ...as a start
+    assert ents() == fast
+
+
+def test_entity_pattern_shortcuts():
+    # The dotted-name pattern needs one of the dots the gate looks for.
+    assert required_chars(components._DOT_NAME) == (frozenset(components._NAME_DOTS),)
+    # The acronym pattern, its lookbehind moved behind the first capital, finds what it did.
+    before = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+    for text in gate_corpus() + ["IAEA", "aIAEA", "NATO-led", "ABCDEFG", "xA", "A", "UN, EU和NATO"]:
+        assert [m.span() for m in components._LATIN_ACRONYM.finditer(text)] == [m.span() for m in before.finditer(text)]

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import json
+import re
+import sys
+
 import pytest
 
+from factcheck import times
 from factcheck.records import TimeExpr
-from factcheck.times import find_times
+from factcheck.times import case_variants, find_times, required_chars
+
+from .conftest import EXAMPLES, REPO, SEEDS
 
 PUB = "2025-05-22"  # a Thursday, ISO week 21, second quarter
 
@@ -289,3 +297,84 @@ def test_quantity_word_after_preposition_in_is_still_a_year():
     # after "in", a four-digit number is a year even before a plural noun
     t = _find("In 2015 farmers planted less wheat.", "en", None, "2015")
     assert t.value == "2015"
+
+
+# --- pre-gates -----------------------------------------------------------------------
+
+# Upper case and the odd characters re.IGNORECASE folds onto ASCII letters (ſ, K).
+CASE_TRICKS = [
+    "LAST YEAR the plant closed.", "Sales rose laſt year.", "Output fell THREE YEARS AGO.",
+    "A decade ago, in the 1990S, it was ten per cent.", "EARLY 2019 and the SECOND quarter of 2024",
+    "by the END OF 2025", "Q3 2024 and H1 2025", "The weeK of 12 April 2025", "TODAY and Tomorrow",
+    "二〇一九年九月", "２０１９年９月１２日", "上世纪８０年代", "去年同期", "三年前", "本周三",
+]
+
+
+def gate_corpus() -> list[str]:
+    """Texts the pre-gates are checked on: the example and seed articles whole, by line
+    and by sentence, the annotated sentences and every string in the tests."""
+    texts = list(CASE_TRICKS)
+    for folder in (EXAMPLES, SEEDS):
+        if folder.is_dir():
+            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+                text = path.read_text("utf-8")
+                texts.append(text)
+                for line in text.splitlines():
+                    texts.extend(s for s in re.split(r"(?<=[。！？!?；;])", line) if s.strip())
+    for path in sorted((REPO / "annotations").glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts.extend(v["text"] for v in (record, *record.values()) if isinstance(v, dict) and "text" in v)
+    for path in sorted((REPO / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        texts.extend(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return texts
+
+
+@pytest.mark.parametrize(
+    "pattern, required",
+    [
+        (r"去年|今年", ["年", "今去"]),
+        (r"\d+年(?:初|底)?", ["年"]),
+        (r"a?b[cd]{2}(?=x)(?<!y)", ["b", "cd"]),
+        (r"[^a]b\s*c|\dc", ["c"]),
+        (r"x*", []),
+        (r"(?i:ab)c", ["c", "Aa", "Bb"]),
+        (r"[\u4e00-\u9fff]+|q", []),  # a wide class is not listed, so the branch needs nothing
+    ],
+)
+def test_required_chars_reads_a_pattern(pattern, required):
+    assert ["".join(sorted(s)) for s in required_chars(re.compile(pattern))] == required
+
+
+def test_case_variants_are_what_the_regex_engine_matches():
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        assert case_variants(c) == frozenset(re.findall(re.escape(c), everything, re.IGNORECASE)), c
+    for c in "年0%$ ":
+        assert case_variants(c) == {c}
+    assert case_variants("é") is None  # non-ASCII cased: not listed, so no gate
+
+
+def test_every_match_holds_the_required_characters():
+    registries = times._COMMON_GATED + times._CHINESE_GATED + times._ENGLISH_GATED
+    for text in gate_corpus():
+        norm = text.translate(times._NORM)
+        chars = set(norm)
+        for pattern, _, required in registries:
+            if pattern.search(norm):
+                assert all(not need.isdisjoint(chars) for need in required), (pattern.pattern, text)
+
+
+def test_gates_never_change_what_is_found(monkeypatch):
+    corpus = gate_corpus()
+
+    def run():
+        return [find_times(t, lang, pub) for t in corpus for lang in ("zh", "en") for pub in (PUB, None)]
+
+    gated = run()
+    for name in ("_COMMON_GATED", "_CHINESE_GATED", "_ENGLISH_GATED"):
+        monkeypatch.setattr(times, name, tuple((p, h, ()) for p, h, _ in getattr(times, name)))
+    monkeypatch.setattr(times, "_NORM_ANY", re.compile(""))  # always translate
+    assert run() == gated
