@@ -15,7 +15,7 @@ EVAL_SOURCES = --eval clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_engli
 	--eval clef2019:$(DATA)/clef2019-checkthat-task1/CT19-T1-Test.csv \
 	--eval claimbuster:$(DATA)/claimbuster/test.json
 
-.PHONY: setup run test bench train-model clean
+.PHONY: setup run test bench bench-store train-model clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -34,6 +34,10 @@ test: setup
 bench: setup
 	.venv/bin/python bench/extract.py $(ARGS)
 	.venv/bin/python bench/classify.py
+
+# 1M-claim store: about 10 minutes the first time (cached in ~/.cache/factcheck/bench).
+bench-store: setup
+	.venv/bin/python bench/store.py $(ARGS)
 
 train-model: setup
 	.venv/bin/factcheck train $(TRAIN_SOURCES) $(EVAL_SOURCES) --promote
