@@ -29,7 +29,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO
@@ -193,15 +193,21 @@ def flat_row(row: dict) -> dict:
     return {k: "" if v is None else v for k, v in flat.items()}
 
 
-def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:
-    """Flat CSV with a header (open ``fp`` with ``newline=""``)."""
-    writer = csv.DictWriter(fp, fieldnames=CSV_COLUMNS)
+def write_flat_csv(rows: Iterable[dict], fp: IO[str], columns: Sequence[str], flatten) -> int:
+    """CSV with a header, each row passed through ``flatten`` (open ``fp`` with ``newline=""``);
+    returns how many rows."""
+    writer = csv.DictWriter(fp, fieldnames=columns)
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(flat_row(row))
+        writer.writerow(flatten(row))
         n += 1
     return n
+
+
+def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:
+    """Flat CSV of ``verdicted_claims`` rows with a header (open ``fp`` with ``newline=""``)."""
+    return write_flat_csv(rows, fp, CSV_COLUMNS, flat_row)
 
 
 def backup(db_path: str | Path, dest_path: str | Path) -> Path:

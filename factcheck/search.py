@@ -39,7 +39,6 @@ store cannot run the query.
 from __future__ import annotations
 
 import calendar
-import csv
 import difflib
 import json
 import logging
@@ -735,13 +734,9 @@ def flat_row(row: dict) -> dict:
 
 def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:
     """Flat CSV with a header (open ``fp`` with ``newline=""``); returns how many rows."""
-    writer = csv.DictWriter(fp, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    n = 0
-    for row in rows:
-        writer.writerow(flat_row(row))
-        n += 1
-    return n
+    from .export import write_flat_csv
+
+    return write_flat_csv(rows, fp, CSV_COLUMNS, flat_row)
 
 
 def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:

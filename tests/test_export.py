@@ -18,6 +18,8 @@ from factcheck.labelstudio import import_export
 from factcheck.pipeline import extract_article
 from factcheck.store import open_db, save_extraction
 
+from .factories import annotation, task
+
 TEXT = ("国家统计局局长康义表示，2023年全国粮食产量达到6.95亿吨。\n\n"
         "Apple said revenue rose 8% to $94.8 billion in the third quarter of 2024.\n\n"
         "The refinery processed 450,000 barrels a day in 2024.")
@@ -37,17 +39,6 @@ def store(tmp_path):
     by_lang = {c.lang: c for c in claims if c.kind == "quote"}
     numeric = next(c for c in claims if c.kind != "quote")
     return db_path, db, {"zh": by_lang["zh"], "en": by_lang["en"], "numeric": numeric, "plain": other_claims[0]}
-
-
-def annotation(i, who, verdict, when, links=()):
-    return {"id": i, "completed_by": {"email": who}, "updated_at": when, "created_at": when, "result": [
-        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}},
-        {"from_name": "evidence", "to_name": "claim", "type": "textarea", "value": {"text": list(links)}}]}
-
-
-def task(tid, claim, *annotations):
-    return {"id": tid, "project": 1, "data": {"claim_id": claim.claim_id, "sentence": claim.sentence},
-            "annotations": list(annotations)}
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ from factcheck.search import (
 )
 from factcheck.store import open_db, save_extraction
 
+from .factories import annotation, task
+
 # Short articles written for these tests.
 ZH = ("据海关统计，2019年9月伊朗石油出口降至每日不足20万桶。\n\n"
       "2018年5月，美国宣布退出伊核协议并恢复对伊朗的制裁。\n\n"
@@ -41,17 +43,6 @@ SAUDI = "沙特阿美公司表示，2019年其原油日产量约为980万桶。"
 
 def claim_with(claims, fragment):
     return next(c for c in claims if fragment in c.text)
-
-
-def annotation(i, who, verdict, when, links=()):
-    return {"id": i, "completed_by": {"email": who}, "updated_at": when, "created_at": when, "result": [
-        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}},
-        {"from_name": "evidence", "to_name": "claim", "type": "textarea", "value": {"text": list(links)}}]}
-
-
-def task(tid, claim, *annotations):
-    return {"id": tid, "project": 1, "data": {"claim_id": claim.claim_id, "sentence": claim.sentence},
-            "annotations": list(annotations)}
 
 
 @pytest.fixture(scope="module")

@@ -18,21 +18,12 @@ from factcheck.pipeline import extract_article
 from factcheck.stats import article_origin, plot, stats, tables
 from factcheck.store import open_db, save_extraction
 
+from .factories import annotation, task
+
 ZH = "据海关总署统计，2024年中国原油进口量达到5.53亿吨。\n\n国家能源局表示，截至2024年底全国风电装机容量约为5.2亿千瓦。"
 EN = ("Tesla delivered 1.81 million vehicles in 2023.\n\n"
       "France plans to build six new reactors by 2035.\n\n"
       "In my view, this is a smart move.")
-
-
-def annotation(i, who, verdict, when, links=()):
-    return {"id": i, "completed_by": {"email": who}, "updated_at": when, "created_at": when, "result": [
-        {"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}},
-        {"from_name": "evidence", "to_name": "claim", "type": "textarea", "value": {"text": list(links)}}]}
-
-
-def task(tid, claim, *annotations):
-    return {"id": tid, "project": 1, "data": {"claim_id": claim.claim_id, "sentence": claim.sentence},
-            "annotations": list(annotations)}
 
 
 @pytest.fixture
