@@ -856,7 +856,7 @@ def _conflict_side(row: dict) -> dict:
               help="Only check every stored claim for a current vector (embedding what lacks one) and update the index.")
 def match_command(text, db_path, sync_only):
     """Find stored claims that say the same as TEXT (any language), with their verdicts."""
-    from .matching import ClaimIndex, compare, load_facts, sentence_facts, final_verdicts
+    from .matching import ClaimIndex, final_verdicts, judge, sentence_facts
 
     db = open_db(db_path or default_db_path())
     index = ClaimIndex(db)
@@ -866,21 +866,13 @@ def match_command(text, db_path, sync_only):
     if sync_only or not text:
         err_console.print(f"{done} claims embedded; index at {index.path}", highlight=False)
         return
-    ours = sentence_facts(text)
-    vector = index.encoder.embed([text])
-    hits = index.search(vector)[0]
-    keys = dict(db.execute("select key, claim_id from claim_keys where key in (select value from json_each(?))",
-                           [json.dumps([k for k, _ in hits])]).fetchall())
-    stored = load_facts(db, keys.values())
-    verdicts = final_verdicts(db, keys.values())
-    for key, sim in hits:
-        cid = keys.get(key)
-        if cid not in stored:
-            continue
-        result = compare(ours, stored[cid], sim)
-        if result.outcome == "match":
-            click.echo(json.dumps({"claim_id": cid, "text": stored[cid].text, "verdict": verdicts.get(cid),
-                                   "similarity": round(sim, 4), "reason": result.reason}, ensure_ascii=False))
+    found = [f for f in judge(index, [sentence_facts(text)], index.encoder.embed([text]), exclude_articles=[None])[0]
+             if f.comparison.outcome == "match"]
+    verdicts = final_verdicts(db, [f.other_id for f in found])
+    for f in found:
+        click.echo(json.dumps({"claim_id": f.other_id, "text": f.text, "verdict": verdicts.get(f.other_id),
+                               "similarity": round(f.similarity, 4), "reason": f.comparison.reason},
+                              ensure_ascii=False))
 
 
 @cli.command()

@@ -324,17 +324,21 @@ def _table(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[st
             code="F502",
             source=_where(path, first[0]),
         )
+    yield from _tab_rows(path, lines, columns,
+                         f"but the header has {len(columns)} ({columns}); a tab inside the text or a truncated row?")
+
+
+def _tab_rows(path: Path, lines: Iterator[tuple[int, str]], columns: list[str] | tuple[str, ...],
+              expected: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, {column: cell})`` for non-blank tab-separated ``lines``; a row with another
+    number of fields raises F505 ("row has N tab-separated fields " + ``expected``)."""
     for number, line in lines:
         if not line.strip():
             continue
         cells = line.split("\t")
         if len(cells) != len(columns):
-            raise AnnotationError(
-                f"row has {len(cells)} tab-separated fields but the header has {len(columns)} "
-                f"({columns}); a tab inside the text or a truncated row?",
-                code="F505",
-                source=_where(path, number),
-            )
+            raise AnnotationError(f"row has {len(cells)} tab-separated fields {expected}", code="F505",
+                                  source=_where(path, number))
         yield number, dict(zip(columns, cells))
 
 
@@ -475,18 +479,9 @@ def _clef2019_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _clef2019_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    for number, line in _lines(path):
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        if len(cells) != len(_CLEF2019_COLUMNS):
-            raise AnnotationError(
-                f"row has {len(cells)} tab-separated fields; expected {len(_CLEF2019_COLUMNS)} "
-                f"({list(_CLEF2019_COLUMNS)}), or a CSV file with a header naming them",
-                code="F505",
-                source=_where(path, number),
-            )
-        yield number, dict(zip(_CLEF2019_COLUMNS, cells))
+    return _tab_rows(path, _lines(path), _CLEF2019_COLUMNS,
+                     f"; expected {len(_CLEF2019_COLUMNS)} ({list(_CLEF2019_COLUMNS)}), "
+                     "or a CSV file with a header naming them")
 
 
 def read_clef2020_tweets(path: str | Path) -> Iterator[Example]:

@@ -179,6 +179,7 @@ _NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 
 
+@lru_cache(maxsize=1)
 def _rate_words() -> list[tuple[re.Pattern, str]]:
     from .units import PER_PREFIXES, PER_SUFFIXES
 
@@ -192,18 +193,12 @@ def _rate_words() -> list[tuple[re.Pattern, str]]:
     return out
 
 
-_RATES = None
-
-
 def text_facts(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(numerals, years, rates) read straight from the text: a safety net for numbers,
     dates and rates the parsers do not structure (4小时18分, a fifth, per year after "of gas")."""
-    global _RATES
-    if _RATES is None:
-        _RATES = _rate_words()
     numerals = frozenset(n.replace(",", "") for n in _NUMERAL.findall(text))
     years = frozenset(_YEAR.findall(text))
-    rates = frozenset(per for pattern, per in _RATES if pattern.search(text))
+    rates = frozenset(per for pattern, per in _rate_words() if pattern.search(text))
     return numerals, years, rates
 
 
@@ -545,15 +540,16 @@ def encoder_model_id(encoder) -> str:
 
 @dataclass(slots=True)
 class Found:
-    """One neighbour judged against a claim."""
+    """One stored neighbour of a claim, judged against it."""
 
-    claim_id: str
     other_id: str
+    article_id: str
+    text: str
     similarity: float
     comparison: Comparison
 
 
-def _neighbours(index: ClaimIndex, facts: Sequence[Facts], vectors: np.ndarray, exclude_articles: Sequence[str | None],
+def _neighbours(index: ClaimIndex, vectors: np.ndarray, exclude_articles: Sequence[str | None],
                 k: int) -> list[list[tuple[str, float, str]]]:
     """Per claim: (other claim id, similarity, other article id), other articles only."""
     hits = index.search(vectors, k)
@@ -575,7 +571,7 @@ def judge(index: ClaimIndex, facts: Sequence[Facts], vectors: np.ndarray, *,
           exclude_articles: Sequence[str | None], k: int = NEIGHBOURS,
           exclude_docs: Sequence[str | None] | None = None) -> list[list[Found]]:
     """Neighbours of each claim (other articles only) with the structured comparison."""
-    hoods = _neighbours(index, facts, vectors, exclude_articles, k)
+    hoods = _neighbours(index, vectors, exclude_articles, k)
     stored = load_facts(index.db, {cid for hood in hoods for cid, _, _ in hood})
     doc_of: dict[str, str] = {}
     if exclude_docs and any(exclude_docs):
@@ -590,7 +586,7 @@ def judge(index: ClaimIndex, facts: Sequence[Facts], vectors: np.ndarray, *,
         for cid, sim, aid in hood:
             if cid not in stored or (doc and doc_of.get(aid) == doc):
                 continue  # older versions of the same document are not "another article"
-            found.append(Found(ours.text, cid, sim, compare(ours, stored[cid], sim)))
+            found.append(Found(cid, aid, stored[cid].text, sim, compare(ours, stored[cid], sim)))
         result.append(found)
     return result
 
@@ -614,15 +610,9 @@ def match_claims(db, claims: Sequence, *, index: ClaimIndex | None = None, k: in
                   exclude_articles=[c.article_id for c in wanted],
                   exclude_docs=[doc_keys.get(c.article_id) for c in wanted], k=k)
     verdicts = final_verdicts(db, {f.other_id for row in found for f in row if f.comparison.outcome == "match"})
-    texts = dict(db.execute("select id, text from claims where id in ({})".format(
-        ",".join("?" * len({f.other_id for row in found for f in row}))),
-        list({f.other_id for row in found for f in row})).fetchall()) if any(found) else {}
-    articles = dict(db.execute("select id, article_id from claims where id in ({})".format(
-        ",".join("?" * len(texts))), list(texts)).fetchall()) if texts else {}
     out: dict[str, list[Match]] = {}
     for claim, row in zip(wanted, found):
-        matches = [Match(f.other_id, verdicts.get(f.other_id), f.similarity, f.comparison.reason,
-                         articles.get(f.other_id), texts.get(f.other_id))
+        matches = [Match(f.other_id, verdicts.get(f.other_id), f.similarity, f.comparison.reason, f.article_id, f.text)
                    for f in row if f.comparison.outcome == "match"]
         matches.sort(key=lambda m: (m.verdict is None, -m.similarity))
         out[claim.claim_id] = matches
