@@ -274,6 +274,9 @@ def make_facts(text: str, lang: str, quantities: Iterable, times: Iterable[str],
     # Numerals the parsers structured are compared as amounts (1.5 GW = 1,500 MW);
     # only the rest is compared as written.
     parsed = {n.replace(",", "") for a in amounts for n in _NUMERAL.findall(a.text)}
+    # ...and numerals of resolved time anchors (2019年9月 → 2019-09) as dates
+    times = list(times)
+    parsed |= {m for v in times for n in _NUMERAL.findall(v) for m in (n, n.lstrip("0") or "0")}
     return Facts(text=text, lang=lang, amounts=amounts, times=list(times),
                  entities={(normalise_entity(n), label) for n, label in names},
                  numerals=numerals, loose=numerals - parsed - years, years=years, rates=rates)
@@ -687,11 +690,15 @@ def sentence_facts(text: str) -> Facts:
     from .segment import detect_lang
 
     quantities, times, names = [], [], []
-    for claim in extract(text):
+    lang = detect_lang(text)
+    # In an article a short line without final punctuation is a heading, not a claim;
+    # here the caller says it is a sentence.
+    body = text if text.rstrip()[-1:] in "。！？.!?" else text.rstrip() + ("。" if lang == "zh" else ".")
+    for claim in extract(body):
         quantities += claim.quantities
         times += [t.value for t in claim.times if t.value]
         names += [(e.text, e.label) for e in claim.entities if e.label in NAME_LABELS]
-    return make_facts(text, detect_lang(text), quantities, times, names)
+    return make_facts(text, lang, quantities, times, names)
 
 
 def judge_pairs(pairs: Sequence[dict], *, encoder=None) -> list[tuple[float, Comparison]]:

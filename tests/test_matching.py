@@ -262,3 +262,18 @@ def test_an_in_memory_store_keeps_its_index_in_memory():
     mem = sqlite_utils.Database(sqlite3.connect(":memory:"))
     ensure_schema(mem)
     assert matching.index_path_for(mem) is None
+
+
+def test_a_lone_sentence_without_final_punctuation_still_has_its_parts():
+    # In an article such a line would read as a heading; looked up by hand it is a claim.
+    facts_ = matching.sentence_facts("伊朗原油出口不足13万桶/日")
+    assert [a.text for a in facts_.amounts] == ["不足13万桶/日"]
+
+
+def test_numerals_of_a_date_anchor_are_not_loose_numbers():
+    anchored = facts("截至2019年9月，伊朗原油出口已降至不足13万桶/日", "zh",
+                     [q(130000, "oil_barrel", "day", "<", text="不足13万桶/日")], ["2019-09"], [("伊朗", "GPE")])
+    plain = facts("伊朗原油出口不足13万桶/日", "zh", [q(130000, "oil_barrel", "day", "<", text="不足13万桶/日")],
+                  [], [("伊朗", "GPE")])
+    assert anchored.loose == frozenset()
+    assert compare(plain, anchored, 0.97).outcome == "match"
