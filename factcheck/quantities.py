@@ -355,6 +355,13 @@ _BLOCKED_RE = re.compile(
 )
 
 
+# Every _HEAD_RE match starts with one of _HEAD_FIRST. Characters outside ASCII and CJK
+# ideographs may normalise into one (full-width digits and letters); the common Chinese
+# punctuation does not. A sentence with neither (about half of Chinese sentences) has no
+# quantity, and is passed over without normalising and scanning it.
+_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}]|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
+
+
 # --- normalisation and numeral parsing --------------------------------------------
 
 
@@ -975,7 +982,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
 
     ``lang`` ("zh" or "en") is a hint: both scripts are read either way.
     """
-    if not text:
+    if not text or not _MAY_HOLD_NUMBER.search(text):
         return []
     norm = _normalise(text)
     out = []

@@ -1013,6 +1013,33 @@ _COMMON_GATED = _gated(_COMMON)
 _CHINESE_GATED = _gated(_CHINESE)
 _ENGLISH_GATED = _gated(_ENGLISH)
 
+# The gates as bits: each distinct required set gets a bit, and each character the bits of
+# the sets it is in, so one pass over a sentence's gate characters tells every pattern
+# whether it can match, instead of testing its sets one by one.
+_NEED_BITS: dict[frozenset[str], int] = {}
+_CHAR_BITS: dict[str, int] = {}
+_GATE_CHARS: set[str] = set()
+_BITS: dict[int, tuple] = {}  # id(registry) → (registry, its rows with the bits they need)
+
+
+def _with_bits(gated: tuple) -> tuple[tuple[re.Pattern, _Handler, int], ...]:
+    """``gated``'s rows with their required sets as one bit mask (built once per registry)."""
+    entry = _BITS.get(id(gated))
+    if entry is None or entry[0] is not gated:
+        rows = []
+        for pattern, handler, required in gated:
+            needed = 0
+            for need in required:
+                if need not in _NEED_BITS:
+                    _NEED_BITS[need] = bit = 1 << len(_NEED_BITS)
+                    for c in need:
+                        _CHAR_BITS[c] = _CHAR_BITS.get(c, 0) | bit
+                    _GATE_CHARS.update(need)
+                needed |= _NEED_BITS[need]
+            rows.append((pattern, handler, needed))
+        entry = _BITS[id(gated)] = (gated, tuple(rows))
+    return entry[1]
+
 # ------------------------------------------------------------ intervals, relations
 
 _CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
@@ -1173,23 +1200,25 @@ def find_times(text: str, lang: str, published: str | None = None) -> list[TimeE
     if not text:
         return []
     norm = text.translate(_NORM) if _NORM_ANY.search(text) else text
-    cx = _Ctx(norm, _parse_published(published))
-    patterns = _COMMON_GATED
+    patterns = _with_bits(_COMMON_GATED)
     if _CJK.search(norm):
-        patterns += _CHINESE_GATED
+        patterns += _with_bits(_CHINESE_GATED)
     if _LATIN.search(norm):
-        patterns += _ENGLISH_GATED
-    chars = set(norm)
+        patterns += _with_bits(_ENGLISH_GATED)
+    present = 0
+    for c in _GATE_CHARS.intersection(norm):
+        present |= _CHAR_BITS[c]
     candidates: list[_Hit] = []
-    for pattern, handler, required in patterns:
-        for need in required:
-            if need.isdisjoint(chars):
-                break  # the text lacks a character every match of this pattern needs
-        else:
-            for m in pattern.finditer(norm):
-                hit = handler(m, cx)
-                if hit is not None:
-                    candidates.append(hit)
+    cx = None
+    for pattern, handler, needed in patterns:
+        if needed & present != needed:
+            continue  # the text lacks every character of a set each match needs one of
+        if cx is None:  # most sentences get here for no pattern
+            cx = _Ctx(norm, _parse_published(published))
+        for m in pattern.finditer(norm):
+            hit = handler(m, cx)
+            if hit is not None:
+                candidates.append(hit)
     if not candidates:
         return []
     hits = _merge_intervals(norm, _select(candidates))
