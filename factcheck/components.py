@@ -256,7 +256,7 @@ class ChineseEntities:
                         end += 1
                 found.append((i, end, label))
                 resume = end
-        spans = [Span(doc, start, end, label=label) for start, end, label in found]
+        spans = []
         # _DOT_NAME backtracks at every Chinese character: run it only where a dot is.
         dotted = any(dot in text for dot in _NAME_DOTS)
         for pattern, label in ((_DOT_NAME, "PERSON"), (_BOOK_TITLE, None)):
@@ -280,13 +280,17 @@ class ChineseEntities:
             span = _char_span(doc, m.start(), m.end(), _LATIN_LABELS.get(word, "ORG"))
             if span is not None:
                 spans.append(span)
-        # Longest span wins where rules overlap (a 《title》 over the country inside it).
-        ents = filter_spans(spans)
-        doc.ents = ents
+        if spans:
+            # Longest span wins where rules overlap (a 《title》 over the country inside it);
+            # between equal spans, the first: the token loop's.
+            spans = [Span(doc, start, end, label=label) for start, end, label in found] + spans
+            found = [(e.start, e.end, e.label_) for e in filter_spans(spans)]
+        # else the token loop's spans are in order and apart already: nothing to filter.
+        doc.ents = [Span(doc, start, end, label=label) for start, end, label in found]
         light_ents = []
-        for e in ents:  # character offsets from the columns: Span.start_char builds Tokens
-            start_char, end_char = idx[e.start], idx[e.end - 1] + length[e.end - 1]
-            light_ents.append(LightEnt(e.start, e.end, start_char, end_char, e.label_, text[start_char:end_char]))
+        for start, end, label in found:  # character offsets from the columns: Span.start_char builds Tokens
+            start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
+            light_ents.append(LightEnt(start, end, start_char, end_char, label, text[start_char:end_char]))
         doc.user_data[LIGHT_ENTS] = light_ents
         return doc
 
