@@ -16,7 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ZH_QUESTION = re.compile(r"[？?]\s*[”\"」』）)]*\s*$|^(难道|岂|何必|怎能|怎么可能)|(难道|岂不|何尝|又如何|吗)[？?]?$")
+# The lookaheads list the characters a match can start with: the regex engine then tries the
+# alternatives only there, not at every character of the sentence.
+_ZH_QUESTION = re.compile(
+    r"(?=[？?难岂何怎又吗])(?:[？?]\s*[”\"」』）)]*\s*$|^(难道|岂|何必|怎能|怎么可能)|(难道|岂不|何尝|又如何|吗)[？?]?$)"
+)
 _ZH_PREDICTION = re.compile(
     r"(将会|将要|即将|或将|必将|势必|恐将|料将|有望|预计|预期|预料|可能会|可能|或许|也许|大概率|很可能|"
     r"未来|届时|到时|一旦|如果|假如|若是|倘若|要是|将(?=[\u4e00-\u9fff]{1,4}(增|减|升|降|达|超|成为|面临|导致|引发|迎来|出现|推动|带来))|"
@@ -32,6 +36,7 @@ _ZH_OPINION = re.compile(
 )
 _ZH_META = re.compile(r"^(本文|本报告|本期|引言|前言|结语|参考文献|小结|导读|编者按|以下|如下|图\d|表\d)")
 _ZH_COMPARATIVE = re.compile(
+    r"(?=[比超远快慢高低大小多少强弱优好差首第领落相仅之最])"
     r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|超过|超出|远超|(快|慢|高|低|大|小|多|少|强|弱|优|好|差)于|首次|第一|"
     r"领先|落后|相当于|仅次于|之一|最(?!高领袖|高法院|高人民|高检|终|后|初|近|新|先)[\u4e00-\u9fff]{1,3}(的|之一|$))"
 )
