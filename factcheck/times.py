@@ -376,14 +376,16 @@ _MDTAIL = (
 )
 _ZH_DURATION_BEFORE = re.compile(r"(?:近|约|逾|超过|多达|长达|历时|持续|用了|花了|过去)\s?$")
 
-_ZH_ABS = re.compile(rf"(?P<y>{_Y4})\s?年(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?")
+# A leading lookahead lists the characters a match can start with, where the pattern opens
+# with a lookbehind or a group the regex engine cannot skip to by itself.
+_ZH_ABS = re.compile(rf"(?=[12一二])(?P<y>{_Y4})\s?年(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?")
 _ZH_REL_YEAR = re.compile(
-    r"(?P<ry>去年|(?<![此之以其提目当年])前年|今年|明年|(?<![先此之以其然最前])后年"
+    r"(?=[去前今明后上本])(?P<ry>去年|(?<![此之以其提目当年])前年|今年|明年|(?<![先此之以其然最前])后年"
     rf"|(?<![以之向往])上年(?!纪)|本年)(?:{_YQ}|{_QTR}|{_MDTAIL})?"
 )
-_ZH_MD = re.compile(rf"(?<![\d{_ZD}十两第个每年]){_MDTAIL}")
+_ZH_MD = re.compile(rf"(?=[0-9一二三四五六七八九十])(?<![\d{_ZD}十两第个每年]){_MDTAIL}")
 _ZH_DAY = re.compile(
-    rf"(?<![\d{_ZD}十两第月号每前后近头这.\-/])(?P<d>3[01]|[12]\d|0?[1-9])日(?!元|内|以内|之内|间)"
+    rf"(?=[0-9])(?<![\d{_ZD}十两第月号每前后近头这.\-/])(?P<d>3[01]|[12]\d|0?[1-9])日(?!元|内|以内|之内|间)"
 )
 _ZH_REL_MONTH = re.compile(
     rf"(?P<rm>(?<![以之])上个?月|本月|这个?月|(?<![以之])下个?月)(?:(?P<d>{_ZDAY})\s?[日号]|{_MQ})?"
@@ -411,8 +413,8 @@ _ZH_QTR = re.compile(
     rf"(?:第(?P<q1>[一二三四1-4])|(?<![\d{_ZD}十第前后])(?P<q2>[一二三四1-4]))\s?季度"
 )
 _ZH_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
-_ZH_BARE_YQ = re.compile(rf"(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
-_ZH_BARE_MQ = re.compile(rf"(?<![\d{_ZD}十两个上下本这当每半])(?P<t>月初|月{_MID}|月底|月末)")
+_ZH_BARE_YQ = re.compile(rf"(?=年)(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
+_ZH_BARE_MQ = re.compile(rf"(?=月)(?<![\d{_ZD}十两个上下本这当每半])(?P<t>月初|月{_MID}|月底|月末)")
 
 
 def _h_zh_abs(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -607,19 +609,19 @@ def _h_zh_bare_qual(m: re.Match, cx: _Ctx) -> _Hit:
 # ----------------------------------------------------------- patterns in both scripts
 
 _NUM_DATE = re.compile(
-    r"(?<![\d.\-/])(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
+    r"(?=[12])(?<![\d.\-/])(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
     r"(?:(?P=s)(?P<d>3[01]|[12]\d|0?[1-9]))?(?!\d)"
 )
 _DECIMAL_UNIT = re.compile(r"\s*(?:[万亿千百元%‰倍]|[A-Za-z])")
 _YEAR_RANGE = re.compile(
-    r"(?<![A-Za-z0-9_$£€¥#.,/\-])(?P<a>(?:1[5-9]|20|21)\d\d)\s?(?:年\s?)?"
+    r"(?=[12])(?<![A-Za-z0-9_$£€¥#.,/\-])(?P<a>(?:1[5-9]|20|21)\d\d)\s?(?:年\s?)?"
     r"(?P<s>[-–—~～/]|至|到)\s?(?P<b>(?:1[5-9]|20|21)\d\d|\d\d)(?!\d)(?P<n>\s?年)?"
 )
 _BARE_YEAR = re.compile(
-    r"(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
+    r"(?=[12])(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
 )
 _DIGIT_DATE = re.compile(
-    r"(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:1[5-9]|20|21)\d\d)(?![\d/])"
+    r"(?=\d)(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:1[5-9]|20|21)\d\d)(?![\d/])"
 )
 
 
