@@ -6,8 +6,15 @@ and noisy; ratios to that baseline are what to compare between runs).
     .venv/bin/python bench/store.py                  # 1,000,000 claims, store cached in ~/.cache/factcheck/bench
     .venv/bin/python bench/store.py --claims 100000  # quicker
     .venv/bin/python bench/store.py --rebuild        # regenerate the store
+    .venv/bin/python bench/store.py --rank-window 0  # search ranks every hit (see factcheck.search.RANK_WINDOW)
 
-Targets (issue #5): search p95 under 50 ms; matching a new claim under 100 ms.
+Targets (issue #5): search p95 under 50 ms; matching a new claim under 100 ms. The
+search row "every hit ranked" times the same queries with ``RANK_WINDOW = None``, for
+comparison in the same run.
+
+The store is far more repetitive than real claims: eight templates give 327 distinct
+index terms, and every search term of the benchmark matches about 62,000 claims, so
+each query is a broad one that ranks a window of its hits.
 
 The store is written with the project's schema (``open_db``) and its full-text
 documents (``fts.document``), but by bulk SQL rather than ``save_extraction`` (which
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import sys
@@ -209,6 +217,8 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=None, help="Where the synthetic store lives (built if missing).")
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--rank-window", type=int, default=None,
+                    help="factcheck.search.RANK_WINDOW for the search rows (0: rank every hit).")
     args = ap.parse_args()
     cache = Path(os.environ.get("FACTCHECK_CACHE", Path.home() / ".cache" / "factcheck")) / "bench"
     path = args.db or cache / f"store-{args.claims}.db"
@@ -230,9 +240,15 @@ def main() -> None:
     terms = ["石油", "通胀率", "关税", "伊朗", "失业率", "浓缩铀", "登革热", "光伏", "oil exports", "inflation",
              "tariff", "unemployment", "uranium stockpile", "dengue", "solar capacity", "GDP"]
     queries = [rng.choice(terms) for _ in range(args.queries)]
+    logging.getLogger("factcheck.search").setLevel(logging.ERROR)  # each broad query says it ranked a window
+    if args.rank_window is not None:
+        search_module.RANK_WINDOW = args.rank_window or None
     search = timed(lambda q: search_module.search(db, q, limit=20), queries)
     filtered = timed(lambda q: search_module.search(db, q, lang="zh", unit="oil_barrel", min_value=1e6, limit=20),
                      ["石油"] * args.queries)
+    window, search_module.RANK_WINDOW = search_module.RANK_WINDOW, None
+    search_all = timed(lambda q: search_module.search(db, q, limit=20), queries)
+    search_module.RANK_WINDOW = window
     listing = timed(lambda v: search_module.list_verdicts(db, verdict=v, limit=50),
                     [rng.choice(VERDICTS[:4]) for _ in range(args.queries)])
 
@@ -259,6 +275,7 @@ def main() -> None:
         ("SELECT * FROM claims WHERE id = ? (baseline)", baseline, ""),
         ("search (full text, top 20)", search, "p95 < 50 ms"),
         ("search + lang + unit + value filter", filtered, "p95 < 50 ms"),
+        ("search (full text, top 20), every hit ranked", search_all, ""),
         ("verdicts listing by verdict (top 50)", listing, ""),
         ("match one new claim (embed + ANN + compare)", matching_all, "< 100 ms"),
         ("match one new claim, vector given (ANN + compare)", matching_lookup, ""),
@@ -266,7 +283,8 @@ def main() -> None:
         table.add_row(name, f"{pct(values, 50):.2f}", f"{pct(values, 95):.2f}", f"{pct(values, 95) / base95:,.0f}x",
                       target)
     Console().print(table)
-    print(json.dumps({"claims": n, "baseline_p95_ms": base95, "search_p95_ms": pct(search, 95),
+    print(json.dumps({"claims": n, "rank_window": window, "baseline_p95_ms": base95, "search_p95_ms": pct(search, 95),
+                      "search_every_hit_ranked_p95_ms": pct(search_all, 95),
                       "filtered_search_p95_ms": pct(filtered, 95), "listing_p95_ms": pct(listing, 95),
                       "matching_p95_ms": pct(matching_all, 95), "matching_no_embed_p95_ms": pct(matching_lookup, 95),
                       "search_p50_ms": pct(search, 50), "matching_p50_ms": pct(matching_all, 50)}))

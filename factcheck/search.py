@@ -11,7 +11,10 @@ fetches the parts of the hits in a fixed number of batched queries (:func:`run`)
 Filters (all optional, all combined with AND)
     ``query``          full text over the claim, its sentence and evidence notes (see
                        :func:`factcheck.fts.parse_query`), ranked by bm25; equal scores in
-                       the order the claims were stored
+                       the order the claims were stored. With a ``limit``, a text that
+                       matches more than :data:`RANK_WINDOW` (20,000) claims ranks only the
+                       newest 20,000 of them (and says so in a logged warning), unless
+                       fewer than ``limit`` of those pass the other filters
     ``verdict``        the final verdict (majority of live annotations, as
                        :func:`factcheck.export.final_verdict` decides it)
     ``lang``, ``kind``, ``model_version``   columns of the claim
@@ -383,7 +386,9 @@ def build_sql(query: Query) -> tuple[str, dict[str, Any]]:
     and its named parameters: the whole query as one statement. Pure: it needs no database.
 
     Equal bm25 scores go in claim key order (the claim stored first comes first), an
-    order the full-text index can give on its own (see :func:`build_candidates_sql`)."""
+    order the full-text index can give on its own (see :func:`build_candidates_sql`).
+    A ranked text query ranks the claims whose key is ``:bound`` or more (0: all; see
+    :data:`RANK_WINDOW`)."""
     params: dict[str, Any] = {}
     where = _filters(query, params)
     if query.order == "reviewed":
@@ -398,7 +403,8 @@ def build_sql(query: Query) -> tuple[str, dict[str, Any]]:
         select = (f"select c.id as claim_id, bm25({fts.FTS_TABLE}, {weights}) as bm25, null as reviewed_at "
                   f"from {fts.FTS_TABLE} join claim_keys k on k.key = {fts.FTS_TABLE}.rowid "
                   "join claims c on c.id = k.claim_id join articles a on a.id = c.article_id")
-        where.insert(0, f"{fts.FTS_TABLE} match :match")
+        where.insert(0, f"{fts.FTS_TABLE} match :match and {fts.FTS_TABLE}.rowid >= :bound")
+        params["bound"] = 0
         order = "bm25, k.key"
     else:
         select = ("select c.id as claim_id, null as bm25, null as reviewed_at "
@@ -417,8 +423,9 @@ def build_candidates_sql(query: Query) -> tuple[str, dict[str, Any]] | None:
     (``:candidates`` caps how many); None when the query has no such cheap order (newest
     article first). The first phase of :func:`run`:
 
-    - rank with a text query: ``(key, bm25)`` of the full-text hits, best first, from the
-      full-text index alone: no join for the tens of thousands of hits of a common word;
+    - rank with a text query: ``(key, bm25)`` of the full-text hits with a key of
+      ``:bound`` or more (0: all), best first, from the full-text index alone: no join
+      for the tens of thousands of hits of a common word;
     - review order: ``(claim_id, stamp)`` of the live verdicts, newest first, by the
       ``idx_verdicts_reviewed`` index; a claim's first row carries its latest review."""
     params: dict[str, Any] = {}
@@ -437,8 +444,9 @@ def build_candidates_sql(query: Query) -> tuple[str, dict[str, Any]] | None:
     elif _ranks_by_text(query):
         params["match"] = fts.parse_query(query.text).match
         weights = ", ".join(str(w) for w in fts.BM25_WEIGHTS)
+        params["bound"] = 0
         sql = (f"select rowid, bm25({fts.FTS_TABLE}, {weights}) as bm25 from {fts.FTS_TABLE} "
-               f"where {fts.FTS_TABLE} match :match order by bm25, rowid limit :candidates")
+               f"where {fts.FTS_TABLE} match :match and rowid >= :bound order by bm25, rowid limit :candidates")
     else:
         return None
     return sql, params
@@ -585,6 +593,11 @@ MIN_CANDIDATES = 1000
 #: A text query in review order that matches at most this many claims per row of the
 #: limit runs as one statement: checking each reviewed claim against the text costs more.
 TEXT_FIRST = 100
+#: A ranked text query with a limit that matches more than this many claims ranks only
+#: the newest this many: those with the highest claim keys, stored last. bm25 scores
+#: every hit it ranks (about a microsecond each), so this bounds the cost of a common
+#: word as the store grows. None ranks every hit.
+RANK_WINDOW: int | None = 20_000
 
 
 def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) -> tuple[list[tuple], bool]:
@@ -600,12 +613,33 @@ def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) ->
     return [(claim_id, None, stamp or None) for claim_id, stamp in latest.items()], complete
 
 
+def _window_bound(conn: sqlite3.Connection, match: str) -> int:
+    """The lowest claim key of the newest :data:`RANK_WINDOW` claims that ``match`` finds
+    when it finds more, else 0 (rank them all). FTS5 lists hits newest first in key
+    order without scoring them, so this costs a fraction of ranking the window."""
+    if RANK_WINDOW is None:
+        return 0
+    row = conn.execute(f"select rowid from {fts.FTS_TABLE} where {fts.FTS_TABLE} match ? "
+                       "order by rowid desc limit 1 offset ?", [match, RANK_WINDOW]).fetchone()
+    return 0 if row is None else row[0] + 1
+
+
+def _say_windowed(query: Query, bound: int) -> None:
+    if bound:
+        log.warning("the query %r matches more than %s claims: ranked the newest %s of them (claim keys from %s); "
+                    "add words or filters to reach older ones", query.text, f"{RANK_WINDOW:,}", f"{RANK_WINDOW:,}",
+                    f"{bound:,}")
+
+
 def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | None:
     """The hits of a query with a limit, in two phases: candidates in order from one
     index (:func:`build_candidates_sql`), then the filters on growing batches of them
     (:func:`build_filter_sql`) until ``limit`` pass. The same rows as :func:`build_sql`'s
-    statement; None when that statement should run instead (no candidate order, too few
+    statement (:func:`_statement_hits`); None when that statement should run instead (no candidate order, too few
     candidates pass, or a text query in review order that matches few claims).
+
+    A ranked text query that matches more than :data:`RANK_WINDOW` claims ranks only the
+    newest of them, unless fewer than ``limit`` of those pass the filters; then all.
 
     One exception: a text query whose Chinese words are single jieba words is first
     ranked by those words alone (:attr:`factcheck.fts.MatchQuery.words_only`: the same
@@ -621,12 +655,34 @@ def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | Non
             return None
     candidates_sql, candidates_params = plan
     filter_sql, filter_params = build_filter_sql(query)
-    if query.order == "rank" and match.words_only:
-        hits = _filter_candidates(conn, query.order, limit, candidates_sql,
-                                  {**candidates_params, "match": match.words_only}, filter_sql, filter_params)
-        if hits is None or len(hits) >= limit:  # None: the filters keep few of many hits
+    if query.order == "reviewed":
+        return _filter_candidates(conn, query.order, limit, candidates_sql, candidates_params, filter_sql,
+                                  filter_params)
+    for expr in filter(None, (match.words_only, match.match)):
+        bound = _window_bound(conn, expr)
+        params = {**candidates_params, "match": expr, "bound": bound}
+        hits = _filter_candidates(conn, query.order, limit, candidates_sql, params, filter_sql, filter_params)
+        if bound and hits is not None and len(hits) < limit:  # the filters keep too few of the window
+            bound, hits = 0, _filter_candidates(conn, query.order, limit, candidates_sql, {**params, "bound": 0},
+                                                filter_sql, filter_params)
+        if hits is None or len(hits) >= limit or expr == match.match:  # None: the filters keep few of many hits
+            if hits:
+                _say_windowed(query, bound)
             return hits
-    return _filter_candidates(conn, query.order, limit, candidates_sql, candidates_params, filter_sql, filter_params)
+    return None
+
+
+def _statement_hits(conn: sqlite3.Connection, query: Query) -> list[tuple]:
+    """The rows of :func:`build_sql`'s statement. With a limit, a ranked text query that
+    matches more than :data:`RANK_WINDOW` claims first ranks the newest of them, and all
+    of them only when fewer than ``limit`` of those pass the filters."""
+    sql, params = build_sql(query)
+    if query.limit is not None and "bound" in params and (bound := _window_bound(conn, params["match"])):
+        hits = conn.execute(sql, {**params, "bound": bound}).fetchall()
+        if len(hits) >= query.limit:
+            _say_windowed(query, bound)
+            return hits
+    return conn.execute(sql, params).fetchall()
 
 
 def _filter_candidates(conn: sqlite3.Connection, order: str, limit: int, candidates_sql: str,
@@ -661,8 +717,7 @@ def run(db, query: Query) -> list[dict]:
             _check_verdict(conn, query.verdict)
         hits = _two_phase_hits(conn, query)
         if hits is None:
-            sql, params = build_sql(query)
-            hits = conn.execute(sql, params).fetchall()
+            hits = _statement_hits(conn, query)
         ids = json.dumps([h[0] for h in hits])
         claims = {k: v[0] for k, v in _fetch(conn, _CLAIM_SQL, ids).items()}
         parts = {name: _fetch(conn, part_sql, ids) for name, part_sql in _PART_SQL.items()}
@@ -684,7 +739,8 @@ def make_query(text: str | None = None, **filters: Any) -> Query:
 
 def search(db, query: str | None = None, *, limit: int | None = 50, **filters: Any) -> list[dict]:
     """Claims matching ``query`` (full text, ranked by bm25) and ``filters``, best first;
-    without ``query``, claims matching the filters, newest article first.
+    without ``query``, claims matching the filters, newest article first. A ``query``
+    that matches more than :data:`RANK_WINDOW` claims ranks the newest of them.
 
     Filters are the :class:`Query` fields (see the module docstring). Each row has
     ``rank``, ``score`` (higher is better; None without a query), ``claim_id``, ``text``,

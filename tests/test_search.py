@@ -419,6 +419,86 @@ def test_equal_scores_go_in_the_order_the_claims_were_stored(tmp_path):
     assert [r["claim_id"] for r in search(db, "oil exports", limit=2)] == ["c3", "c1"]
 
 
+# --- a broad query ranks its newest hits (issue 5) --------------------------------------
+
+# Stored in this order (claim keys 1-7); c1 and c2 are quotes and rank best for "oil".
+WINDOW_CLAIMS = [
+    ("c1", "quote", "Oil, oil and more oil: exports fell."),
+    ("c2", "quote", "Oil exports fell."),
+    ("c3", "numeric", "Oil exports fell sharply in the last year of the decade."),
+    ("c4", "numeric", "Oil exports rose again this year, the energy ministry said on Monday."),
+    ("c5", "numeric", "Oil exports fell to a record low in the month of March, the customs office said."),
+    ("c6", "numeric", "Crude oil output and exports of refined products both rose in the second quarter."),
+    ("c7", "numeric", "Gas exports fell."),
+]
+
+
+@pytest.fixture
+def window_db(tmp_path, monkeypatch):
+    db = open_db(tmp_path / "window.db")
+    db["articles"].insert({"id": "a1", "doc_key": "window", "version": 1, "text": "Oil."})
+    for claim_id, kind, text in WINDOW_CLAIMS:
+        db["claims"].insert({"id": claim_id, "article_id": "a1", "text": text, "lang": "en", "kind": kind,
+                             "is_claim": 1})
+        db.execute("insert into claim_keys (claim_id) values (?)", [claim_id])
+    fts.reindex(db)
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 3)
+    return db
+
+
+def windowed_ranking(db, text, limit, **filters):
+    """What search() promises: with more than RANK_WINDOW text hits, the best-ranked hits among
+    the newest RANK_WINDOW of them, unless fewer than ``limit`` of those pass the filters."""
+    everything = db.execute(*build_sql(make_query(text, **filters))).fetchall()
+    keys = dict(db.execute("select claim_id, key from claim_keys").fetchall())
+    found = [k for (k,) in db.execute("select rowid from claims_fts where claims_fts match ? order by rowid desc",
+                                      [fts.parse_query(text).match])]
+    window = set(found[:search_module.RANK_WINDOW])
+    newest = [h[0] for h in everything if keys[h[0]] in window]
+    best = newest if len(found) > search_module.RANK_WINDOW and len(newest) >= limit else [h[0] for h in everything]
+    return best[:limit]
+
+
+@pytest.mark.issue(5)
+def test_a_broad_query_ranks_the_best_of_its_newest_hits_and_says_so(window_db, caplog):
+    oil = [r["claim_id"] for r in search(window_db, "oil", limit=None)]
+    assert oil[:2] == ["c1", "c2"] and len(oil) == 6  # every hit ranked without a limit
+    assert "ranked the newest" not in caplog.text
+    rows = search(window_db, "oil", limit=2)
+    assert [r["claim_id"] for r in rows] == windowed_ranking(window_db, "oil", 2) == ["c4", "c6"]
+    assert "matches more than 3 claims: ranked the newest 3 of them" in caplog.text
+    # The scores are those of the full ranking, only the older hits are left out.
+    everything = {r["claim_id"]: r["score"] for r in search(window_db, "oil", limit=None)}
+    assert all(r["score"] == everything[r["claim_id"]] for r in rows)
+
+
+@pytest.mark.issue(5)
+def test_a_query_with_few_hits_ranks_them_all(window_db, caplog):
+    for text in ("sharply", "oil exports rose", "gas"):  # 1, 2 and 1 hits: no more than RANK_WINDOW
+        assert ids(search(window_db, text, limit=2)) == ids(search(window_db, text, limit=None))[:2]
+    assert "ranked the newest" not in caplog.text
+
+
+@pytest.mark.issue(5)
+@pytest.mark.parametrize("passes", [{"rank": (1,), "reviewed": (1,)}, None])
+def test_filters_that_keep_too_few_of_the_newest_hits_rank_them_all(window_db, monkeypatch, passes, caplog):
+    if passes:  # the filters run in one statement after the first candidates
+        monkeypatch.setattr(search_module, "CANDIDATE_PASSES", passes)
+        monkeypatch.setattr(search_module, "MIN_CANDIDATES", 1)
+    assert ids(search(window_db, "oil", limit=2, kind="quote")) == ["c1", "c2"]  # both outside the window
+    assert "ranked the newest" not in caplog.text
+    for text in ("oil", "exports", "oil OR gas", "export -gas", "fell"):
+        for filters in ({}, {"kind": "numeric"}, {"kind": "quote"}):
+            for limit in (1, 2, 3, 5):
+                assert ids(search(window_db, text, limit=limit, **filters)) == \
+                    windowed_ranking(window_db, text, limit, **filters), (text, filters, limit)
+
+
+def test_no_rank_window_ranks_every_hit(window_db, monkeypatch):
+    monkeypatch.setattr(search_module, "RANK_WINDOW", None)
+    assert ids(search(window_db, "oil", limit=2)) == ["c1", "c2"]
+
+
 # --- the pure parts ------------------------------------------------------------------
 
 def test_time_values_are_ranges_that_overlap():
