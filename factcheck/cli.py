@@ -257,8 +257,12 @@ def models_promote(version, force):
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--hidden", type=int, default=256, show_default=True, help="Hidden units of the head (0 = linear).")
 @click.option("--max-epochs", type=int, default=200, show_default=True)
+@click.option("--tune-layers", type=click.IntRange(0, 12), default=0, show_default=True,
+              help="Adapt the encoder's top N layers with LoRA (0 = frozen encoder, trains in about a minute).")
+@click.option("--lora-rank", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--tune-epochs", type=click.IntRange(1, 50), default=4, show_default=True)
 @click.option("--promote/--no-promote", default=False, help="Promote the new version if it does not lose held-out F1.")
-def train(sources, eval_specs, seed, hidden, max_epochs, promote):
+def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, promote):
     """Train a check-worthiness model from labelled SOURCES (FORMAT:PATH or PATH).
 
     Formats: project_jsonl (annotations/*.jsonl), claimbuster, clef2019, clef2020_tweets,
@@ -268,7 +272,8 @@ def train(sources, eval_specs, seed, hidden, max_epochs, promote):
     from .registry import promote as promote_version
     from .train import TrainingArguments, train_model
 
-    args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs)
+    args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs, tune_layers=tune_layers,
+                             lora_rank=lora_rank, tune_epochs=tune_epochs)
     with _progress() as progress:
         path, card = train_model(sources, eval_specs, args=args, progress=_stage_ticker(progress))
     _print_metrics(card["version"], card["metrics"])
@@ -364,7 +369,9 @@ def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
                                 ["annotations/zh_checkworthy.jsonl", "annotations/en_checkworthy.jsonl"])
     evals = list(eval_specs) or (current.get("eval_sources", []) if current else [])
     with _progress() as progress:
-        path, card = train_model([*base, str(snapshot)], evals, args=TrainingArguments(seed=seed),
+        # The promoted version's recipe (head size, adapted layers…) with this run's seed.
+        args = TrainingArguments.like(current, seed=seed) if current else TrainingArguments(seed=seed)
+        path, card = train_model([*base, str(snapshot)], evals, args=args,
                                  progress=_stage_ticker(progress))
     rows = side_by_side(current, card)
     table = Table(title="Held-out F1: promoted vs candidate")

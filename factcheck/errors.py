@@ -85,6 +85,7 @@ CODES: dict[str, str] = {
     "F214": "promoted-model record damaged",
     "F215": "promotion refused: held-out F1 would drop",
     "F216": "no promoted model",
+    "F217": "encoder adapter missing or damaged",
     "F300": "store problem",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",

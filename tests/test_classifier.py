@@ -206,3 +206,66 @@ def test_commands_that_need_a_model_say_how_to_get_one(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["classify", "-"], input="2024年发电量增长5.8%。\n")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: [F216]") and "factcheck train" in result.stderr
+
+
+# --- an adapted encoder (LoRA on the top layers) ---------------------------------------------
+
+TUNED = TrainingArguments(seed=7, tune_layers=1, lora_rank=4, tune_epochs=2, tune_batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tuned-models")
+    data = write_slice(tmp_path_factory.mktemp("tuned-data") / "slice.jsonl", per_lang=60)
+    path, card = train_model([str(data)], args=TUNED, root=root)
+    return root, data, path, card
+
+
+def test_a_tuned_version_commits_a_small_adapter_not_the_encoder(tuned):
+    _, _, path, card = tuned
+    assert card["base"]["frozen"] is False and card["base"]["tuned_layers"] == 1
+    assert card["base"]["adapter"] == {"method": "LoRA (peft)", "rank": 4, "file": "adapter.safetensors"}
+    assert (path / "adapter.safetensors").stat().st_size < 200_000  # one layer at rank 4, never the base
+    assert "top 1 layers adapted with LoRA rank 4" in (path / "README.md").read_text("utf-8")
+
+
+def test_a_loaded_tuned_version_reproduces_its_training_scores(tuned):
+    """Serving (merged adapter, fp32 states) agrees with training-time evaluation
+    (peft layers, cached fp16 states): the same held-out metrics come out."""
+    from factcheck.datasets import load
+    from factcheck.evaluate import evaluate
+
+    _, data, path, card = tuned
+    model = CheckworthinessModel(path, encoder=shared_encoder())
+    held_out = [e for e in load(str(data)) if e.split == "test"]
+    metrics, probs = evaluate(model, held_out)
+    trained_with = card["metrics"]["project_jsonl:slice:test"]
+    assert metrics["roc_auc"] == pytest.approx(trained_with["roc_auc"], abs=0.01)
+    assert metrics["f1"] == pytest.approx(trained_with["f1"], abs=0.03)
+    # The base vectors for claim matching come out of the same pass and are unchanged.
+    text = "2024年全国发电量增长5.8%。"
+    model.score([text])
+    assert np.allclose(shared_encoder().embed([text])[0], shared_encoder().embed([text], tap=11)[0][0], atol=1e-5)
+
+
+def test_a_tuned_model_is_deterministic(tuned, tmp_path):
+    _, data, _, card = tuned
+    _, card2 = train_model([str(data)], args=TUNED, root=tmp_path)
+    assert card2["metrics"] == card["metrics"]
+
+
+def test_a_damaged_adapter_names_the_fix(tuned, tmp_path):
+    _, _, path, _ = tuned
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("card.json", "head.safetensors"):
+        (broken / name).write_bytes((path / name).read_bytes())
+    (broken / "adapter.safetensors").write_bytes((path / "adapter.safetensors").read_bytes()[:300])
+    with pytest.raises(ModelError, match=r"\[F217\].*adapter.*factcheck train"):
+        CheckworthinessModel(broken)
+
+
+def test_retrain_keeps_the_promoted_recipe(tuned):
+    _, _, _, card = tuned
+    args = TrainingArguments.like(card, seed=99)
+    assert (args.tune_layers, args.lora_rank, args.seed) == (1, 4, 99)
