@@ -21,7 +21,6 @@ The pure parts are :class:`TunedTop` and the batching helpers; the I/O edges are
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,7 +29,7 @@ import numpy as np
 import torch
 
 from .errors import ModelError
-from .train import EmbeddingCache
+from .train import EmbeddingCache, base_tag
 
 #: Linear layers of a BERT layer that get LoRA matrices: attention and feed-forward.
 LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]
@@ -74,6 +73,15 @@ def pad(states: Sequence) -> tuple:
         x[i, : len(s)] = s.float()
         mask[i, : len(s)] = 1
     return x, mask
+
+
+def pooled_vectors(top: torch.nn.Module, states: Sequence, batch_size: int = 128) -> np.ndarray:
+    """Sentence vectors of the adapted top layers for each text's hidden states."""
+    out = np.zeros((len(states), states[0].shape[-1] if states else 0), dtype=np.float32)
+    with torch.no_grad():
+        for idx in length_batches([len(s) for s in states], batch_size):
+            out[idx] = top(*pad([states[i] for i in idx])).numpy()
+    return out
 
 
 def length_batches(lengths: Sequence[int], batch_size: int, generator=None, *, pool: int = 50) -> list[list[int]]:
@@ -143,9 +151,7 @@ class HiddenStateCache(EmbeddingCache):
     lower layers over the same sentence twice.
     """
 
-    def __init__(self, path: Path, dim: int):
-        super().__init__(path, dim)
-        self.conn.execute("create table if not exists states (key text primary key, n integer, data blob)")
+    SCHEMA = "create table if not exists states (key text primary key, n integer, data blob)"
 
     def states(self, encoder, texts: Sequence[str], layer: int,
                progress: Callable[[int], None] | None = None) -> list:
@@ -170,6 +176,5 @@ def hidden_state_cache_for(encoder, layer: int) -> HiddenStateCache:
     from .classifier import MAX_TOKENS
     from .encoder import cache_dir
 
-    manifest = Path(encoder.path) / "manifest.json"
-    tag = hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
-    return HiddenStateCache(cache_dir() / "hidden" / f"{tag}-layer{layer}-{MAX_TOKENS}.sqlite", encoder.dim)
+    name = f"{base_tag(encoder)}-layer{layer}-{MAX_TOKENS}.sqlite"
+    return HiddenStateCache(cache_dir() / "hidden" / name, encoder.dim)

@@ -248,16 +248,10 @@ class CheckworthinessModel:
     def tuned_vectors(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         """Sentence vectors from the adapted top layers (the base's own vectors are
         computed in the same pass and kept for claim matching)."""
-        import torch
-
-        from .adapter import length_batches, pad
+        from .adapter import pooled_vectors
 
         _, states = self.encoder.embed(texts, batch_size=batch_size, tap=self.tuned_top.first_layer)
-        out = np.zeros((len(texts), self.encoder.dim), dtype=np.float32)
-        with torch.inference_mode():
-            for idx in length_batches([len(s) for s in states], batch_size):
-                out[idx] = self.tuned_top(*pad([states[i] for i in idx])).numpy()
-        return out
+        return pooled_vectors(self.tuned_top, states, batch_size)
 
     def score(self, texts: Sequence[str], langs: Sequence[str] | None = None, *, batch_size: int = 32) -> list[float]:
         """Probability of the positive class ("claim") for each text."""

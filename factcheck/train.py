@@ -79,10 +79,12 @@ class EmbeddingCache:
     """sqlite table text-hash → embedding, per base model, so re-training and
     evaluation never embed the same sentence twice."""
 
+    SCHEMA = "create table if not exists emb (key text primary key, vec blob)"
+
     def __init__(self, path: Path, dim: int):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path)
-        self.conn.execute("create table if not exists emb (key text primary key, vec blob)")
+        self.conn.execute(self.SCHEMA)
         self.dim = dim
 
     @staticmethod
@@ -113,12 +115,16 @@ class EmbeddingCache:
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
 
+def base_tag(encoder: Encoder) -> str:
+    """Short id of the encoder build, from its manifest: caches of another build are not reused."""
+    manifest = Path(encoder.path) / "manifest.json"
+    return hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
+
+
 def embedding_cache_for(encoder: Encoder) -> EmbeddingCache:
     from .encoder import cache_dir
 
-    manifest = Path(encoder.path) / "manifest.json"
-    tag = hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
-    return EmbeddingCache(cache_dir() / "embeddings" / f"{tag}.sqlite", encoder.dim)
+    return EmbeddingCache(cache_dir() / "embeddings" / f"{base_tag(encoder)}.sqlite", encoder.dim)
 
 
 def check_trainable(examples: Sequence[Example], *, min_per_class: int = 10) -> None:
@@ -265,19 +271,6 @@ def fit_tuned(
     top.eval()
     head = Head([(linear.weight.detach().numpy() * POOL_SCALE, linear.bias.detach().numpy().copy())], LABELS)
     return top, head, history, best[1]
-
-
-def tuned_probabilities(top, head: Head, states: Sequence, batch_size: int = 128) -> np.ndarray:
-    """Positive-class probability of each text from its cached hidden states."""
-    import torch
-
-    from .adapter import length_batches, pad
-
-    vectors = np.zeros((len(states), head.layers[0][0].shape[1]), dtype=np.float32)
-    with torch.no_grad():
-        for idx in length_batches([len(s) for s in states], batch_size):
-            vectors[idx] = top(*pad([states[i] for i in idx])).numpy()
-    return head.probabilities(vectors)[:, 1]
 
 
 def tune_thresholds(
@@ -467,7 +460,7 @@ def train_model(
     dev_y = np.array([e.label for e in dev])
     adapter = None
     if args.tune_layers:
-        from .adapter import hidden_state_cache_for
+        from .adapter import hidden_state_cache_for, pooled_vectors
 
         first = encoder.model.config.num_hidden_layers - args.tune_layers
         tick = progress(f"encoding up to layer {first}", len(everything)) if progress else None
@@ -477,7 +470,7 @@ def train_model(
             states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick)
 
         def positive(lo: int, hi: int) -> np.ndarray:
-            return tuned_probabilities(adapter, head, states[lo:hi])
+            return head.probabilities(pooled_vectors(adapter, states[lo:hi]))[:, 1]
     else:
         tick = progress("embedding", len(everything)) if progress else None
         vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
