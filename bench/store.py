@@ -254,20 +254,23 @@ def main() -> None:
 
     index = ClaimIndex(db)
     new_claims = [synthetic_claim(random.Random(1000 + i), i)["text"] for i in range(min(args.queries, 50))]
-    index.encoder.embed(["warm-up"])
-    index.search(index.encoder.embed(["warm-up"]))
-    sentence_facts("Warm-up: 3 pipelines load on first use in 2026.")  # spaCy and jieba, not matching
+    # Warm-up on other claims of both languages: the pipelines, jieba and the index load on first use.
+    for warm in ("2020年沙特阿拉伯石油出口降至600万桶/日", "In 2020 Saudi Arabia's oil exports fell to 6 million barrels a day"):
+        judge(index, [sentence_facts(warm)], index.encoder.embed([warm]), exclude_articles=[None])
 
     def match_one(text: str, vector=None) -> int:
         v = vector if vector is not None else index.encoder.embed([text])
         found = judge(index, [sentence_facts(text)], v, exclude_articles=[None])[0]
         return sum(f.comparison.outcome == "match" for f in found)
 
-    vectors = {t: index.encoder.embed([t]) for t in new_claims}
+    # Each new claim is embedded for the first time here: the encoder reuses the vectors
+    # of texts it embedded recently, which would leave the model out of the timing.
     matching_all = timed(match_one, new_claims)
+    vectors = {t: index.encoder.embed([t]) for t in new_claims}
     matching_lookup = timed(lambda t: match_one(t, vectors[t]), new_claims)
 
-    table = Table(title=f"Store benchmark: {n:,} claims ({path.stat().st_size / 1e9:.2f} GB), {args.queries} runs each")
+    table = Table(title=f"Store benchmark: {n:,} claims ({path.stat().st_size / 1e9:.2f} GB), {args.queries} runs each "
+                        f"({len(new_claims)} new claims for matching)")
     for column in ("operation", "p50 ms", "p95 ms", "p95 / id lookup p95", "target"):
         table.add_column(column)
     base95 = pct(baseline, 95)

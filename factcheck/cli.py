@@ -674,6 +674,8 @@ def _print_claims(rows: list[dict], fmt: str, *, reviewed: bool = False) -> None
 @_query_options
 @click.option("--all", "include_rejected", is_flag=True, help="Also rejected candidates (opinions, predictions…).")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most N claims.")
+@click.option("--rank-all", is_flag=True,
+              help="Rank every hit of a common word, not only its newest 5,000 (slower in a large store).")
 def search_command(query, db_path, fmt, limit, **filters):
     """Full-text search over claims, their sentences and evidence notes, Chinese and
     English, best match first; with no QUERY, list the claims the filters select.

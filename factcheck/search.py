@@ -12,9 +12,10 @@ Filters (all optional, all combined with AND)
     ``query``          full text over the claim, its sentence and evidence notes (see
                        :func:`factcheck.fts.parse_query`), ranked by bm25; equal scores in
                        the order the claims were stored. With a ``limit``, a text that
-                       matches more than :data:`RANK_WINDOW` (20,000) claims ranks only the
-                       newest 20,000 of them (and says so in a logged warning), unless
+                       matches more than :data:`RANK_WINDOW` (5,000) claims ranks only the
+                       newest 5,000 of them (and says so in a logged warning), unless
                        fewer than ``limit`` of those pass the other filters
+    ``rank_all``       rank every text hit, however many (slower for a common word)
     ``verdict``        the final verdict (majority of live annotations, as
                        :func:`factcheck.export.final_verdict` decides it)
     ``lang``, ``kind``, ``model_version``   columns of the claim
@@ -47,7 +48,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import IO, Any
@@ -94,6 +95,7 @@ class Query:
     reviewed_since: str | date | None = None
     reviewed_until: str | date | None = None
     include_rejected: bool = False
+    rank_all: bool = False
     order: str = "rank"
     limit: int | None = None
 
@@ -595,9 +597,10 @@ MIN_CANDIDATES = 1000
 TEXT_FIRST = 100
 #: A ranked text query with a limit that matches more than this many claims ranks only
 #: the newest this many: those with the highest claim keys, stored last. bm25 scores
-#: every hit it ranks (about a microsecond each), so this bounds the cost of a common
-#: word as the store grows. None ranks every hit.
-RANK_WINDOW: int | None = 20_000
+#: every hit it ranks (about 3 µs each on a 2-core machine), so this bounds the cost of
+#: a common word as the store grows: 5,000 keeps a search's p95 under 50 ms at 1M
+#: claims (bench/store.py). None ranks every hit, as ``Query.rank_all`` does for one query.
+RANK_WINDOW: int | None = 5_000
 
 
 def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) -> tuple[list[tuple], bool]:
@@ -613,11 +616,11 @@ def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) ->
     return [(claim_id, None, stamp or None) for claim_id, stamp in latest.items()], complete
 
 
-def _window_bound(conn: sqlite3.Connection, match: str) -> int:
+def _window_bound(conn: sqlite3.Connection, query: Query, match: str) -> int:
     """The lowest claim key of the newest :data:`RANK_WINDOW` claims that ``match`` finds
     when it finds more, else 0 (rank them all). FTS5 lists hits newest first in key
     order without scoring them, so this costs a fraction of ranking the window."""
-    if RANK_WINDOW is None:
+    if RANK_WINDOW is None or query.rank_all or query.limit is None:
         return 0
     row = conn.execute(f"select rowid from {fts.FTS_TABLE} where {fts.FTS_TABLE} match ? "
                        "order by rowid desc limit 1 offset ?", [match, RANK_WINDOW]).fetchone()
@@ -627,8 +630,20 @@ def _window_bound(conn: sqlite3.Connection, match: str) -> int:
 def _say_windowed(query: Query, bound: int) -> None:
     if bound:
         log.warning("the query %r matches more than %s claims: ranked the newest %s of them (claim keys from %s); "
-                    "add words or filters to reach older ones", query.text, f"{RANK_WINDOW:,}", f"{RANK_WINDOW:,}",
-                    f"{bound:,}")
+                    "add words or filters to reach older ones, or rank them all (--rank-all)", query.text,
+                    f"{RANK_WINDOW:,}", f"{RANK_WINDOW:,}", f"{bound:,}")
+
+
+def _rank_in_window(conn: sqlite3.Connection, query: Query, match: str,
+                    rank: Callable[[int], list[tuple] | None]) -> tuple[list[tuple] | None, int]:
+    """``rank(bound)`` on the newest :data:`RANK_WINDOW` hits of ``match``, or on all of
+    them when it finds more hits than that but the filters keep fewer than ``limit`` of
+    the window; and the bound it used (0: every hit)."""
+    bound = _window_bound(conn, query, match)
+    hits = rank(bound)
+    if bound and hits is not None and len(hits) < query.limit:
+        bound, hits = 0, rank(0)
+    return hits, bound
 
 
 def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | None:
@@ -659,12 +674,9 @@ def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | Non
         return _filter_candidates(conn, query.order, limit, candidates_sql, candidates_params, filter_sql,
                                   filter_params)
     for expr in filter(None, (match.words_only, match.match)):
-        bound = _window_bound(conn, expr)
-        params = {**candidates_params, "match": expr, "bound": bound}
-        hits = _filter_candidates(conn, query.order, limit, candidates_sql, params, filter_sql, filter_params)
-        if bound and hits is not None and len(hits) < limit:  # the filters keep too few of the window
-            bound, hits = 0, _filter_candidates(conn, query.order, limit, candidates_sql, {**params, "bound": 0},
-                                                filter_sql, filter_params)
+        hits, bound = _rank_in_window(conn, query, expr, lambda bound: _filter_candidates(
+            conn, query.order, limit, candidates_sql, {**candidates_params, "match": expr, "bound": bound},
+            filter_sql, filter_params))
         if hits is None or len(hits) >= limit or expr == match.match:  # None: the filters keep few of many hits
             if hits:
                 _say_windowed(query, bound)
@@ -677,12 +689,12 @@ def _statement_hits(conn: sqlite3.Connection, query: Query) -> list[tuple]:
     matches more than :data:`RANK_WINDOW` claims first ranks the newest of them, and all
     of them only when fewer than ``limit`` of those pass the filters."""
     sql, params = build_sql(query)
-    if query.limit is not None and "bound" in params and (bound := _window_bound(conn, params["match"])):
-        hits = conn.execute(sql, {**params, "bound": bound}).fetchall()
-        if len(hits) >= query.limit:
-            _say_windowed(query, bound)
-            return hits
-    return conn.execute(sql, params).fetchall()
+    if "bound" not in params:
+        return conn.execute(sql, params).fetchall()
+    hits, bound = _rank_in_window(conn, query, params["match"],
+                                  lambda bound: conn.execute(sql, {**params, "bound": bound}).fetchall())
+    _say_windowed(query, bound)
+    return hits
 
 
 def _filter_candidates(conn: sqlite3.Connection, order: str, limit: int, candidates_sql: str,
@@ -740,7 +752,8 @@ def make_query(text: str | None = None, **filters: Any) -> Query:
 def search(db, query: str | None = None, *, limit: int | None = 50, **filters: Any) -> list[dict]:
     """Claims matching ``query`` (full text, ranked by bm25) and ``filters``, best first;
     without ``query``, claims matching the filters, newest article first. A ``query``
-    that matches more than :data:`RANK_WINDOW` claims ranks the newest of them.
+    that matches more than :data:`RANK_WINDOW` claims ranks the newest of them, unless
+    ``rank_all=True``.
 
     Filters are the :class:`Query` fields (see the module docstring). Each row has
     ``rank``, ``score`` (higher is better; None without a query), ``claim_id``, ``text``,

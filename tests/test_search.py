@@ -352,7 +352,19 @@ def test_filters_of_candidates_look_up_each_claim_by_its_id(kb):
 
 # --- two phases ----------------------------------------------------------------------
 
-# Ranked queries whose text has no single-word Chinese term (see the words_only test below).
+def promised_hits(conn, query):
+    """What the two phases promise: a query with a words-only form (a one-word Chinese term
+    without its character phrase, an English prefix as the whole word) ranked by that form
+    when it finds ``limit`` hits; otherwise, and always in review order, the statement's rows."""
+    sql, params = build_sql(query)
+    words_only = fts.parse_query(query.text).words_only if query.text else None
+    if words_only and query.order == "rank":
+        by_words = conn.execute(sql, {**params, "match": words_only}).fetchall()
+        if len(by_words) >= query.limit:
+            return by_words
+    return conn.execute(sql, params).fetchall()
+
+
 TWO_PHASE_QUERIES = [
     ("oil", {}), ("exports", {}), ("rate OR oil", {}), ("export -gas", {}), ("石油出口", {}), ('"石油"', {}),
     ("oil", {"lang": "en"}), ("barrels", {"unit": "oil_barrel/day", "min_value": 1.5e6}),
@@ -377,15 +389,22 @@ def test_two_phases_return_the_rows_of_the_single_statement(kb, monkeypatch, pas
     conn = search_module.prepare(db)
     two_phased = 0
     for text, filters in TWO_PHASE_QUERIES:
-        assert filters.get("order") or fts.parse_query(text).words_only is None, text
         for limit in (1, 2, 3, 5, 50):
             query = make_query(text, limit=limit, **{"include_rejected": True, **filters})
-            expected = conn.execute(*build_sql(query)).fetchall()
             hits = search_module._two_phase_hits(conn, query)
-            assert hits is None or hits == expected, (text, filters, limit)
+            assert hits is None or hits == promised_hits(conn, query), (text, filters, limit)
             two_phased += hits is not None
+            expected = hits if hits is not None else conn.execute(*build_sql(query)).fetchall()
             assert [r["claim_id"] for r in search_module.run(db, query)] == [h[0] for h in expected]
     assert two_phased >= len(TWO_PHASE_QUERIES) * 3
+
+
+def test_an_english_prefix_is_first_ranked_as_the_whole_word():
+    match = fts.parse_query("oil exports")
+    assert match.match == '(words : "oil" * AND words : "exports" *)'
+    assert match.words_only == '(words : "oil" AND words : "exports")'
+    assert fts.parse_query("GDP 2019").words_only == '(words : "GDP" AND words : "2019")'
+    assert fts.parse_query("us 50").words_only is None  # no prefix: short words and numbers are exact
 
 
 def test_a_common_chinese_word_is_ranked_by_the_word_alone(kb):
@@ -497,6 +516,18 @@ def test_filters_that_keep_too_few_of_the_newest_hits_rank_them_all(window_db, m
 def test_no_rank_window_ranks_every_hit(window_db, monkeypatch):
     monkeypatch.setattr(search_module, "RANK_WINDOW", None)
     assert ids(search(window_db, "oil", limit=2)) == ["c1", "c2"]
+
+
+@pytest.mark.issue(5)
+def test_rank_all_ranks_every_hit_of_one_query(window_db, caplog, tmp_path):
+    assert ids(search(window_db, "oil", limit=2, rank_all=True)) == ["c1", "c2"]
+    assert "ranked the newest" not in caplog.text
+    assert ids(search(window_db, "oil", limit=2)) == ["c4", "c6"]  # the window still applies to the next
+    assert "or rank them all (--rank-all)" in caplog.text
+    window_db.conn.commit()
+    db_path = window_db.conn.execute("pragma database_list").fetchone()[2]
+    ranked_all = run("search", "oil", "--db", db_path, "--limit", "2", "--format", "jsonl", "--rank-all")
+    assert [json.loads(line)["claim_id"] for line in ranked_all.stdout.splitlines()] == ["c1", "c2"], ranked_all.output
 
 
 # --- the pure parts ------------------------------------------------------------------
