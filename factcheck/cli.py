@@ -251,6 +251,20 @@ def models_promote(version, force):
     err_console.print(f"promoted {version}", highlight=False)
 
 
+def _parse_weights(ctx, param, values) -> dict[str, float]:
+    """``("clef2022_1b=3",)`` → ``{"clef2022_1b": 3.0}``."""
+    weights = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        try:
+            weights[name.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not FORMAT=WEIGHT (for example clef2022_1b=3).")
+    return weights
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--eval", "eval_specs", multiple=True, help="Held-out data set (FORMAT:PATH or PATH); repeatable.")
@@ -261,8 +275,11 @@ def models_promote(version, force):
               help="Adapt the encoder's top N layers with LoRA (0 = frozen encoder, trains in about a minute).")
 @click.option("--lora-rank", type=click.IntRange(1, 64), default=8, show_default=True)
 @click.option("--tune-epochs", type=click.IntRange(1, 50), default=4, show_default=True)
+@click.option("--weight", "weights", multiple=True, callback=_parse_weights, metavar="FORMAT=W",
+              help="Weigh the examples of a source format or file W times in the loss (clef2022_1b=3); "
+                   "repeatable.")
 @click.option("--promote/--no-promote", default=False, help="Promote the new version if it does not lose held-out F1.")
-def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, promote):
+def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, weights, promote):
     """Train a check-worthiness model from labelled SOURCES (FORMAT:PATH or PATH).
 
     Formats: project_jsonl (annotations/*.jsonl), claimbuster, clef2019, clef2020_tweets,
@@ -273,7 +290,7 @@ def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank,
     from .train import TrainingArguments, train_model
 
     args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs, tune_layers=tune_layers,
-                             lora_rank=lora_rank, tune_epochs=tune_epochs)
+                             lora_rank=lora_rank, tune_epochs=tune_epochs, source_weights=weights)
     with _progress() as progress:
         path, card = train_model(sources, eval_specs, args=args, progress=_stage_ticker(progress))
     _print_metrics(card["version"], card["metrics"])

@@ -25,10 +25,12 @@ Fields of the examples a reader yields:
 
 * ``source`` is ``"FORMAT:FILE_NAME"`` (``"claimbuster:test.json"``).
 * ``split`` is the file's own ``split`` field for ``project_jsonl``; for the public
-  formats it comes from the file name: a name with the word ``test`` (``CT19-T1-Test.csv``,
-  ``test-gold.tsv``, ``..._dev_test.tsv``) gives ``"test"``, else ``dev`` gives ``"dev"``,
-  ``train`` gives ``"train"``, and any other name (``2.5xNCS.sample3000.json``) ``None``.
-  :func:`split_examples` keeps ``"test"`` examples out of training.
+  formats a file name with the word ``test`` (``CT19-T1-Test.csv``, ``test-gold.tsv``,
+  ``..._dev_test.tsv``) gives ``"test"``, any other name ``None``: a training pool that
+  :func:`split_examples` divides into train and dev. An upstream ``dev`` file
+  (``CT22_english_1B_claim_dev.tsv``) is often the only in-domain data with labels, so
+  it is trained on rather than kept for early stopping alone. :func:`split_examples`
+  keeps ``"test"`` examples out of training.
 * ``id`` is the upstream row id when the data has one (ClaimBuster ``sentence_id``,
   tweet id, ``FILE:line_number`` for CLEF 2019), else ``None``.
 * ``meta`` keeps the other columns worth having and always ``line``, the 1-based line
@@ -295,11 +297,8 @@ _TOKEN = re.compile(r"[a-z]+")
 
 
 def _split_from_name(path: Path) -> str | None:
-    words = set(_TOKEN.findall(path.name.lower()))
-    for split in ("test", "dev", "train"):
-        if split in words:
-            return split
-    return None
+    """"test" for a held-out file (the word test in its name), else None (a training pool)."""
+    return "test" if "test" in _TOKEN.findall(path.name.lower()) else None
 
 
 def _table(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:

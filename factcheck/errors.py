@@ -113,6 +113,7 @@ CODES: dict[str, str] = {
     "F514": "not a Label Studio JSON export",
     "F515": "annotations give conflicting labels",
     "F516": "too few annotated examples for a snapshot",
+    "F517": "a source weight names no training source, or is not positive",
     "F501": "malformed JSON in a labelled data file",
     "F502": "required field or column missing",
     "F503": "label outside the format's label set",

@@ -48,6 +48,10 @@ class TrainingArguments:
     patience: int = 15  # epochs without dev-loss improvement before stopping
     dev_fraction: float = 0.1
     balance_classes: bool = True
+    # Weight in the training loss of the examples of a source format (clef2022_1b) or file
+    # (CT22_english_1B_claim_dev.tsv); default 1. A few hundred in-domain tweets can count
+    # for more among thousands of sentences of other kinds.
+    source_weights: dict[str, float] = field(default_factory=dict)
     # Adapting the encoder (factcheck.adapter): 0 keeps it frozen and trains the head
     # above; N > 0 trains LoRA adapters on its top N layers with a linear head.
     tune_layers: int = 0
@@ -147,11 +151,62 @@ def check_trainable(examples: Sequence[Example], *, min_per_class: int = 10) -> 
         )
 
 
+def example_weights(examples: Sequence[Example], args: TrainingArguments) -> np.ndarray:
+    """Each training example's weight in the loss: its class's weight when classes are
+    balanced (so both classes weigh the same in total), times its source format's weight."""
+    weights = _label_weights(np.array([e.label for e in examples], dtype=np.int64), args)
+    for name, weight in args.source_weights.items():
+        weights *= np.array([weight if name in source_names(e) else 1.0 for e in examples], dtype=np.float32)
+    return weights
+
+
+def class_weights(labels: np.ndarray) -> np.ndarray:
+    """A weight per class, so that each class weighs the same in total."""
+    counts = np.bincount(labels, minlength=len(LABELS)).astype(np.float32)
+    return counts.sum() / (len(LABELS) * np.maximum(counts, 1))
+
+
+def _label_weights(labels: np.ndarray, args: TrainingArguments) -> np.ndarray:
+    """Each example's class weight when classes are balanced, else 1."""
+    return class_weights(labels)[labels] if args.balance_classes else np.ones(len(labels), dtype=np.float32)
+
+
+def source_names(example: Example) -> tuple[str, str]:
+    """The names a source weight may give an example: its format and its file name
+    (``claimbuster`` and ``test.json`` for ``claimbuster:test.json``)."""
+    fmt, _, name = example.source.partition(":")
+    return fmt, name
+
+
+def check_source_weights(source_weights: dict[str, float], train: Sequence[Example]) -> None:
+    """Each weight must name the format or file of some training examples and be
+    positive: a misspelt name would otherwise weigh nothing without a word."""
+    names = sorted({name for e in train for name in source_names(e)})
+    for name, weight in source_weights.items():
+        if name not in names:
+            raise AnnotationError(f"--weight {name}={weight:g} names no training source; use one of "
+                                  f"{', '.join(names)}.", code="F517")
+        if not weight > 0:
+            raise AnnotationError(f"--weight {name}={weight:g}: a weight must be above 0 (leave the source out to "
+                                  "drop it).", code="F517")
+
+
+def _weighted_loss(logits, labels, weights):
+    """Cross-entropy averaged with per-example weights (the weighted mean torch's class
+    weights give, extended to any weight per example)."""
+    import torch
+
+    losses = torch.nn.functional.cross_entropy(logits, labels, reduction="none")
+    return (losses * weights).sum() / weights.sum()
+
+
 def fit_head(
     train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray,
-    args: TrainingArguments, progress: Callable[[int], None] | None = None,
+    args: TrainingArguments, progress: Callable[[int], None] | None = None, train_weights: np.ndarray | None = None,
 ) -> tuple[Head, list[dict], int]:
-    """Train the head with early stopping on dev loss; returns the best epoch's head."""
+    """Train the head with early stopping on dev loss; returns the best epoch's head.
+    ``train_weights`` (see :func:`example_weights`) weigh the training loss; dev loss
+    weighs the classes only."""
     import torch
 
     torch.manual_seed(args.seed)
@@ -164,13 +219,11 @@ def fit_head(
         dim = args.hidden
     layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, len(LABELS))]
     net = torch.nn.Sequential(*layers)
-    weights = None
-    if args.balance_classes:
-        counts = np.bincount(train_y, minlength=len(LABELS)).astype(np.float32)
-        weights = torch.tensor(counts.sum() / (len(LABELS) * np.maximum(counts, 1)))
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    weights = torch.tensor(class_weights(train_y)) if args.balance_classes else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)  # dev loss
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
     tx, ty = torch.tensor(train_x), torch.tensor(train_y, dtype=torch.long)
+    tw = torch.tensor(train_weights if train_weights is not None else _label_weights(train_y, args))
     dx, dy = torch.tensor(dev_x), torch.tensor(dev_y, dtype=torch.long)
     best = (float("inf"), 0, None)
     history = []
@@ -181,7 +234,7 @@ def fit_head(
         for start in range(0, len(order), args.batch_size):
             idx = order[start : start + args.batch_size]
             optimizer.zero_grad()
-            loss = loss_fn(net(tx[idx]), ty[idx])
+            loss = _weighted_loss(net(tx[idx]), ty[idx], tw[idx])
             loss.backward()
             optimizer.step()
             total += float(loss.detach()) * len(idx)
@@ -203,7 +256,7 @@ def fit_head(
 
 def fit_tuned(
     train_states: Sequence, train_y: np.ndarray, dev_states: Sequence, dev_y: np.ndarray, base_model,
-    args: TrainingArguments, progress: Callable[[int], None] | None = None,
+    args: TrainingArguments, progress: Callable[[int], None] | None = None, train_weights: np.ndarray | None = None,
 ) -> tuple[object, Head, list[dict], int]:
     """LoRA on the top ``args.tune_layers`` layers plus a linear head, on cached hidden
     states, with early stopping on dev loss. Returns (peft top, head, history, best epoch)."""
@@ -218,15 +271,15 @@ def fit_tuned(
     top = get_peft_model(TunedTop(base_model, args.tune_layers), lora_config(args.lora_rank))
     linear = torch.nn.Linear(base_model.config.hidden_size, len(LABELS))
     dropout = torch.nn.Dropout(args.dropout)
-    counts = np.bincount(train_y, minlength=len(LABELS)).astype(np.float32)
-    weights = torch.tensor(counts.sum() / (len(LABELS) * np.maximum(counts, 1))) if args.balance_classes else None
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    weights = torch.tensor(class_weights(train_y)) if args.balance_classes else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)  # dev loss
     trainable = [p for p in top.parameters() if p.requires_grad] + list(linear.parameters())
     optimizer = torch.optim.AdamW(trainable, lr=args.tune_learning_rate, weight_decay=0.01)
     per_epoch = (len(train_states) + args.tune_batch_size - 1) // args.tune_batch_size
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.tune_learning_rate, total_steps=per_epoch * args.tune_epochs, pct_start=0.1)
     ty = torch.tensor(train_y, dtype=torch.long)
+    tw = torch.tensor(train_weights if train_weights is not None else _label_weights(train_y, args))
 
     def dev_loss() -> float:
         top.eval()
@@ -250,7 +303,7 @@ def fit_tuned(
         for idx in length_batches(lengths, args.tune_batch_size, generator):
             optimizer.zero_grad()
             logits = linear(dropout(top(*pad([train_states[i] for i in idx]))) * POOL_SCALE)
-            loss = loss_fn(logits, ty[idx])
+            loss = _weighted_loss(logits, ty[idx], tw[idx])
             loss.backward()
             optimizer.step()
             schedule.step()
@@ -444,6 +497,7 @@ def train_model(
             [dataclasses.replace(e, split=None) for e in train], seed=args.seed, dev_fraction=args.dev_fraction
         )
     check_trainable(train)
+    check_source_weights(args.source_weights, train)
     heldout: dict[str, list[Example]] = {}
     for example in test:
         heldout.setdefault(f"{heldout_name(example)}:test", []).append(example)
@@ -467,7 +521,8 @@ def train_model(
         states = hidden_state_cache_for(encoder, first).states(encoder, everything, first, progress=tick)
         tick = progress("training (LoRA)", n_train * args.tune_epochs) if progress else None
         adapter, head, history, best_epoch = fit_tuned(
-            states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick)
+            states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick,
+            train_weights=example_weights(train, args))
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.probabilities(pooled_vectors(adapter, states[lo:hi]))[:, 1]
@@ -476,7 +531,8 @@ def train_model(
         vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
         tick = progress("training", args.max_epochs) if progress else None
         head, history, best_epoch = fit_head(
-            vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args, tick)
+            vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args, tick,
+            train_weights=example_weights(train, args))
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.probabilities(vectors[lo:hi])[:, 1]

@@ -17,7 +17,8 @@ from factcheck import registry
 from factcheck.classifier import CheckworthinessModel, Head, shared_encoder
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError, ModelError
-from factcheck.train import TrainingArguments, train_model
+from factcheck.datasets import Example
+from factcheck.train import TrainingArguments, example_weights, train_model
 
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "annotations"
@@ -91,6 +92,42 @@ def test_too_few_examples_of_a_class_is_refused(tmp_path):
     with pytest.raises(AnnotationError, match="Too few examples"):
         train_model([str(data)], args=FAST, root=tmp_path / "models")
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+def test_source_weights_scale_the_loss_of_their_examples():
+    def example(label, source):
+        return Example("t", label, "en", source, None, None, {})
+
+    examples = [example(1, "clef2022_1b:CT22_english_1B_claim_dev.tsv"), example(0, "claimbuster:test.json"),
+                example(0, "claimbuster:test.json"), example(0, "claimbuster:test.json")]
+    balanced = example_weights(examples, TrainingArguments())
+    assert np.allclose(balanced, [2, 2 / 3, 2 / 3, 2 / 3])  # each class weighs the same in total
+    by_format = example_weights(examples, TrainingArguments(source_weights={"clef2022_1b": 3}))
+    by_file = example_weights(examples, TrainingArguments(source_weights={"CT22_english_1B_claim_dev.tsv": 3}))
+    assert np.allclose(by_format, [6, 2 / 3, 2 / 3, 2 / 3]) and np.array_equal(by_format, by_file)
+    assert example_weights(examples, TrainingArguments(balance_classes=False)).tolist() == [1, 1, 1, 1]
+
+
+def test_a_weight_that_names_no_source_is_refused(trained, tmp_path):
+    _, data, _, _ = trained
+    with pytest.raises(AnnotationError, match="names no training source; use one of project_jsonl, slice.jsonl") as info:
+        train_model([str(data)], args=TrainingArguments(source_weights={"clef2022-1b": 3}), root=tmp_path)
+    assert info.value.code == "F517"
+    with pytest.raises(AnnotationError, match="must be above 0"):
+        train_model([str(data)], args=TrainingArguments(source_weights={"project_jsonl": 0}), root=tmp_path)
+    out = CliRunner().invoke(cli, ["train", str(data), "--weight", "clef2022_1b"])
+    assert out.exit_code == 2 and "not FORMAT=WEIGHT" in out.output
+
+
+def test_source_weights_are_recorded_and_kept_by_retrain(trained, tmp_path):
+    _, data, path, _ = trained
+    args = TrainingArguments(**{**FAST.__dict__, "source_weights": {"project_jsonl": 2.0}})
+    path2, card2 = train_model([str(data)], args=args, root=tmp_path)
+    assert card2["hyperparameters"]["source_weights"] == {"project_jsonl": 2.0}
+    # Weighing the only source changes nothing: the loss is a weighted mean.
+    a, b = Head.load(path / "head.safetensors"), Head.load(path2 / "head.safetensors")
+    assert all(np.allclose(x, y, atol=1e-5) for (x, _), (y, _) in zip(a.layers, b.layers))
+    assert TrainingArguments.like(card2).source_weights == {"project_jsonl": 2.0}  # retrain keeps them
 
 
 def _card(root: Path, version: str, f1: float, head_from: Path) -> None:

@@ -156,9 +156,9 @@ def test_clef2020_tweets():
 @pytest.mark.parametrize(
     "name, reader, fmt, split, expected",
     [
-        ("CT22_english_1A_checkworthy_dev.tsv", read_clef2022_1a, "clef2022_1a", "dev", (195, 44, 151)),
+        ("CT22_english_1A_checkworthy_dev.tsv", read_clef2022_1a, "clef2022_1a", None, (195, 44, 151)),
         ("CT22_english_1A_checkworthy_dev_test.tsv", read_clef2022_1a, "clef2022_1a", "test", (574, 129, 445)),
-        ("CT22_english_1B_claim_dev.tsv", read_clef2022_1b, "clef2022_1b", "dev", (307, 195, 112)),
+        ("CT22_english_1B_claim_dev.tsv", read_clef2022_1b, "clef2022_1b", None, (307, 195, 112)),
         ("CT22_english_1B_claim_dev_test.tsv", read_clef2022_1b, "clef2022_1b", "test", (911, 574, 337)),
     ],
 )
@@ -394,9 +394,10 @@ def test_explicit_format_and_format_errors(tmp_path):
 
 
 def test_split_from_file_name(tmp_path):
+    """A test file is held out; an upstream dev or train file is a pool to train on."""
     files = small_files(tmp_path)
     assert {e.split for e in load(str(files["claimbuster"]))} == {"test"}
-    assert {e.split for e in load(str(files["clef2022_1a"]))} == {"dev"}
+    assert {e.split for e in load(str(files["clef2022_1a"]))} == {None}  # ..._dev.tsv
     assert {e.split for e in load(str(files["claimbuster_tsv"]))} == {None}
     renamed = write(tmp_path, "CT22_english_1A_checkworthy_dev_test.tsv", files["clef2022_1a"].read_text())
     assert {e.split for e in load(str(renamed))} == {"test"}
