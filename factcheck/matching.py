@@ -105,13 +105,15 @@ def _pint():
 
 
 @lru_cache(maxsize=256)
-def _base_factor(unit: str) -> tuple[str, float] | None:
-    """(dimensionality, factor to base units) of a physical/duration unit, via pint."""
+def _base_conversion(unit: str) -> tuple[str, float, float] | None:
+    """(dimensionality, factor, offset) that take a physical/duration unit to base units
+    (``base = value * factor + offset``), via pint. The offset is 0 except for
+    temperatures: 0 °C is 273.15 K, so 45 °C and 113 °F are the same 318.15 K."""
     expr = to_pint(unit)
     if expr is None:
         return None
-    q = _pint().Quantity(1.0, expr).to_base_units()
-    return str(q.dimensionality), float(q.magnitude)
+    zero, one = (_pint().Quantity(x, expr).to_base_units() for x in (0.0, 1.0))
+    return str(one.dimensionality), float(one.magnitude - zero.magnitude), float(zero.magnitude)
 
 
 def amount(quantity) -> Amount | None:
@@ -123,19 +125,19 @@ def amount(quantity) -> Amount | None:
     if low is None and high is None:
         return None
     unit, per = get("unit"), get("per")
-    scale, family = 1.0, unit or "count"  # a bare number counts something
+    scale, offset, family = 1.0, 0.0, unit or "count"  # a bare number counts something
     if unit in PHYSICAL_UNITS or unit in DURATION_UNITS:
-        base = _base_factor(unit)
+        base = _base_conversion(unit)
         if base:
-            family, scale = base
+            family, scale, offset = base
     elif unit == "fraction":  # 三分之二 and 66.7% say the same thing
         family, scale = "percent", 100.0
     elif unit == "person":
         family = "count"
     return Amount(
         dimension=(family, per),
-        low=None if low is None else low * scale,
-        high=None if high is None else high * scale,
+        low=None if low is None else low * scale + offset,
+        high=None if high is None else high * scale + offset,
         comparator=get("comparator"),
         approximate=bool(get("approximate")),
         text=get("text") or "",
@@ -213,6 +215,15 @@ def different_names(ours: set[tuple[str, str]], theirs: set[tuple[str, str]]) ->
     return bool(_unmatched(ours, theirs) & _unmatched(theirs, ours))
 
 
+def _rate_stated_apart(a: Amount, ours: Facts, theirs: Facts) -> list[Amount]:
+    """Quantities of ``theirs`` that differ from ``a`` only by a rate that the sentence
+    without it states apart from the number: "1.3 million people die ... each year" is
+    the yearly count of "over 1.3 million people every year"."""
+    family, per = a.dimension
+    return [b for b in theirs.amounts if b.dimension[0] == family and (
+        (per is None and b.dimension[1] in ours.rates) or (b.dimension[1] is None and per in theirs.rates))]
+
+
 def compare(ours: Facts, theirs: Facts, similarity: float) -> Comparison:
     """Decide whether ``theirs`` is the same claim as ``ours``, a conflicting one, or another claim."""
     pair = "same" if ours.lang == theirs.lang else "cross"
@@ -223,7 +234,7 @@ def compare(ours: Facts, theirs: Facts, similarity: float) -> Comparison:
     for b in theirs.amounts:
         by_dim.setdefault(b.dimension, []).append(b)
     for a in ours.amounts:
-        candidates = by_dim.get(a.dimension)
+        candidates = by_dim.get(a.dimension) or _rate_stated_apart(a, ours, theirs)
         if not candidates:
             continue
         if any(amounts_agree(a, b) for b in candidates):

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from factcheck import matching
 from factcheck.cli import cli
 from factcheck.ingest import parse_text
-from factcheck.matching import ClaimIndex, amount, compare, find_conflicts, make_facts, match_claims
+from factcheck.matching import ClaimIndex, amount, compare, find_conflicts, make_facts, match_claims, sentence_facts
 from factcheck.pipeline import extract_article
 from factcheck.records import Quantity
 from factcheck.store import open_db, save_extraction
@@ -50,9 +50,23 @@ def test_amounts_compare_across_units_and_formats():
     assert matching.amounts_agree(amount(q(2 / 3, "fraction")), amount(q(66.67, "percent", approximate=True)))
     # A rate is part of the dimension: per day and per year never compare as equal.
     assert amount(q(10, "cubic_meter", per="day")).dimension != amount(q(10, "cubic_meter", per="year")).dimension
+    # Temperatures convert with their offset: 45 °C is 113 °F, not 45 × 274.15 K.
+    assert matching.amounts_agree(amount(q(45, "degree_Celsius")), amount(q(113, "degree_Fahrenheit")))
+    assert not matching.amounts_agree(amount(q(45, "degree_Celsius")), amount(q(45, "degree_Fahrenheit")))
     # Under 130,000 and over 130,000 are opposite claims.
     assert not matching.amounts_agree(amount(q(130000, "oil_barrel", "day", "<")),
                                       amount(q(130000, "oil_barrel", "day", ">")))
+
+
+def test_a_rate_stated_apart_from_its_number_still_counts():
+    apart = sentence_facts("More than 40,000 people leave the island each year, the census office says.")
+    beside = sentence_facts("Over 40,000 people a year leave the island, according to the census office.")
+    assert [a.dimension for a in apart.amounts] == [("count", None)]
+    assert [a.dimension for a in beside.amounts] == [("count", "year")]
+    assert matching.compare(apart, beside, 0.97).outcome == "match"
+    assert matching.compare(beside, apart, 0.97).outcome == "match"
+    monthly = sentence_facts("Over 40,000 people a month leave the island, according to the census office.")
+    assert matching.compare(apart, monthly, 0.97).outcome != "match"
 
 
 def test_ranges_compare_bounds_never_midpoints():
