@@ -255,13 +255,14 @@ def _parse_weights(ctx, param, values) -> dict[str, float]:
     """``("clef2022_1b=3",)`` → ``{"clef2022_1b": 3.0}``."""
     weights = {}
     for value in values:
-        name, sep, number = value.partition("=")
+        name, _, number = value.partition("=")
         try:
-            weights[name.strip()] = float(number)
+            weight = float(number)
         except ValueError:
-            sep = ""
-        if not sep or not name.strip():
+            weight = None
+        if weight is None or not name.strip():
             raise click.BadParameter(f"{value!r} is not FORMAT=WEIGHT (for example clef2022_1b=3).")
+        weights[name.strip()] = weight
     return weights
 
 

@@ -153,7 +153,8 @@ def check_trainable(examples: Sequence[Example], *, min_per_class: int = 10) -> 
 
 def example_weights(examples: Sequence[Example], args: TrainingArguments) -> np.ndarray:
     """Each training example's weight in the loss: its class's weight when classes are
-    balanced (so both classes weigh the same in total), times its source format's weight."""
+    balanced (so both classes weigh the same in total), times the weight of its source
+    format or file (:attr:`TrainingArguments.source_weights`)."""
     weights = _label_weights(np.array([e.label for e in examples], dtype=np.int64), args)
     for name, weight in args.source_weights.items():
         weights *= np.array([weight if name in source_names(e) else 1.0 for e in examples], dtype=np.float32)
@@ -191,6 +192,17 @@ def check_source_weights(source_weights: dict[str, float], train: Sequence[Examp
                                   "drop it).", code="F517")
 
 
+def _loss_weights(train_y: np.ndarray, args: TrainingArguments, train_weights: np.ndarray | None):
+    """(dev loss function, per-example training weights): dev loss weighs the classes
+    only; training uses ``train_weights``, by default the class weights alone."""
+    import torch
+
+    dev_loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_weights(train_y)) if args.balance_classes
+                                            else None)
+    weights = train_weights if train_weights is not None else _label_weights(train_y, args)
+    return dev_loss_fn, torch.tensor(weights)
+
+
 def _weighted_loss(logits, labels, weights):
     """Cross-entropy averaged with per-example weights (the weighted mean torch's class
     weights give, extended to any weight per example)."""
@@ -219,11 +231,9 @@ def fit_head(
         dim = args.hidden
     layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, len(LABELS))]
     net = torch.nn.Sequential(*layers)
-    weights = torch.tensor(class_weights(train_y)) if args.balance_classes else None
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)  # dev loss
+    dev_loss_fn, tw = _loss_weights(train_y, args, train_weights)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
     tx, ty = torch.tensor(train_x), torch.tensor(train_y, dtype=torch.long)
-    tw = torch.tensor(train_weights if train_weights is not None else _label_weights(train_y, args))
     dx, dy = torch.tensor(dev_x), torch.tensor(dev_y, dtype=torch.long)
     best = (float("inf"), 0, None)
     history = []
@@ -240,7 +250,7 @@ def fit_head(
             total += float(loss.detach()) * len(idx)
         net.eval()
         with torch.no_grad():
-            dev_loss = float(loss_fn(net(dx), dy)) if len(dx) else total / len(tx)
+            dev_loss = float(dev_loss_fn(net(dx), dy)) if len(dx) else total / len(tx)
         history.append({"epoch": epoch, "train_loss": round(total / len(tx), 5), "dev_loss": round(dev_loss, 5)})
         if progress:
             progress(1)
@@ -271,15 +281,13 @@ def fit_tuned(
     top = get_peft_model(TunedTop(base_model, args.tune_layers), lora_config(args.lora_rank))
     linear = torch.nn.Linear(base_model.config.hidden_size, len(LABELS))
     dropout = torch.nn.Dropout(args.dropout)
-    weights = torch.tensor(class_weights(train_y)) if args.balance_classes else None
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)  # dev loss
+    dev_loss_fn, tw = _loss_weights(train_y, args, train_weights)
     trainable = [p for p in top.parameters() if p.requires_grad] + list(linear.parameters())
     optimizer = torch.optim.AdamW(trainable, lr=args.tune_learning_rate, weight_decay=0.01)
     per_epoch = (len(train_states) + args.tune_batch_size - 1) // args.tune_batch_size
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.tune_learning_rate, total_steps=per_epoch * args.tune_epochs, pct_start=0.1)
     ty = torch.tensor(train_y, dtype=torch.long)
-    tw = torch.tensor(train_weights if train_weights is not None else _label_weights(train_y, args))
 
     def dev_loss() -> float:
         top.eval()
@@ -287,7 +295,7 @@ def fit_tuned(
         with torch.no_grad():
             for idx in length_batches([len(s) for s in dev_states], 128):
                 logits = linear(top(*pad([dev_states[i] for i in idx])) * POOL_SCALE)
-                total += float(loss_fn(logits, torch.tensor(dev_y[idx], dtype=torch.long))) * len(idx)
+                total += float(dev_loss_fn(logits, torch.tensor(dev_y[idx], dtype=torch.long))) * len(idx)
         return total / max(len(dev_states), 1)
 
     def snapshot() -> dict:

@@ -519,7 +519,7 @@ def test_no_rank_window_ranks_every_hit(window_db, monkeypatch):
 
 
 @pytest.mark.issue(5)
-def test_rank_all_ranks_every_hit_of_one_query(window_db, caplog, tmp_path):
+def test_rank_all_ranks_every_hit_of_one_query(window_db, caplog):
     assert ids(search(window_db, "oil", limit=2, rank_all=True)) == ["c1", "c2"]
     assert "ranked the newest" not in caplog.text
     assert ids(search(window_db, "oil", limit=2)) == ["c4", "c6"]  # the window still applies to the next
