@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache, partial
-from itertools import compress
+from itertools import accumulate, compress
 from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
@@ -68,6 +68,8 @@ _HAN_NAME = re.compile(r"[\u4e00-\u9fff·]+")
 LIGHT_TOKENS = "factcheck.light_tokens"
 LIGHT_ENTS = "factcheck.light_ents"
 SOURCE_TEXT = "factcheck.source_text"
+SOURCE_WORDS = "factcheck.source_words"
+_WHITESPACE = re.compile(r"\s")
 
 
 class LightToken(NamedTuple):
@@ -115,13 +117,29 @@ def span_ents(span: Span) -> list:
 
 class KeepText:
     """Tokenizer wrapper that keeps the input text in ``doc.user_data[SOURCE_TEXT]``:
-    ``doc.text`` rebuilds it from Token objects."""
+    ``doc.text`` rebuilds it from Token objects.
+
+    For jieba and a text without whitespace (most Chinese paragraphs) it also builds
+    the Doc itself: jieba's words then cover the text exactly, so spaCy's alignment of
+    words to whitespace (``get_words_and_spaces``) has nothing to do. The Doc is the
+    same; the words are kept in ``doc.user_data[SOURCE_WORDS]`` for the entity component.
+    """
 
     def __init__(self, tokenizer) -> None:
         self.tokenizer = tokenizer
+        self.jieba = getattr(tokenizer, "jieba_seg", None)
 
     def __call__(self, text: str) -> Doc:
-        doc = self.tokenizer(text)
+        words = None
+        if self.jieba is not None and not _WHITESPACE.search(text):
+            words = [w for w in self.jieba.cut(text, cut_all=False) if w]
+            if "".join(words) != text:
+                words = None  # never seen; spaCy's tokenizer will say what is wrong
+        if words is None:
+            doc = self.tokenizer(text)
+        else:
+            doc = Doc(self.tokenizer.vocab, words=words, spaces=[False] * len(words))
+            doc.user_data[SOURCE_WORDS] = words
         doc.user_data[SOURCE_TEXT] = text
         return doc
 
@@ -203,8 +221,14 @@ class ChineseEntities:
         # which scans a sentence's tokens many times: iterating a Doc builds new Token
         # objects on every pass, and interning tags into token.tag_ costs as much again.
         # The columns come from one to_array call and slices of the text, not from Tokens.
-        idx, length, punct, space = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).T.tolist()
-        words = [text[i : i + n] for i, n in zip(idx, length)]
+        words = doc.user_data.get(SOURCE_WORDS)
+        if words is None:
+            idx, length, punct, space = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).T.tolist()
+            words = [text[i : i + n] for i, n in zip(idx, length)]
+        else:  # no whitespace: the words tile the text
+            punct, space = doc.to_array([IS_PUNCT, IS_SPACE]).T.tolist()
+            length = list(map(len, words))
+            idx = [0, *accumulate(length)][:-1]
         known = list(map(self._words.get, words))
         if None in known:
             known = [self._learn(w) if k is None else k for w, k in zip(words, known)]

@@ -1042,6 +1042,39 @@ def _with_bits(gated: tuple) -> tuple[tuple[re.Pattern, _Handler, int], ...]:
         entry = _BITS[id(gated)] = (gated, tuple(rows))
     return entry[1]
 
+_RUNNABLE: dict[tuple[int, bool, bool], list[tuple[re.Pattern, _Handler]]] = {}
+_RUNNABLE_FROM: list = [None, None, None]  # the registries _RUNNABLE was built from
+
+
+def _sync_runnable() -> None:
+    """Give every registry's gates their bits (before any text's bits are read), and
+    forget the kept pattern lists when a registry was swapped (tests do)."""
+    registries = (_COMMON_GATED, _CHINESE_GATED, _ENGLISH_GATED)
+    if any(a is not b for a, b in zip(registries, _RUNNABLE_FROM)):
+        for gated in registries:
+            _with_bits(gated)
+        _RUNNABLE.clear()
+        _RUNNABLE_FROM[:] = registries
+
+
+def _runnable(present: int, chinese: bool, english: bool) -> list[tuple[re.Pattern, _Handler]]:
+    """The patterns whose gates ``present`` (a text's gate bits) opens, in registry
+    order, for a text with Chinese and / or Latin letters. Kept per distinct key: a few
+    hundred in practice, and far cheaper than testing every pattern's gate per sentence."""
+    key = (present, chinese, english)
+    rows = _RUNNABLE.get(key)
+    if rows is None:
+        gated = _with_bits(_COMMON_GATED)
+        if chinese:
+            gated += _with_bits(_CHINESE_GATED)
+        if english:
+            gated += _with_bits(_ENGLISH_GATED)
+        rows = [(pattern, handler) for pattern, handler, needed in gated if needed & present == needed]
+        if len(_RUNNABLE) < 65_536:  # a bound for long runs over odd texts
+            _RUNNABLE[key] = rows
+    return rows
+
+
 # ------------------------------------------------------------ intervals, relations
 
 _CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
@@ -1202,19 +1235,13 @@ def find_times(text: str, lang: str, published: str | None = None) -> list[TimeE
     if not text:
         return []
     norm = text.translate(_NORM) if _NORM_ANY.search(text) else text
-    patterns = _with_bits(_COMMON_GATED)
-    if _CJK.search(norm):
-        patterns += _with_bits(_CHINESE_GATED)
-    if _LATIN.search(norm):
-        patterns += _with_bits(_ENGLISH_GATED)
+    _sync_runnable()
     present = 0
     for c in _GATE_CHARS.intersection(norm):
         present |= _CHAR_BITS[c]
     candidates: list[_Hit] = []
     cx = None
-    for pattern, handler, needed in patterns:
-        if needed & present != needed:
-            continue  # the text lacks every character of a set each match needs one of
+    for pattern, handler in _runnable(present, bool(_CJK.search(norm)), bool(_LATIN.search(norm))):
         if cx is None:  # most sentences get here for no pattern
             cx = _Ctx(norm, _parse_published(published))
         for m in pattern.finditer(norm):

@@ -695,6 +695,20 @@ def test_claims_are_not_mistaken_for_debris_or_bylines(line):
     assert kinds(text)[1] == ("body", line)
 
 
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("2025年5月22日 星期四 10:30", "byline"),
+        ("Thursday, 22 May 2025, 9:05 a.m. GMT", "byline"),
+        ("May 22, 2025 10:30 PM", "byline"),
+        ("伊朗 2025年5月22日", "heading"),  # a word besides the date: not a bare date line
+        ("Quiet 2025-05-22", "heading"),
+    ],
+)
+def test_a_bare_date_and_time_line_is_a_byline(line, kind):
+    assert kinds("Title\n\n" + line + "\n")[1] == (kind, line)
+
+
 def test_enumeration_markers_are_not_confused_with_numbers():
     text = "标题\n\n10、20日两天，双方在阿曼举行会谈。\n一、二季度GDP同比增长5.3%。\n3、伊朗表示将继续谈判。\n"
     assert kinds(text)[1:] == [

@@ -115,6 +115,17 @@ def test_light_tokens_and_entities_are_the_docs_own(nlp_zh, zh_texts):
             ]
 
 
+def test_chinese_tokenizer_shortcut_builds_spacys_own_doc(nlp_zh, zh_texts):
+    # Texts without whitespace skip spaCy's word alignment; with it they go through spaCy.
+    stock = nlp_zh.tokenizer.tokenizer
+    texts = [*zh_texts[:1500], "伊朗 外长阿拉格齐称，谈判\u3000取得进展。", "IAEA\n报告 显示"]
+    assert any(re.search(r"\s", t) for t in texts) and any(not re.search(r"\s", t) for t in texts)
+    for text in texts:
+        ours, spacys = nlp_zh.make_doc(text), stock(text)
+        assert [(t.text, t.whitespace_, t.idx) for t in ours] == [(t.text, t.whitespace_, t.idx) for t in spacys]
+        assert ours.text == text
+
+
 def test_entity_rules_skip_only_tokens_no_rule_would_take(nlp_zh, zh_texts, monkeypatch):
     def ents():
         return [[(e.start, e.end, e.label_) for e in doc.ents] for doc in nlp_zh.pipe(zh_texts)]
