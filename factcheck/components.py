@@ -25,7 +25,7 @@ from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -178,30 +178,36 @@ def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 @Language.factory("factcheck_zh_entities")
 def make_zh_entities(nlp: Language, name: str) -> "ChineseEntities":
-    return ChineseEntities()
+    return ChineseEntities(nlp.vocab)
 
 
 class ChineseEntities:
     """Set ``doc.ents`` from the rules above; jieba's dictionary tags go to
     ``doc.user_data[LIGHT_TOKENS]``."""
 
-    def __init__(self) -> None:
+    def __init__(self, vocab) -> None:
+        self.vocab = vocab
         self.tags = _jieba_tags()
         self.gazetteer = zh_gazetteer()
         import jieba
 
         self.freq = jieba.dt.FREQ
-        # word → (jieba tag or None, may it start a name), for the words seen so far: a
-        # small table, where lookups stay in the CPU cache that jieba's big ones crowd out.
-        self._words: dict[str, tuple[str | None, bool]] = {}
+        # word → ((tag, is_punct, is_space), may it start a name), for the words seen so
+        # far: a small table, where lookups stay in the CPU cache that jieba's big ones
+        # crowd out. All four depend on the word alone (is_punct and is_space are lexeme
+        # attributes), so a token is its offset and word plus this entry.
+        self._words: dict[str, tuple[tuple[str, bool, bool], bool]] = {}
 
-    def _learn(self, word: str) -> tuple[str | None, bool]:
-        """The word's entry in ``_words``. It may start a name unless every rule in
-        __call__ would pass it by: no label from the gazetteer or from its tag (a word
-        missing from jieba's table gets "x" or "", which have none), not two country
-        characters, no organisation suffix, not a title. Kept per word: jieba's table and
-        the gazetteer do not change once loaded."""
+    def _learn(self, word: str) -> tuple[tuple[str, bool, bool], bool]:
+        """The word's entry in ``_words``. Its tag is jieba's, or "x" for punctuation
+        jieba does not list, else "". It may start a name unless every rule in __call__
+        would pass it by: no label from the gazetteer or from its tag (a word missing from
+        jieba's table gets "x" or "", which have none), not two country characters, no
+        organisation suffix, not a title. Kept per word: jieba's table, the gazetteer and
+        the lexemes do not change once loaded."""
         tag = self.tags.get(word)
+        lexeme = self.vocab[word]
+        punct, space = lexeme.is_punct, lexeme.is_space
         may = bool(
             self.gazetteer.get(word)
             or _TAG_LABELS.get(tag or "")
@@ -209,9 +215,10 @@ class ChineseEntities:
             or (len(word) >= 3 and word.endswith(_ORG_SUFFIXES))
             or word in _TITLES
         )
+        entry = ((tag if tag is not None else "x" if punct else "", punct, space), may)
         if len(self._words) < 500_000:  # a bound for long runs over odd tokens
-            self._words[word] = (tag, may)
-        return tag, may
+            self._words[word] = entry
+        return entry
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.user_data.get(SOURCE_TEXT)
@@ -220,20 +227,19 @@ class ChineseEntities:
         # Plain tuples with jieba's tags, for these rules and for the clause splitter,
         # which scans a sentence's tokens many times: iterating a Doc builds new Token
         # objects on every pass, and interning tags into token.tag_ costs as much again.
-        # The columns come from one to_array call and slices of the text, not from Tokens.
+        # Offsets come from the tokenizer's words, or from one to_array call; the rest of
+        # each token from the per-word table, not from Tokens.
         words = doc.user_data.get(SOURCE_WORDS)
         if words is None:
-            idx, length, punct, space = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).T.tolist()
+            idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
             words = [text[i : i + n] for i, n in zip(idx, length)]
         else:  # no whitespace: the words tile the text
-            punct, space = doc.to_array([IS_PUNCT, IS_SPACE]).T.tolist()
             length = list(map(len, words))
             idx = [0, *accumulate(length)][:-1]
         known = list(map(self._words.get, words))
         if None in known:
             known = [self._learn(w) if k is None else k for w, k in zip(words, known)]
-        tags = [k[0] if k[0] is not None else "x" if p else "" for k, p in zip(known, punct)]
-        tokens = list(map(_light, zip(idx, words, tags, map(bool, punct), map(bool, space))))
+        tokens = [_light((i, w) + k[0]) for i, w, k in zip(idx, words, known)]
         doc.user_data[LIGHT_TOKENS] = tokens
         gazetteer, freq = self.gazetteer, self.freq
         # Only tokens whose word may start a name are looked at; the others (most of them)
