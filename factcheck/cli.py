@@ -151,8 +151,9 @@ def _require_model(version: str | None):
 
     model = _load_scorer(version)
     if model is None:
-        raise ModelError("No promoted model: train one with `factcheck train ... --promote` (or `make train-model`), "
-                         "or name a version with --model.", code="F216")
+        raise ModelError("No promoted model: train one with `factcheck train ... --promote` (or `make train-model`, "
+                         "then `factcheck models promote VERSION`), or name a version with --model "
+                         "(`factcheck models list` shows them).", code="F216")
     return model
 
 
@@ -414,25 +415,49 @@ def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
 @click.option("--data", "data_specs", multiple=True, required=True, help="Labelled data (FORMAT:PATH or PATH); repeatable.")
 @click.option("--out", "out_dir", type=click.Path(), default="out/eval", show_default=True,
               help="Folder for the PR curve and confusion matrix PNGs and the metrics JSON.")
-def evaluate(model_version, data_specs, out_dir):
+@click.option("--against", "against_version", default=None,
+              help="Also score this version on the same data and print each set's F1 difference "
+                   "with a paired bootstrap 95% interval.")
+def evaluate(model_version, data_specs, out_dir, against_version):
     """Evaluate a model: precision, recall, F1 (positive class), ROC-AUC, per language."""
     from pathlib import Path
 
     from .datasets import load
+    from .evaluate import compare_models, write_report
     from .evaluate import evaluate as run_evaluation
-    from .evaluate import write_report
-    from .train import heldout_name
+    from .train import embedding_cache_for, heldout_name
 
     model = _require_model(model_version)
-    results = {}
+    other = _require_model(against_version) if against_version else None
+    cache = embedding_cache_for(model.encoder)  # the vectors training stored: the cards' figures
+    results, comparisons = {}, {}
     for spec in data_specs:
         examples = load(spec)
-        metrics, probs = run_evaluation(model, examples)
+        metrics, probs = run_evaluation(model, examples, cache)
         name = heldout_name(examples[0])
         results[name] = metrics
         write_report(Path(out_dir), name, metrics, probs, examples)
+        if other is not None:
+            comparisons[name] = compare_models(other, model, examples, cache)
     _print_metrics(model.version, results)
+    if other is not None:
+        _print_comparison(other.version, model.version, comparisons)
+        path = Path(out_dir) / "comparison.json"
+        path.write_text(json.dumps({"a": other.version, "b": model.version, "sets": comparisons}, indent=2) + "\n",
+                        "utf-8")
     err_console.print(f"plots and metrics in {out_dir}/", highlight=False)
+
+
+def _print_comparison(version_a: str, version_b: str, comparisons: dict) -> None:
+    table = Table(title=f"F1 of B = {version_b}\nagainst A = {version_a}\n(paired bootstrap, 95% interval)")
+    table.add_column("set", overflow="fold")
+    for column in ("n", "A", "B", "B − A", "interval"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("reading", no_wrap=True)
+    for name, c in comparisons.items():
+        table.add_row(name, str(c["n"]), f"{c['f1_a']:.3f}", f"{c['f1_b']:.3f}", f"{c['difference']:+.3f}",
+                      f"{c['low']:+.3f}…{c['high']:+.3f}", c["reading"])
+    Console().print(table)
 
 
 @cli.command()

@@ -200,6 +200,55 @@ def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
     assert set(metrics["per_lang"]) == {"zh", "en"}
 
 
+def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained):
+    from factcheck.datasets import load
+    from factcheck.evaluate import evaluate
+    from factcheck.train import embedding_cache_for
+
+    _, data, path, card = trained
+    model = CheckworthinessModel(path, encoder=shared_encoder())
+    held_out = [e for e in load(str(data)) if e.split == "test"]
+    metrics, _ = evaluate(model, held_out, embedding_cache_for(model.encoder))
+    trained_with = card["metrics"]["project_jsonl:slice:test"]
+    assert (metrics["f1"], metrics["roc_auc"], metrics["confusion"]) == (
+        trained_with["f1"], trained_with["roc_auc"], trained_with["confusion"])
+
+
+def test_f1_difference_interval_says_loss_gain_or_noise():
+    from factcheck.evaluate import f1_difference, reading
+
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 2, 800)
+    a = np.where(rng.random(800) < 0.80, labels, 1 - labels)
+    b = np.where(rng.random(800) < 0.92, labels, 1 - labels)
+    same = f1_difference(labels, a, a)
+    assert (same["difference"], same["low"], same["high"]) == (0.0, 0.0, 0.0)
+    better = f1_difference(labels, a, b)
+    assert better["difference"] > 0 and reading(better) == "gain"
+    assert reading(f1_difference(labels, b, a)) == "loss"
+    assert f1_difference(labels, a, b) == better  # seeded: the same interval every run
+    # 40 examples, two models as good as each other: no verdict either way.
+    small = f1_difference(labels[:40], a[:40], np.where(rng.random(40) < 0.80, labels[:40], 1 - labels[:40]))
+    assert small["low"] < 0 < small["high"] and reading(small) == "within noise"
+
+
+def test_evaluate_against_another_version(trained, tmp_path, monkeypatch):
+    root, data, _, card = trained
+    monkeypatch.setenv("FACTCHECK_MODELS", str(root))
+    out = tmp_path / "eval"
+    result = CliRunner().invoke(cli, ["evaluate", "--model", card["version"], "--against", card["version"],
+                                      "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "within noise" in result.stdout
+    comparison = json.loads((out / "comparison.json").read_text())
+    assert comparison["a"] == comparison["b"] == card["version"]
+    (row,) = comparison["sets"].values()
+    assert row["difference"] == 0.0 and row["reading"] == "within noise"
+    unknown = CliRunner().invoke(cli, ["evaluate", "--model", card["version"], "--against", "cw-nope",
+                                       "--data", str(data), "--out", str(out)])
+    assert unknown.exit_code == 1 and "[F213]" in unknown.output and card["version"] in unknown.output
+
+
 def test_extractor_scores_candidates_with_a_model(trained):
     from factcheck import extract
 
