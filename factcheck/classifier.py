@@ -90,12 +90,17 @@ class Encoder:
         if len(self._recent) > RECENT_VECTORS:
             self._recent.popitem(last=False)
 
+    def forget_recent(self) -> None:
+        """Drop the recently computed vectors, so the next ``embed`` runs the model for
+        every text (benchmarks time the model, not the reuse)."""
+        self._recent.clear()
+
     def quantize(self) -> None:
         """Dynamic int8 quantisation of the Linear layers (CPU inference only)."""
         import torch
 
         self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
-        self._recent.clear()  # vectors of the fp32 model are not this model's
+        self.forget_recent()  # vectors of the fp32 model are not this model's
 
     def embed(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None,
