@@ -324,13 +324,18 @@ def _print_metrics(title: str, metrics: dict) -> None:
 def models_diff(version_a, version_b, data_specs, fmt):
     """Show the sentences whose predicted label flipped between two versions."""
     from .datasets import load
+    from .evaluate import positive_probabilities
     from .registry import load_version
+    from .train import embedding_cache_for
 
     examples = [e for spec in data_specs for e in load(spec)]
     texts = [e.text for e in examples]
     a, b = load_version(version_a), load_version(version_b)
+    cache = embedding_cache_for(a.encoder)
+    scores_a = positive_probabilities(a, texts, cache).tolist()
+    scores_b = positive_probabilities(b, texts, cache).tolist()
     flips = []
-    for example, sa, sb in zip(examples, a.score(texts), b.score(texts)):
+    for example, sa, sb in zip(examples, scores_a, scores_b):
         la, lb = sa >= a.thresholds.for_lang(example.lang), sb >= b.thresholds.for_lang(example.lang)
         if la != lb:
             flips.append({"text": example.text, "lang": example.lang, "gold": example.label,
