@@ -507,8 +507,8 @@ _TIME_OR_WEEKDAY_RE = re.compile(
 )
 
 _AMPM_END_RE = re.compile(r"[ap]\.m\.$", re.IGNORECASE)
-# Every letter the two patterns above can consume (their words, in both cases, and the
-# odd characters that IGNORECASE folds onto them). A line with any other letter is not a
+# Every letter _DATE_RE and _TIME_OR_WEEKDAY_RE can consume (their words, in both cases,
+# and the odd characters that IGNORECASE folds onto them). A line with any other letter is not a
 # bare date and time: this one scan spares body lines the two slow substitutions.
 _DATE_TIME_LETTERS = "".join(
     sorted(
