@@ -93,7 +93,8 @@ def promote(version: str, *, force: bool = False, root: Path | None = None) -> d
             detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
             raise ModelError(
                 f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
-                "Use --force to promote anyway.",
+                f"`factcheck evaluate --model {version} --against {current_name} --data SET` shows whether "
+                "a loss is larger than sampling noise. Use --force to promote anyway.",
                 code="F215",
             )
     record = {"version": version, "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}

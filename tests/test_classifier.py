@@ -146,8 +146,9 @@ def test_promotion_is_refused_when_held_out_f1_drops(trained, tmp_path):
     _card(tmp_path, "v2", 0.85, path)
     _card(tmp_path, "v3", 0.91, path)
     registry.promote("v1", root=tmp_path)
-    with pytest.raises(ModelError, match="loses F1.*0.850 < 0.900"):
+    with pytest.raises(ModelError, match="loses F1.*0.850 < 0.900") as refused:
         registry.promote("v2", root=tmp_path)
+    assert "factcheck evaluate --model v2 --against v1" in str(refused.value)
     assert registry.promoted_version(tmp_path) == "v1"
     registry.promote("v3", root=tmp_path)
     assert registry.promoted_version(tmp_path) == "v3"
