@@ -181,6 +181,10 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         if not raw:
             return [_zh_clause(sentence, quote_start, whole_end, attributed=True)]
 
+    if quote_start is None and len(raw) == 1 and "、" not in text[raw[0][0] : raw[0][1]]:
+        # One segment and no quote (most of half of all sentences): the merging below
+        # would keep it whole, and a first clause never carries a subject. Skip the scans.
+        return [_zh_clause(sentence, *raw[0], source=source)]
     # 、 separates clauses only when both sides are numeric statements.
     pieces: list[tuple[int, int]] = []
     for s, e in raw:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from spacy.tokens import Span
 
 from factcheck import components
 from factcheck.components import LIGHT_TOKENS, span_ents
@@ -124,6 +125,13 @@ def test_chinese_tokenizer_shortcut_builds_spacys_own_doc(nlp_zh, zh_texts):
         ours, spacys = nlp_zh.make_doc(text), stock(text)
         assert [(t.text, t.whitespace_, t.idx) for t in ours] == [(t.text, t.whitespace_, t.idx) for t in spacys]
         assert ours.text == text
+
+
+def test_entity_component_marks_tokens_like_spacys_ents_setter(nlp_zh, zh_texts):
+    for doc in nlp_zh.pipe(zh_texts[:1500]):
+        reference = nlp_zh.make_doc(doc.user_data["factcheck.source_text"])
+        reference.ents = [Span(reference, e.start, e.end, label=e.label_) for e in doc.ents]
+        assert [(t.ent_iob_, t.ent_type_) for t in doc] == [(t.ent_iob_, t.ent_type_) for t in reference]
 
 
 def test_entity_rules_skip_only_tokens_no_rule_would_take(nlp_zh, zh_texts, monkeypatch):
