@@ -116,7 +116,7 @@ def onnx_variants(encoder, head, texts: list[str], threads: int, folder: Path) -
                 hidden = session.run(None, {"input_ids": enc["input_ids"], "attention_mask": mask})[0]
                 pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
                 out[idx] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-            return head.probabilities(out)[:, head.labels.index("claim")]
+            return head.probabilities(out)[:, head.claim_column]
 
         return run
 

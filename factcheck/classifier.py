@@ -175,6 +175,11 @@ class Head:
                 x = np.maximum(x, 0.0)
         return x
 
+    @property
+    def claim_column(self) -> int:
+        """Column of "claim" in :meth:`probabilities` (the last one for a head without that label)."""
+        return self.labels.index("claim") if "claim" in self.labels else -1
+
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         z = self.logits(x)
         z = z - z.max(axis=1, keepdims=True)
@@ -260,5 +265,4 @@ class CheckworthinessModel:
 
     def score(self, texts: Sequence[str], langs: Sequence[str] | None = None, *, batch_size: int = 32) -> list[float]:
         """Probability of the positive class ("claim") for each text."""
-        positive = self.head.labels.index("claim") if "claim" in self.head.labels else -1
-        return [float(p) for p in self.probabilities(texts, batch_size=batch_size)[:, positive]]
+        return [float(p) for p in self.probabilities(texts, batch_size=batch_size)[:, self.head.claim_column]]

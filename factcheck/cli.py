@@ -443,7 +443,7 @@ def evaluate(model_version, data_specs, out_dir, against_version):
         results[name] = metrics
         write_report(Path(out_dir), name, metrics, probs, examples)
         if other is not None:
-            comparisons[name] = compare_models(other, model, examples, cache)
+            comparisons[name] = compare_models(other, model, examples, cache, probs_b=probs)
     _print_metrics(model.version, results)
     if other is not None:
         _print_comparison(other.version, model.version, comparisons)

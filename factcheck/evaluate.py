@@ -33,15 +33,19 @@ def metrics_for(probs: np.ndarray, labels: np.ndarray, predictions: np.ndarray) 
     }
 
 
+def predictions(probs: np.ndarray, examples: Sequence[Example], thresholds) -> np.ndarray:
+    """1 where a probability reaches its example's language threshold, else 0."""
+    return (probs >= np.array([thresholds.for_lang(e.lang) for e in examples])).astype(int)
+
+
 def evaluate_probs(probs: np.ndarray, examples: Sequence[Example], thresholds) -> dict:
     """Metrics overall and per language; ``thresholds`` is a :class:`~factcheck.score.Thresholds`."""
     labels = np.array([e.label for e in examples])
     langs = np.array([e.lang for e in examples])
-    cut = np.array([thresholds.for_lang(lang) for lang in langs])
-    predictions = (probs >= cut).astype(int)
-    result = metrics_for(probs, labels, predictions)
+    predicted = predictions(probs, examples, thresholds)
+    result = metrics_for(probs, labels, predicted)
     result["per_lang"] = {
-        lang: metrics_for(probs[langs == lang], labels[langs == lang], predictions[langs == lang])
+        lang: metrics_for(probs[langs == lang], labels[langs == lang], predicted[langs == lang])
         for lang in sorted(set(langs))
     }
     return result
@@ -54,7 +58,7 @@ def positive_probabilities(model, texts: Sequence[str], cache=None) -> np.ndarra
     if cache is None or model.tuned_top is not None:
         return np.array(model.score(list(texts)), dtype=np.float32)
     probs = model.head.probabilities(cache.embed(model.encoder, list(texts)))
-    return probs[:, model.head.labels.index("claim")].astype(np.float32)
+    return probs[:, model.head.claim_column].astype(np.float32)
 
 
 def evaluate(model, examples: Sequence[Example], cache=None) -> tuple[dict, np.ndarray]:
@@ -63,8 +67,6 @@ def evaluate(model, examples: Sequence[Example], cache=None) -> tuple[dict, np.n
     return evaluate_probs(probs, examples, model.thresholds), probs
 
 
-def predictions(probs: np.ndarray, examples: Sequence[Example], thresholds) -> np.ndarray:
-    return (probs >= np.array([thresholds.for_lang(e.lang) for e in examples])).astype(int)
 
 
 def f1_difference(
@@ -116,12 +118,17 @@ def reading(comparison: dict) -> str:
     return "within noise"
 
 
-def compare_models(model_a, model_b, examples: Sequence[Example], cache=None) -> dict:
-    """F1 of ``model_b`` against ``model_a`` on ``examples``, each at its own thresholds."""
+def compare_models(
+    model_a, model_b, examples: Sequence[Example], cache=None, *, probs_b: np.ndarray | None = None,
+) -> dict:
+    """F1 of ``model_b`` against ``model_a`` on ``examples``, each at its own thresholds.
+    ``probs_b``: ``model_b``'s probabilities when the caller has them already."""
     texts = [e.text for e in examples]
     labels = np.array([e.label for e in examples])
+    if probs_b is None:
+        probs_b = positive_probabilities(model_b, texts, cache)
     pred_a = predictions(positive_probabilities(model_a, texts, cache), examples, model_a.thresholds)
-    pred_b = predictions(positive_probabilities(model_b, texts, cache), examples, model_b.thresholds)
+    pred_b = predictions(probs_b, examples, model_b.thresholds)
     result = f1_difference(labels, pred_a, pred_b)
     result["reading"] = reading(result)
     return result

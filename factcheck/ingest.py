@@ -512,11 +512,8 @@ _AMPM_END_RE = re.compile(r"[ap]\.m\.$", re.IGNORECASE)
 # bare date and time: this one scan spares body lines the two slow substitutions.
 _DATE_TIME_LETTERS = "".join(
     sorted(
-        set(
-            "january february march april may june july august september october november december "
-            "st nd rd th am pm gmt utc bst cet est edt pst pdt et pt "
-            "monday tuesday wednesday thursday friday saturday sunday"
-        )
+        (set("".join(_MONTHS)) | set("st nd rd th am pm gmt utc bst cet est edt pst pdt et pt "
+                                     "monday tuesday wednesday thursday friday saturday sunday"))
         - {" "}
     )
 )
