@@ -4,6 +4,7 @@ and prints; only this module talks to the terminal."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 
@@ -20,6 +21,17 @@ from .records import Claim
 from .store import default_db_path, open_db, save_extraction
 
 err_console = Console(stderr=True, soft_wrap=True)  # never re-wrap paths and messages
+#: Width of tables written to a file or pipe (rich would squeeze them into 80 columns).
+PIPE_WIDTH = 200
+
+
+def table_console() -> Console:
+    """A console for tables on stdout: the terminal's width, or ``PIPE_WIDTH`` when
+    stdout is a file or pipe and ``COLUMNS`` does not say otherwise."""
+    console = Console()
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return console
+    return Console(width=PIPE_WIDTH)
 
 
 class FactcheckGroup(click.Group):
@@ -125,7 +137,7 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
                 )
             progress.advance(task)
     if table is not None:
-        Console().print(table)
+        table_console().print(table)
     where = f" into {db_path or default_db_path()}" if db is not None else ""
     matched = (f"; {totals['matched']} match earlier claims ({totals['verdicted']} already checked)"
                if index is not None else "")
@@ -236,7 +248,7 @@ def models_list():
         f1 = ", ".join(f"{k} {v['f1']:.3f}" for k, v in card.get("metrics", {}).items() if k != "dev")
         table.add_row("*" if card["promoted"] else "", card["version"], card.get("created", ""),
                       str(card.get("split", {}).get("train", {}).get("n", "")), f1)
-    Console().print(table)
+    table_console().print(table)
 
 
 @models.command("show")
@@ -318,7 +330,7 @@ def _print_metrics(title: str, metrics: dict) -> None:
         per = m.get("per_lang", {})
         table.add_row(name, str(m["n"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
                       f"{m['roc_auc']:.3f}", *(f"{per[l]['f1']:.3f}" if l in per else "" for l in ("zh", "en")))
-    Console().print(table)
+    table_console().print(table)
 
 
 @models.command("diff")
@@ -357,7 +369,7 @@ def models_diff(version_a, version_b, data_specs, fmt):
             table.add_column(column, overflow="fold")
         for row in flips:
             table.add_row(*(str(row[c]) for c in ("text", "lang", "gold", version_a, version_b, "now", "fixed")))
-        Console().print(table)
+        table_console().print(table)
     fixed = sum(r["fixed"] for r in flips)
     err_console.print(f"{len(flips)} flips: {fixed} now agree with the gold label, {len(flips) - fixed} now disagree",
                       highlight=False)
@@ -412,7 +424,7 @@ def retrain(db_path, title, no_pull, base_specs, eval_specs, seed):
     for name, old, new in rows:
         table.add_row(name, "" if old is None else f"{old:.3f}", f"{new:.3f}",
                       "" if old is None else f"{new - old:+.3f}")
-    Console().print(table)
+    table_console().print(table)
     plot = plot_comparison(rows, current_name, card["version"], path / "comparison.png")
     err_console.print(f"plot {plot}", highlight=False)
     try:
@@ -469,7 +481,7 @@ def _print_comparison(version_a: str, version_b: str, comparisons: dict) -> None
     for name, c in comparisons.items():
         table.add_row(name, str(c["n"]), f"{c['f1_a']:.3f}", f"{c['f1_b']:.3f}", f"{c['difference']:+.3f}",
                       f"{c['low']:+.3f}…{c['high']:+.3f}", c["reading"])
-    Console().print(table)
+    table_console().print(table)
 
 
 @cli.command()
@@ -721,7 +733,7 @@ def _print_claims(rows: list[dict], fmt: str, *, reviewed: bool = False) -> None
                           row["verdict"] or "", row["kind"], row["text"],
                           ", ".join(t["value"] or f"{t['text']}?" for t in row["times"]),
                           "; ".join(format_quantity(q) for q in row["quantities"]), article)
-    Console().print(table)
+    table_console().print(table)
 
 
 @cli.command("search")
@@ -828,7 +840,7 @@ def review_disagreements(db_path, fmt):
         for task in disputed:
             shown = "; ".join(f"{who}: {verdict}" for who, verdict in task.verdicts.items())
             table.add_row(str(task.task_id), texts[task.task_id], shown, f"{task.agreement:.2f}")
-        Console().print(table)
+        table_console().print(table)
     stats = summary(rows)
     alpha = "n/a" if stats["alpha"] is None else f"{stats['alpha']:.3f}"
     err_console.print(f"{stats['disputed']} disputed of {stats['multi_annotated']} tasks with several annotators; "
@@ -904,7 +916,7 @@ def conflicts(db_path, article_id, fmt):
             a, b = sources[c.claim_id], sources[c.other_id]
             table.add_row(a["text"], a["url"] or a["source"] or a["title"] or "", b["text"],
                           b["url"] or b["source"] or b["title"] or "", "; ".join(f"{x} vs {y}" for x, y in c.disagreeing))
-        Console().print(table)
+        table_console().print(table)
     err_console.print(f"{len(found)} conflicting pairs", highlight=False)
 
 
@@ -985,7 +997,7 @@ def stats_command(db_path, plot_path):
     from .stats import plot, stats, tables
 
     result = stats(open_db(check_store(db_path or default_db_path())))
-    console = Console()
+    console = table_console()
     for table in tables(result):
         console.print(table)
     if plot_path:

@@ -92,3 +92,17 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, name
         assert run(name, "--help").exit_code == 0
+
+
+def test_tables_written_to_a_pipe_are_not_squeezed_to_80_columns(monkeypatch):
+    # `factcheck models list > file` (or a CI log): rich would cut the version names
+    # and F1 figures to "…" at 80 columns.
+    from factcheck.registry import list_versions
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = CliRunner().invoke(cli, ["models", "list"])
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    for card in list_versions():
+        assert card["version"] in result.output
+        assert f"claimbuster:test {card['metrics']['claimbuster:test']['f1']:.3f}" in result.output
