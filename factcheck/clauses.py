@@ -23,6 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from operator import attrgetter
 
+from . import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
 from spacy.tokens import Span
 
 from .components import LIGHT_TOKENS, span_ents

@@ -25,6 +25,7 @@ from importlib import resources
 from operator import attrgetter
 from typing import NamedTuple
 
+from . import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
 import numpy
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 from spacy.language import Language

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from . import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -67,7 +68,7 @@ def load_nlp(lang: str) -> Language:
                 code="F201",
             ) from exc
     if lang == "zh":
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp = _blank_zh()
         nlp.tokenizer = components.KeepText(nlp.tokenizer)  # the entity component reads the text
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("factcheck_zh_entities")
@@ -80,9 +81,16 @@ def load_bare_nlp(lang: str) -> Language:
     """The pipeline without factcheck's own components: the benchmark's baseline."""
     if lang == "en":
         return load_nlp("en")
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = _blank_zh()
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def _blank_zh() -> Language:
+    import jieba
+
+    jieba.setLogLevel(60)  # not "Building prefix dict ..." on every command's stderr
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def chunk_block(text: str, block: Block, limit: int = MAX_BLOCK_CHARS) -> list[Block]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -203,3 +204,29 @@ def test_scorer_cannot_veto_numbers_and_dates():
     candidates = factcheck.extract(text, scorer=_FixedScorer(), include_rejected=True)
     assert [c.checkworthiness for c in candidates] == [0.1, 0.1]
     assert all(c.is_claim and c.kind == "numeric" for c in candidates)
+
+
+def test_extract_with_the_promoted_model_never_imports_torch():
+    # spaCy's thinc would import torch (seconds of start-up) and scoring runs on ONNX
+    # Runtime, so `factcheck extract` needs torch nowhere; training still imports it.
+    import os
+    import subprocess
+    import sys
+
+    snippet = (
+        "import sys\n"
+        "from factcheck.cli import cli\n"
+        "sys.argv = ['factcheck', 'extract', sys.argv[1], '--no-store', '--format', 'jsonl']\n"
+        "try:\n"
+        "    cli()\n"
+        "except SystemExit as end:\n"
+        "    print('torch' in sys.modules, end.code, file=sys.stderr)\n"
+        "import torch\n"
+        "print(float(torch.ones(2).sum()), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FACTCHECK_ENCODER_BACKEND"}
+    done = subprocess.run([sys.executable, "-c", snippet, str(EXAMPLES / "en_energy.json")], capture_output=True,
+                          text=True, env=env, check=True)
+    claims = [json.loads(line) for line in done.stdout.splitlines()]
+    assert claims and all(c["checkworthiness"] is not None for c in claims)  # scored by the model
+    assert done.stderr.splitlines()[-2:] == ["False 0", "2.0"]
