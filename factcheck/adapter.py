@@ -78,9 +78,11 @@ def pad(states: Sequence) -> tuple:
 def pooled_vectors(top: torch.nn.Module, states: Sequence, batch_size: int = 128) -> np.ndarray:
     """Sentence vectors of the adapted top layers for each text's hidden states."""
     out = np.zeros((len(states), states[0].shape[-1] if states else 0), dtype=np.float32)
+    device = next(top.parameters()).device  # a GPU after training there
     with torch.no_grad():
         for idx in length_batches([len(s) for s in states], batch_size):
-            out[idx] = top(*pad([states[i] for i in idx])).numpy()
+            x, mask = pad([states[i] for i in idx])
+            out[idx] = top(x.to(device), mask.to(device)).cpu().numpy()
     return out
 
 
@@ -113,7 +115,7 @@ def save_adapter(path: Path, peft_top, *, n_layers: int, rank: int) -> None:
     from peft import get_peft_model_state_dict
     from safetensors.torch import save_file
 
-    state = {k: v.detach().contiguous().clone() for k, v in get_peft_model_state_dict(peft_top).items()}
+    state = {k: v.detach().cpu().contiguous().clone() for k, v in get_peft_model_state_dict(peft_top).items()}
     save_file(state, str(path), metadata={"n_layers": str(n_layers), "rank": str(rank),
                                           "targets": json.dumps(LORA_TARGETS)})
 

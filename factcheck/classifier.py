@@ -69,7 +69,7 @@ class Encoder:
     """
 
     def __init__(self, path: str | Path | None = None, *, num_threads: int | None = None,
-                 backend: str | None = None):
+                 backend: str | None = None, device: str = "cpu"):
         from .encoder import load_base
 
         backend = backend or os.environ.get("FACTCHECK_ENCODER_BACKEND") or "auto"
@@ -78,6 +78,9 @@ class Encoder:
                              "(FACTCHECK_ENCODER_BACKEND).", code="F210")
         self.path = load_base(path)
         self.num_threads = num_threads
+        self.device = device  # torch's device; "cuda" for training on a GPU (factcheck.train)
+        if device != "cpu":
+            backend = "torch"  # the ONNX Runtime package here runs on the CPU only
         self.dim = int(json.loads((Path(self.path) / "config.json").read_text("utf-8"))["hidden_size"])
         self.truncated = 0  # sentences cut at MAX_TOKENS so far
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -124,6 +127,7 @@ class Encoder:
                 )
                 # The rebuilt base has no pooler weights; we mean-pool, so do not build one.
                 model = AutoModel.from_pretrained(self.path, local_files_only=True, add_pooling_layer=False).eval()
+                model.to(self.device)
             except (OSError, ValueError) as exc:
                 raise ModelError(
                     f"Could not load the base encoder from {self.path}: {exc}. "
@@ -209,17 +213,17 @@ class Encoder:
         tokenizer, model = self._load_torch()
         with torch.inference_mode():
             enc = tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt",
-                            return_overflowing_tokens=False)
+                            return_overflowing_tokens=False).to(self.device)
             result = model(**enc, output_hidden_states=tap is not None)
             hidden = result.last_hidden_state
             if tap is not None:
                 lengths = enc["attention_mask"].sum(1).tolist()
                 for row, i in enumerate(idx):
-                    states[i] = result.hidden_states[tap][row, : lengths[row]].clone()
+                    states[i] = result.hidden_states[tap][row, : lengths[row]].to("cpu", copy=True)
             mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            vectors = torch.nn.functional.normalize(pooled, dim=-1).numpy()
-        return vectors, int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum())
+            vectors = torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy()
+        return vectors, int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum().cpu())
 
 
 @lru_cache(maxsize=2)

@@ -299,8 +299,11 @@ def _parse_weights(ctx, param, values) -> dict[str, float]:
 @click.option("--weight", "weights", multiple=True, callback=_parse_weights, metavar="FORMAT=W",
               help="Weigh the examples of a source format or file W times in the loss (clef2022_1b=3); "
                    "repeatable.")
+@click.option("--device", default=None, metavar="DEVICE",
+              help="cpu, cuda or cuda:N (default: $FACTCHECK_DEVICE, else a CUDA GPU when torch sees one, else cpu).")
 @click.option("--promote/--no-promote", default=False, help="Promote the new version if it does not lose held-out F1.")
-def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, weights, promote):
+def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, weights, device,
+          promote):
     """Train a check-worthiness model from labelled SOURCES (FORMAT:PATH or PATH).
 
     Formats: project_jsonl (annotations/*.jsonl), claimbuster, clef2019, clef2020_tweets,
@@ -313,7 +316,7 @@ def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank,
     args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs, tune_layers=tune_layers,
                              lora_rank=lora_rank, tune_epochs=tune_epochs, source_weights=weights)
     with _progress() as progress:
-        path, card = train_model(sources, eval_specs, args=args, progress=_stage_ticker(progress))
+        path, card = train_model(sources, eval_specs, args=args, progress=_stage_ticker(progress), device=device)
     _print_metrics(card["version"], card["metrics"])
     err_console.print(f"wrote {path}", highlight=False)
     if promote:

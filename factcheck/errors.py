@@ -88,6 +88,7 @@ CODES: dict[str, str] = {
     "F217": "encoder adapter missing or damaged",
     "F218": "ONNX export of the encoder disagrees with the torch model",
     "F219": "ONNX export of the encoder missing, damaged or stale",
+    "F220": "training device unknown or unavailable",
     "F300": "store problem",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",

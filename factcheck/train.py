@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -28,7 +29,7 @@ import numpy as np
 
 from .classifier import Encoder, Head
 from .datasets import Example, fingerprint
-from .errors import AnnotationError
+from .errors import AnnotationError, ModelError
 
 log = logging.getLogger(__name__)
 LABELS = ["not_claim", "claim"]
@@ -77,6 +78,30 @@ class TrainingResult:
     best_epoch: int = 0
     extract_thresholds: dict[str, float] = field(default_factory=dict)
     adapter: object | None = None  # the peft-wrapped TunedTop when the encoder was adapted
+    device: str = "cpu"  # where it was trained (see training_device)
+
+
+def training_device(requested: str | None = None) -> str:
+    """Where training runs: ``requested`` or ``$FACTCHECK_DEVICE`` ("cpu", "cuda",
+    "cuda:1"); by default the first CUDA GPU when torch sees one, else the CPU."""
+    import torch
+
+    wanted = requested or os.environ.get("FACTCHECK_DEVICE") or "auto"
+    if wanted == "auto":
+        wanted = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        device = torch.device(wanted)
+    except RuntimeError as exc:
+        raise ModelError(f"Unknown training device {wanted!r}; use cpu, cuda or cuda:N.", code="F220") from exc
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ModelError(f"Training device {wanted!r} was asked for, but torch sees no CUDA GPU here. "
+                             "Train on the CPU with --device cpu (or unset FACTCHECK_DEVICE).", code="F220")
+        # use_deterministic_algorithms needs a fixed cuBLAS workspace, set before cuBLAS starts.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    elif device.type != "cpu":
+        raise ModelError(f"Training device {wanted!r} is not supported; use cpu, cuda or cuda:N.", code="F220")
+    return str(device)
 
 
 class EmbeddingCache:
@@ -215,6 +240,7 @@ def _weighted_loss(logits, labels, weights):
 def fit_head(
     train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray,
     args: TrainingArguments, progress: Callable[[int], None] | None = None, train_weights: np.ndarray | None = None,
+    device: str = "cpu",
 ) -> tuple[Head, list[dict], int]:
     """Train the head with early stopping on dev loss; returns the best epoch's head.
     ``train_weights`` (see :func:`example_weights`) weigh the training loss; dev loss
@@ -230,11 +256,12 @@ def fit_head(
         layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, args.hidden), torch.nn.ReLU()]
         dim = args.hidden
     layers += [torch.nn.Dropout(args.dropout), torch.nn.Linear(dim, len(LABELS))]
-    net = torch.nn.Sequential(*layers)
+    net = torch.nn.Sequential(*layers).to(device)
     dev_loss_fn, tw = _loss_weights(train_y, args, train_weights)
+    dev_loss_fn, tw = dev_loss_fn.to(device), tw.to(device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
-    tx, ty = torch.tensor(train_x), torch.tensor(train_y, dtype=torch.long)
-    dx, dy = torch.tensor(dev_x), torch.tensor(dev_y, dtype=torch.long)
+    tx, ty = torch.tensor(train_x, device=device), torch.tensor(train_y, dtype=torch.long, device=device)
+    dx, dy = torch.tensor(dev_x, device=device), torch.tensor(dev_y, dtype=torch.long, device=device)
     best = (float("inf"), 0, None)
     history = []
     for epoch in range(1, args.max_epochs + 1):
@@ -242,7 +269,7 @@ def fit_head(
         order = torch.randperm(len(tx), generator=generator)
         total = 0.0
         for start in range(0, len(order), args.batch_size):
-            idx = order[start : start + args.batch_size]
+            idx = order[start : start + args.batch_size].to(device)
             optimizer.zero_grad()
             loss = _weighted_loss(net(tx[idx]), ty[idx], tw[idx])
             loss.backward()
@@ -260,13 +287,15 @@ def fit_head(
             break
     net.load_state_dict(best[2])
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
-    head = Head([(m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in linears], LABELS)
+    head = Head([(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy()) for m in linears],
+                LABELS)
     return head, history, best[1]
 
 
 def fit_tuned(
     train_states: Sequence, train_y: np.ndarray, dev_states: Sequence, dev_y: np.ndarray, base_model,
     args: TrainingArguments, progress: Callable[[int], None] | None = None, train_weights: np.ndarray | None = None,
+    device: str = "cpu",
 ) -> tuple[object, Head, list[dict], int]:
     """LoRA on the top ``args.tune_layers`` layers plus a linear head, on cached hidden
     states, with early stopping on dev loss. Returns (peft top, head, history, best epoch)."""
@@ -278,24 +307,31 @@ def fit_tuned(
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
     generator = torch.Generator().manual_seed(args.seed)
-    top = get_peft_model(TunedTop(base_model, args.tune_layers), lora_config(args.lora_rank))
-    linear = torch.nn.Linear(base_model.config.hidden_size, len(LABELS))
+    top = get_peft_model(TunedTop(base_model, args.tune_layers), lora_config(args.lora_rank)).to(device)
+    linear = torch.nn.Linear(base_model.config.hidden_size, len(LABELS)).to(device)
     dropout = torch.nn.Dropout(args.dropout)
     dev_loss_fn, tw = _loss_weights(train_y, args, train_weights)
+    dev_loss_fn, tw = dev_loss_fn.to(device), tw.to(device)
+
+    def batch(states: Sequence, idx: list[int]):
+        x, mask = pad([states[i] for i in idx])  # padded on the CPU, where the cached states are
+        return x.to(device), mask.to(device)
+
     trainable = [p for p in top.parameters() if p.requires_grad] + list(linear.parameters())
     optimizer = torch.optim.AdamW(trainable, lr=args.tune_learning_rate, weight_decay=0.01)
     per_epoch = (len(train_states) + args.tune_batch_size - 1) // args.tune_batch_size
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=args.tune_learning_rate, total_steps=per_epoch * args.tune_epochs, pct_start=0.1)
-    ty = torch.tensor(train_y, dtype=torch.long)
+    ty = torch.tensor(train_y, dtype=torch.long, device=device)
 
     def dev_loss() -> float:
         top.eval()
         total = 0.0
         with torch.no_grad():
             for idx in length_batches([len(s) for s in dev_states], 128):
-                logits = linear(top(*pad([dev_states[i] for i in idx])) * POOL_SCALE)
-                total += float(dev_loss_fn(logits, torch.tensor(dev_y[idx], dtype=torch.long))) * len(idx)
+                logits = linear(top(*batch(dev_states, idx)) * POOL_SCALE)
+                labels = torch.tensor(dev_y[idx], dtype=torch.long, device=device)
+                total += float(dev_loss_fn(logits, labels)) * len(idx)
         return total / max(len(dev_states), 1)
 
     def snapshot() -> dict:
@@ -310,7 +346,7 @@ def fit_tuned(
         total = 0.0
         for idx in length_batches(lengths, args.tune_batch_size, generator):
             optimizer.zero_grad()
-            logits = linear(dropout(top(*pad([train_states[i] for i in idx]))) * POOL_SCALE)
+            logits = linear(dropout(top(*batch(train_states, idx))) * POOL_SCALE)
             loss = _weighted_loss(logits, ty[idx], tw[idx])
             loss.backward()
             optimizer.step()
@@ -330,7 +366,8 @@ def fit_tuned(
             if name in saved:
                 param.copy_(saved[name])
     top.eval()
-    head = Head([(linear.weight.detach().numpy() * POOL_SCALE, linear.bias.detach().numpy().copy())], LABELS)
+    head = Head([(linear.weight.detach().cpu().numpy() * POOL_SCALE, linear.bias.detach().cpu().numpy().copy())],
+                LABELS)
     return top, head, history, best[1]
 
 
@@ -405,6 +442,7 @@ def write_version(
         "eval_sources": eval_specs or [],
         "split": split,
         "hyperparameters": asdict(args),
+        "device": result.device,
         "best_epoch": result.best_epoch,
         "epochs_run": len(result.history),
         "thresholds": result.thresholds,
@@ -473,7 +511,7 @@ def heldout_name(example: Example) -> str:
 
 def train_model(
     train_specs: Sequence[str], eval_specs: Sequence[str] = (), *, args: TrainingArguments | None = None,
-    root: Path | None = None, encoder: Encoder | None = None, progress=None,
+    root: Path | None = None, encoder: Encoder | None = None, progress=None, device: str | None = None,
 ) -> tuple[Path, dict]:
     """Train a version from ``train_specs`` (``FORMAT:PATH`` or ``PATH``) and evaluate it.
 
@@ -515,7 +553,10 @@ def train_model(
         if loaded:
             heldout.setdefault(heldout_name(loaded[0]), []).extend(loaded)
 
-    encoder = encoder or shared_encoder()
+    device = training_device(device)
+    if encoder is None:
+        # On a GPU the encoder runs on torch there (ONNX Runtime here is CPU-only).
+        encoder = shared_encoder() if device == "cpu" else Encoder(backend="torch", device=device)
     everything = [e.text for e in train + dev] + [e.text for ex in heldout.values() for e in ex]
     n_train, n_dev = len(train), len(dev)
     train_y = np.array([e.label for e in train])
@@ -530,7 +571,7 @@ def train_model(
         tick = progress("training (LoRA)", n_train * args.tune_epochs) if progress else None
         adapter, head, history, best_epoch = fit_tuned(
             states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick,
-            train_weights=example_weights(train, args))
+            train_weights=example_weights(train, args), device=device)
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.probabilities(pooled_vectors(adapter, states[lo:hi]))[:, 1]
@@ -540,7 +581,7 @@ def train_model(
         tick = progress("training", args.max_epochs) if progress else None
         head, history, best_epoch = fit_head(
             vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args, tick,
-            train_weights=example_weights(train, args))
+            train_weights=example_weights(train, args), device=device)
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.probabilities(vectors[lo:hi])[:, 1]
@@ -560,7 +601,7 @@ def train_model(
         "train": summarize_source(train), "dev": summarize_source(dev),
         "heldout": {k: summarize_source(v) for k, v in heldout.items()},
     }
-    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter)
+    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter, device)
     created = now()
     version = make_version_name(split["train"]["fingerprint"], args, created)
     path = write_version(root, result, args=args, encoder=encoder, sources=sources, split=split,

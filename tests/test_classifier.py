@@ -84,6 +84,38 @@ def test_same_data_and_seed_give_the_same_model(trained, tmp_path):
     assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a.layers, b.layers))
 
 
+def test_training_runs_where_it_is_told_and_the_card_says_where(trained, monkeypatch):
+    import torch
+
+    from factcheck.train import training_device
+
+    _, _, _, card = trained
+    assert card["device"] == training_device()
+    monkeypatch.setenv("FACTCHECK_DEVICE", "cpu")
+    assert training_device() == "cpu"
+    assert training_device("cpu") == "cpu"
+    with pytest.raises(ModelError, match="cpu, cuda or cuda:N") as info:
+        training_device("tpu")
+    assert info.value.code == "F220"
+    if not torch.cuda.is_available():
+        monkeypatch.delenv("FACTCHECK_DEVICE")
+        assert training_device() == "cpu"  # the default without a GPU
+        with pytest.raises(ModelError, match="--device cpu") as info:
+            training_device("cuda")
+        assert info.value.code == "F220"
+
+
+def test_train_cli_refuses_a_gpu_it_does_not_have(tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    data = write_slice(tmp_path / "slice.jsonl", per_lang=40)
+    result = CliRunner().invoke(cli, ["train", str(data), "--device", "cuda"])
+    assert result.exit_code == 1
+    assert "F220" in result.output and "--device cpu" in result.output
+
+
 def test_too_few_examples_of_a_class_is_refused(tmp_path):
     data = tmp_path / "tiny.jsonl"
     rows = [{"text": f"第{i}条新闻报道了具体数字{i}万。", "label": 1, "lang": "zh"} for i in range(30)]
