@@ -150,12 +150,20 @@ class _Materialised:
     """A span's tokens and entities as plain lists: the helpers below scan them many
     times per sentence, and iterating a spaCy Span builds Token objects every time."""
 
-    __slots__ = ("tokens", "ents")
+    __slots__ = ("_span", "_tokens", "ents")
 
     def __init__(self, span: Span) -> None:
-        light = span.doc.user_data.get(LIGHT_TOKENS)
-        self.tokens = light[span.start : span.end] if light is not None else list(span)
+        self._span, self._tokens = span, None
         self.ents = span_ents(span)
+
+    @property
+    def tokens(self) -> list:
+        """Built on first use: a one-segment sentence is split without reading them."""
+        if self._tokens is None:
+            span = self._span
+            light = span.doc.user_data.get(LIGHT_TOKENS)
+            self._tokens = light[span.start : span.end] if light is not None else list(span)
+        return self._tokens
 
     def __iter__(self):
         return iter(self.tokens)

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from functools import lru_cache, partial
 from itertools import accumulate, compress
 from importlib import resources
+import operator
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -84,6 +85,29 @@ class LightToken(NamedTuple):
 
 # Builds a LightToken from a tuple without a Python-level __new__ call per token.
 _light = partial(tuple.__new__, LightToken)
+
+
+class LightTokens:
+    """A doc's tokens as LightTokens, built when read: an index gives one token, a
+    slice a list. The entity rules read a few tokens per sentence and the clause
+    splitter none of a one-segment sentence's (half of them), so building every
+    token up front cost more than all of their reads (a third of the component)."""
+
+    __slots__ = ("_idx", "_words", "_entries")
+
+    def __init__(self, idx: list[int], words: list[str], entries: list[tuple]) -> None:
+        self._idx, self._words, self._entries = idx, words, entries  # entries: (tag, is_punct, is_space)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(map(_light, map(operator.add, zip(self._idx[i], self._words[i]), self._entries[i])))
+        return _light((self._idx[i], self._words[i]) + self._entries[i])
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 class LightEnt(NamedTuple):
@@ -243,7 +267,7 @@ class ChineseEntities:
         known = list(map(self._words.get, words))
         if None in known:
             known = [self._learn(w) if k is None else k for w, k in zip(words, known)]
-        tokens = [_light((i, w) + k[0]) for i, w, k in zip(idx, words, known)]
+        tokens = LightTokens(idx, words, [k[0] for k in known])
         doc.user_data[LIGHT_TOKENS] = tokens
         gazetteer, freq = self.gazetteer, self.freq
         # Only tokens whose word may start a name are looked at; the others (most of them)

@@ -107,9 +107,10 @@ def test_detect_lang_without_latin_letters_is_the_full_count():
 def test_light_tokens_and_entities_are_the_docs_own(nlp_zh, zh_texts):
     tags = nlp_zh.get_pipe("factcheck_zh_entities").tags
     for doc in nlp_zh.pipe(zh_texts[:1500]):
-        assert doc.user_data[LIGHT_TOKENS] == [
-            (t.idx, t.text, tags.get(t.text, "x" if t.is_punct else ""), t.is_punct, t.is_space) for t in doc
-        ]
+        own = [(t.idx, t.text, tags.get(t.text, "x" if t.is_punct else ""), t.is_punct, t.is_space) for t in doc]
+        light = doc.user_data[LIGHT_TOKENS]  # built when read: by slice, by index, by iteration
+        assert light[:] == list(light) == [light[i] for i in range(len(light))] == own
+        assert light[2:5] == own[2:5] and light[-1:] == own[-1:]
         for sent in doc.sents:
             assert [(e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in span_ents(sent)] == [
                 (e.start, e.end, e.start_char, e.end_char, e.label_, e.text) for e in sent.ents
