@@ -150,15 +150,21 @@ class _Materialised:
     """A span's tokens and entities as plain lists: the helpers below scan them many
     times per sentence, and iterating a spaCy Span builds Token objects every time."""
 
-    __slots__ = ("_span", "_tokens", "ents")
+    __slots__ = ("_span", "_tokens", "_ents")
 
     def __init__(self, span: Span) -> None:
-        self._span, self._tokens = span, None
-        self.ents = span_ents(span)
+        self._span, self._tokens, self._ents = span, None, None
+
+    @property
+    def ents(self) -> list:
+        if self._ents is None:
+            self._ents = span_ents(self._span)
+        return self._ents
 
     @property
     def tokens(self) -> list:
-        """Built on first use: a one-segment sentence is split without reading them."""
+        """Built on first use (like ``ents``): a one-segment sentence is split without
+        reading them."""
         if self._tokens is None:
             span = self._span
             light = span.doc.user_data.get(LIGHT_TOKENS)
