@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .encoder import pool
 from .errors import ModelError
 from .train import EmbeddingCache, base_tag
 
@@ -58,9 +59,7 @@ class TunedTop(torch.nn.Module):
         for layer in self.layers:
             out = layer(hidden, attention_mask=additive)
             hidden = out[0] if isinstance(out, tuple) else out
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+        return pool(hidden, mask)
 
 
 def pad(states: Sequence) -> tuple:

@@ -210,19 +210,18 @@ class Encoder:
     def _torch_batch(self, batch: list[str], tap: int | None, states: list, idx: list[int]) -> tuple[np.ndarray, int]:
         import torch
 
+        from .encoder import pool
+
         tokenizer, model = self._load_torch()
         with torch.inference_mode():
             enc = tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt",
                             return_overflowing_tokens=False).to(self.device)
             result = model(**enc, output_hidden_states=tap is not None)
-            hidden = result.last_hidden_state
             if tap is not None:
                 lengths = enc["attention_mask"].sum(1).tolist()
                 for row, i in enumerate(idx):
                     states[i] = result.hidden_states[tap][row, : lengths[row]].to("cpu", copy=True)
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            vectors = torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy()
+            vectors = pool(result.last_hidden_state, enc["attention_mask"]).cpu().numpy()
         return vectors, int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum().cpu())
 
 

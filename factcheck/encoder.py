@@ -445,6 +445,16 @@ def _check_normalizer(tokenizer, normalization: dict[int, str]) -> None:
             )
 
 
+def pool(hidden, attention_mask):
+    """Sentence vectors from token states (torch): the mean over real tokens, L2-normalised.
+    The one pooling rule of every e5 vector here (the ONNX export bakes it into its graph)."""
+    import torch
+
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+    return torch.nn.functional.normalize(pooled, dim=-1)
+
+
 def _mean_pool(model, tokenizer, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
     import torch
 
@@ -455,10 +465,7 @@ def _mean_pool(model, tokenizer, texts: Sequence[str], batch_size: int = 32) -> 
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, return_tensors="pt")
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            out[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+            out[idx] = pool(model(**batch).last_hidden_state, batch["attention_mask"]).numpy()
     return out
 
 

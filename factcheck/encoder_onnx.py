@@ -85,7 +85,7 @@ def _export(base: Path, out: Path) -> None:
     import onnx
     import torch
 
-    from .encoder import _load_hf
+    from .encoder import _load_hf, pool
 
     tokenizer, model = _load_hf(base)
 
@@ -97,10 +97,8 @@ def _export(base: Path, out: Path) -> None:
             self.inner = inner
 
         def forward(self, input_ids, attention_mask):
-            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            return torch.nn.functional.normalize(pooled, dim=-1)
+            return pool(self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state,
+                        attention_mask)
 
     # eval() on the wrapper itself: the exporter sets the wrapper's mode on the model inside.
     wrapper = Pooled(model).eval()
