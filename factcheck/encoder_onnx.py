@@ -28,7 +28,6 @@ stay on torch (:class:`factcheck.classifier.Encoder` picks the backend).
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import logging
@@ -41,13 +40,15 @@ from pathlib import Path
 import numpy as np
 
 from .encoder import (
+    MANIFEST,
     MODEL_NAME,
+    REBUILD_HINT,
     VERIFY_SENTENCES,
     Progress,
     _build_lock,
     _built_in_place,
-    _check_file,
-    _describe,
+    _verified_manifest,
+    _write_manifest,
     base_path,
     cache_dir,
     load_base,
@@ -62,8 +63,6 @@ EXPORT_VERSION = 1
 MIN_COSINE = 0.99999
 GRAPH = "model.onnx"
 WEIGHTS = "model.onnx.data"
-MANIFEST = "manifest.json"
-REBUILD_HINT = "Run `factcheck models prepare` to rebuild it."
 _OPSET = 17
 
 
@@ -74,14 +73,15 @@ def onnx_path() -> Path:
 
 def _base_fingerprint(base: Path) -> str:
     """The base build an export belongs to: the hash of the base's manifest."""
-    return hashlib.sha256((base / "manifest.json").read_bytes()).hexdigest()
+    return hashlib.sha256((base / MANIFEST).read_bytes()).hexdigest()
 
 
 # ------------------------------------------------------------------ export
 
 
-def _export(base: Path, out: Path) -> None:
-    """Write ``GRAPH`` and ``WEIGHTS`` for the base model into ``out``."""
+def _export(base: Path, out: Path) -> tuple:
+    """Write ``GRAPH`` and ``WEIGHTS`` for the base model into ``out``; return the
+    loaded ``(tokenizer, model)`` for the check against torch."""
     import onnx
     import torch
 
@@ -122,13 +122,13 @@ def _export(base: Path, out: Path) -> None:
         graph = onnx.load(str(single))
     onnx.save_model(graph, str(out / GRAPH), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=WEIGHTS, size_threshold=1024)
+    return tokenizer, model
 
 
-def _verify_export(out: Path, base: Path) -> dict[str, float]:
+def _verify_export(out: Path, base: Path, tokenizer, model) -> dict[str, float]:
     """Cosine of each fixed sentence's vector from the export with the torch model's."""
-    from .encoder import _load_hf, _mean_pool
+    from .encoder import _mean_pool
 
-    tokenizer, model = _load_hf(base)
     texts = ["query: " + s for s in VERIFY_SENTENCES]
     theirs = _mean_pool(model, tokenizer, texts)
     ours = OnnxEncoder(out, base)(texts)[0]
@@ -176,21 +176,18 @@ def prepare_onnx(force: bool = False, progress: Progress | None = None) -> Path:
         started = time.perf_counter()
         with _built_in_place(target) as tmp:
             say("exporting the encoder to ONNX (once; about half a minute)")
-            _export(base, tmp)
+            tokenizer, model = _export(base, tmp)
             say("checking the export against the torch model")
-            cosines = _verify_export(tmp, base)
-            manifest = {
+            cosines = _verify_export(tmp, base, tokenizer, model)
+            del tokenizer, model
+            fields = {
                 "model": MODEL_NAME,
                 "export_version": EXPORT_VERSION,
                 "base": str(base),
                 "base_manifest_sha256": fingerprint,
                 "opset": _OPSET,
-                "files": {p.name: _describe(p) for p in sorted(tmp.iterdir()) if p.is_file()},
-                "verification": {"threshold": MIN_COSINE, "min_cosine": min(cosines.values()), "cosines": cosines},
-                "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                "build_seconds": round(time.perf_counter() - started, 1),
             }
-            (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            _write_manifest(tmp, fields, cosines, MIN_COSINE, started)
     say(f"exported {target} in {time.perf_counter() - started:.1f} s (min cosine {min(cosines.values()):.6f})")
     return target
 
@@ -203,21 +200,8 @@ def verify_onnx(path: str | Path | None = None, *, base: str | Path | None = Non
     and, with ``base``, that it was exported from that base build. Returns the
     manifest; raises ``ModelError`` (F219) naming the command that rebuilds it."""
     path = Path(path) if path is not None else onnx_path()
-    manifest_path = path / MANIFEST
-    if not manifest_path.is_file():
-        raise ModelError(f"the ONNX export of the encoder is missing: {manifest_path} does not exist. {REBUILD_HINT}",
-                         code="F219")
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-        files = manifest["files"]
-        if not {GRAPH, WEIGHTS} <= files.keys():
-            raise KeyError(f"files lacks {sorted({GRAPH, WEIGHTS} - files.keys())}")
-        for name, want in files.items():
-            _check_file(path / name, want, False)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelError(f"{manifest_path} is unreadable ({exc!r}). {REBUILD_HINT}", code="F219") from exc
-    except ModelError as exc:  # the base's file check, with the base's code
-        raise ModelError(exc.args[0], code="F219") from exc
+    manifest = _verified_manifest(path, frozenset({GRAPH, WEIGHTS}), absent="the ONNX export of the encoder is missing",
+                                  absent_code="F219", code="F219")
     if base is not None and manifest.get("base_manifest_sha256") != _base_fingerprint(Path(base)):
         raise ModelError(f"the ONNX export in {path} belongs to an earlier build of the base encoder. {REBUILD_HINT}",
                          code="F219")
