@@ -27,9 +27,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import jieba
+
+from .gazetteer import teach_jieba
 
 FTS_TABLE = "claims_fts"
 #: bm25 weights of the ``words`` and ``chars`` columns: a word match counts more.
@@ -58,25 +59,13 @@ def create_fts(db) -> None:
     )
 
 
-@lru_cache(maxsize=1)
-def _load_gazetteer() -> None:
-    """Teach jieba the gazetteer's names once (the same words, with the same weight,
-    as ``components`` adds when the Chinese pipeline loads)."""
-    jieba.setLogLevel(60)  # jieba logs its cache building at INFO
-    text = resources.files("factcheck").joinpath("data/zh_gazetteer.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        name = line.split("\t")[0]
-        if line and not line.startswith("#") and not name.startswith("《"):
-            jieba.add_word(name, freq=200000)
-
-
 def words(text: str) -> str:
     """Space-separated index terms of ``text`` (jieba search mode for Chinese)."""
     if not text:
         return ""
     if not _HAS_CJK.search(text):
         return text
-    _load_gazetteer()
+    teach_jieba()
     return " ".join(t for t in jieba.cut_for_search(text) if t.strip())
 
 
@@ -176,7 +165,7 @@ def _latin_term(tokens: list[str]) -> _Term:
 def _cjk_term(run: str) -> _Term:
     """A run of CJK characters: every jieba word of it as a word or as a character
     phrase, all required; the whole run as one phrase ranks exact matches first."""
-    _load_gazetteer()
+    teach_jieba()
     pieces = [w for w in jieba.cut(run) if w.strip()]
     kept = [w for w in pieces if w not in _ZH_STOPWORDS] or pieces
     parts = [_char_phrase(w) if len(w) == 1 else f"(words : {_quote([w])} OR {_char_phrase(w)})" for w in kept]

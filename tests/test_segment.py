@@ -117,10 +117,33 @@ def test_light_tokens_and_entities_are_the_docs_own(nlp_zh, zh_texts):
             ]
 
 
+# Runs jieba-rs would cut otherwise than jieba (Latin words with - or .), and their kin.
+SEGMENTER_TRICKS = [
+    "伊朗的IR-6和IR-9型离心机效率是IR-1型的10倍。",
+    "U.S.能源部称，low-enriched铀的丰度上限为3.67%。",
+    "PM2.5浓度下降了12.5%，C++与C#开发者、R&D投入增长。",
+    "阿巴斯·阿拉格齐在2025年4月12日称，第1轮会谈“建设性”。",
+]
+
+
+def test_segmenter_gives_jiebas_words(nlp_zh):
+    import jieba
+
+    from factcheck import fts
+
+    segmenter = nlp_zh.tokenizer.segmenter  # built with the pipeline: the gazetteer is in both
+    # The search index teaches jieba the gazetteer too; a second lesson once changed
+    # jieba's total frequency, and with it how jieba cut the seeds.
+    fts.words("伊朗外长称谈判取得进展")
+    texts = [*gate_corpus(), *SEGMENTER_TRICKS, "伊朗 外长\u3000称\r\n谈判", ""]
+    for text in texts:
+        assert segmenter.cut(text) == [w for w in jieba.cut(text, cut_all=False) if w], text
+
+
 def test_chinese_tokenizer_shortcut_builds_spacys_own_doc(nlp_zh, zh_texts):
     # Texts without whitespace skip spaCy's word alignment; with it they go through spaCy.
     stock = nlp_zh.tokenizer.tokenizer
-    texts = [*zh_texts[:1500], "伊朗 外长阿拉格齐称，谈判\u3000取得进展。", "IAEA\n报告 显示"]
+    texts = [*zh_texts, *SEGMENTER_TRICKS, "伊朗 外长阿拉格齐称，谈判\u3000取得进展。", "IAEA\n报告 显示"]
     assert any(re.search(r"\s", t) for t in texts) and any(not re.search(r"\s", t) for t in texts)
     for text in texts:
         ours, spacys = nlp_zh.make_doc(text), stock(text)
