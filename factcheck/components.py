@@ -174,8 +174,6 @@ class KeepText:
         return doc
 
 
-# One run that jieba cuts on its own (Han characters, Latin letters, digits, +#&._%-).
-_JIEBA_RUN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 # Runs where jieba-rs and jieba disagree: jieba-rs keeps low-enriched and U.S whole.
 _JIEBA_ONLY = re.compile(r"[-._%+#&]")
 
@@ -195,8 +193,10 @@ class JiebaSegmenter:
     def __init__(self, jieba) -> None:
         import rjieba
 
-        _jieba_tags()  # jieba loaded, with the gazetteer
+        teach_jieba()  # both learn the names once: the same frequencies, the same cuts
         self.jieba = jieba
+        # jieba's own pattern for the runs it cuts one by one (Han, Latin, digits, +#&._%-)
+        self.runs = jieba.re_han_default
         self.fast = rjieba.Jieba()
         for name in segmenter_words():
             self.fast.add_word(name, SEGMENTER_FREQ, None)
@@ -204,7 +204,7 @@ class JiebaSegmenter:
     def cut(self, text: str) -> list[str]:
         words: list[str] = []
         # split() gives the text between runs at even indices, the runs at odd ones.
-        for i, piece in enumerate(_JIEBA_RUN.split(text)):
+        for i, piece in enumerate(self.runs.split(text)):
             if i % 2 and not _JIEBA_ONLY.search(piece):
                 words += self.fast.cut(piece, True)
             elif i % 2 or _WHITESPACE.search(piece):
