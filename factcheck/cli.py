@@ -239,7 +239,7 @@ def models_prepare(force):
 @models.command("list")
 def models_list():
     """List trained versions (newest first); * marks the promoted one."""
-    from .registry import list_versions
+    from .registry import list_versions, promotion_record
 
     table = Table()
     for column in ("", "version", "created", "train", "held-out F1"):
@@ -249,6 +249,11 @@ def models_list():
         table.add_row("*" if card["promoted"] else "", card["version"], card.get("created", ""),
                       str(card.get("split", {}).get("train", {}).get("n", "")), f1)
     table_console().print(table)
+    record = promotion_record()
+    if record and record.get("accepted_losses"):
+        losses = ", ".join(f"{x['set']} {x['f1']:.3f} < {x['previous_f1']:.3f}" for x in record["accepted_losses"])
+        click.echo(f"* was promoted over {record.get('previous')} accepting lower F1 on {losses}: "
+                   f"{record.get('reason', '')}")
 
 
 @models.command("show")
@@ -262,13 +267,17 @@ def models_show(version):
 
 @models.command("promote")
 @click.argument("version")
-@click.option("--force", is_flag=True, help="Promote even if F1 drops on a held-out set.")
-def models_promote(version, force):
+@click.option("--force", is_flag=True, help="Promote even if F1 drops on a held-out set (needs --reason).")
+@click.option("--reason", help="Why a held-out loss is accepted; recorded in promoted.json with the losses.")
+def models_promote(version, force, reason):
     """Make VERSION the model the extractor uses (refused if it loses held-out F1)."""
     from .registry import promote
 
-    promote(version, force=force)
+    record = promote(version, force=force, reason=reason)
     err_console.print(f"promoted {version}", highlight=False)
+    for loss in record.get("accepted_losses", []):
+        err_console.print(f"  accepted loss on {loss['set']}: F1 {loss['f1']:.3f} < {loss['previous_f1']:.3f}",
+                          highlight=False)
 
 
 def _parse_weights(ctx, param, values) -> dict[str, float]:

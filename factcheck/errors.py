@@ -89,6 +89,7 @@ CODES: dict[str, str] = {
     "F218": "ONNX export of the encoder disagrees with the torch model",
     "F219": "ONNX export of the encoder missing, damaged or stale",
     "F220": "training device unknown or unavailable",
+    "F221": "forced promotion over a held-out loss without a reason",
     "F300": "store problem",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",

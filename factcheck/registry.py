@@ -81,27 +81,52 @@ def compare(candidate: dict, current: dict) -> list[tuple[str, float, float]]:
     return rows
 
 
-def promote(version: str, *, force: bool = False, root: Path | None = None) -> dict:
-    """Make ``version`` the one the extractor uses, unless it loses F1 somewhere."""
+def promote(version: str, *, force: bool = False, reason: str | None = None, root: Path | None = None) -> dict:
+    """Make ``version`` the one the extractor uses, unless it loses F1 somewhere.
+
+    With ``force`` a loss is accepted, but only with a ``reason``: the losses and the
+    reason are recorded in ``promoted.json`` next to the version it replaced, so the
+    next person sees that the guard was overridden, and why.
+    """
     root = root or models_dir()
     candidate = show(version, root)
     current_name = promoted_version(root)
-    if current_name and current_name != version and not force:
+    worse = []
+    if current_name and current_name != version:
         current = show(current_name, root)
         worse = [(n, a, b) for n, a, b in compare(candidate, current) if b < a - F1_TOLERANCE]
-        if worse:
-            detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
-            raise ModelError(
-                f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
-                f"`factcheck evaluate --model {version} --against {current_name} --data SET` shows whether "
-                "a loss is larger than sampling noise. Use --force to promote anyway.",
-                code="F215",
-            )
+    if worse and not force:
+        detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
+        raise ModelError(
+            f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
+            f"`factcheck evaluate --model {version} --against {current_name} --data SET` shows whether "
+            "a loss is larger than sampling noise. Use --force --reason TEXT to promote anyway.",
+            code="F215",
+        )
+    if worse and not (reason or "").strip():
+        raise ModelError(
+            f"Promoting {version} over a held-out F1 loss needs a reason: add --reason TEXT (why the loss is "
+            "accepted). It is recorded in promoted.json with the losses.",
+            code="F221",
+        )
     record = {"version": version, "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    if current_name and current_name != version:
+        record["previous"] = current_name
+    if worse:
+        record["accepted_losses"] = [{"set": n, "previous_f1": a, "f1": b} for n, a, b in worse]
+    if reason and reason.strip():
+        record["reason"] = reason.strip()
     tmp = root / (PROMOTED_FILE + ".tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
     tmp.replace(root / PROMOTED_FILE)  # atomic: a crash never leaves a half-written file
     return record
+
+
+def promotion_record(root: Path | None = None) -> dict | None:
+    """The whole ``promoted.json`` (version, date, previous version, accepted losses, reason)."""
+    if promoted_version(root) is None:  # also checks that the record is readable
+        return None
+    return json.loads(((root or models_dir()) / PROMOTED_FILE).read_text("utf-8"))
 
 
 def load_promoted(root: Path | None = None):

@@ -18,7 +18,7 @@ from factcheck.classifier import CheckworthinessModel, Head, shared_encoder
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError, ModelError
 from factcheck.datasets import Example
-from factcheck.train import TrainingArguments, example_weights, train_model
+from factcheck.train import TrainingArguments, example_weights, extractor_thresholds, train_model
 
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "annotations"
@@ -162,6 +162,27 @@ def test_source_weights_are_recorded_and_kept_by_retrain(trained, tmp_path):
     assert TrainingArguments.like(card2).source_weights == {"project_jsonl": 2.0}  # retrain keeps them
 
 
+def test_extractor_thresholds_keep_claims_where_dev_is_small_or_easy():
+    """The extractor's cut keeps 97% of dev claims, is never stricter than classify's,
+    and a language with few dev claims falls back to the cut tuned on every language."""
+    rng = np.random.default_rng(0)
+    # English: 300 claims, 300 others, overlapping scores. Chinese: 40 claims, all
+    # scored far above its 40 others, the perfectly separated dev of a small set.
+    en_y = np.r_[np.ones(300), np.zeros(300)].astype(int)
+    en_p = np.r_[rng.uniform(0.2, 1.0, 300), rng.uniform(0.0, 0.6, 300)]
+    zh_y = np.r_[np.ones(40), np.zeros(40)].astype(int)
+    zh_p = np.r_[rng.uniform(0.8, 1.0, 40), rng.uniform(0.0, 0.1, 40)]
+    probs, labels = np.r_[en_p, zh_p], np.r_[en_y, zh_y]
+    langs = ["en"] * 600 + ["zh"] * 80
+    f1_cuts = {"default": 0.45, "en": 0.45, "zh": 0.5}
+    cuts = extractor_thresholds(probs, labels, langs, f1_cuts)
+    assert "zh" not in cuts  # 40 claims: its 97% point would be its second-lowest claim's score
+    assert (en_p[en_y == 1] >= cuts["en"]).mean() >= 0.97
+    assert cuts["en"] <= f1_cuts["en"] and cuts["default"] <= f1_cuts["default"]
+    strict = extractor_thresholds(probs, labels, langs, {"default": 0.1, "en": 0.1})
+    assert strict["en"] == 0.1  # never above classify's threshold
+
+
 def _card(root: Path, version: str, f1: float, head_from: Path) -> None:
     folder = root / version
     folder.mkdir(parents=True)
@@ -184,9 +205,32 @@ def test_promotion_is_refused_when_held_out_f1_drops(trained, tmp_path):
     assert registry.promoted_version(tmp_path) == "v1"
     registry.promote("v3", root=tmp_path)
     assert registry.promoted_version(tmp_path) == "v3"
-    registry.promote("v2", root=tmp_path, force=True)
+    with pytest.raises(ModelError, match="needs a reason") as no_reason:  # --force alone is not enough
+        registry.promote("v2", root=tmp_path, force=True)
+    assert no_reason.value.code == "F221"
+    assert registry.promoted_version(tmp_path) == "v3"
+    registry.promote("v2", root=tmp_path, force=True, reason="own:test is a debate set we no longer serve")
     assert registry.promoted_version(tmp_path) == "v2"
     assert [c["version"] for c in registry.list_versions(tmp_path) if c["promoted"]] == ["v2"]
+    record = registry.promotion_record(tmp_path)  # the override stays visible to the next person
+    assert record["previous"] == "v3" and record["reason"] == "own:test is a debate set we no longer serve"
+    assert record["accepted_losses"] == [{"set": "own:test", "previous_f1": 0.91, "f1": 0.85}]
+
+
+def test_forced_promotion_is_listed_with_its_losses_and_reason(trained, tmp_path, monkeypatch):
+    _, _, path, _ = trained
+    _card(tmp_path, "v1", 0.90, path)
+    _card(tmp_path, "v2", 0.85, path)
+    monkeypatch.setenv("FACTCHECK_MODELS", str(tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["models", "promote", "v1"]).exit_code == 0
+    refused = runner.invoke(cli, ["models", "promote", "v2", "--force"])
+    assert refused.exit_code != 0 and "--reason" in refused.output
+    done = runner.invoke(cli, ["models", "promote", "v2", "--force", "--reason", "gains elsewhere"])
+    assert done.exit_code == 0, done.output
+    assert "accepted loss on own:test: F1 0.850 < 0.900" in done.output
+    listed = runner.invoke(cli, ["models", "list"]).output
+    assert "promoted over v1 accepting lower F1 on own:test 0.850 < 0.900: gains elsewhere" in listed
 
 
 def test_unknown_version_lists_the_known_ones(tmp_path, trained):
