@@ -183,6 +183,25 @@ def test_extractor_thresholds_keep_claims_where_dev_is_small_or_easy():
     assert strict["en"] == 0.1  # never above classify's threshold
 
 
+def test_each_language_gets_an_extractor_threshold_from_the_pools_out_of_fold_scores(tmp_path):
+    """Dev holds about a dozen claims per language here, too few to place a 97%-recall
+    cut; the training pool's out-of-fold scores give each language its own, and that
+    cut keeps the held-out claims."""
+    data = write_slice(tmp_path / "slice.jsonl", per_lang=240)
+    path, card = train_model([str(data)], args=FAST, root=tmp_path / "models")
+    assert card["split"]["dev"]["positives"] < 100
+    cuts, f1_cuts = card["extract_thresholds"], card["thresholds"]
+    assert {"zh", "en"} <= set(cuts)
+    assert all(cuts[lang] <= f1_cuts[lang] for lang in ("zh", "en"))
+    model = CheckworthinessModel(path, encoder=shared_encoder())
+    rows = [json.loads(line) for line in data.read_text("utf-8").splitlines()]
+    claims = [r for r in rows if r["split"] == "test" and r["label"] == 1]
+    scores = model.score([r["text"] for r in claims])
+    kept = [s >= model.extract_thresholds.for_lang(r["lang"]) for s, r in zip(scores, claims)]
+    assert sum(kept) >= 0.9 * len(claims)
+    assert "out-of-fold" in (path / "README.md").read_text("utf-8")
+
+
 def _card(root: Path, version: str, f1: float, head_from: Path) -> None:
     folder = root / version
     folder.mkdir(parents=True)
