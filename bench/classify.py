@@ -20,6 +20,7 @@ import argparse
 import json
 import resource
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,7 +73,16 @@ def onnx_int8(encoder, folder: Path, threads: int):
     from factcheck.classifier import MAX_TOKENS
     from factcheck.encoder_onnx import GRAPH, OnnxEncoder, onnx_path
 
-    quantize_dynamic(str(onnx_path() / GRAPH), str(folder / GRAPH), weight_type=QuantType.QInt8)
+    # Quantise a private copy: onnx refuses external data with several hard links (the
+    # test suite's cache copies link the 470 MB file), and quantize_dynamic writes a
+    # shape-inferred graph next to its input, which must not land in the cache.
+    source = folder / "fp32"
+    source.mkdir()
+    for file in onnx_path().iterdir():
+        if file.name != "manifest.json":
+            shutil.copyfile(file, source / file.name)
+    quantize_dynamic(str(source / GRAPH), str(folder / GRAPH), weight_type=QuantType.QInt8)
+    shutil.rmtree(source)
     encoder._onnx = OnnxEncoder(folder, encoder.path, num_threads=threads, max_tokens=MAX_TOKENS)
     encoder.forget_recent()
     return encoder
