@@ -100,7 +100,9 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
         raise ModelError(
             f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
             f"`factcheck evaluate --model {version} --against {current_name} --data SET` shows whether "
-            "a loss is larger than sampling noise. Use --force --reason TEXT to promote anyway.",
+            f"a loss is larger than sampling noise, and `python bench/seed_spread.py {version} {current_name}` "
+            "whether it is larger than what retraining with another seed moves. "
+            "Use --force --reason TEXT to promote anyway.",
             code="F215",
         )
     if worse and not (reason or "").strip():
