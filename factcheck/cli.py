@@ -10,7 +10,7 @@ from collections import Counter
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
@@ -200,7 +200,7 @@ def _format_quantity(q) -> str:
 def _progress() -> Progress:
     return Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(),
-        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err_console,
+        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,  # "175/?" while the total is unknown
     )
 
 
