@@ -20,6 +20,8 @@ from factcheck.errors import AnnotationError, ModelError
 from factcheck.datasets import Example
 from factcheck.train import TrainingArguments, example_weights, extractor_thresholds, train_model
 
+from .conftest import SEEDS
+
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "annotations"
 FAST = TrainingArguments(seed=7, hidden=32, max_epochs=30, patience=5)
@@ -381,6 +383,28 @@ def test_promoted_model_in_the_extractor_keeps_the_labelled_claims():
     assert not [m for m in missing if kinds[m[1]] in ("numeric", "temporal")]
     assert len(missing) <= 0.03 * total
     assert "消费信心的修复远比数据反弹来得缓慢" not in accepted
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+def test_promoted_model_on_the_seed_articles_keeps_dated_and_numeric_claims_only_among_facts():
+    """Issue 3's extractor goal, with the committed model: opinions, predictions,
+    questions and meta sentences of the seed articles are rejected, while every
+    candidate with a number or a date is kept, the key facts among them."""
+    from factcheck import pipeline
+    from factcheck.ingest import read_article
+
+    model = registry.load_promoted()
+    candidates = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        candidates += pipeline.extract_article(read_article(path)[0], scorer=model)
+    accepted = [c for c in candidates if c.is_claim]
+    assert not [c.text for c in accepted if c.kind in ("opinion", "prediction", "question", "meta")]
+    assert all(c.is_claim for c in candidates if c.kind in ("numeric", "temporal"))
+    assert sum(c.kind == "opinion" for c in candidates) > 100  # the seeds are mostly commentary
+    quantities = [q for c in accepted for q in c.quantities]
+    assert any(q.value == 130000 and q.comparator == "<" and q.per == "day" for q in quantities)
+    assert any(q.low == 150 and q.high == 500 and q.unit == "meter" for q in quantities)
+    assert any(q.value == 3.67 and q.unit == "percent" for q in quantities)
 
 
 def test_commands_that_need_a_model_say_how_to_get_one(tmp_path, monkeypatch):
