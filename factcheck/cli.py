@@ -501,7 +501,10 @@ def _print_comparison(version_a: str, version_b: str, comparisons: dict) -> None
 @click.option("--model", "model_version", default=None, help="Version (default: the promoted one).")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 def classify(file, model_version, batch_size):
-    """Score sentences (one per line, FILE or - for stdin) for check-worthiness; JSONL out."""
+    """Score sentences (one per line, FILE or - for stdin) for check-worthiness; JSONL out.
+
+    Empty lines are skipped; each row's ``line`` (1-based) maps it back to its input line.
+    """
     from .classifier import MAX_CHARS
     from .segment import detect_lang
 
@@ -511,13 +514,13 @@ def classify(file, model_version, batch_size):
         chunk = lines[start : start + 256]
         texts = [line for line in chunk if line.strip()]
         scores = iter(model.score(texts, batch_size=batch_size) if texts else [])
-        for line in chunk:
+        for number, line in enumerate(chunk, start + 1):
             if not line.strip():
                 continue  # empty lines carry nothing to score
             lang = detect_lang(line)
             score = next(scores)
             row = {"text": line, "score": round(score, 4), "label": "claim" if score >= model.thresholds.for_lang(lang)
-                   else "not_claim", "lang": lang, "model_version": model.version}
+                   else "not_claim", "lang": lang, "model_version": model.version, "line": number}
             if len(line) > MAX_CHARS:
                 row["truncated"] = True
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -278,7 +278,8 @@ def test_classify_cli_writes_jsonl_and_handles_bad_lines(trained, monkeypatch):
     result = CliRunner().invoke(cli, ["classify", "-", "--model", card["version"]], input=text)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(rows) == 4  # the empty line is skipped
+    assert len(rows) == 4  # the empty line is skipped, and each row says which input line it scores
+    assert [r["line"] for r in rows] == [1, 3, 4, 5]
     assert {"text", "score", "label", "lang", "model_version"} <= set(rows[0])
     assert rows[0]["lang"] == "zh" and rows[1]["lang"] == "en"
     assert rows[2].get("truncated") is True
