@@ -336,3 +336,19 @@ class CheckworthinessModel:
     def score(self, texts: Sequence[str], langs: Sequence[str] | None = None, *, batch_size: int = 32) -> list[float]:
         """Probability of the positive class ("claim") for each text."""
         return [float(p) for p in self.probabilities(texts, batch_size=batch_size)[:, self.head.claim_column]]
+
+    def classify(self, texts: Sequence[str], *, batch_size: int = 32) -> list[dict]:
+        """``{text, score, label, lang, model_version}`` for each text, as `factcheck classify`
+        writes them; ``truncated: True`` marks a text cut to :data:`MAX_CHARS`. The label
+        uses the per-language threshold at the best dev F1 (``thresholds``)."""
+        from .segment import detect_lang
+
+        rows = []
+        for text, score in zip(texts, self.score(texts, batch_size=batch_size)):
+            lang = detect_lang(text)
+            rows.append({"text": text, "score": round(score, 4),
+                         "label": "claim" if score >= self.thresholds.for_lang(lang) else "not_claim",
+                         "lang": lang, "model_version": self.version})
+            if len(text) > MAX_CHARS:
+                rows[-1]["truncated"] = True
+        return rows

@@ -505,25 +505,13 @@ def classify(file, model_version, batch_size):
 
     Empty lines are skipped; each row's ``line`` (1-based) maps it back to its input line.
     """
-    from .classifier import MAX_CHARS
-    from .segment import detect_lang
-
     model = _require_model(model_version)
     lines = [line.rstrip("\n") for line in file]
     for start in range(0, len(lines), 256):
-        chunk = lines[start : start + 256]
-        texts = [line for line in chunk if line.strip()]
-        scores = iter(model.score(texts, batch_size=batch_size) if texts else [])
-        for number, line in enumerate(chunk, start + 1):
-            if not line.strip():
-                continue  # empty lines carry nothing to score
-            lang = detect_lang(line)
-            score = next(scores)
-            row = {"text": line, "score": round(score, 4), "label": "claim" if score >= model.thresholds.for_lang(lang)
-                   else "not_claim", "lang": lang, "model_version": model.version, "line": number}
-            if len(line) > MAX_CHARS:
-                row["truncated"] = True
-            click.echo(json.dumps(row, ensure_ascii=False))
+        numbered = [(n, line) for n, line in enumerate(lines[start : start + 256], start + 1) if line.strip()]
+        rows = model.classify([line for _, line in numbered], batch_size=batch_size)
+        for (number, _), row in zip(numbered, rows):
+            click.echo(json.dumps({**row, "line": number}, ensure_ascii=False))
 
 
 @cli.group()

@@ -284,6 +284,9 @@ def test_classify_cli_writes_jsonl_and_handles_bad_lines(trained, monkeypatch):
     assert rows[0]["lang"] == "zh" and rows[1]["lang"] == "en"
     assert rows[2].get("truncated") is True
     assert all(0.0 <= r["score"] <= 1.0 and r["model_version"] == card["version"] for r in rows)
+    # The Python call gives the same rows for the same texts.
+    api = CheckworthinessModel(path, encoder=shared_encoder()).classify([r["text"] for r in rows])
+    assert api == [{k: v for k, v in r.items() if k != "line"} for r in rows]
 
 
 def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
