@@ -128,7 +128,7 @@ def main() -> None:
             # repeats would time a dictionary lookup instead of the model.
             which.encoder.forget_recent()
             vectors = which.encoder.embed(texts, sort_by_length=sort_by_length)
-            return which.head.probabilities(vectors)[:, which.head.claim_column]
+            return which.head.claim_probabilities(vectors)
 
         return run
 

@@ -35,14 +35,14 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 
-def spread(version: str, seeds: list[int], dev_only: str | None, evals: list[str]) -> dict[str, list[float]]:
-    """Held-out set -> F1 of each seed, for ``version``'s recipe, judged on ``evals`` too."""
+def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str]) -> dict[str, list[float]]:
+    """Held-out set -> F1 of each seed, for the recipe of the version ``card`` describes,
+    judged on ``evals``."""
     from factcheck.classifier import shared_encoder
-    from factcheck.registry import show
     from factcheck.train import (TrainingArguments, TrainingData, embedding_cache_for, example_weights, fit_head,
                                  prepare_data, tuned_metrics)
 
-    card = show(version)
+    version = card["version"]
     if card["hyperparameters"].get("tune_layers"):
         sys.exit(f"{version} adapts encoder layers (LoRA); this bench retrains frozen-encoder versions only")
     encoder = shared_encoder()
@@ -64,7 +64,7 @@ def spread(version: str, seeds: list[int], dev_only: str | None, evals: list[str
             vectors[:n_train], np.array([e.label for e in data.train]),
             vectors[n_train : n_train + n_dev], np.array([e.label for e in data.dev]),
             args, train_weights=example_weights(data.train, args))
-        _, _, metrics = tuned_metrics(lambda lo, hi: head.probabilities(vectors[lo:hi])[:, 1], data)
+        _, _, metrics = tuned_metrics(lambda lo, hi: head.claim_probabilities(vectors[lo:hi]), data)
         for name, figures in metrics.items():
             if name != "dev":
                 scores.setdefault(name, []).append(figures["f1"])
@@ -119,14 +119,15 @@ def main() -> None:
     opts = parser.parse_args()
     seeds = [int(s) for s in opts.seeds.split(",")]
     dev_only = dict(item.split("=", 1) for item in opts.dev_only)
+    cards = {version: show(version) for version in opts.versions}
     # Cards older than 2026-12 did not record their --eval sets; they are judged on the
     # first listed card's, and their own card then has figures for those sets.
-    shared_evals = next((show(v).get("eval_sources") for v in opts.versions if show(v).get("eval_sources")), [])
+    shared_evals = next((c["eval_sources"] for c in cards.values() if c.get("eval_sources")), [])
     results = {}
-    for version in opts.versions:
-        card_f1 = {n: m["f1"] for n, m in show(version)["metrics"].items() if n != "dev"}
-        results[version] = (card_f1, spread(version, seeds, dev_only.get(version),
-                                               show(version).get("eval_sources") or shared_evals))
+    for version, card in cards.items():
+        card_f1 = {n: m["f1"] for n, m in card["metrics"].items() if n != "dev"}
+        results[version] = (card_f1, spread(card, seeds, dev_only.get(version),
+                                            card.get("eval_sources") or shared_evals))
     table = Table(title=f"F1 on each held-out set: the card's run against {len(seeds)} retrained seeds")
     for column in ("set", "version", "card", "seeds min", "mean", "max", "card's rank"):
         table.add_column(column, justify="left" if column in ("set", "version") else "right")

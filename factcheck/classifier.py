@@ -256,6 +256,10 @@ class Head:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
+    def claim_probabilities(self, x: np.ndarray) -> np.ndarray:
+        """The probability of "claim" for each row of ``x``."""
+        return self.probabilities(x)[:, self.claim_column]
+
     def save(self, path: Path) -> None:
         from safetensors.numpy import save_file
 

@@ -57,8 +57,7 @@ def positive_probabilities(model, texts: Sequence[str], cache=None) -> np.ndarra
     training stored, so its figures are the card's and no sentence is embedded twice."""
     if cache is None or model.tuned_top is not None:
         return np.array(model.score(list(texts)), dtype=np.float32)
-    probs = model.head.probabilities(cache.embed(model.encoder, list(texts)))
-    return probs[:, model.head.claim_column].astype(np.float32)
+    return model.head.claim_probabilities(cache.embed(model.encoder, list(texts))).astype(np.float32)
 
 
 def evaluate(model, examples: Sequence[Example], cache=None) -> tuple[dict, np.ndarray]:

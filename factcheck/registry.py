@@ -59,17 +59,27 @@ def show(version: str, root: Path | None = None) -> dict:
     return json.loads((version_dir(version, root) / "card.json").read_text("utf-8"))
 
 
-def promoted_version(root: Path | None = None) -> str | None:
+def promotion_record(root: Path | None = None) -> dict | None:
+    """The whole ``promoted.json`` (version, date, previous version, accepted losses,
+    reason), or None when nothing is promoted."""
     path = (root or models_dir()) / PROMOTED_FILE
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text("utf-8"))["version"]
-    except (ValueError, KeyError) as exc:
+        record = json.loads(path.read_text("utf-8"))
+        if not isinstance(record, dict) or "version" not in record:
+            raise ValueError("no 'version' field")
+    except ValueError as exc:
         raise ModelError(
             f"{path} is damaged ({exc}). Promote a version again with `factcheck models promote VERSION`.",
             code="F214",
         ) from exc
+    return record
+
+
+def promoted_version(root: Path | None = None) -> str | None:
+    record = promotion_record(root)
+    return record["version"] if record else None
 
 
 def compare(candidate: dict, current: dict) -> list[tuple[str, float, float]]:
@@ -91,10 +101,10 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
     root = root or models_dir()
     candidate = show(version, root)
     current_name = promoted_version(root)
+    previous = current_name if current_name != version else None  # re-promoting replaces nothing
     worse = []
-    if current_name and current_name != version:
-        current = show(current_name, root)
-        worse = [(n, a, b) for n, a, b in compare(candidate, current) if b < a - F1_TOLERANCE]
+    if previous:
+        worse = [(n, a, b) for n, a, b in compare(candidate, show(previous, root)) if b < a - F1_TOLERANCE]
     if worse and not force:
         detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
         raise ModelError(
@@ -112,8 +122,8 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
             code="F221",
         )
     record = {"version": version, "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    if current_name and current_name != version:
-        record["previous"] = current_name
+    if previous:
+        record["previous"] = previous
     if worse:
         record["accepted_losses"] = [{"set": n, "previous_f1": a, "f1": b} for n, a, b in worse]
     if reason and reason.strip():
@@ -122,13 +132,6 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
     tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
     tmp.replace(root / PROMOTED_FILE)  # atomic: a crash never leaves a half-written file
     return record
-
-
-def promotion_record(root: Path | None = None) -> dict | None:
-    """The whole ``promoted.json`` (version, date, previous version, accepted losses, reason)."""
-    if promoted_version(root) is None:  # also checks that the record is readable
-        return None
-    return json.loads(((root or models_dir()) / PROMOTED_FILE).read_text("utf-8"))
 
 
 def load_promoted(root: Path | None = None):

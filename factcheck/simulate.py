@@ -131,7 +131,7 @@ def simulate(
     for r in range(rounds):
         train, dev = dev_slice(labelled, pool_y, fraction=args.dev_fraction, seed=seed)
         head, _, best_epoch = fit_head(pool_x[train], pool_y[train], pool_x[dev], pool_y[dev], args)
-        f1, auc = _f1_auc(head.probabilities(test_x)[:, 1], test_y, threshold)
+        f1, auc = _f1_auc(head.claim_probabilities(test_x), test_y, threshold)
         rows.append({
             "round": r, "n_annotations": len(labelled), "positives": int(pool_y[labelled].sum()),
             "f1": f1, "roc_auc": auc, "best_epoch": best_epoch,
@@ -139,7 +139,7 @@ def simulate(
         if r == rounds - 1:
             break
         unlabelled = np.nonzero(~is_labelled)[0]
-        probs = head.probabilities(pool_x[unlabelled])[:, 1]
+        probs = head.claim_probabilities(pool_x[unlabelled])
         picked = unlabelled[select(probs, batch_size, strategy, pick_rng)]
         is_labelled[picked] = True
         labelled = sorted(labelled + [int(i) for i in picked])
@@ -174,7 +174,7 @@ def full_pool(
     train, dev = dev_slice(list(range(len(pool_y))), pool_y, fraction=args.dev_fraction, seed=seed)
     x = np.asarray(pool_x, dtype=np.float32)
     head, _, best_epoch = fit_head(x[train], pool_y[train], x[dev], pool_y[dev], args)
-    f1, auc = _f1_auc(head.probabilities(np.asarray(test_x, dtype=np.float32))[:, 1], np.asarray(test_y), threshold)
+    f1, auc = _f1_auc(head.claim_probabilities(np.asarray(test_x, dtype=np.float32)), np.asarray(test_y), threshold)
     return {"n_annotations": len(pool_y), "f1": f1, "roc_auc": auc, "best_epoch": best_epoch}
 
 

@@ -435,7 +435,7 @@ def out_of_fold_probs(
         held = fold_of == k
         head, _, _ = fit_head(train_x[~held], train_y[~held], dev_x, dev_y, args,
                               train_weights=train_weights[~held], device=device)
-        probs[held] = head.probabilities(train_x[held])[:, 1]
+        probs[held] = head.claim_probabilities(train_x[held])
         if progress:
             progress(1)
     return probs
@@ -680,7 +680,7 @@ def train_model(
             train_weights=example_weights(train, args), device=device)
 
         def positive(lo: int, hi: int) -> np.ndarray:
-            return head.probabilities(pooled_vectors(adapter, states[lo:hi]))[:, 1]
+            return head.claim_probabilities(pooled_vectors(adapter, states[lo:hi]))
     else:
         tick = progress("embedding", len(everything)) if progress else None
         vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
@@ -694,7 +694,7 @@ def train_model(
                                       weights, device=device, progress=tick)
 
         def positive(lo: int, hi: int) -> np.ndarray:
-            return head.probabilities(vectors[lo:hi])[:, 1]
+            return head.claim_probabilities(vectors[lo:hi])
 
     thresholds, extract_thresholds, metrics = tuned_metrics(positive, data, train_oof)
     split = {
