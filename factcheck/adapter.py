@@ -158,8 +158,7 @@ class HiddenStateCache(EmbeddingCache):
                progress: Callable[[int], None] | None = None) -> list:
         """Hidden states entering ``layer`` for each text (torch fp16 tensors [n_i, d])."""
         keys = [self.key(t) for t in texts]
-        found = {key: torch.from_numpy(np.frombuffer(blob, dtype=np.float16).reshape(n, self.dim).copy())
-                 for key, n, blob in self.rows("states", "n, data", keys)}
+        found = {key: self._tensor(n, blob) for key, n, blob in self.rows("states", "n, data", keys)}
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
         if progress:
             progress(len(texts) - len(missing))
@@ -167,10 +166,12 @@ class HiddenStateCache(EmbeddingCache):
             part = missing[start : start + 256]
             _, taps = encoder.embed([t for _, t in part], tap=layer, progress=progress)
             rows = [(k, len(s), s.to(torch.float16).numpy().tobytes()) for (k, _), s in zip(part, taps)]
-            with self.conn:
-                self.conn.executemany("insert or replace into states values (?, ?, ?)", rows)
-            found.update({k: s.to(torch.float16) for (k, _), s in zip(part, taps)})
+            stored = self.store_first("states", "n, data", rows)
+            found.update({k: self._tensor(n, blob) for k, (n, blob) in stored.items()})
         return [found[k] for k in keys]
+
+    def _tensor(self, n: int, blob: bytes) -> torch.Tensor:
+        return torch.from_numpy(np.frombuffer(blob, dtype=np.float16).reshape(n, self.dim).copy())
 
 
 def hidden_state_cache_for(encoder, layer: int) -> HiddenStateCache:

@@ -128,6 +128,15 @@ class EmbeddingCache:
             yield from self.conn.execute(f"select key, {columns} from {table} where key in ({','.join('?' * len(chunk))})",
                                          chunk)
 
+    def store_first(self, table: str, columns: str, rows: Sequence[tuple]) -> dict[str, tuple]:
+        """Insert ``rows`` (key first) where their key is not stored yet, and return what
+        is stored for those keys. A text's vector moves in its last bits with the batch it
+        was embedded in; when two runs embed it at once, the first one stored wins and
+        both train on the same bits."""
+        with self.conn:
+            self.conn.executemany(f"insert or ignore into {table} values ({','.join('?' * len(rows[0]))})", rows)
+        return {key: rest for key, *rest in self.rows(table, columns, [row[0] for row in rows])}
+
     def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         keys = [self.key(t) for t in texts]
         found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self.rows("emb", "vec", keys)}
@@ -136,12 +145,8 @@ class EmbeddingCache:
             progress(len(texts) - len(missing))
         if missing:
             vectors = encoder.embed([t for _, t in missing], progress=progress)
-            with self.conn:
-                self.conn.executemany(
-                    "insert or replace into emb values (?, ?)",
-                    [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)],
-                )
-            found.update({k: v for (k, _), v in zip(missing, vectors)})
+            stored = self.store_first("emb", "vec", [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)])
+            found.update({k: np.frombuffer(blob, dtype=np.float32) for k, (blob,) in stored.items()})
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
 

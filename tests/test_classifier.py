@@ -78,12 +78,52 @@ def test_the_model_separates_claims_from_opinions(trained):
     assert card["metrics"]["project_jsonl:slice:test"]["roc_auc"] > 0.8
 
 
+def assert_same_head(path_a: Path, path_b: Path) -> None:
+    """The two versions' heads agree up to rounding. Almost every run gives the same bytes,
+    but now and then a process's first training differs by up to ~3e-4 (README,
+    "Reproducibility"; cause not found). Another seed moves some weight by 0.5 or more."""
+    a, b = Head.load(path_a / "head.safetensors"), Head.load(path_b / "head.safetensors")
+    diff = max(float(np.abs(x - y).max()) for la, lb in zip(a.layers, b.layers) for x, y in zip(la, lb))
+    assert diff < 5e-3, f"weights differ by up to {diff:.3g}"
+
+
 def test_same_data_and_seed_give_the_same_model(trained, tmp_path):
     _, data, path, card = trained
     path2, card2 = train_model([str(data)], args=FAST, root=tmp_path)
     assert card2["metrics"] == card["metrics"]
-    a, b = Head.load(path / "head.safetensors"), Head.load(path2 / "head.safetensors")
-    assert all(np.array_equal(x, y) for (x, _), (y, _) in zip(a.layers, b.layers))
+    assert_same_head(path, path2)
+
+
+def test_another_seed_gives_another_model(trained, tmp_path):
+    _, data, path, _ = trained
+    other, _ = train_model([str(data)], args=TrainingArguments(**{**FAST.__dict__, "seed": 8}), root=tmp_path)
+    with pytest.raises(AssertionError, match="weights differ"):
+        assert_same_head(path, other)
+
+
+def test_two_runs_embedding_at_once_train_on_the_vector_stored_first(tmp_path):
+    # A text's vector moves in its last bits with the batch it is embedded in. Another
+    # run stores its vector of the same text after this run looked it up and before it
+    # writes: both must go on with the stored one, or the same seed gives two heads.
+    from factcheck.train import EmbeddingCache
+
+    encoder = shared_encoder()
+    path = tmp_path / "emb.sqlite"
+    text = "The reservoir held 1.2 billion cubic metres of water in May."
+    other_run = np.full(encoder.dim, 0.05, dtype=np.float32)
+
+    class Interleaved:
+        dim = encoder.dim
+
+        def embed(self, texts, progress=None):
+            EmbeddingCache(path, encoder.dim).store_first("emb", "vec", [(EmbeddingCache.key(text), other_run.tobytes())])
+            return encoder.embed(texts, progress=progress)
+
+    cache = EmbeddingCache(path, encoder.dim)
+    vectors = cache.embed(Interleaved(), [text, "Exports fell to 130,000 barrels a day."])
+    assert np.array_equal(vectors[0], other_run)
+    assert np.array_equal(cache.embed(encoder, [text, "Exports fell to 130,000 barrels a day."]), vectors)
+    assert not np.array_equal(vectors[1], other_run) and abs(np.linalg.norm(vectors[1]) - 1) < 1e-5
 
 
 def test_training_runs_where_it_is_told_and_the_card_says_where(trained, monkeypatch):
@@ -158,9 +198,7 @@ def test_source_weights_are_recorded_and_kept_by_retrain(trained, tmp_path):
     args = TrainingArguments(**{**FAST.__dict__, "source_weights": {"project_jsonl": 2.0}})
     path2, card2 = train_model([str(data)], args=args, root=tmp_path)
     assert card2["hyperparameters"]["source_weights"] == {"project_jsonl": 2.0}
-    # Weighing the only source changes nothing: the loss is a weighted mean.
-    a, b = Head.load(path / "head.safetensors"), Head.load(path2 / "head.safetensors")
-    assert all(np.allclose(x, y, atol=1e-5) for (x, _), (y, _) in zip(a.layers, b.layers))
+    assert_same_head(path, path2)  # weighing the only source changes nothing: the loss is a weighted mean
     assert TrainingArguments.like(card2).source_weights == {"project_jsonl": 2.0}  # retrain keeps them
 
 
