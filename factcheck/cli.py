@@ -239,7 +239,7 @@ def models_prepare(force):
 @models.command("list")
 def models_list():
     """List trained versions (newest first); * marks the promoted one."""
-    from .registry import list_versions, promotion_record
+    from .registry import describe_loss, list_versions, promotion_record
 
     table = Table()
     for column in ("", "version", "created", "train", "held-out F1"):
@@ -251,8 +251,8 @@ def models_list():
     table_console().print(table)
     record = promotion_record()
     if record and record.get("accepted_losses"):
-        losses = ", ".join(f"{x['set']} {x['f1']:.3f} < {x['previous_f1']:.3f}" for x in record["accepted_losses"])
-        click.echo(f"* was promoted over {record.get('previous')} accepting lower F1 on {losses}: "
+        losses = "; ".join(map(describe_loss, record["accepted_losses"]))
+        click.echo(f"* was promoted over {record.get('previous')} accepting lower F1 ({losses}): "
                    f"{record.get('reason', '')}")
 
 
@@ -271,13 +271,12 @@ def models_show(version):
 @click.option("--reason", help="Why a held-out loss is accepted; recorded in promoted.json with the losses.")
 def models_promote(version, force, reason):
     """Make VERSION the model the extractor uses (refused if it loses held-out F1)."""
-    from .registry import promote
+    from .registry import describe_loss, promote
 
     record = promote(version, force=force, reason=reason)
     err_console.print(f"promoted {version}", highlight=False)
     for loss in record.get("accepted_losses", []):
-        err_console.print(f"  accepted loss on {loss['set']}: F1 {loss['f1']:.3f} < {loss['previous_f1']:.3f}",
-                          highlight=False)
+        err_console.print(f"  accepted loss on {describe_loss(loss)}", highlight=False)
 
 
 def _parse_weights(ctx, param, values) -> dict[str, float]:

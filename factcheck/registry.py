@@ -91,6 +91,11 @@ def compare(candidate: dict, current: dict) -> list[tuple[str, float, float]]:
     return rows
 
 
+def describe_loss(loss: dict) -> str:
+    """One held-out F1 loss of ``promoted.json``'s ``accepted_losses``, as people read it."""
+    return f"{loss['set']}: F1 {loss['f1']:.3f} < {loss['previous_f1']:.3f}"
+
+
 def promote(version: str, *, force: bool = False, reason: str | None = None, root: Path | None = None) -> dict:
     """Make ``version`` the one the extractor uses, unless it loses F1 somewhere.
 
@@ -104,9 +109,10 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
     previous = current_name if current_name != version else None  # re-promoting replaces nothing
     worse = []
     if previous:
-        worse = [(n, a, b) for n, a, b in compare(candidate, show(previous, root)) if b < a - F1_TOLERANCE]
+        worse = [{"set": n, "previous_f1": a, "f1": b}
+                 for n, a, b in compare(candidate, show(previous, root)) if b < a - F1_TOLERANCE]
     if worse and not force:
-        detail = "; ".join(f"{n}: F1 {b:.3f} < {a:.3f}" for n, a, b in worse)
+        detail = "; ".join(map(describe_loss, worse))
         raise ModelError(
             f"Not promoting {version}: it loses F1 against the promoted {current_name} ({detail}). "
             f"`factcheck evaluate --model {version} --against {current_name} --data SET` shows whether "
@@ -125,7 +131,7 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
     if previous:
         record["previous"] = previous
     if worse:
-        record["accepted_losses"] = [{"set": n, "previous_f1": a, "f1": b} for n, a, b in worse]
+        record["accepted_losses"] = worse
     if reason and reason.strip():
         record["reason"] = reason.strip()
     tmp = root / (PROMOTED_FILE + ".tmp")

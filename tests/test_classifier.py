@@ -289,7 +289,7 @@ def test_forced_promotion_is_listed_with_its_losses_and_reason(trained, tmp_path
     assert done.exit_code == 0, done.output
     assert "accepted loss on own:test: F1 0.850 < 0.900" in done.output
     listed = runner.invoke(cli, ["models", "list"]).output
-    assert "promoted over v1 accepting lower F1 on own:test 0.850 < 0.900: gains elsewhere" in listed
+    assert "promoted over v1 accepting lower F1 (own:test: F1 0.850 < 0.900): gains elsewhere" in listed
 
 
 def test_unknown_version_lists_the_known_ones(tmp_path, trained):
