@@ -38,18 +38,15 @@ def fit_heads(sources: list[str], seed: int, fits: int, out: Path) -> None:
     """In this process: fit the head ``fits`` times; write each one's weights, best epoch
     and dev probabilities."""
     from factcheck.classifier import shared_encoder
-    from factcheck.train import TrainingArguments, embedding_cache_for, example_weights, fit_head, prepare_data
+    from factcheck.train import TrainingArguments, embedding_cache_for, fit_frozen, prepare_data
 
     args = TrainingArguments(seed=seed)
     data = prepare_data(sources, args=args)
     encoder = shared_encoder()
     vectors = embedding_cache_for(encoder).embed(encoder, data.texts())
     n_train, n_dev = len(data.train), len(data.dev)
-    dev_y = np.array([e.label for e in data.dev])
     for k in range(fits):
-        head, _, best_epoch = fit_head(vectors[:n_train], np.array([e.label for e in data.train]),
-                                       vectors[n_train : n_train + n_dev], dev_y, args,
-                                       train_weights=example_weights(data.train, args))
+        head, _, best_epoch = fit_frozen(vectors, data, args)
         weights = np.concatenate([a.ravel() for layer in head.layers for a in layer])
         np.save(out / f"{k}.npy", weights)
         np.save(out / f"{k}.dev.npy", head.claim_probabilities(vectors[n_train : n_train + n_dev]))

@@ -39,8 +39,8 @@ def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str])
     """Held-out set -> F1 of each seed, for the recipe of the version ``card`` describes,
     judged on ``evals``."""
     from factcheck.classifier import shared_encoder
-    from factcheck.train import (TrainingArguments, TrainingData, embedding_cache_for, example_weights, fit_head,
-                                 prepare_data, tuned_metrics)
+    from factcheck.train import (TrainingArguments, TrainingData, embedding_cache_for, fit_frozen, prepare_data,
+                                 tuned_metrics)
 
     version = card["version"]
     if card["hyperparameters"].get("tune_layers"):
@@ -59,11 +59,7 @@ def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str])
             data = TrainingData(kept, data.dev + held_back, data.heldout, data.sources)
             args.source_weights.pop(dev_only, None)
         vectors = cache.embed(encoder, data.texts())
-        n_train, n_dev = len(data.train), len(data.dev)
-        head, _, _ = fit_head(
-            vectors[:n_train], np.array([e.label for e in data.train]),
-            vectors[n_train : n_train + n_dev], np.array([e.label for e in data.dev]),
-            args, train_weights=example_weights(data.train, args))
+        head, _, _ = fit_frozen(vectors, data, args)
         _, _, metrics = tuned_metrics(lambda lo, hi: head.claim_probabilities(vectors[lo:hi]), data)
         for name, figures in metrics.items():
             if name != "dev":

@@ -422,18 +422,33 @@ EXTRACT_MIN_CLAIMS = 100
 EXTRACT_FOLDS = 5
 
 
+def fit_frozen(
+    vectors: np.ndarray, data: TrainingData, args: TrainingArguments, *,
+    progress: Callable[[int], None] | None = None, device: str = "cpu",
+) -> tuple[Head, list[dict], int]:
+    """:func:`fit_head` on the frozen encoder's ``vectors`` of ``data.texts()``: trained
+    on the train rows (weighed by :func:`example_weights`), stopped early on the dev rows."""
+    n_train, n_dev = len(data.train), len(data.dev)
+    return fit_head(vectors[:n_train], data.labels("train"), vectors[n_train : n_train + n_dev], data.labels("dev"),
+                    args, progress, train_weights=example_weights(data.train, args), device=device)
+
+
 def out_of_fold_probs(
-    train_x: np.ndarray, train_y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray, args: TrainingArguments,
-    train_weights: np.ndarray, *, folds: int = EXTRACT_FOLDS, device: str = "cpu",
-    progress: Callable[[int], None] | None = None,
+    vectors: np.ndarray, data: TrainingData, args: TrainingArguments, *, folds: int = EXTRACT_FOLDS,
+    device: str = "cpu", progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Each training example's claim probability from a head that never trained on it.
+    """Each training example's claim probability from a head that never trained on it
+    (``vectors`` as for :func:`fit_frozen`).
 
     The examples are dealt into ``folds`` by a seeded permutation; each fold is scored by
     a head trained on the others (early stopping on dev, like the real head). A dev split
     of a few dozen claims in one language cannot place a 97%-recall cut; the out-of-fold
     scores of the whole training pool can.
     """
+    n_train, n_dev = len(data.train), len(data.dev)
+    train_x, train_y = vectors[:n_train], data.labels("train")
+    dev_x, dev_y = vectors[n_train : n_train + n_dev], data.labels("dev")
+    train_weights = example_weights(data.train, args)
     fold_of = np.random.default_rng(args.seed).permutation(len(train_y)) % folds
     probs = np.empty(len(train_y), dtype=np.float32)
     for k in range(folds):
@@ -573,6 +588,10 @@ class TrainingData:
         """Every text in the order the scoring functions index: train, dev, then each held-out set."""
         return [e.text for e in self.train + self.dev] + [e.text for ex in self.heldout.values() for e in ex]
 
+    def labels(self, part: str) -> np.ndarray:
+        """The labels of ``part`` (``"train"`` or ``"dev"``), in order."""
+        return np.array([e.label for e in getattr(self, part)], dtype=np.int64)
+
 
 def prepare_data(train_specs: Sequence[str], eval_specs: Sequence[str] = (), *,
                  args: TrainingArguments | None = None) -> TrainingData:
@@ -669,8 +688,7 @@ def train_model(
         encoder = shared_encoder() if device == "cpu" else Encoder(backend="torch", device=device)
     everything = data.texts()
     n_train, n_dev = len(train), len(dev)
-    train_y = np.array([e.label for e in train])
-    dev_y = np.array([e.label for e in dev])
+    train_y, dev_y = data.labels("train"), data.labels("dev")
     adapter = None
     train_oof = None  # out-of-fold scores for the extractor's thresholds (frozen encoder only: LoRA is minutes a fold)
     if args.tune_layers:
@@ -690,13 +708,9 @@ def train_model(
         tick = progress("embedding", len(everything)) if progress else None
         vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
         tick = progress("training", args.max_epochs) if progress else None
-        weights = example_weights(train, args)
-        head, history, best_epoch = fit_head(
-            vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args, tick,
-            train_weights=weights, device=device)
+        head, history, best_epoch = fit_frozen(vectors, data, args, progress=tick, device=device)
         tick = progress("out-of-fold scores", EXTRACT_FOLDS) if progress else None
-        train_oof = out_of_fold_probs(vectors[:n_train], train_y, vectors[n_train : n_train + n_dev], dev_y, args,
-                                      weights, device=device, progress=tick)
+        train_oof = out_of_fold_probs(vectors, data, args, device=device, progress=tick)
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.claim_probabilities(vectors[lo:hi])
