@@ -1,9 +1,10 @@
 """Does the same data and seed give the same head, run after run?
 
     .venv/bin/python bench/determinism.py [--processes 10] [--fits 2] [--seed 13]
-        [SOURCE ...]
+        [--hidden 256] [--max-epochs 200] [--patience 15] [SOURCE ...]
 
-It fits the check-worthiness head (frozen encoder, the default hyper-parameters) on the
+It fits the check-worthiness head (frozen encoder; the default hyper-parameters unless
+given: the test suite's head is ``--hidden 32 --max-epochs 30 --patience 5``) on the
 project's own annotations, or on the training SOURCEs given (``FORMAT:PATH`` or a path,
 as ``factcheck train`` takes them), ``--fits`` times in each of ``--processes`` fresh
 Python processes, and compares every head with the first one: how many are the same
@@ -34,13 +35,12 @@ import numpy as np  # noqa: E402
 DEFAULT_SOURCES = [str(REPO / "annotations" / "zh_checkworthy.jsonl"), str(REPO / "annotations" / "en_checkworthy.jsonl")]
 
 
-def fit_heads(sources: list[str], seed: int, fits: int, out: Path) -> None:
+def fit_heads(sources: list[str], args, fits: int, out: Path) -> None:
     """In this process: fit the head ``fits`` times; write each one's weights, best epoch
     and dev probabilities."""
     from factcheck.classifier import shared_encoder
-    from factcheck.train import TrainingArguments, embedding_cache_for, fit_frozen, prepare_data
+    from factcheck.train import embedding_cache_for, fit_frozen, prepare_data
 
-    args = TrainingArguments(seed=seed)
     data = prepare_data(sources, args=args)
     encoder = shared_encoder()
     vectors = embedding_cache_for(encoder).embed(encoder, data.texts())
@@ -59,11 +59,18 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=10)
     parser.add_argument("--fits", type=int, default=2, help="fits per process")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--hidden", type=int, help="hidden units of the head (0: linear)")
+    parser.add_argument("--max-epochs", type=int)
+    parser.add_argument("--patience", type=int)
     parser.add_argument("--child", help=argparse.SUPPRESS)  # the folder a child process writes to
     args = parser.parse_args()
     sources = args.sources or DEFAULT_SOURCES
+    knobs = {k: v for k, v in (("hidden", args.hidden), ("max_epochs", args.max_epochs), ("patience", args.patience))
+             if v is not None}
     if args.child:
-        fit_heads(sources, args.seed, args.fits, Path(args.child))
+        from factcheck.train import TrainingArguments
+
+        fit_heads(sources, TrainingArguments(seed=args.seed, **knobs), args.fits, Path(args.child))
         return
 
     from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
@@ -75,8 +82,9 @@ def main() -> None:
         for p in range(args.processes):
             out = Path(tmp) / str(p)
             out.mkdir()
+            passed = [f"--{k.replace('_', '-')}={v}" for k, v in knobs.items()]
             subprocess.run([sys.executable, __file__, *sources, "--seed", str(args.seed), "--fits", str(args.fits),
-                            "--child", str(out)], check=True)
+                            *passed, "--child", str(out)], check=True)
             for k in range(args.fits):
                 runs.append((p, k, np.load(out / f"{k}.npy"), np.load(out / f"{k}.dev.npy"),
                              json.loads((out / f"{k}.json").read_text())))
@@ -85,7 +93,7 @@ def main() -> None:
     _, _, first, first_dev, first_figures = runs[0]
     digests = [hashlib.sha1(w.tobytes()).hexdigest()[:10] for _, _, w, _, _ in runs]
     same = sum(d == digests[0] for d in digests)
-    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), seed {args.seed}, "
+    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), seed {args.seed} {knobs or ''}, "
           f"{len(first)} weights: {same} the same bytes as the first, {len(set(digests))} distinct heads")
     for (p, k, weights, dev, figures), digest in zip(runs, digests):
         if digest != digests[0]:
