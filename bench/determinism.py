@@ -82,9 +82,7 @@ def main() -> None:
         for p in range(args.processes):
             out = Path(tmp) / str(p)
             out.mkdir()
-            passed = [f"--{k.replace('_', '-')}={v}" for k, v in knobs.items()]
-            subprocess.run([sys.executable, __file__, *sources, "--seed", str(args.seed), "--fits", str(args.fits),
-                            *passed, "--child", str(out)], check=True)
+            subprocess.run([sys.executable, __file__, *sys.argv[1:], "--child", str(out)], check=True)  # same options
             for k in range(args.fits):
                 runs.append((p, k, np.load(out / f"{k}.npy"), np.load(out / f"{k}.dev.npy"),
                              json.loads((out / f"{k}.json").read_text())))
@@ -93,7 +91,7 @@ def main() -> None:
     _, _, first, first_dev, first_figures = runs[0]
     digests = [hashlib.sha1(w.tobytes()).hexdigest()[:10] for _, _, w, _, _ in runs]
     same = sum(d == digests[0] for d in digests)
-    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), seed {args.seed} {knobs or ''}, "
+    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), seed {args.seed}{f' {knobs}' if knobs else ''}, "
           f"{len(first)} weights: {same} the same bytes as the first, {len(set(digests))} distinct heads")
     for (p, k, weights, dev, figures), digest in zip(runs, digests):
         if digest != digests[0]:

@@ -145,7 +145,8 @@ class EmbeddingCache:
             progress(len(texts) - len(missing))
         if missing:
             vectors = encoder.embed([t for _, t in missing], progress=progress)
-            stored = self.store_first("emb", "vec", [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)])
+            stored = self.store_first("emb", "vec",
+                                      [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)])
             found.update({k: np.frombuffer(blob, dtype=np.float32) for k, (blob,) in stored.items()})
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
@@ -416,8 +417,6 @@ def tune_thresholds(
 EXTRACT_RECALL = 0.97
 #: Dev claims a language needs for an extractor threshold of its own.
 EXTRACT_MIN_CLAIMS = 100
-
-
 #: Folds of the out-of-fold scores the extractor's thresholds are tuned on.
 EXTRACT_FOLDS = 5
 
@@ -644,14 +643,14 @@ def tuned_metrics(positive: Callable[[int, int], np.ndarray], data: TrainingData
 
     n_train, n_dev = len(data.train), len(data.dev)
     dev_probs = positive(n_train, n_train + n_dev)
-    dev_y = np.array([e.label for e in data.dev])
+    dev_y = data.labels("dev")
     dev_langs = [e.lang for e in data.dev]
     thresholds = tune_thresholds(dev_probs, dev_y, dev_langs)
     if train_oof is None:
         extract_thresholds = extractor_thresholds(dev_probs, dev_y, dev_langs, thresholds)
     else:
         extract_thresholds = extractor_thresholds(
-            np.concatenate([train_oof, dev_probs]), np.concatenate([[e.label for e in data.train], dev_y]),
+            np.concatenate([train_oof, dev_probs]), np.concatenate([data.labels("train"), dev_y]),
             [e.lang for e in data.train] + dev_langs, thresholds)
     cut = Thresholds(default=thresholds["default"], per_lang={k: v for k, v in thresholds.items() if k != "default"})
     metrics = {"dev": evaluate_probs(dev_probs, data.dev, cut)}
@@ -688,7 +687,6 @@ def train_model(
         encoder = shared_encoder() if device == "cpu" else Encoder(backend="torch", device=device)
     everything = data.texts()
     n_train, n_dev = len(train), len(dev)
-    train_y, dev_y = data.labels("train"), data.labels("dev")
     adapter = None
     train_oof = None  # out-of-fold scores for the extractor's thresholds (frozen encoder only: LoRA is minutes a fold)
     if args.tune_layers:
@@ -699,8 +697,8 @@ def train_model(
         states = hidden_state_cache_for(encoder, first).states(encoder, everything, first, progress=tick)
         tick = progress("training (LoRA)", n_train * args.tune_epochs) if progress else None
         adapter, head, history, best_epoch = fit_tuned(
-            states[:n_train], train_y, states[n_train : n_train + n_dev], dev_y, encoder.model, args, tick,
-            train_weights=example_weights(train, args), device=device)
+            states[:n_train], data.labels("train"), states[n_train : n_train + n_dev], data.labels("dev"),
+            encoder.model, args, tick, train_weights=example_weights(train, args), device=device)
 
         def positive(lo: int, hi: int) -> np.ndarray:
             return head.claim_probabilities(pooled_vectors(adapter, states[lo:hi]))
