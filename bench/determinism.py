@@ -38,8 +38,8 @@ DEFAULT_SOURCES = [str(REPO / "annotations" / "zh_checkworthy.jsonl"), str(REPO 
 def fit_heads(sources: list[str], args, fits: int, out: Path) -> None:
     """In this process: fit the head ``fits`` times; write each one's weights, best epoch
     and dev probabilities."""
-    from factcheck.classifier import shared_encoder
-    from factcheck.train import embedding_cache_for, fit_frozen, prepare_data
+    from factcheck.model.classifier import shared_encoder
+    from factcheck.model.train import embedding_cache_for, fit_frozen, prepare_data
 
     data = prepare_data(sources, args=args)
     encoder = shared_encoder()
@@ -68,7 +68,7 @@ def main() -> None:
     knobs = {k: v for k, v in (("hidden", args.hidden), ("max_epochs", args.max_epochs), ("patience", args.patience))
              if v is not None}
     if args.child:
-        from factcheck.train import TrainingArguments
+        from factcheck.model.train import TrainingArguments
 
         fit_heads(sources, TrainingArguments(seed=args.seed, **knobs), args.fits, Path(args.child))
         return

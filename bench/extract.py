@@ -29,10 +29,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
-from factcheck.ingest import iter_articles, split_blocks  # noqa: E402
-from factcheck.segment import chunk_block, detect_lang, iter_sentence_spans, load_bare_nlp, load_nlp  # noqa: E402
-from factcheck.store import open_db, save_extraction  # noqa: E402
+from factcheck.extraction.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
+from factcheck.extraction.ingest import iter_articles, split_blocks  # noqa: E402
+from factcheck.extraction.segment import chunk_block, detect_lang, iter_sentence_spans, load_bare_nlp, load_nlp  # noqa: E402
+from factcheck.store.db import open_db, save_extraction  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -92,9 +92,9 @@ def measure(articles, repeat: int) -> dict:
 
 def stages(articles, repeat: int) -> list[tuple[str, float]]:
     """Milliseconds per sentence of each part of the extractor, on the same articles."""
-    from factcheck import clauses
-    from factcheck.quantities import find_quantities
-    from factcheck.times import find_times
+    from factcheck.extraction import clauses
+    from factcheck.extraction.quantities import find_quantities
+    from factcheck.extraction.times import find_times
 
     def timed(run) -> float:
         gc.collect()

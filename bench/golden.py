@@ -45,13 +45,13 @@ def tasks_of(db_path: str) -> dict:
     """The task ``push`` would build for every stored claim (without a prior verdict)."""
     code = """
 import json, sys
-from factcheck.store import open_db
+from factcheck.store.db import open_db
 try:
     from factcheck.review.tasks import build_task
     from factcheck.store.claims import claim_from_row
 except ImportError:
-    from factcheck.tasks import build_task
-    from factcheck.labelstudio import claim_from_row
+    from factcheck.review.tasks import build_task
+    from factcheck.review.labelstudio import claim_from_row
 db = open_db(sys.argv[1])
 rows = db.query("select c.*, a.title, a.url from claims c join articles a on a.id = c.article_id "
                 "where c.is_claim = 1 order by c.id")

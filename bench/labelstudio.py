@@ -20,7 +20,7 @@ Steps, all against that one server:
    batches of ``--batch-size`` into a fresh project, once before and once after
    the push (the server's database grows by N tasks per import; the mean of the
    two brackets the push);
-3. ``factcheck.labelstudio.push`` into a fresh project (target: ≤ 1.5× the raw import),
+3. ``factcheck.review.labelstudio.push`` into a fresh project (target: ≤ 1.5× the raw import),
    then a re-push with nothing new (no target; shown for the record);
 4. setup, not timed: the same payloads imported WITH one annotation each (verdict,
    check-worthiness, evidence links) into a fresh project;
@@ -52,13 +52,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck import labelstudio as fls  # noqa: E402
-from factcheck import labelstudio_server as lss  # noqa: E402
+from factcheck.review import labelstudio as fls  # noqa: E402
+from factcheck.review import server as lss  # noqa: E402
 from factcheck.errors import LabelStudioError  # noqa: E402
-from factcheck.ingest import parse_text  # noqa: E402
-from factcheck.pipeline import extract_article  # noqa: E402
-from factcheck.store import open_db, save_extraction  # noqa: E402
-from factcheck.tasks import build_task, labelling_config, task_fingerprint  # noqa: E402
+from factcheck.extraction.ingest import parse_text  # noqa: E402
+from factcheck.extraction.pipeline import extract_article  # noqa: E402
+from factcheck.store.claims import claim_from_row  # noqa: E402
+from factcheck.store.db import open_db, save_extraction  # noqa: E402
+from factcheck.review.tasks import build_task, labelling_config, task_fingerprint  # noqa: E402
 
 PUSH_TARGET = 1.5  # push ≤ 1.5 × raw bulk import
 INCREMENTAL_TARGET_S = 1.0  # an empty incremental pull under 1 s
@@ -192,7 +193,7 @@ def payloads(db, project_id: int) -> tuple[list[tuple[str, dict]], dict[str, flo
     out = []
     for row in rows:
         t0 = time.perf_counter()
-        claim = fls.claim_from_row(db, row)
+        claim = claim_from_row(db, row)
         t1 = time.perf_counter()
         task = build_task(claim, title=row["title"], url=row["url"])
         t2 = time.perf_counter()

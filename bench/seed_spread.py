@@ -38,8 +38,8 @@ import numpy as np  # noqa: E402
 def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str]) -> dict[str, list[float]]:
     """Held-out set -> F1 of each seed, for the recipe of the version ``card`` describes,
     judged on ``evals``."""
-    from factcheck.classifier import shared_encoder
-    from factcheck.train import (TrainingArguments, TrainingData, embedding_cache_for, fit_frozen, prepare_data,
+    from factcheck.model.classifier import shared_encoder
+    from factcheck.model.train import (TrainingArguments, TrainingData, embedding_cache_for, fit_frozen, prepare_data,
                                  tuned_metrics)
 
     version = card["version"]
@@ -104,7 +104,7 @@ def main() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from factcheck.registry import show
+    from factcheck.model.registry import show
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("versions", nargs="+")

@@ -6,7 +6,7 @@ and noisy; ratios to that baseline are what to compare between runs).
     .venv/bin/python bench/store.py                  # 1,000,000 claims, store cached in ~/.cache/factcheck/bench
     .venv/bin/python bench/store.py --claims 100000  # quicker
     .venv/bin/python bench/store.py --rebuild        # regenerate the store
-    .venv/bin/python bench/store.py --rank-window 0  # search ranks every hit (see factcheck.search.RANK_WINDOW)
+    .venv/bin/python bench/store.py --rank-window 0  # search ranks every hit (see factcheck.store.search.RANK_WINDOW)
 
 Targets (issue #5): search p95 under 50 ms; matching a new claim under 100 ms. The
 search row "every hit ranked" times the same queries with ``RANK_WINDOW = None``, for
@@ -42,8 +42,8 @@ from rich.console import Console  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from factcheck import fts  # noqa: E402
-from factcheck.store import open_db  # noqa: E402
+from factcheck.store import fts  # noqa: E402
+from factcheck.store.db import open_db  # noqa: E402
 
 console = Console(stderr=True)
 
@@ -174,7 +174,7 @@ def build(path: Path, n_claims: int, seed: int = 7) -> None:
 
 def build_vectors(db, n_claims: int, seed: int) -> None:
     """Synthetic vectors: encoder embeddings of prototype claims plus noise; then the index."""
-    from factcheck.matching import ClaimIndex
+    from factcheck.store.matching import ClaimIndex
 
     index = ClaimIndex(db)
     rng = random.Random(seed + 1)
@@ -218,7 +218,7 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--rank-window", type=int, default=None,
-                    help="factcheck.search.RANK_WINDOW for the search rows (0: rank every hit).")
+                    help="factcheck.store.search.RANK_WINDOW for the search rows (0: rank every hit).")
     args = ap.parse_args()
     cache = Path(os.environ.get("FACTCHECK_CACHE", Path.home() / ".cache" / "factcheck")) / "bench"
     path = args.db or cache / f"store-{args.claims}.db"
@@ -228,8 +228,8 @@ def main() -> None:
         build(path, args.claims)
         console.print(f"built {path} in {time.perf_counter() - started:.0f} s "
                       f"({path.stat().st_size / 1e9:.2f} GB)")
-    from factcheck import search as search_module
-    from factcheck.matching import ClaimIndex, judge, sentence_facts
+    from factcheck.store import search as search_module
+    from factcheck.store.matching import ClaimIndex, judge, sentence_facts
 
     db = open_db(path)
     rng = random.Random(11)
@@ -240,7 +240,7 @@ def main() -> None:
     terms = ["石油", "通胀率", "关税", "伊朗", "失业率", "浓缩铀", "登革热", "光伏", "oil exports", "inflation",
              "tariff", "unemployment", "uranium stockpile", "dengue", "solar capacity", "GDP"]
     queries = [rng.choice(terms) for _ in range(args.queries)]
-    logging.getLogger("factcheck.search").setLevel(logging.ERROR)  # each broad query says it ranked a window
+    logging.getLogger("factcheck.store.search").setLevel(logging.ERROR)  # each broad query says it ranked a window
     if args.rank_window is not None:
         search_module.RANK_WINDOW = args.rank_window or None
     search = timed(lambda q: search_module.search(db, q, limit=20), queries)

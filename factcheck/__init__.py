@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "extract": "pipeline", "extract_article": "pipeline", "extract_articles": "pipeline",
-    "iter_articles": "ingest", "read_article": "ingest",
-    "open_db": "store", "save_extraction": "store",
-    "Scorer": "score", "Thresholds": "score",
+    "extract": "extraction.pipeline", "extract_article": "extraction.pipeline", "extract_articles": "extraction.pipeline",
+    "iter_articles": "extraction.ingest", "read_article": "extraction.ingest",
+    "open_db": "store.db", "save_extraction": "store.db",
+    "Scorer": "extraction.score", "Thresholds": "extraction.score",
     "Article": "records", "Block": "records", "Claim": "records", "Entity": "records",
     "Quantity": "records", "Sentence": "records", "TimeExpr": "records",
     "FactcheckError": "errors", "InputError": "errors", "ModelError": "errors", "StoreError": "errors",
@@ -44,9 +44,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .errors import AnnotationError, FactcheckError, InputError, LabelStudioError, ModelError, StoreError
-    from .pipeline import extract, extract_article, extract_articles
-    from .ingest import iter_articles, read_article
-    from .records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
-    from .score import Scorer, Thresholds
-    from .store import open_db, save_extraction
+    from factcheck.errors import AnnotationError, FactcheckError, InputError, LabelStudioError, ModelError, StoreError
+    from factcheck.extraction.pipeline import extract, extract_article, extract_articles
+    from factcheck.extraction.ingest import iter_articles, read_article
+    from factcheck.records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
+    from factcheck.extraction.score import Scorer, Thresholds
+    from factcheck.store.db import open_db, save_extraction

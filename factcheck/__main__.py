@@ -1,3 +1,3 @@
-from .cli import cli
+from factcheck.cli import cli
 
 cli()

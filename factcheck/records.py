@@ -9,10 +9,24 @@ were given, and ``extract`` shifts them).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
+
+#: The verdicts an annotator (or an imported fact-check) gives a claim.
+VERDICTS = ("supported", "refuted", "misleading", "unverifiable", "not a claim")
+
+
+def article_id(text: str) -> str:
+    """Stable id of an article: the first 16 hex digits of sha256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def claim_id_for(article_id: str, start: int, end: int) -> str:
+    """Stable id of a claim: the same article text and span always give the same id."""
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 #: Kinds of candidates that are checkable claims.
 CLAIM_KINDS = ("numeric", "temporal", "event", "quote", "comparative")
@@ -29,7 +43,7 @@ class Quantity:
 
     ``value`` is set for a single number; a range sets ``low`` and ``high`` and leaves
     ``value`` as ``None`` (never a midpoint). ``unit`` is a canonical name from
-    ``factcheck.units.UNITS``; ``per`` is the canonical time unit of a rate
+    ``factcheck.extraction.units.UNITS``; ``per`` is the canonical time unit of a rate
     ("day" for 桶/日, "a day", 每天). ``comparator`` is one of ``COMPARATORS`` or None.
     ``item`` names what a bare count counts (离心机, centrifuges) when it can be read.
     """

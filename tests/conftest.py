@@ -11,14 +11,14 @@ SEEDS = REPO.parent / "shared" / "seeds"
 
 @pytest.fixture(scope="session")
 def nlp_zh():
-    from factcheck.segment import load_nlp
+    from factcheck.extraction.segment import load_nlp
 
     return load_nlp("zh")
 
 
 @pytest.fixture(scope="session")
 def nlp_en():
-    from factcheck.segment import load_nlp
+    from factcheck.extraction.segment import load_nlp
 
     return load_nlp("en")
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from factcheck import labelstudio_server as lss
+from factcheck.review import server as lss
 
 REPO = Path(__file__).resolve().parent.parent
 

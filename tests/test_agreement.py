@@ -7,13 +7,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck.agreement import krippendorff_alpha, per_task, summary
+from factcheck.review.agreement import krippendorff_alpha, per_task, summary
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError
-from factcheck.ingest import parse_text
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
+from factcheck.extraction.ingest import parse_text
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.db import open_db, save_extraction
 
 
 def rows(*items):
@@ -105,7 +105,7 @@ def test_verdicts_for_unknown_claims_are_counted_not_stored(store, tmp_path):
 
 
 def test_a_labelstudio_export_is_training_data(store, tmp_path):
-    from factcheck.datasets import detect_format, load
+    from factcheck.model.datasets import detect_format, load
 
     _, _, claim = store
     task = export_of(claim, annotation(1, "a@x", "refuted"))[0]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import factcheck
-from factcheck.labelstudio import import_export
-from factcheck.retrain import corrections_from_verdicts, write_corrections
+from factcheck.review.labelstudio import import_export
+from factcheck.model.retrain import corrections_from_verdicts, write_corrections
 
 CORRECTIONS = Path(__file__).resolve().parent.parent / "annotations" / "corrections"
 ROWS = [json.loads(line) for path in sorted(CORRECTIONS.glob("*.jsonl"))
@@ -27,9 +27,9 @@ def test_corrected_spans_are_extracted(row):
 
 
 def test_corrections_are_collected_from_verdicts(tmp_path):
-    from factcheck.ingest import parse_text
-    from factcheck.pipeline import extract_article
-    from factcheck.store import open_db, save_extraction
+    from factcheck.extraction.ingest import parse_text
+    from factcheck.extraction.pipeline import extract_article
+    from factcheck.store.db import open_db, save_extraction
 
     db = open_db(tmp_path / "s.db")
     article = parse_text("去年该市新开了300家便利店。", "a.txt", "txt")

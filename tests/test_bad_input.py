@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import factcheck
 from factcheck import errors
 from factcheck.cli import cli
-from factcheck.ingest import read_article
-from factcheck.pipeline import extract_article
+from factcheck.extraction.ingest import read_article
+from factcheck.extraction.pipeline import extract_article
 
 from .conftest import EXAMPLES
 

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from factcheck import registry
-from factcheck.classifier import CheckworthinessModel, Head, shared_encoder
+from factcheck.model import registry
+from factcheck.model.classifier import CheckworthinessModel, Head, shared_encoder
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError, ModelError
-from factcheck.datasets import Example
-from factcheck.train import TrainingArguments, example_weights, extractor_thresholds, train_model
+from factcheck.model.datasets import Example
+from factcheck.model.train import TrainingArguments, example_weights, extractor_thresholds, train_model
 
 from .conftest import SEEDS
 
@@ -105,7 +105,7 @@ def test_two_runs_embedding_at_once_train_on_the_vector_stored_first(tmp_path):
     # A text's vector moves in its last bits with the batch it is embedded in. Another
     # run stores its vector of the same text after this run looked it up and before it
     # writes: both must go on with the stored one, or the same seed gives two heads.
-    from factcheck.train import EmbeddingCache
+    from factcheck.model.train import EmbeddingCache
 
     encoder = shared_encoder()
     path = tmp_path / "emb.sqlite"
@@ -129,7 +129,7 @@ def test_two_runs_embedding_at_once_train_on_the_vector_stored_first(tmp_path):
 def test_training_runs_where_it_is_told_and_the_card_says_where(trained, monkeypatch):
     import torch
 
-    from factcheck.train import training_device
+    from factcheck.model.train import training_device
 
     _, _, _, card = trained
     assert card["device"] == training_device()
@@ -341,9 +341,9 @@ def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
 
 
 def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained):
-    from factcheck.datasets import load
-    from factcheck.evaluate import evaluate
-    from factcheck.train import embedding_cache_for
+    from factcheck.model.datasets import load
+    from factcheck.model.evaluate import evaluate
+    from factcheck.model.train import embedding_cache_for
 
     _, data, path, card = trained
     model = CheckworthinessModel(path, encoder=shared_encoder())
@@ -355,7 +355,7 @@ def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained)
 
 
 def test_f1_difference_interval_says_loss_gain_or_noise():
-    from factcheck.evaluate import f1_difference, reading
+    from factcheck.model.evaluate import f1_difference, reading
 
     rng = np.random.default_rng(3)
     labels = rng.integers(0, 2, 800)
@@ -404,7 +404,7 @@ def test_promoted_model_in_the_extractor_keeps_the_labelled_claims():
     """The committed, promoted model on the hand-labelled examples: it may drop a few
     soft claims (quotes), never a numeric or dated one, and it rejects a hard negative
     that the rules alone accept."""
-    from factcheck import pipeline
+    from factcheck.extraction import pipeline
 
     from . import oracle
 
@@ -432,8 +432,8 @@ def test_promoted_model_on_the_seed_articles_keeps_dated_and_numeric_claims_only
     """Issue 3's extractor goal, with the committed model: opinions, predictions,
     questions and meta sentences of the seed articles are rejected, while every
     candidate with a number or a date is kept, the key facts among them."""
-    from factcheck import pipeline
-    from factcheck.ingest import read_article
+    from factcheck.extraction import pipeline
+    from factcheck.extraction.ingest import read_article
 
     model = registry.load_promoted()
     candidates = []
@@ -480,8 +480,8 @@ def test_a_tuned_version_commits_a_small_adapter_not_the_encoder(tuned):
 def test_a_loaded_tuned_version_reproduces_its_training_scores(tuned):
     """Serving (merged adapter, fp32 states) agrees with training-time evaluation
     (peft layers, cached fp16 states): the same held-out metrics come out."""
-    from factcheck.datasets import load
-    from factcheck.evaluate import evaluate
+    from factcheck.model.datasets import load
+    from factcheck.model.evaluate import evaluate
 
     _, data, path, card = tuned
     model = CheckworthinessModel(path, encoder=shared_encoder())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from factcheck import clauses
-from factcheck.clauses import split_clauses, strip_leading_conjunction
+from factcheck.extraction import clauses
+from factcheck.extraction.clauses import split_clauses, strip_leading_conjunction
 from factcheck.records import Block
-from factcheck.segment import detect_lang, iter_sentence_spans
+from factcheck.extraction.segment import detect_lang, iter_sentence_spans
 
 from .test_times import gate_corpus
 

@@ -97,7 +97,7 @@ def test_every_command_has_help():
 def test_tables_written_to_a_pipe_are_not_squeezed_to_80_columns(monkeypatch):
     # `factcheck models list > file` (or a CI log): rich would cut the version names
     # and F1 figures to "…" at 80 columns.
-    from factcheck.registry import list_versions
+    from factcheck.model.registry import list_versions
 
     monkeypatch.delenv("COLUMNS", raising=False)
     result = CliRunner().invoke(cli, ["models", "list"])

@@ -1,4 +1,4 @@
-"""Tests for factcheck.datasets: the readers (on the public files when present and on small
+"""Tests for factcheck.model.datasets: the readers (on the public files when present and on small
 files written here), auto-detection, splits, fingerprints, duplicates and conflicts.
 
 The public data sets are read in place from ``../shared/datasets`` (never copied into the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.datasets import (
+from factcheck.model.datasets import (
     FORMATS,
     Example,
     conflicts,

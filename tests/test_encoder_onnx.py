@@ -1,4 +1,4 @@
-"""factcheck.encoder_onnx: the encoder exported to ONNX gives torch's vectors, loads
+"""factcheck.embed.onnx_export: the encoder exported to ONNX gives torch's vectors, loads
 without torch, and a missing or damaged export is named with its fix.
 
 These tests use the default cache that `make setup` (`factcheck models prepare`)
@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck import encoder, encoder_onnx
-from factcheck.classifier import MAX_TOKENS, Encoder
+from factcheck.embed import base as encoder
+from factcheck.embed import onnx_export as encoder_onnx
+from factcheck.model.classifier import MAX_TOKENS, Encoder
 from factcheck.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def test_scoring_loads_without_torch_or_transformers():
     # importing torch and transformers (seconds each on a small machine).
     snippet = (
         "import sys\n"
-        "from factcheck.registry import load_promoted\n"
+        "from factcheck.model.registry import load_promoted\n"
         "model = load_promoted()\n"
         "score = model.score(['The plant produced 4.2 million tonnes of steel in 2023.'])[0]\n"
         "print(model.encoder.backend, 0.0 <= score <= 1.0, 'torch' in sys.modules, 'transformers' in sys.modules)\n"

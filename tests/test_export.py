@@ -10,13 +10,13 @@ import sqlite3
 import pytest
 
 from factcheck.errors import StoreError
-from factcheck.export import (
+from factcheck.store.export import (
     RATING, backup, final_verdict, to_claimreview, verdicted_claims, write_claimreview, write_csv, write_jsonl,
 )
-from factcheck.ingest import parse_json, parse_text
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
+from factcheck.extraction.ingest import parse_json, parse_text
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.db import open_db, save_extraction
 
 from .factories import annotation, task
 
@@ -214,16 +214,16 @@ def test_export_and_backup_commands(tmp_path):
     from click.testing import CliRunner
 
     from factcheck.cli import cli
-    from factcheck.ingest import parse_text
-    from factcheck.labelstudio import import_export as _import
-    from factcheck.pipeline import extract_article
-    from factcheck.store import open_db
+    from factcheck.extraction.ingest import parse_text
+    from factcheck.review.labelstudio import import_export as _import
+    from factcheck.extraction.pipeline import extract_article
+    from factcheck.store.db import open_db
 
     db_path = tmp_path / "s.db"
     db = open_db(db_path)
     article = parse_text("The refinery processed 450,000 barrels a day in 2024.", "r.txt", "txt")
     claim = extract_article(article)[0]
-    from factcheck.store import save_extraction as _save
+    from factcheck.store.db import save_extraction as _save
 
     _save(db, article, [claim])
     _import(db, [{"id": 1, "project": 1, "data": {"claim_id": claim.claim_id, "sentence": claim.sentence},

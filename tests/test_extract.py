@@ -8,8 +8,8 @@ import json
 import pytest
 
 import factcheck
-from factcheck.pipeline import extract_article
-from factcheck.ingest import read_article
+from factcheck.extraction.pipeline import extract_article
+from factcheck.extraction.ingest import read_article
 
 from .conftest import EXAMPLES, SEEDS
 from .oracle import evaluate, load_expectations

@@ -1,4 +1,4 @@
-"""Tests for factcheck.ingest: decoding, parsing, directory walking and line blocks."""
+"""Tests for factcheck.extraction.ingest: decoding, parsing, directory walking and line blocks."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import ingest
+from factcheck.extraction import ingest
 from factcheck.errors import CODES, InputError
-from factcheck.ingest import (
+from factcheck.extraction.ingest import (
     article_id,
     decode_bytes,
     detect_title,

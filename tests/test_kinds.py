@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.kinds import KindSignals, classify_kind
+from factcheck.extraction.kinds import KindSignals, classify_kind
 
 
 def kind(text, lang="zh", **signals):

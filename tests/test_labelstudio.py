@@ -6,11 +6,12 @@ import uuid
 
 import pytest
 
-from factcheck import labelstudio as fls
+from factcheck.review import labelstudio as fls
 from factcheck.errors import LabelStudioError
-from factcheck.ingest import parse_text
-from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
+from factcheck.extraction.ingest import parse_text
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.claims import claim_from_row
+from factcheck.store.db import open_db, save_extraction
 
 from .labelstudio_fixtures import ls_server  # noqa: F401
 
@@ -95,7 +96,7 @@ def test_interrupted_push_resumes_without_duplicates(ls, project, db):
     imported by the server, none recorded. The next push settles it."""
     _, project_id = project
     rows = fls._claims_to_push(db, project_id, limit=None, min_score=None, order="article")
-    tasks = [fls.build_task(fls.claim_from_row(db, r), title=r["title"], url=r["url"]) for r in rows]
+    tasks = [fls.build_task(claim_from_row(db, r), title=r["title"], url=r["url"]) for r in rows]
     db["ls_outbox"].insert_all([{"claim_id": r["id"], "project_id": project_id, "batch": "x", "queued_at": "t"}
                                 for r in rows], pk=("project_id", "claim_id"))
     half = len(tasks) // 2
@@ -173,7 +174,7 @@ def test_push_survives_a_server_killed_mid_push(tmp_path, db):
 
     from label_studio_sdk import LabelStudio
 
-    from factcheck import labelstudio_server as lss
+    from factcheck.review import server as lss
 
     config = tmp_path / "ls.json"
     info = lss.start(data_dir=tmp_path / "data", config_path=config)
@@ -248,7 +249,7 @@ def test_review_queue_puts_the_most_uncertain_first(ls, project, db):
 
 
 def test_a_claim_matching_a_checked_one_arrives_with_that_verdict_prefilled(ls, project, db):
-    from factcheck.matching import ClaimIndex
+    from factcheck.store.matching import ClaimIndex
 
     _, project_id = project
     solar = db.execute("select id from claims where text like '%8.9亿千瓦%'").fetchone()[0]

@@ -1,4 +1,4 @@
-"""The local Label Studio server's life cycle (factcheck.labelstudio_server).
+"""The local Label Studio server's life cycle (factcheck.review.server).
 
 Tests marked ``labelstudio`` run a real server (installed on first use); the
 others check the pure helpers and the error paths that need no server.
@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from factcheck import labelstudio_server as lss
+from factcheck.review import server as lss
 from factcheck.errors import CODES, LabelStudioError
 
 from .labelstudio_fixtures import DEFAULT_LABEL_CONFIG, install_server, ls_project, ls_server  # noqa: F401

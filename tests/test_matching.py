@@ -11,13 +11,13 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from factcheck import matching
+from factcheck.store import matching
 from factcheck.cli import cli
-from factcheck.ingest import parse_text
-from factcheck.matching import ClaimIndex, amount, compare, find_conflicts, make_facts, match_claims, sentence_facts
-from factcheck.pipeline import extract_article
+from factcheck.extraction.ingest import parse_text
+from factcheck.store.matching import ClaimIndex, amount, compare, find_conflicts, make_facts, match_claims, sentence_facts
+from factcheck.extraction.pipeline import extract_article
 from factcheck.records import Quantity
-from factcheck.store import open_db, save_extraction
+from factcheck.store.db import open_db, save_extraction
 
 from .conftest import REPO
 
@@ -271,7 +271,7 @@ def test_facts_of_a_stored_claim_equal_those_of_the_extracted_claim(db):
 def test_an_in_memory_store_keeps_its_index_in_memory():
     import sqlite_utils
 
-    from factcheck.store import ensure_schema
+    from factcheck.store.db import ensure_schema
 
     mem = sqlite_utils.Database(sqlite3.connect(":memory:"))
     ensure_schema(mem)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck import quantities
-from factcheck.quantities import find_quantities
+from factcheck.extraction import quantities
+from factcheck.extraction.quantities import find_quantities
 
 from .test_times import gate_corpus
 

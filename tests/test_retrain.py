@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck import registry
+from factcheck.model import registry
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError
-from factcheck.ingest import read_article
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.retrain import labels_from_verdicts, write_snapshot
-from factcheck.store import open_db, save_extraction
+from factcheck.extraction.ingest import read_article
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.model.retrain import labels_from_verdicts, write_snapshot
+from factcheck.store.db import open_db, save_extraction
 
 from .conftest import EXAMPLES
 from .test_classifier import write_slice
@@ -70,7 +70,7 @@ def test_retrain_trains_compares_and_promotes(annotated, tmp_path, monkeypatch):
     models = tmp_path / "models"
     models.mkdir()
     monkeypatch.setenv("FACTCHECK_MODELS", str(models))
-    monkeypatch.setattr("factcheck.retrain.SNAPSHOT_DIR", tmp_path / "snapshots")
+    monkeypatch.setenv("FACTCHECK_ANNOTATIONS", str(tmp_path))
     base = write_slice(tmp_path / "base.jsonl", per_lang=80)
     runner = CliRunner()
     result = runner.invoke(cli, ["retrain", "--db", str(db_path), "--no-pull", "--base", str(base)])
@@ -99,7 +99,7 @@ def test_a_crash_mid_training_leaves_the_promoted_model_untouched(annotated, tmp
     models = tmp_path / "models"
     models.mkdir()
     monkeypatch.setenv("FACTCHECK_MODELS", str(models))
-    monkeypatch.setattr("factcheck.retrain.SNAPSHOT_DIR", tmp_path / "snapshots")
+    monkeypatch.setenv("FACTCHECK_ANNOTATIONS", str(tmp_path))
     base = write_slice(tmp_path / "base.jsonl", per_lang=60)
     runner = CliRunner()
     assert runner.invoke(cli, ["retrain", "--db", str(db_path), "--no-pull", "--base", str(base)]).exit_code == 0
@@ -109,7 +109,7 @@ def test_a_crash_mid_training_leaves_the_promoted_model_untouched(annotated, tmp
     def crash(*args, **kwargs):
         raise MemoryError("killed mid-training")
 
-    monkeypatch.setattr("factcheck.train.fit_head", crash)
+    monkeypatch.setattr("factcheck.model.train.fit_head", crash)
     result = runner.invoke(cli, ["retrain", "--db", str(db_path), "--no-pull", "--seed", "99"])
     assert isinstance(result.exception, MemoryError)
     assert registry.promoted_version(models) == promoted

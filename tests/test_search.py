@@ -1,4 +1,4 @@
-"""Analyst queries (factcheck.search, `factcheck search`, `factcheck verdicts`) on one real store."""
+"""Analyst queries (factcheck.store.search, `factcheck search`, `factcheck verdicts`) on one real store."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from factcheck import fts
-from factcheck import search as search_module
+from factcheck.store import fts
+from factcheck.store import search as search_module
 from factcheck.cli import cli
 from factcheck.errors import CODES, InputError
-from factcheck.export import final_verdict, verdicted_claims
-from factcheck.ingest import parse_json, parse_text
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.search import (
+from factcheck.store.export import final_verdict, verdicted_claims
+from factcheck.extraction.ingest import parse_json, parse_text
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.search import (
     FINAL_VERDICT_SQL, Query, build_sql, explain, list_verdicts, make_query, parse_unit, search, time_overlaps,
     time_span,
 )
-from factcheck.store import open_db, save_extraction
+from factcheck.store.db import open_db, save_extraction
 
 from .factories import annotation, task
 

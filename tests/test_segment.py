@@ -5,11 +5,11 @@ import re
 import pytest
 from spacy.tokens import Span
 
-from factcheck import components
-from factcheck.components import LIGHT_TOKENS, span_ents
+from factcheck.extraction import components
+from factcheck.extraction.components import LIGHT_TOKENS, span_ents
 from factcheck.records import Block
-from factcheck.segment import chunk_block, detect_lang, iter_sentence_spans
-from factcheck.times import required_chars
+from factcheck.extraction.segment import chunk_block, detect_lang, iter_sentence_spans
+from factcheck.extraction.times import required_chars
 
 from .test_times import gate_corpus
 
@@ -129,7 +129,7 @@ SEGMENTER_TRICKS = [
 def test_segmenter_gives_jiebas_words(nlp_zh):
     import jieba
 
-    from factcheck import fts
+    from factcheck.store import fts
 
     segmenter = nlp_zh.tokenizer.segmenter  # built with the pipeline: the gazetteer is in both
     # The search index teaches jieba the gazetteer too; a second lesson once changed

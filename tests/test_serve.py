@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck import serve
+from factcheck.store import serve
 from factcheck.cli import cli
 from factcheck.errors import CODES, ReportError, StoreError
-from factcheck.export import verdicted_claims
-from factcheck.ingest import parse_json, parse_text
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
+from factcheck.store.export import verdicted_claims
+from factcheck.extraction.ingest import parse_json, parse_text
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.db import open_db, save_extraction
 
 REPO = Path(__file__).resolve().parent.parent
 ZH = ("据海关总署统计，2024年中国原油进口量达到5.53亿吨。\n\n"

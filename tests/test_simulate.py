@@ -1,4 +1,4 @@
-"""The simulated annotation loop (factcheck.simulate).
+"""The simulated annotation loop (factcheck.model.simulate).
 
 Uses real e5 embeddings (through the embedding cache) of a small slice of the
 project's annotations, and a few short rounds, so the whole module runs in seconds.
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck.simulate import (
+from factcheck.model.simulate import (
     SIMULATION_ARGS, aggregate, annotations_needed, dev_slice, embed_texts, seed_set, select, simulate,
 )
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import StoreError
-from factcheck.ingest import parse_text
-from factcheck.pipeline import extract_article
-from factcheck.store import SCHEMA_VERSION, open_db, save_extraction
+from factcheck.extraction.ingest import parse_text
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.db import SCHEMA_VERSION, open_db, save_extraction
 
 TEXT_V1 = "截至2024年底，全市共有公立医院42家，床位3.1万张。市长表示，明年将新增床位2000张。"
 TEXT_V2 = TEXT_V1 + "去年门诊量约为1800万人次。"

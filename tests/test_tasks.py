@@ -6,7 +6,7 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 import factcheck
-from factcheck.tasks import (
+from factcheck.review.tasks import (
     VERDICTS, build_task, from_utf16, labelling_config, normalise_url, parse_annotation, task_fingerprint, to_utf16,
 )
 

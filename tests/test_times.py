@@ -1,4 +1,4 @@
-"""Table-driven tests for factcheck.times.find_times."""
+"""Table-driven tests for factcheck.extraction.times.find_times."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from factcheck import times
+from factcheck.extraction import times
 from factcheck.records import TimeExpr
-from factcheck.times import case_variants, find_times, required_chars
+from factcheck.extraction.times import case_variants, find_times, required_chars
 
 from .conftest import EXAMPLES, REPO, SEEDS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pint
 import pytest
 
-from factcheck.units import (
+from factcheck.extraction.units import (
     CLASSIFIERS,
     COMPOUND_UNITS,
     CURRENCY_PREFIXES,

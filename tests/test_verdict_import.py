@@ -17,12 +17,12 @@ from click.testing import CliRunner
 
 from factcheck.cli import cli
 from factcheck.errors import CODES, AnnotationError
-from factcheck.export import to_claimreview, verdicted_claims, write_claimreview
-from factcheck.ingest import parse_json, parse_text
-from factcheck.labelstudio import import_export
-from factcheck.pipeline import extract_article
-from factcheck.store import open_db, save_extraction
-from factcheck.verdict_import import (
+from factcheck.store.export import to_claimreview, verdicted_claims, write_claimreview
+from factcheck.extraction.ingest import parse_json, parse_text
+from factcheck.review.labelstudio import import_export
+from factcheck.extraction.pipeline import extract_article
+from factcheck.store.db import open_db, save_extraction
+from factcheck.store.verdict_import import (
     RATING_VERDICTS, VERDICTS, ExternalVerdict, annotation_id_for, claim_for, detect_format, import_file, import_verdicts,
     map_rating, read_averitec, read_claimreview, read_liar,
 )
@@ -464,8 +464,8 @@ def test_real_liar_import_sample(tmp_path):
 
 
 def test_imported_claims_are_not_sent_for_review_nor_used_as_training_labels(db):
-    from factcheck.labelstudio import _claims_to_push
-    from factcheck.retrain import labels_from_verdicts
+    from factcheck.review.labelstudio import _claims_to_push
+    from factcheck.model.retrain import labels_from_verdicts
 
     import_file(db, LIAR)
     import_file(db, CLAIMREVIEW)

@@ -1,0 +1,1155 @@
+"""Reading articles: bytes → text → :class:`Article`, and lines → :class:`Block`.
+
+The core is pure (``decode_bytes``, ``parse_html``, ``parse_json``, ``parse_text``,
+``split_blocks``, ``find_published``); only ``read_article`` and ``iter_articles``
+touch the file system or standard input.
+
+Offsets everywhere downstream point into ``Article.text``. For plain text and
+Markdown that is *exactly* the decoded file (line endings untouched, only a byte
+order mark removed); for HTML it is the main text trafilatura extracts; for JSON it
+is the ``text`` field.
+
+Every failure is an :class:`~factcheck.errors.InputError` whose message names the
+input and says what to do:
+
+=====  ==========================================================
+F100   the path could not be read (a directory, permissions)
+F101   empty or whitespace-only input
+F102   binary data (an image, an archive, a PDF ...)
+F103   no encoding decodes it
+F104   unsupported file suffix
+F105   malformed JSON article
+F106   HTML without main text
+F107   path does not exist
+F108   larger than ``max_bytes``
+=====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from factcheck.errors import InputError
+from factcheck.records import Article, Block, article_id
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "decode_bytes",
+    "detect_title",
+    "find_published",
+    "iter_articles",
+    "normalise_date",
+    "parse_html",
+    "parse_json",
+    "parse_text",
+    "read_article",
+    "sniff_format",
+    "split_blocks",
+]
+
+#: Largest input read by default (50 MB); the CLI exposes it as ``--max-bytes``.
+DEFAULT_MAX_BYTES = 50_000_000
+
+#: File suffix → ``Article.format``.
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "json",
+}
+
+_SUPPORTED_LIST = ", ".join(SUPPORTED_SUFFIXES)
+_ACCEPTED = (
+    "factcheck reads plain text (.txt, .text, .md, .markdown), HTML (.html, .htm) and "
+    "JSON (.json, .jsonl) encoded as UTF-8, UTF-16 or GB18030/GBK"
+)
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (or a .docx/.xlsx/.epub, which are zip files)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc/.xls)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "an executable"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+
+# Control characters that never occur in real text (tab, newlines and form feed do).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
+_CONTROL_BYTES_RE = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_BINARY_CONTROL_RATIO = 0.05
+
+
+def decode_bytes(
+    data: bytes, source: str | None = None, *, declared: str | None = None
+) -> tuple[str, str]:
+    """Decode an input file; return ``(text, encoding)``.
+
+    Tries, in order: a byte order mark (UTF-8/16/32; the BOM is dropped, nothing else
+    changes), strict UTF-8, the ``declared`` charset (an HTML ``<meta charset>``),
+    GB18030 when the bytes decode to mostly common Chinese, then charset-normalizer.
+    Line endings are kept as they are so offsets point into the file content.
+
+    Raises InputError F101 (empty), F102 (binary) or F103 (undecodable).
+    """
+    what = "the file" if source and source != "<stdin>" else "the input"
+    if not data:
+        raise InputError(f"{what} is empty: nothing to extract", code="F101", source=source)
+
+    bom = next(((len(b), name) for b, name in _BOMS if data.startswith(b)), None)
+    if bom is not None:
+        size, name = bom
+        try:
+            text = data[size:].decode(name)
+        except UnicodeDecodeError as exc:
+            detail = f"a {name} byte order mark, then {exc.reason} at byte {exc.start + size}"
+            raise _undecodable(source, [name], detail) from None
+        return _checked(text, "utf-8-sig" if name == "utf-8" else name, source, what)
+
+    kind = _binary_kind(data)
+    if kind == "utf-16":
+        name = _utf16_without_bom(data)
+        return _checked(data.decode(name), name, source, what)
+    if kind is not None:
+        raise _binary(source, kind)
+
+    tried = ["utf-8"]
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", source, what)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            # Cut off inside the last character (a truncated download): drop the stub.
+            return _checked(data[: exc.start].decode("utf-8"), "utf-8", source, what)
+
+    if declared:
+        try:
+            name = _codec_name(declared)
+            tried.append(name)
+            if name in ("gbk", "gb2312"):  # GB18030 is a strict superset
+                name = "gb18030"
+            return _checked(data.decode(name), name, source, what)
+        except (LookupError, UnicodeDecodeError):
+            pass
+
+    tried.append("gb18030")
+    text = _try_gb18030(data)
+    if text is not None:
+        return _checked(text, "gb18030", source, what)
+
+    tried.append("charset detection")
+    guess = _detect(data)
+    if guess is not None:
+        return _checked(*guess, source, what)
+    raise _undecodable(source, tried, None)
+
+
+def _checked(text: str, encoding: str, source: str | None, what: str) -> tuple[str, str]:
+    if not text.strip():
+        raise InputError(
+            f"{what} contains only whitespace: nothing to extract", code="F101", source=source
+        )
+    sample = text[:1_000_000]
+    if len(_CONTROL_RE.findall(sample)) > _BINARY_CONTROL_RATIO * len(sample):
+        raise _binary(source, "mostly control characters")
+    return text, encoding
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """Say what binary data looks like, "utf-16" for BOM-less UTF-16, None for text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:65536]
+    if b"\x00" in head:
+        if _utf16_without_bom(data):
+            return "utf-16"
+        return "it contains NUL bytes"
+    if len(_CONTROL_BYTES_RE.findall(head)) > _BINARY_CONTROL_RATIO * len(head):
+        return "mostly control characters"
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Recognise BOM-less UTF-16 of mostly ASCII text: a NUL in every other byte."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    head = data[:65536]
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return name
+    return None
+
+
+def _try_gb18030(data: bytes) -> str | None:
+    """GB18030 text, when the bytes decode to mostly common Chinese characters.
+
+    charset-normalizer guesses short Chinese text as a single-byte codepage often
+    enough to matter, so GB18030 is tried first. A strict decode alone is not
+    enough: Latin-1 text ("cafés") can decode too, into rare characters from the GBK
+    extension area, so at least 90% of the non-ASCII characters must be in GB2312
+    (the common simplified characters and punctuation).
+    """
+    if sum(b >= 0x80 for b in data[:65536]) == 0:
+        return None
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text[:100_000] if ord(ch) >= 0x80]
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return text if common >= 0.9 * len(wide) else None
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    name = _codec_name(best.encoding)
+    if name in ("gbk", "gb2312"):
+        name = "gb18030"
+    elif all(a.startswith(("Basic Latin", "Latin", "General Punctuation")) for a in best.alphabets):
+        # (only Latin letters were seen)
+        # Short Western text gets Baltic or Central European guesses (cp775, cp1250)
+        # that decode é as ķ; for English-language news Windows-1252 is the likely one.
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode(name), name
+    except (LookupError, UnicodeDecodeError):  # a codec Python lacks: take its decoding
+        return str(best), name
+
+
+def _codec_name(name: str) -> str:
+    return codecs.lookup(name).name.replace("_", "-")
+
+
+def _binary(source: str | None, kind: str) -> InputError:
+    return InputError(
+        f"looks binary ({kind}), not text. {_ACCEPTED}; extract the text first "
+        "(for example `pdftotext` for a PDF, or save a Word document as .txt)",
+        code="F102",
+        source=source,
+    )
+
+
+def _undecodable(source: str | None, tried: list[str], detail: str | None) -> InputError:
+    name = Path(source).name if source and source != "<stdin>" else "input.txt"
+    stem = Path(name).stem
+    why = f" ({detail})" if detail else ""
+    return InputError(
+        f"could not decode the text{why}; tried {', '.join(tried)}. Convert it to UTF-8 "
+        f"first, e.g. `iconv -f GBK -t UTF-8 {name} > {stem}.utf8.txt` "
+        "(replace GBK with the file's real encoding)",
+        code="F103",
+        source=source,
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
+    r"(?P<d>\d{1,2})(?!\d)\s*[日号]?"
+    rf"|\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon3>{_MONTH_RE})\.?,?\s+(?P<y3>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+# A keyword that introduces a publication (or update) date, followed by the date.
+_PUBLISHED_RE = re.compile(
+    r"(?P<kw>发布时间|发布日期|发布于|发表于|发表时间|发稿时间|更新时间|更新于|日期|时间"
+    r"|\b(?:first published|published|posted|last updated|updated|date)\b)"
+    r"(?:\s*(?:on|at))?\s*[:：]?\s*(?=\S)",
+    re.IGNORECASE,
+)
+_PUBLISHED_TOP = 5  # keyword dates count in this many leading lines (and in any byline)
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    g = match.groupdict()
+    try:
+        if g["y"]:
+            y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
+        elif g["y2"]:
+            y, m, d = int(g["y2"]), _MONTHS[g["mon"].lower()], int(g["d2"])
+        else:
+            y, m, d = int(g["y3"]), _MONTHS[g["mon3"].lower()], int(g["d3"])
+        return dt.date(y, m, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def normalise_date(value: str) -> str | None:
+    """The first valid calendar date in ``value`` as "YYYY-MM-DD", else None.
+
+    Reads "2025-05-22", "2025-05-22T08:00:00Z", "2025/5/22", "2025年5月22日",
+    "May 22, 2025" and "22 May 2025".
+    """
+    for match in _DATE_RE.finditer(value):
+        iso = _iso(match)
+        if iso:
+            return iso
+    return None
+
+
+def find_published(text: str, blocks: list[Block] | None = None) -> str | None:
+    """The publication date stated in a byline, as "YYYY-MM-DD", or None.
+
+    Only a date in a byline ("By Jane Doe | May 22, 2025", "作者：… 发布时间：…")
+    or introduced by a keyword (发布时间：, 日期：, Published:, Updated ...) near the
+    top counts; other dates in the body are about the news, not the article. A
+    publication date wins over an update date.
+    """
+    if blocks is None:
+        blocks = split_blocks(text)
+    found: list[tuple[int, str]] = []  # (rank, iso): 0 published, 1 byline date, 2 updated
+    content = [b for b in blocks if b.kind not in ("debris", "credit")]
+    for index, block in enumerate(content):
+        if block.kind != "byline" and index >= _PUBLISHED_TOP:
+            continue
+        line = text[block.start : block.end]
+        for kw in _PUBLISHED_RE.finditer(line):
+            date = _DATE_RE.match(line, kw.end())
+            iso = date and _iso(date)
+            if iso:
+                found.append((2 if "updat" in kw["kw"].lower() or "更新" in kw["kw"] else 0, iso))
+        if block.kind == "byline":
+            iso = normalise_date(line)
+            if iso:
+                found.append((1, iso))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+# --------------------------------------------------------------------------- blocks
+
+# Whitespace, no-break and zero-width spaces trimmed from block spans.
+_TRIM = (
+    " \t\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
+)
+_LINE_RE = re.compile(r"[^\r\n\u2028\u2029\x85]+")
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_WORD_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*")
+_HEADING_CJK = 25  # a line of at most this many characters/words can be a heading
+_HEADING_WORDS = 12
+_TITLE_CJK = 40  # the first line may be a longer headline
+_TITLE_WORDS = 20
+
+_ATX_RE = re.compile(r"#{1,6}(?:[ \t]+|$)")
+# Quote and list markers stripped from the start of a block's span.
+_MARKER_RE = re.compile(
+    r"(?:>[ \t]?)*[ \t]*"
+    r"(?:[-*+·][ \t]+|[•▪●◆■◇□►▶][ \t]*|\d{1,2}[.)][ \t]+|\d{1,2}、(?!\d)[ \t]*"
+    r"|[（(]\d{1,2}[)）][ \t]*|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])[ \t]*"
+    r"|[（(][一二三四五六七八九十]{1,3}[)）][ \t]*|[\u2460-\u2473][ \t]*)?"
+)
+_IMAGE_RE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)]*)\)|<img\b[^>]*>", re.IGNORECASE)
+_IMAGE_LINE_RE = re.compile(r"(?:(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)[ \t]*)+", re.IGNORECASE)
+_GENERIC_ALT_RE = re.compile(
+    r"(?:images?|photos?|pictures?|img|pic|figure|graphic|placeholder|logo|icon|avatar|"
+    r"banner|thumbnail|qr ?code|图片?|配图|头像|二维码|图标|插图)\s*\d*"
+    r"|\S+\.(?:jpe?g|png|gif|webp|svg|bmp)|\S+://\S+",
+    re.IGNORECASE,
+)
+
+# Whole lines that carry no article content.
+_DEBRIS_FULL_RE = re.compile(
+    r"(?:"
+    # image markers and section numbers on their own
+    r"(?:图片?|图片来源|图源|配图|视频|音频|photos?|images?|pictures?|videos?|graphic|illustration)"
+    r"\s*[:：]?"
+    r"|[0-9０-９]{1,4}\s*[.．、)）]?|[（(][0-9]{1,3}[)）]|[一二三四五六七八九十百]{1,3}\s*[、.．]?"
+    r"|[（(][一二三四五六七八九十]{1,3}[)）]|[\u2160-\u216b\u2460-\u2473]"
+    r"|(?:part|section|chapter)\s+(?:\d{1,3}|[ivxlc]{1,6})"
+    # end marks
+    r"|[（(【\[]?\s*(?:完|全文完|end|the end)\s*[)）】\]]?|-+\s*end\s*-+"
+    # links, bare URLs and markup on their own
+    r"|<?(?:https?://|www\.)\S+>?|\[[^\]]*\]\([^)]*\)[.。]?|(?:<[^<>]{1,300}>\s*)+"
+    # share, follow, subscribe
+    r"|\+?\s*收藏本文|收藏|点赞|在看|转发|评论|分享|打赏|举报|阅读原文|阅读全文|展开全文|查看原文"
+    r"|(?:分享|转发)(?:到|至).{0,30}|返回搜狐.{0,20}"
+    r"|(?:打开|下载).{0,10}(?:app|客户端).{0,30}"
+    r"|(?:点击|戳|长按|扫描|扫码).{0,40}(?:关注|订阅|二维码|阅读|查看|下载|收听|观看|进入).{0,30}"
+    r"|(?:关注|订阅)(?:我们|公众号|本号|微信).{0,40}|本文来自.{0,60}"
+    r"|(?:转载|转自|来源于)(?:自)?.{0,10}公众号.{0,40}"
+    r"|share (?:this|on|via|to)\b.{0,40}|share|follow (?:us|me)\b.{0,60}|subscribe\b.{0,80}"
+    r"|sign up (?:for|to|here|now)\b.{0,80}|advertisement|sponsored(?: content)?"
+    r"|(?:read|see) (?:more|also)(?:\s*[:：].{0,100})?"
+    r"|related(?: articles| stories| coverage| content)?(?:\s*[:：].{0,100})?|click here\b.{0,60}"
+    r"|(?:continue|keep) reading.{0,20}|(?:tags?|keywords?|标签|关键词|关键字)\s*[:：].{0,100}"
+    # editors and copyright
+    r"|(?:责任编辑|责编|编辑|校对|审核|审校|监制|制作|出品|排版|美编|终审|初审|复审)\s*[:：|丨]\s*.{0,40}"
+    r"|(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,120}|版权所有.{0,80}"
+    r"|未经(?:本网|本站|本号|作者|书面)?(?:许可|授权).{0,60}"
+    r"|(?:禁止|严禁|谢绝)(?:转载|复制|摘编|镜像).{0,60}|转载请.{0,60}"
+    r")",
+    re.IGNORECASE,
+)
+# Lines that start a platform or copyright notice, however long.
+_DEBRIS_PREFIX_RE = re.compile(
+    r"特别声明|版权声明|免责声明|声明\s*[:：]|本文(?:仅)?代表(?:作者)?(?:个人)?观点"
+    r"|本(?:平台|网站|站)仅提供"
+    r"|notice\s*:\s*the (?:content|contents|article|information|text) above|disclaimer\s*[:：]"
+    r"|the views? expressed (?:in|here|above)",
+    re.IGNORECASE,
+)
+_RIGHTS_RE = re.compile(r"all rights reserved", re.IGNORECASE)
+_STRONG_MARKER_RE = re.compile(
+    r"(?:图片?|配图|photos?|images?|pictures?|graphic|illustration)\s*[:：]?", re.IGNORECASE
+)
+
+_BYLINE_CJK_RE = re.compile(
+    r"(?:^|\s)(?:作者|撰文|撰稿|文|记者|本报记者|特约记者|通讯员|编译|翻译|译者|发布时间|发布日期|发布于"
+    r"|发表于|发表时间|发稿时间|更新时间|更新于|时间|日期)\s*[:：|丨/]"
+)
+_BYLINE_REPORTER_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,6}社|本报|本台)?(?:特约)?记者\s*[\u4e00-\u9fff·]{2,4}"
+    r"(?:\s+[\u4e00-\u9fff·]{2,4}){0,3}(?:\s+(?:报道|发自.{1,10}))?"
+)
+_NAME = r"[A-Z][\w'’.\-]*"
+_BYLINE_EN_RE = re.compile(
+    rf"B[yY]\s+{_NAME}(?:\s+(?:{_NAME}|de|van|von|der|bin|al|da|le))*"
+    rf"(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+(?:{_NAME}|de|van|von|der|bin|al|da|le))*)*"
+    r"\s*(?:[|,·•—–\-]\s*.*)?"
+)
+_BYLINE_ROLE_RE = re.compile(
+    r"[（(]?\s*(?:additional\s+)?"
+    r"(?:reporting|writing|editing|compiled|written|story|words|text|interview)\s+by\b.{0,200}",
+    re.IGNORECASE,
+)
+_DATELINE_RE = re.compile(
+    r"(?:first published|published|posted|last updated|updated|date)"
+    r"(?:\s*(?:on|at))?\s*[:：]?\s*"
+    r"(?=[\d(]|[a-z]{3,9}\.?\s+\d|\d)[^\r\n]{0,60}",
+    re.IGNORECASE,
+)
+_TIME_OR_WEEKDAY_RE = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|[ap]\.?m\.?"
+    r"|\b(?:gmt|utc|bst|cet|est|edt|pst|pdt|et|pt)\b"
+    r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+    r"|星期[一二三四五六日天]|周[一二三四五六日]",
+    re.IGNORECASE,
+)
+
+_AMPM_END_RE = re.compile(r"[ap]\.m\.$", re.IGNORECASE)
+# Every letter _DATE_RE and _TIME_OR_WEEKDAY_RE can consume (their words, in both cases,
+# and the odd characters that IGNORECASE folds onto them). A line with any other letter is not a
+# bare date and time: this one scan spares body lines the two slow substitutions.
+_DATE_TIME_LETTERS = "".join(
+    sorted(
+        (set("".join(_MONTHS)) | set("st nd rd th am pm gmt utc bst cet est edt pst pdt et pt "
+                                     "monday tuesday wednesday thursday friday saturday sunday"))
+        - {" "}
+    )
+)
+_NOT_DATE_TIME_LETTER = re.compile(
+    rf"[^\W\d_{_DATE_TIME_LETTERS}{_DATE_TIME_LETTERS.upper()}\u017f\u0131\u0130\u212a年月日号星期一二三四五六天周]"
+)
+
+_CREDIT_RE = re.compile(
+    r"[（(]?\s*(?:图源|图片来源|图片来自|图片提供|来源|资料来源|数据来源|视频来源|摄影|供图|"
+    r"sources?|photos?|images?|pictures?|photograph|photo credit|image credit|credits?|graphic)"
+    r"\s*[:：|丨/]\s*[^。！？!?]{1,40}?\.?\s*[)）]?|[（(]?\s*图\s*[/|丨]\s*[^。！？!?，,]{1,30}[)）]?",
+    re.IGNORECASE,
+)
+_CREDIT_BY_RE = re.compile(
+    r"[（(]?\s*(?:photos?|photograph|images?|pictures?)\s+(?:by|courtesy of|credit)\s+"
+    r"[^。！？!?]{1,60}[)）]?"
+    r"|[（(]?[^。！？!?]{0,30}(?:摄|供图)\s*[)）]?"
+    r"|(?:reuters|ap|afp|getty images|epa|xinhua|新华社|路透社|美联社|法新社|视觉中国|东方ic|ic photo)"
+    r"(?:\s*(?:photo|图|供图|发)|\s*/.{0,40})?"
+    r"|(?-i:[A-Z]{2,}(?:\s+[A-Z]{2,})*/[\w .'\-]{1,40})",
+    re.IGNORECASE,
+)
+_CAPTION_CUE_RE = re.compile(
+    r"(?:图为|上图|下图|左图|右图|图注|图说|资料图|视频截图|图\s*[:：])"
+    r"|(?:pictured|photo shows|caption\s*[:：]|file photo)",
+    re.IGNORECASE,
+)
+_CAPTION_TAIL_RE = re.compile(
+    r"(?:摄|供图|(?:图源|图片来源)\s*[:：].{1,40}|\b(?:photo|image|picture|credit)s?\s*[:：/].{1,40}"
+    r"|REUTERS/.{1,40}|\((?:AP|AFP|EPA|Reuters|Getty Images)[^)]{0,40}\))\s*[)）]?\s*$",
+)
+_PAREN_LINE_RE = re.compile(r"[（(].+[)）]")
+_PHOTO_WORD_RE = re.compile(r"图|摄|photo|image|picture|pictured|file", re.IGNORECASE)
+_CLOSERS = "”\"’'」』)）]】》"
+_FINAL_PUNCT = "。！？!?.…；;"
+_INNER_PUNCT_RE = re.compile(r"[。！？]|[!?]\s")
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Split ``text`` into line blocks and classify each one.
+
+    Every line with visible content becomes one :class:`Block` whose span is the
+    line without surrounding whitespace and without a leading quote or list marker
+    ("> ", "- ", "1. ", "一、"), so that claims never start with "- ". Kinds:
+
+    * ``debris``: image links (``![]()``), bare URLs, "图片"/"Photo" markers, bare
+      section numbers ("01"), share/follow/ad lines, editor lines, platform and
+      copyright notices (特别声明…, Notice: The content above…, All rights reserved);
+    * ``credit``: photo or source credits (图源：路透社, Source: Reuters, Photo: AP);
+    * ``byline``: authors and dates (作者：… 发布时间：…, By Jane Doe | May 22, 2025);
+    * ``caption``: the line after an image marker ("图片" always; a Markdown image
+      when the line looks like a caption: no final punctuation or a caption cue), a
+      Markdown image's meaningful alt text (the span covers the alt text only), and
+      lines such as "图为…" or "(Photo: …)";
+    * ``heading``: Markdown headings (span after the "#"), the title line and short
+      lines without sentence-final punctuation;
+    * ``body``: everything else.
+    """
+    blocks: list[Block] = []
+    front = _front_matter_end(text)
+    pending: str | None = None  # "strong" after 图片/Photo, "image" after a Markdown image
+    first = True
+    for match in _LINE_RE.finditer(text):
+        start, end = _trim(text, match.start(), match.end())
+        if start >= end:
+            continue
+        if start < front:
+            blocks.append(Block(start, end, "debris"))
+            continue
+        line = text[start:end]
+        kind, lo, hi, pending = _classify(line, pending, first)
+        blocks.append(Block(start + lo, start + hi, kind))
+        if kind not in ("debris", "credit"):
+            first = False
+    return blocks
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def _classify(line: str, pending: str | None, first: bool) -> tuple[str, int, int, str | None]:
+    """Return (kind, start, end, new pending state) for one trimmed line."""
+    atx = _ATX_RE.match(line)
+    if atx:
+        a, b = _trim(line, atx.end(), len(line.rstrip("#")))
+        if a >= b:
+            return "debris", 0, len(line), pending
+        return "heading", a, b, None
+
+    lo, _ = _trim(line, _MARKER_RE.match(line).end(), len(line))
+    content = line[lo:]
+    if not content:  # a marker on its own: "一、", ">"
+        return "debris", 0, len(line), pending
+    n = len(line)
+
+    image = _IMAGE_LINE_RE.match(content)
+    if image:
+        after, _ = _trim(content, image.end(), len(content))
+        if after < len(content):  # text after the image on the same line
+            return "caption", lo + after, n, None
+        for img in _IMAGE_RE.finditer(content):
+            alt = img.group("alt") if img.group(0).startswith("!") else None
+            if alt and _meaningful_alt(alt):
+                a, b = _trim(content, img.start("alt"), img.end("alt"))
+                return "caption", lo + a, lo + b, "image"
+        return "debris", lo, n, pending or "image"
+
+    if (
+        _DEBRIS_FULL_RE.fullmatch(content)
+        or _DEBRIS_PREFIX_RE.match(content)
+        or not _has_words(content)
+    ):
+        if _STRONG_MARKER_RE.fullmatch(content):
+            return "debris", lo, n, "strong"
+        return "debris", lo, n, pending
+    if _RIGHTS_RE.search(content) and len(content) <= 160:
+        return "debris", lo, n, pending
+
+    if _is_byline(content):
+        return "byline", lo, n, None
+    if _CREDIT_RE.fullmatch(content) or _CREDIT_BY_RE.fullmatch(content):
+        if content.startswith("来源") and _has_date(content):
+            return "byline", lo, n, None
+        return "credit", lo, n, pending
+
+    if _CAPTION_CUE_RE.match(content) or (
+        _PAREN_LINE_RE.fullmatch(content) and _PHOTO_WORD_RE.search(content)
+    ):
+        return "caption", lo, n, None
+    # A hero image above the headline does not make the headline a caption.
+    hero = first and _is_heading(content, first)
+    if pending == "strong" or (pending == "image" and _caption_like(content) and not hero):
+        return "caption", lo, n, None
+
+    if _is_heading(content, first):
+        return "heading", lo, n, None
+    return "body", lo, n, None
+
+
+def _meaningful_alt(alt: str) -> bool:
+    alt = alt.strip()
+    if not alt or _GENERIC_ALT_RE.fullmatch(alt):
+        return False
+    return len(_CJK_RE.findall(alt)) >= 4 or len(_WORD_RE.findall(alt)) >= 3
+
+
+def _has_words(text: str) -> bool:
+    """Any letter or digit at all (separators, emoji and dots have none)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def _ends_sentence(content: str) -> bool:
+    stripped = content.rstrip(_CLOSERS + _TRIM)
+    return bool(stripped) and stripped[-1] in _FINAL_PUNCT
+
+
+def _has_date(content: str) -> bool:
+    return _DATE_RE.search(content) is not None
+
+
+def _is_byline(content: str) -> bool:
+    if len(content) > 160:
+        return False
+    if _BYLINE_CJK_RE.search(content):
+        return not _ends_sentence(content) or _has_date(content)
+    if _BYLINE_REPORTER_RE.fullmatch(content):
+        return True
+    if _BYLINE_ROLE_RE.fullmatch(content):
+        return True
+    sentence = _ends_sentence(_AMPM_END_RE.sub("", content))
+    if _BYLINE_EN_RE.fullmatch(content) and len(_WORD_RE.findall(content)) <= 20:
+        return not sentence
+    if _DATELINE_RE.fullmatch(content) and _has_date(content):
+        return not sentence
+    # A line holding nothing but a date and a time.
+    if _NOT_DATE_TIME_LETTER.search(content):
+        return False
+    rest = _TIME_OR_WEEKDAY_RE.sub(" ", _DATE_RE.sub(" ", content))
+    return _has_date(content) and not any(ch.isalnum() for ch in rest)
+
+
+def _caption_like(content: str) -> bool:
+    """A line after a Markdown image that reads as its caption rather than body text."""
+    return (
+        not _ends_sentence(content)
+        or _CAPTION_TAIL_RE.search(content) is not None
+        or (_PAREN_LINE_RE.fullmatch(content) is not None)
+    )
+
+
+def _is_heading(content: str, first: bool) -> bool:
+    if _ends_sentence(content) or _INNER_PUNCT_RE.search(content):
+        return False
+    cjk = len(_CJK_RE.findall(content))
+    words = len(_WORD_RE.findall(content))
+    if cjk and cjk >= words:
+        return cjk + words <= (_TITLE_CJK if first else _HEADING_CJK)
+    return 0 < words <= (_TITLE_WORDS if first else _HEADING_WORDS)
+
+
+def _front_matter_end(text: str) -> int:
+    """End offset of a YAML front matter block ("---" … "---"), or 0."""
+    match = re.match(r"\ufeff?---[ \t]*\r?\n(?:.*\r?\n){0,60}?---[ \t]*(?:\r?\n|$)", text)
+    return match.end() if match else 0
+
+
+def _front_matter(text: str) -> dict[str, str]:
+    end = _front_matter_end(text)
+    fields: dict[str, str] = {}
+    for line in text[:end].splitlines()[1:-1]:
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.startswith((" ", "\t")):
+            fields.setdefault(key.strip().lower(), value.strip().strip("'\""))
+    return fields
+
+
+# --------------------------------------------------------------------------- title
+
+
+def detect_title(text: str, blocks: list[Block] | None = None) -> str | None:
+    """The article's headline, when the text starts with one.
+
+    A Markdown "# " heading, a ``title:`` in YAML front matter, a line underlined
+    with "===", or a short first line without final punctuation followed by a blank
+    line. Leading debris (image links, front matter) is skipped.
+    """
+    meta = _front_matter(text).get("title")
+    if meta:
+        return meta
+    if blocks is None:
+        blocks = split_blocks(text)
+    for block in blocks:
+        if block.kind in ("debris", "credit"):
+            continue
+        line = text[block.start : block.end]
+        line_start = text.rfind("\n", 0, block.start) + 1
+        if _ATX_RE.match(text, line_start):
+            return line
+        if not _is_heading(line, first=True):
+            return None
+        after = text[block.end :]
+        next_line = re.match(r"[^\S\r\n]*\r?\n([^\r\n]*)", after)
+        if next_line is None:
+            return None
+        following = next_line.group(1).strip()
+        if not following or re.fullmatch(r"=+", following):
+            return line
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def parse_text(text: str, source: str | None = None, fmt: str = "txt") -> Article:
+    """An Article whose text is exactly ``text`` (plain text or Markdown)."""
+    blocks = split_blocks(text)
+    published = normalise_date(_front_matter(text).get("date", "")) or find_published(text, blocks)
+    return Article(
+        text=text,
+        article_id=article_id(text),
+        title=detect_title(text, blocks),
+        published=published,
+        source=source,
+        format=fmt,
+    )
+
+
+def sniff_format(text: str) -> str:
+    """Guess the format of unnamed input (stdin): "json", "html" or "txt"."""
+    head = text.lstrip(_TRIM + "\r\n")
+    if head.startswith("{") or re.match(r"\[\s*[{\]]", head):
+        return "json"
+    if head.startswith("<") and re.match(
+        r"<(?:!doctype\s+html|html|head|body|div|p|article|main|meta|title|section|span|h[1-6]"
+        r"|!--)\b",
+        head,
+        re.IGNORECASE,
+    ):
+        return "html"
+    return "txt"
+
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_FIGCAPTION_RE = re.compile(r"<(/?)figcaption\b", re.IGNORECASE)
+
+
+def parse_html(html: str, url: str | None = None, *, source: str | None = None) -> Article:
+    """Extract the main text of an HTML page with trafilatura.
+
+    Comments and tables are left out; images become ``![alt](src)`` lines and
+    ``<figcaption>`` becomes its own paragraph, so ``split_blocks`` sees captions.
+    When trafilatura finds nothing (tiny or badly broken pages) a plain-text
+    fallback is used. Raises InputError F106 when there is no text at all.
+    """
+    import trafilatura
+
+    # trafilatura drops <figcaption>; as a paragraph it survives, next to its image.
+    prepared = _FIGCAPTION_RE.sub(r"<\1p", html)
+    doc = None
+    try:
+        doc = trafilatura.bare_extraction(
+            prepared,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_images=True,
+            with_metadata=True,
+            # Guessing a date from body text invents dates ("2025年" → 2025-01-01).
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception:  # noqa: BLE001 - a parser failure on bad markup means "no text"
+        doc = None
+    text = (doc.text or "") if doc is not None else ""
+    if not _has_words(text):
+        text = _fallback_text(html)
+    if not _has_words(text):
+        raise InputError(
+            "no main text found in the HTML (it may be empty, rendered by JavaScript, "
+            "behind a login or an index page); save the article's text as .txt, or save "
+            "the page after it has rendered",
+            code="F106",
+            source=source,
+        )
+    title = (doc.title if doc is not None else None) or detect_title(text)
+    published = (doc.date if doc is not None else None) or find_published(text)
+    return Article(
+        text=text,
+        article_id=article_id(text),
+        title=title or None,
+        url=(doc.url if doc is not None else None) or url,
+        published=normalise_date(published) if published else None,
+        source=source,
+        format="html",
+    )
+
+
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "pre",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "table",
+}
+
+
+def _fallback_text(html: str) -> str:
+    """Visible text of a page, one line per block element; "" if unparseable."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", html))
+    except (etree.ParserError, ValueError):
+        return ""
+    for node in root.xpath(
+        "//script|//style|//noscript|//template|//head|//nav|//footer|//aside|//form"
+        "|//button|//svg|//iframe|//comment()"
+    ):
+        if node.getparent() is not None:  # top-level comments have no parent
+            node.drop_tree()
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.tag.lower() in _BLOCK_TAGS:
+            node.tail = "\n" + (node.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+_TEXT_ALIASES = ("content", "body", "article", "maintext", "full_text")
+
+
+def parse_json(text: str, source: str | None = None) -> list[Article]:
+    """Articles from a JSON object, a JSON list of objects, or JSON Lines.
+
+    Each object needs a non-empty string ``text``; ``title``, ``url`` and
+    ``published`` are optional strings (``published`` is normalised to
+    "YYYY-MM-DD"). Raises InputError F105 naming the line and field at fault.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        records = _json_lines(text, source, exc)
+    else:
+        if isinstance(data, dict):
+            records = [(data, "the JSON object")]
+        elif isinstance(data, list):
+            if not data:
+                raise _json_error(source, "the JSON list is empty: no articles to read")
+            records = [(item, f"item {i} of the list") for i, item in enumerate(data, 1)]
+        else:
+            raise _json_error(
+                source,
+                'expected an object with a "text" field (or a list of them), '
+                f"got {_json_type(data)}",
+            )
+    return [_json_article(obj, where, source) for obj, where in records]
+
+
+def _json_lines(
+    text: str, source: str | None, first_error: json.JSONDecodeError
+) -> list[tuple[object, str]]:
+    records: list[tuple[object, str]] = []
+    # Split on "\n" only: JSON strings may hold a raw U+2028, which splitlines() splits.
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if not records:  # not JSON Lines either: report the document's own error
+                raise _json_error(
+                    source,
+                    f"invalid JSON at line {first_error.lineno}, column {first_error.colno}: "
+                    f"{first_error.msg}",
+                ) from None
+            raise _json_error(
+                source,
+                f"invalid JSON Lines record at line {number}, column {exc.colno}: {exc.msg}",
+            ) from None
+        records.append((obj, f"line {number}"))
+    if not records:
+        raise _json_error(source, "no JSON objects found")
+    return records
+
+
+def _json_article(obj: object, where: str, source: str | None) -> Article:
+    if not isinstance(obj, dict):
+        raise _json_error(
+            source, f'{where}: expected an object with a "text" field, got {_json_type(obj)}'
+        )
+    if "text" not in obj:
+        alias = next((k for k in _TEXT_ALIASES if k in obj), None)
+        hint = f' (found "{alias}": rename it to "text")' if alias else ""
+        raise _json_error(source, f'{where}: missing required field "text"{hint}')
+    body = obj["text"]
+    if not isinstance(body, str):
+        raise _json_error(source, f'{where}: field "text" must be a string, got {_json_type(body)}')
+    if not body.strip():
+        raise _json_error(source, f'{where}: field "text" is empty: nothing to extract')
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _json_error(
+            source, f'{where}: field "text" contains an unpaired surrogate escape (\\udXXX)'
+        ) from None
+    fields: dict[str, str | None] = {}
+    for key in ("title", "url", "published"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise _json_error(
+                source, f'{where}: field "{key}" must be a string, got {_json_type(value)}'
+            )
+        fields[key] = (value.strip() or None) if isinstance(value, str) else None
+    published = normalise_date(fields["published"]) if fields["published"] else None
+    return Article(
+        text=body,
+        article_id=article_id(body),
+        title=fields["title"] or detect_title(body),
+        url=fields["url"],
+        published=published or find_published(body),
+        source=source,
+        format="json",
+    )
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _json_error(source: str | None, message: str) -> InputError:
+    return InputError(
+        f'{message}. Expected {{"text": "...", "title": ..., "url": ..., '
+        '"published": "YYYY-MM-DD"}, a list of such objects, or one per line (JSON Lines)',
+        code="F105",
+        source=source,
+    )
+
+
+# --------------------------------------------------------------------------- I/O edges
+
+_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+
+
+def _parse_bytes(data: bytes, fmt: str | None, source: str) -> list[Article]:
+    declared = None
+    if fmt in (None, "html"):
+        found = _CHARSET_RE.search(data[:4096])
+        declared = found.group(1).decode("ascii") if found else None
+    text, encoding = decode_bytes(data, source, declared=declared)
+    fmt = fmt or sniff_format(text)
+    if fmt == "html":
+        articles = [parse_html(text, source=source)]
+    elif fmt == "json":
+        articles = parse_json(text, source)
+    else:
+        articles = [parse_text(text, source, fmt)]
+    for article in articles:
+        article.encoding = encoding
+    return articles
+
+
+def _too_large(source: str, size: int | None, max_bytes: int) -> InputError:
+    shown = f"is {size / 1e6:.1f} MB, " if size is not None else "is "
+    return InputError(
+        f"{shown}larger than the limit of {max_bytes / 1e6:.1f} MB ({max_bytes} bytes); "
+        f"raise it with --max-bytes (e.g. --max-bytes {max(2 * max_bytes, (size or 0) + 1)}), "
+        "or split the file",
+        code="F108",
+        source=source,
+    )
+
+
+def read_article(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Article]:
+    """Read one file (or ``-`` for standard input) into its articles.
+
+    The suffix picks the format (see ``SUPPORTED_SUFFIXES``); standard input is
+    sniffed. Plain text and Markdown give one Article whose text is exactly the
+    decoded file; HTML gives one; JSON gives one per object.
+    """
+    if str(path) == "-":
+        source = "<stdin>"
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _too_large(source, None, max_bytes)
+        return _parse_bytes(data, None, source)
+
+    p = Path(path)
+    source = str(path)
+    if not p.exists():
+        raise InputError(
+            f"no such file or directory (relative paths start from {os.getcwd()}); "
+            "check the path, or pass - to read standard input",
+            code="F107",
+            source=source,
+        )
+    if p.is_dir():
+        raise InputError(
+            "is a directory; pass the files in it, or use iter_articles (the CLI does), "
+            "which reads directories recursively",
+            code="F100",
+            source=source,
+        )
+    fmt = SUPPORTED_SUFFIXES.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unsupported file type {p.suffix or '(no suffix)'!r}: supported are "
+            f"{_SUPPORTED_LIST}. Rename the file if it is one of these, or convert it to text",
+            code="F104",
+            source=source,
+        )
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise _too_large(source, size, max_bytes)
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"could not read the file: {exc.strerror or exc}", code="F100", source=source
+        ) from None
+    return _parse_bytes(data, fmt, source)
+
+
+def iter_articles(
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | InputError]:
+    """Yield the articles of files, directories and ``-``, one at a time.
+
+    Directories are walked recursively in sorted order; hidden entries and files
+    with unsupported suffixes inside them are skipped, and symlinked directories
+    are not followed (no cycles). A file that cannot be read yields its
+    InputError instead of raising, so a caller can report it and carry on.
+    """
+    for path in paths:
+        for item in _expand(path):
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                articles = read_article(item, max_bytes=max_bytes)
+            except InputError as err:
+                yield err
+                continue
+            yield from articles
+
+
+def _expand(path: str | Path) -> Iterator[str | Path | InputError]:
+    if str(path) == "-" or not Path(path).is_dir():
+        yield path
+        return
+    yield from _walk(Path(path))
+
+
+def _walk(directory: Path) -> Iterator[Path | InputError]:
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as exc:
+        yield InputError(
+            f"could not list the directory: {exc.strerror or exc}",
+            code="F100",
+            source=str(directory),
+        )
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            yield from _walk(Path(entry.path))
+        elif is_file and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+            yield Path(entry.path)

@@ -1,0 +1,996 @@
+"""Find quantities (numbers with units, rates, comparators and ranges) in a sentence.
+
+``find_quantities(text, lang)`` is a pure, regex-based scanner. It returns
+``Quantity`` records with offsets into ``text`` (``text[q.start:q.end] == q.text``),
+sorted and non-overlapping. Both scripts are read whatever ``lang`` says; the only
+use of ``lang`` is to read ¥ as JPY in English text (CNY otherwise).
+
+How a quantity is read
+======================
+
+The text is first normalised with NFKC one character at a time (full-width
+``３．６７％`` → ``3.67%``); characters whose NFKC form is longer (℃, ½) are kept,
+so offsets stay valid. Then, for each number found left to right:
+
+1. **Number.** Arabic numerals with thousands commas and decimals (130,000, 3.67),
+   Chinese numerals and mixes (二百五十万, 250万, 1.2亿, 5千万, 1万2千; read with
+   ``cn2an``), English number words (two, twenty-five, a hundred, a million),
+   百分之X (percent), X分之Y and proper fractions a/b with b ≤ 10 (fraction),
+   "tenfold" and "two-thirds". A scale may follow: 万/亿/千万, thousand, million,
+   billion, trillion, bn/mn/tn; m/b/k only right after a currency sign ($3.5m),
+   because "3m" is three metres.
+2. **Prefixes** (read leftwards, any order, no digits in between): a currency sign
+   ($, US$, €, £, ¥, RMB, 人民币), a rate (日均, 每年, 时速 → ``per``),
+   comparators and approximations (``PREFIX_WORDS``: 不足/under → "<", 超过/逾/more
+   than → ">", 至少/at least → ">=", 上限为/capped at/up to → "<=", 约/about →
+   approximate; 逾 is not approximate). 上限/capped at/限制在 up to four
+   characters before the number still set "<=" but are not put into the span.
+3. **Unit** from ``factcheck.extraction.units.UNITS`` (longest surface wins), then for a 量词 the
+   counted noun as ``item`` (below), then a rate suffix (桶/日, 每天, a day, per year,
+   annually), then postfix words (以上 ">", 以下 "<", 以内 "<=", 左右/上下/or so →
+   approximate, or more ">="). 多/余 right after the number (100多人, 3000多万,
+   300余人) mean approximate and ">".
+4. **Ranges and changes.** Two neighbouring numbers joined by 到/至/~/-/–/to, or by
+   and/和/与 after between/介于, become one range: ``low``/``high``, ``value`` None,
+   never a midpoint. A missing unit, rate or scale on the first number is taken
+   from the second (30亿至50亿美元, 3-5%, 2 to 3 million); a currency sign on the
+   first also covers the second ($3-5 billion). Ranges need low < high and
+   compatible units. Two numbers joined by a change verb (降至, 增加到, 减少至...) or by
+   "to" after "<change verb> ... from" are a change: two quantities, and the first
+   takes the unit and rate of the second when it has none, and its scale when both
+   mantissas are within a factor of ten ("rose from 3 to 5 million" → 3e6, "grew
+   from 500 to 2 million" → 500). "from X to Y" without
+   such a verb is a range. The span of a range includes "between"/"介于" and "之间",
+   never "from"/"从".
+
+Counted items
+=============
+
+After a 量词 (``units.CLASSIFIERS``: 台, 枚, 座, 名, 个, ...) ``item`` is the run of
+Chinese characters that follows, cut at the first function word (的, 和, 与, 在, 了...);
+a run longer than six characters gives no item. ``item`` is not part of the span.
+国 is a count with no item (10国支持). In English a number followed by a plural noun
+is a count and the noun is the ``item``, not part of the span ("19,000 centrifuges" →
+"19,000"; no rate is read after the noun); so are both numbers of "<plural noun> from
+X to Y" ("centrifuges from about 19,000 to 6,104"). One adjective between the number
+and the noun is not handled.
+
+What is not a quantity
+======================
+
+* Calendar years and dates: a four-digit 1000–2100 number before 年, or bare;
+  N月, N日, N号, N时, N点, N分 (a month, day or clock time); 20世纪, 50年代, 1950s;
+  2025-05-22, 2025/5/22, 4/12, 9/11, 24/7; "April 12", "12 April"; 3 p.m.; 12:30.
+* Ordinals and names: 第三轮, 3rd, twenty-first; G7, F-35, COVID-19, 5G, P5+1,
+  9·11; version numbers (3.5.1).
+* Numbering: a number alone on its line ("01"), list markers (1. 2、 (3) [4]).
+* Bare numbers with a leading zero or with seven or more digits (phone numbers).
+* Vague numbers: 十几, 几十, 数百, 三四年, 一两天.
+* Chinese numerals and English number words with no unit (一些, one of); 一 and
+  "one" with a 量词 or "people", which act as articles (一名官员, one official).
+* "N-year" compounds are durations ("a five-year plan" → 5 year).
+
+Bare Arabic numbers without a unit are reported with ``unit`` None ("增长3.5").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from factcheck.records import Quantity
+from factcheck.extraction.times import case_variants
+from factcheck.extraction.units import (
+    CLASSIFIERS,
+    COMPOUND_UNITS,
+    CURRENCY_PREFIXES,
+    CURRENCY_UNITS,
+    DURATION_UNITS,
+    PER_PREFIXES,
+    PER_SUFFIXES,
+    UNITS,
+)
+
+__all__ = ["PREFIX_WORDS", "POSTFIX_WORDS", "find_quantities"]
+
+# --- word tables ---------------------------------------------------------------------
+
+
+def _table(groups: dict[tuple[str | None, bool], str]) -> dict[str, tuple[str | None, bool]]:
+    """{(comparator, approximate): "word|word"} → {word: (comparator, approximate)}."""
+    return {word: info for info, words in groups.items() for word in words.split("|")}
+
+
+#: Words before a number → (comparator, approximate).
+PREFIX_WORDS: dict[str, tuple[str | None, bool]] = _table(
+    {
+        ("<", False): "不足|低于|少于|不到|未满|不及|未达|未及|under|below|less than|fewer than|lower than",
+        (">", False): (
+            "超过|高于|多于|超|逾|more than|over|above|exceeding|in excess of|greater than|higher than"
+            "|upwards of"
+        ),
+        (">=", False): (
+            "至少|不少于|不低于|最少|起码|at least|no less than|not less than|no fewer than|a minimum of"
+        ),
+        ("<=", False): (
+            "不超过|不高于|不多于|最多|至多|不得超过|上限|上限为|上限是|上限设为|上限定为|上限设定为|限制在"
+            "|限定在|控制在|at most|up to|no more than|not more than|a maximum of|capped at|limited to"
+            "|a cap of"
+        ),
+        (None, True): (
+            "约|大约|约为|约合|大概|大致|近|将近|接近|几近|差不多|about|around|roughly|approximately"
+            "|nearly|almost|some|circa|an estimated|estimated|~"
+        ),
+    }
+)
+
+#: Words after the unit (or rate) → (comparator, approximate). 3.67%上限: the figure is a cap.
+POSTFIX_WORDS: dict[str, tuple[str | None, bool]] = _table(
+    {
+        (">", False): "以上",
+        ("<", False): "以下",
+        ("<=", False): "以内|之内|上限|or less|or fewer",
+        (">=", False): "下限|or more|or above|and above",
+        (None, True): "左右|上下|or so|more or less",
+    }
+)
+
+# Verbs that make "from X to Y" a change rather than a range.
+_CHANGE_VERBS = frozenset(
+    """fell fall falls falling fallen dropped drop drops dropping declined decline declines declining
+    decreased decrease decreases decreasing increased increase increases increasing grew grow grows
+    growing grown rose rise rises rising risen cut cuts cutting reduced reduce reduces reducing
+    climbed climb climbs climbing jumped jump jumps jumping plunged plunge plunges plunging slid slide
+    slides sliding went go goes going gone surged surge surges soared soar soars tumbled tumble
+    slumped slump shrank shrink shrinks shrunk expanded expand expands raised raise raises lowered
+    lower lowers boosted boost boosts doubled halved dipped dip dips swelled swell""".split()
+)
+
+_CJK = "\u4e00-\u9fff"
+_ZH_DIGIT_VALUES = dict(zip("零〇一二两三四五六七八九十", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10)))
+_ZH_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_EN_VALUES = dict(
+    zip(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+        " sixteen seventeen eighteen nineteen".split(),
+        range(20),
+    )
+)
+_EN_VALUES |= {
+    w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_EN_VALUES |= {"a": 1, "an": 1}
+_EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_EN_SCALES |= {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
+_EN_DENOMINATORS = dict(
+    zip(
+        "half halves third quarter fifth sixth seventh eighth ninth tenth".split(),
+        (2, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+    )
+)
+
+# Plural-looking words that are not counted nouns, and plurals that do not end in -s.
+_NOT_PLURAL = frozenset(
+    "was has is as this its his hers ours yours theirs us yes does thus plus less unless across "
+    "whereas always perhaps besides towards afterwards sometimes news series means says goes gets "
+    "makes takes comes seems remains".split()
+)
+_IRREGULAR_PLURALS = frozenset("children men women aircraft personnel staff police livestock".split())
+
+# Function words that end a counted item (19000台离心机和… → 离心机), and verbs whose
+# second character is one of them, which end it one character earlier (志愿者参与 → 志愿者).
+_ITEM_STOPS = frozenset("的和与及或在了被将是也都就等并而但于为从对向把让已又还再这那其")
+_ITEM_STOP_WORDS = frozenset(
+    "参与 涉及 以及 位于 属于 处于 由于 对于 等于 关于 至于 在于 终于 作为 成为 因为 认为 称为 存在 现在 "
+    "正在 为了 除了 即将 就是 还是 但是 缓和 遭到 受到".split()
+)
+
+# --- compiled patterns ---------------------------------------------------------------
+
+
+def _alt(words) -> str:
+    """Alternation of literal words, longest first so 个百分点 beats 个."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _is_cjk(s: str) -> bool:
+    """Surfaces matched without a word boundary after them (Chinese, and ℃ ℉)."""
+    return any("\u4e00" <= c <= "\u9fff" or c in "℃℉" for c in s)
+
+
+_AR = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+_ZH_NUMERAL = (
+    r"(?:[一二两三四五六七八九十]|(?<=[逾近约超])[百千万])"  # 逾千人, 近百年
+    r"(?:[零〇一二两三四五六七八九十百万亿]|千(?![米克瓦]))*(?:点[零〇一二三四五六七八九]+)?"
+)
+_ZH_OR_AR = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点]+"
+
+
+def _cap(words: str) -> str:
+    """ "one|two" → "[Oo]ne|[Tt]wo": lower case or capitalised, much faster than (?i)."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in words.split("|"))
+
+
+_EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_EN_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_EN_BELOW_100 = rf"(?:(?:{_EN_TENS})(?:[- ](?:{_EN_ONES}))?|{_EN_TEENS}|{_EN_ONES})"
+_EN_FIRST_BELOW_100 = rf"(?:(?:{_cap(_EN_TENS)})(?:[- ](?:{_EN_ONES}))?|{_cap(_EN_TEENS)}|{_cap(_EN_ONES)})"
+_EN_NUMBER = (
+    rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?{_EN_BELOW_100})?"
+    rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))"
+)
+_EN_DENOMINATOR_WORDS = "|".join(
+    sorted(
+        ["half", "halves", "third", "thirds", "quarter", "quarters"]
+        + [w + s for w in ("fifth", "sixth", "seventh", "eighth", "ninth", "tenth") for s in ("", "s")],
+        key=len,
+        reverse=True,
+    )
+)
+
+# Every head starts with one of these; the lookahead lets the scan skip other characters fast.
+_HEAD_FIRST = "0-9一二两三四五六七八九十百千万AaEeFfHhNnOoSsTt"
+_HEAD_RE = re.compile(
+    f"(?=[{_HEAD_FIRST}])(?:"
+    + "|".join(
+        (
+            rf"(?P<pct>百分之(?P<pct_n>{_ZH_OR_AR}))",
+            rf"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)分之(?P<fzh_n>{_ZH_OR_AR}))",
+            r"(?P<slash>(?P<sl_a>[0-9]+)/(?P<sl_b>[0-9]+)(?P<sl_c>/[0-9]+)?)",
+            rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)fold(?![A-Za-z]))",
+            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_cap(_EN_ONES)}|[Aa])[- ](?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
+            rf"(?P<ar>{_AR})",
+            rf"(?P<zh>{_ZH_NUMERAL})",
+            rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
+        )
+    )
+    + ")"
+)
+
+_ZH_TAIL_RE = re.compile(r"(?P<duo>[多余])?(?P<scale>[十百千](?![米克瓦])(?:万亿|[万亿])?|万亿|[万亿])")
+_ZH_CONT_RE = re.compile(r"[0-9]{1,4}(?:[千百十](?![米克瓦])|万)")  # 1万2千, 1亿2000万
+_EN_SCALE_RE = re.compile(
+    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion))(?![A-Za-z])"
+    r"|[ \t]?(?P<abbr>bn|mn|tn)(?![A-Za-z])"
+    r"|(?P<cur>[mbk])(?![A-Za-z])"
+)
+
+_SUFFIX_UNITS = {k: v for k, v in UNITS.items() if k != "分之"}
+_CJK_UNITS = [k for k in _SUFFIX_UNITS if _is_cjk(k)]
+_WORD_UNITS = [k for k in _SUFFIX_UNITS if k.isascii() and len(k) >= 3 and k.islower()]
+_OTHER_UNITS = [k for k in _SUFFIX_UNITS if k not in set(_CJK_UNITS) | set(_WORD_UNITS)] + list(
+    COMPOUND_UNITS
+)
+_UNIT_RE = re.compile(
+    rf"(?P<sep>[ \t\u3000]*|-)(?:(?P<cjk>{_alt(_CJK_UNITS)})"
+    rf"|(?P<word>(?i:{_alt(_WORD_UNITS)}))(?![A-Za-z0-9])"
+    rf"|(?P<abbr>{_alt(_OTHER_UNITS)})(?![A-Za-z0-9]))"
+)
+_UNITS_FOLDED = {k.lower(): v for k, v in _SUFFIX_UNITS.items() if k in set(_WORD_UNITS)}
+
+_slash_rates = [k for k in PER_SUFFIXES if k.startswith("/")]
+_cjk_rates = [k for k in PER_SUFFIXES if not k.startswith("/") and _is_cjk(k)]
+_word_rates = [k for k in PER_SUFFIXES if not k.startswith("/") and not _is_cjk(k)]
+_PER_SUFFIX_RE = re.compile(
+    rf"[ \t]*/[ \t]*(?P<slash>{_alt(k[1:] for k in _slash_rates)})(?![A-Za-z])"
+    rf"|[ \t]*(?P<cjk>{_alt(_cjk_rates)})"
+    rf"|[ \t]+(?P<word>(?i:{_alt(_word_rates)}))(?![A-Za-z])"
+)
+_OF_OIL_RE = re.compile(r"[ \t]+of[ \t]+(?:crude[ \t]+)?(?:oil|crude)(?![A-Za-z])", re.I)
+
+_cjk_post = [k for k in POSTFIX_WORDS if _is_cjk(k)]
+_POSTFIX_RE = re.compile(
+    rf"[ \t]*(?P<cjk>{_alt(_cjk_post)})"
+    rf"|[ \t]+(?P<word>(?i:{_alt(k for k in POSTFIX_WORDS if k not in _cjk_post)}))(?![A-Za-z])"
+)
+
+_cjk_pre = [k for k in PREFIX_WORDS if _is_cjk(k) and k != "近"]
+_en_pre = [k for k in PREFIX_WORDS if not _is_cjk(k) and k != "~"]
+_iso_cur = [k for k in CURRENCY_PREFIXES if k.isascii() and k.isalpha()]
+_PREFIX_RE = re.compile(
+    rf"(?:(?P<cur>(?<![A-Za-z])(?:{_alt(_iso_cur)})|{_alt(k for k in CURRENCY_PREFIXES if k not in _iso_cur)})"
+    rf"|(?P<rate>{_alt(PER_PREFIXES)})"
+    rf"|(?P<neg>零下|(?i:(?<![A-Za-z])minus))"
+    rf"|(?P<cmp>{_alt(_cjk_pre)}|(?<![最附临靠])近|~|(?i:(?<![A-Za-z])(?:{_alt(_en_pre)})))"
+    r")[ \t]*\Z"
+)
+
+# A _PREFIX_RE match is one of these words (each character matched by one character,
+# whatever the case) and then spaces or tabs. So it ends, before the spaces, with one of
+# _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
+_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "minus", *PREFIX_WORDS)
+_prefix_last = [case_variants(w[-1]) for w in _prefix_words]
+_PREFIX_LAST = None if None in _prefix_last else frozenset().union(*_prefix_last)
+_PREFIX_LONGEST = max(map(len, _prefix_words))
+_CAP_GAP_RE = re.compile(
+    r"(?:上限|限制在|限定在|控制在|不得超过|(?i:capped at|limited to|a cap of))[^0-9\n，。；;,!?！？%]{0,4}\Z"
+)
+_BETWEEN_RE = re.compile(r"(?:(?i:(?<![A-Za-z])between)[ \t]+|介于[ \t]*)\Z")
+_FROM_RE = re.compile(r"(?:(?i:(?<![A-Za-z])from)[ \t]+)\Z")
+_BETWEEN_END_RE = re.compile(r"[ \t]*之间")
+
+_RANGE_GAP_RE = re.compile(r"[ \t]*(?:到|至|~|〜|-|–|—|(?i:to))[ \t]*")
+_AND_GAP_RE = re.compile(r"[ \t]*(?:和|与|(?i:and))[ \t]*")
+_ZH_CHANGE_GAP_RE = re.compile(
+    r"[ \t]*(?:大幅|逐步|逐渐|持续|进一步|急剧|骤|猛|锐|大|暴)?"
+    r"(?:下降|下跌|下滑|下调|上升|上涨|上调|增长|增加|减少|降低|提高|提升|扩大|缩小|缩减|削减|攀升|回落|跌|涨|降|增|减|升|提)"
+    r"了?(?:至|到|为)[ \t]*"
+    r"|[ \t]*(?:变为|变成|改为)[ \t]*"
+)
+
+# Characters right after a number that make it a date, a clock time or a name.
+_NOT_AFTER_RE = re.compile(r"[月日号时点分]|世纪|届|代|期|版|周年|·[0-9]|[.:][0-9]")
+_YEAR_AFTER_RE = re.compile(r"代|级|[初底末度]|[0-9]{1,2}月")
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_MONTH_BEFORE_RE = re.compile(rf"(?<![A-Za-z])(?:{_MONTHS})\.?[ \t]+\Z")
+_MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})(?![A-Za-z])")
+_CLOCK_RE = re.compile(r"[ \t]*(?:[ap]\.m\.|(?i:[ap]m)(?![A-Za-z]))")
+_OF_RE = re.compile(r"[ \t]+of(?![A-Za-z])")
+_PLAIN_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_ZH_DIGIT_STRING_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
+_ZH_TRAILING_SCALE_RE = re.compile(r"(.+?)([万亿]+)")
+_EN_SPLIT_RE = re.compile(r"[\s-]+")
+_SENTENCE_END_RE = re.compile(r"[.;!?\n。；！？]\s")
+_NOT_A_MEASURE_RE = re.compile(r"0[0-9]+|[0-9]{7,}")  # 01, 007, phone numbers
+_PLURAL_RE = re.compile(r"[ \t]+(?P<noun>[a-z][a-z-]*[a-z])(?![A-Za-z])")
+_ITEM_RE = re.compile(rf"[{_CJK}]+")
+# A change verb right after the classifier is not an item (从19000台减少至6000台).
+_ZH_CHANGE_VERB_RE = re.compile(
+    r"下降|下跌|下滑|下调|上升|上涨|上调|增长|增加|减少|降低|提高|提升|扩大|缩小|缩减|削减|攀升|回落|[跌涨降增减升]至"
+)
+# Dates and phone numbers whose parts would otherwise read as numbers: 2025-05-22,
+# 2025/5/22, 2025.05.22, 5/22/2025, 2025-05, +98 21 1234 5678, 010-12345678, 555-123-4567.
+_BLOCKED_RE = re.compile(
+    r"(?=[0-9+])(?<![0-9])(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}"
+    r"|(?:1[0-9]|20)[0-9]{2}-[0-9]{2}(?![0-9%])"
+    r"|\+[0-9]{1,3}(?:[ -]?\(?[0-9]{1,4}\)?){2,}"
+    r"|[0-9]{3,4}-[0-9]{7,8}|[0-9]{3}-[0-9]{3}-[0-9]{4})(?![0-9])"
+)
+
+
+# Every _HEAD_RE match starts with one of _HEAD_FIRST. Characters outside ASCII and CJK
+# ideographs may normalise into one (full-width digits and letters); the common Chinese
+# punctuation does not. A sentence with neither (about half of Chinese sentences) has no
+# quantity, and is passed over without normalising and scanning it.
+_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}]|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
+
+
+# --- normalisation and numeral parsing --------------------------------------------
+
+
+class _NFKCTable(dict):
+    """``str.translate`` table: each character to its NFKC form when that is one character.
+
+    Filled lazily, so translate runs in C and Python is called once per new character.
+    """
+
+    def __missing__(self, code: int) -> int:
+        mapped = unicodedata.normalize("NFKC", chr(code))
+        self[code] = ord(mapped) if len(mapped) == 1 else code  # ℃ → °C would move offsets
+        return self[code]
+
+
+_NFKC = _NFKCTable({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0x3000: ord(" ")})
+
+
+def _normalise(text: str) -> str:
+    """NFKC one character at a time, so offsets into the result are offsets into ``text``."""
+    return text if text.isascii() else text.translate(_NFKC)
+
+
+@lru_cache(maxsize=8192)
+def _cn(s: str) -> Decimal | None:
+    """Value of a Chinese (or mixed) numeral, or None if it is not a well-formed number."""
+    if s in _ZH_DIGIT_VALUES:
+        return Decimal(_ZH_DIGIT_VALUES[s])
+    if s in _ZH_SCALES:  # 百分之百, 千分之五
+        return Decimal(_ZH_SCALES[s])
+    if _PLAIN_NUMBER_RE.fullmatch(s):
+        return Decimal(s)
+    # 三四, 一两, 二〇一九: strings of digits are vague or years, not numbers.
+    if _ZH_DIGIT_STRING_RE.fullmatch(s):
+        return None
+    import cn2an  # imported on first use: 0.15 s, and English text never needs it
+
+    try:
+        value = cn2an.cn2an(s, "smart")
+    except Exception:  # cn2an raises ValueError (and others) on malformed numerals
+        return None
+    return Decimal(str(value))
+
+
+def _split_zh(s: str) -> tuple[Decimal | None, Decimal]:
+    """二百五十万 → (250, 10000): mantissa and trailing 万/亿 scale (for ranges: 两到三万)."""
+    m = _ZH_TRAILING_SCALE_RE.fullmatch(s)
+    if m:
+        mantissa = _cn(m.group(1))
+        if mantissa is not None:
+            return mantissa, _zh_scale(m.group(2))
+    return _cn(s), Decimal(1)
+
+
+def _zh_scale(s: str) -> Decimal:
+    scale = Decimal(1)
+    for c in s:
+        scale *= _ZH_SCALES[c]
+    return scale
+
+
+def _en_value(s: str) -> Decimal:
+    total = 0
+    for token in _EN_SPLIT_RE.split(s.lower()):
+        if token == "hundred":
+            total = (total or 1) * 100
+        elif token != "and":
+            total += _EN_VALUES[token]
+    return Decimal(total)
+
+
+def _ar_value(s: str) -> Decimal:
+    return Decimal(s.replace(",", ""))
+
+
+# --- atoms: one number with everything attached to it -----------------------------
+
+
+@dataclass(slots=True)
+class _Atom:
+    start: int  # span start, prefixes included
+    end: int  # span end, unit, rate and postfix words included
+    num_start: int
+    num_end: int
+    source: str  # "ar", "zh", "en", or "fixed" (percent/fraction forms with their own unit)
+    mantissa: Decimal | None = None
+    scale: Decimal = Decimal(1)
+    fixed: float | None = None  # value of a fraction (2/3 must be exactly 2/3 as a float)
+    unit: str | None = None
+    currency_prefix: bool = False
+    per: str | None = None
+    comparator: str | None = None
+    approximate: bool = False
+    item: str | None = None
+    plural_count: bool = False  # English "19,000 centrifuges"
+    article_one: bool = False  # 一 / one, which with a 量词 is an article, not a count
+
+    @property
+    def value(self) -> float | None:
+        if self.fixed is not None:
+            return self.fixed
+        if self.mantissa is None:
+            return None
+        return float(self.mantissa * self.scale)
+
+    @property
+    def year_like(self) -> bool:
+        return (
+            self.source == "ar"
+            and self.scale == 1
+            and self.mantissa is not None
+            and self.mantissa == self.mantissa.to_integral_value()
+            and 1000 <= self.mantissa <= 2100
+        )
+
+
+def _set_comparator(atom: _Atom, info: tuple[str | None, bool]) -> None:
+    comparator, approximate = info
+    if comparator and not atom.comparator:
+        atom.comparator = comparator
+    atom.approximate = atom.approximate or approximate
+
+
+def _at(s: str, i: int) -> str:
+    """The character at ``i``, or a space outside the string (so ``in`` tests stay safe)."""
+    return s[i] if 0 <= i < len(s) else " "
+
+
+def _read_head(norm: str, m: re.Match) -> _Atom | None:
+    """The number itself; None when the head is a name, date part or vague numeral."""
+    kind = m.lastgroup
+    s, e = m.span()
+    prev, prev2 = _at(norm, s - 1), _at(norm, s - 2)
+    atom = _Atom(s, e, s, e, "fixed")
+    if kind == "pct":
+        atom.mantissa = _cn(m.group("pct_n"))
+        if atom.mantissa is None:
+            return None
+        atom.unit = "percent"
+    elif kind == "fzh":
+        num, den = _cn(m.group("fzh_n")), _cn(m.group("fzh_d"))
+        if num is None or not den:
+            return None
+        atom.fixed, atom.unit = float(num) / float(den), "fraction"
+    elif kind == "slash":
+        a, b = int(m.group("sl_a")), int(m.group("sl_b"))
+        # Only proper fractions with small denominators: 9/11, 4/12, 24/7 are dates or names.
+        if m.group("sl_c") or not (0 < a < b <= 10) or (prev.isascii() and prev.isalnum()) or prev in "/.":
+            return None
+        if e < len(norm) and (norm[e].isascii() and norm[e].isalnum() or norm[e] in "/."):
+            return None
+        atom.fixed, atom.unit = a / b, "fraction"
+    elif kind == "fold":
+        atom.mantissa = _en_value(m.group("fold_w"))
+        atom.unit = "times"
+    elif kind == "fen":
+        numerator, denominator = m.group("fen_n").lower(), m.group("fen_d")
+        if numerator == "a" and not _OF_RE.match(norm, e):
+            return None  # "a third round" is an ordinal
+        den = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
+        atom.fixed, atom.unit = _EN_VALUES[numerator] / den, "fraction"
+    elif kind == "ar":
+        if prev.isascii() and (prev.isalpha() or prev == "_"):
+            return None  # G7, A380
+        if prev in "-+" and prev2.isascii() and (prev2.isalpha() or (prev == "+" and prev2.isalnum())):
+            return None  # F-35, COVID-19, P5+1
+        if prev in ".:·" and prev2.isdigit():
+            return None  # 3.5.1, 12:30, 9·11
+        if prev == "第":
+            return None
+        atom.source, atom.mantissa = "ar", _ar_value(m.group())
+        if prev == "-" and prev2 in " \t\n(（:：,，、":
+            atom.mantissa, atom.start, atom.num_start = -atom.mantissa, s - 1, s - 1
+    elif kind == "zh":
+        text = m.group()
+        if prev in "第这那每同哪周几数" or norm[max(0, s - 2) : s] in ("星期", "礼拜"):
+            return None
+        if e < len(norm) and norm[e] == "几":
+            return None  # 十几: vague
+        atom.source = "zh"
+        atom.mantissa, atom.scale = _split_zh(text)
+        if atom.mantissa is None:
+            return None
+        atom.article_one = text == "一"
+    else:  # en
+        atom.source = "en"
+        atom.mantissa = _en_value(m.group())
+        atom.article_one = m.group().lower() in ("one", "a", "an")
+    return atom
+
+
+def _prefix_before(norm: str, lower: int, start: int) -> re.Match | None:
+    """``_PREFIX_RE.search(norm, max(lower, start - 24), start)``, searching only where a
+    prefix word can be: the search tries every alternative at every position."""
+    window = max(lower, start - 24)
+    before = norm[window:start].rstrip(" \t")
+    if not before or (_PREFIX_LAST is not None and before[-1] not in _PREFIX_LAST):
+        return None
+    return _PREFIX_RE.search(norm, max(window, window + len(before) - _PREFIX_LONGEST), start)
+
+
+def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
+    """Extend ``atom`` leftwards over currency signs, rate words, comparators and approximations."""
+    start = atom.start
+    seen_currency = False
+    while start > lower:
+        m = _prefix_before(norm, lower, start)
+        if not m:
+            break
+        word = m.group(m.lastgroup).strip()
+        if m.lastgroup == "cur":
+            if seen_currency:
+                break
+            seen_currency = True
+            if atom.unit is None:  # not over 百分之 or a fraction
+                atom.unit, atom.currency_prefix = CURRENCY_PREFIXES[word], True
+                if word == "¥" and lang == "en":
+                    atom.unit = "JPY"
+        elif m.lastgroup == "rate":
+            atom.per = atom.per or PER_PREFIXES[word]
+        elif m.lastgroup == "neg":
+            if atom.mantissa is not None:
+                atom.mantissa = -abs(atom.mantissa)
+        else:
+            # "150~500": a tilde right after the previous number is a range sign, not "about".
+            if word == "~" and lower > 0 and not norm[lower : m.start()].strip():
+                break
+            _set_comparator(atom, PREFIX_WORDS[word.lower()])
+        start = m.start()
+    atom.start = start
+    if atom.comparator is None:
+        gap = _CAP_GAP_RE.search(norm, max(lower, start - 20), start)
+        if gap:  # 上限仍为3.67%: the cap is two characters away
+            atom.comparator = "<="
+
+
+def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
+    """Chinese 万/亿 tails and English million/bn (m/b/k after a currency sign only)."""
+    if atom.source in ("ar", "zh"):
+        m = _ZH_TAIL_RE.match(norm, pos)
+        if m:
+            if m.group("duo"):
+                _set_comparator(atom, (">", True))
+            if atom.source == "ar" and m.group("scale")[-1] in "万亿":
+                cont = _ZH_CONT_RE.match(norm, m.end())
+                if cont and not m.group("duo"):  # 1万2千, 1亿2000万
+                    whole = _cn(norm[atom.num_start : cont.end()].replace(",", ""))
+                    if whole is not None:
+                        atom.mantissa, atom.scale = whole, Decimal(1)
+                        return cont.end()
+            atom.scale *= _zh_scale(m.group("scale"))
+            return m.end()
+    if atom.source in ("ar", "en"):
+        m = _EN_SCALE_RE.match(norm, pos)
+        if m and (m.group("cur") is None or atom.currency_prefix):
+            word = (m.group("word") or m.group("abbr") or m.group("cur")).strip().lower()
+            atom.scale *= _EN_SCALES[word]
+            return m.end()
+    return pos
+
+
+def _read_item(norm: str, pos: int) -> str | None:
+    m = _ITEM_RE.match(norm, pos)
+    if not m:
+        return None
+    run = m.group()
+    for i, c in enumerate(run):
+        if c in _ITEM_STOPS:
+            run = run[: i - 1] if i and run[i - 1 : i + 1] in _ITEM_STOP_WORDS else run[:i]
+            break
+    verb = _ZH_CHANGE_VERB_RE.search(run)
+    if verb:
+        run = run[: verb.start()]
+    return run if 1 <= len(run) <= 6 else None
+
+
+def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
+    """Unit, counted item, rate and postfix words; returns the span end, or None to drop."""
+    n = len(norm)
+    if pos < n and norm[pos] in "多余" and norm[pos + 1 : pos + 2] != "少":
+        _set_comparator(atom, (">", True))  # 100多人, 300余人
+        pos += 1
+    m = _UNIT_RE.match(norm, pos)
+    unit_m = m if m and (m.group("cjk") or m.group("word") or m.group("abbr")) else None
+    if unit_m and unit_m.group("sep") == "-" and unit_m.group("cjk"):
+        unit_m = None
+    if unit_m:
+        surface = unit_m.group("cjk") or unit_m.group("word") or unit_m.group("abbr")
+        after = unit_m.end()
+        if surface in COMPOUND_UNITS:
+            unit, per = COMPOUND_UNITS[surface]
+        else:
+            unit, per = _SUFFIX_UNITS.get(surface) or _UNITS_FOLDED[surface.lower()], None
+        if surface == "个" and norm[after : after + 1] == "多":  # 5个多月: 个月 with 多 inside
+            longer = _UNIT_RE.match("个" + norm[after + 1 : after + 4])
+            if longer and longer.group("cjk") not in (None, "个"):
+                surface, unit = longer.group("cjk"), _SUFFIX_UNITS[longer.group("cjk")]
+                after += longer.end()
+                _set_comparator(atom, (">", True))
+        if surface == "年":
+            if _YEAR_AFTER_RE.match(norm, after) or atom.year_like:
+                return None  # 2019年, 50年代, 25年4月, 3年级
+        if surface == "周" and norm[after : after + 1] == "年":
+            return None  # 70周年
+        if atom.currency_prefix:
+            # 人民币500亿元: the suffix repeats the currency; $30 a barrel: keep the sign's unit.
+            if unit in CURRENCY_UNITS:
+                atom.unit = unit
+                pos = after
+        elif atom.unit is None:
+            if unit == "pound" and atom.scale > 1:
+                unit = "GBP"  # "3 billion pounds"
+            if unit == "CNY" and surface == "¥" and lang == "en":
+                unit = "JPY"
+            atom.unit = unit
+            atom.per = atom.per or per
+            pos = after
+            if surface in CLASSIFIERS:
+                atom.item = _read_item(norm, pos)
+    elif atom.unit is None and atom.source in ("ar", "zh", "en"):
+        if pos < n and norm[pos].isascii() and norm[pos].isalpha():
+            return None  # 5G, 737MAX, 3rd, 1950s, 10am
+        if _NOT_AFTER_RE.match(norm, pos):
+            return None  # 9月, 12日, 10时, 21世纪, 3.5.1, 12:30
+        if (
+            atom.source == "ar"
+            and norm[pos : pos + 1] == "后"
+            and atom.num_end - atom.num_start == 2
+            and norm[atom.num_end - 1] == "0"
+        ):
+            return None  # 90后 (a generation)
+        if atom.source != "zh" and not atom.currency_prefix:
+            plural = _PLURAL_RE.match(norm, pos)
+            if plural and _is_plural(plural.group("noun")):
+                # "19,000 centrifuges": a count; the noun is the item, not part of the span.
+                atom.unit, atom.item, atom.plural_count = "count", plural.group("noun"), True
+                return pos
+    # Rate.
+    if atom.unit == "oil_barrel":
+        of_oil = _OF_OIL_RE.match(norm, pos)
+        if of_oil and _PER_SUFFIX_RE.match(norm, of_oil.end()):
+            pos = of_oil.end()
+    rate = _PER_SUFFIX_RE.match(norm, pos)
+    if rate:
+        if rate.group("slash"):
+            atom.per = PER_SUFFIXES["/" + rate.group("slash")]
+        else:
+            word = rate.group("cjk") or rate.group("word")
+            atom.per = PER_SUFFIXES.get(word) or PER_SUFFIXES[word.lower()]
+        pos = rate.end()
+    # Postfix comparators and approximations.
+    if atom.unit in DURATION_UNITS and _at(norm, pos) == "多" and _at(norm, pos + 1) not in "少样种次数久":
+        _set_comparator(atom, (">", True))  # 两年多
+        pos += 1
+    post = _POSTFIX_RE.match(norm, pos)
+    if post:
+        word = post.group("cjk") or post.group("word")
+        if not (word == "上下" and _at(norm, post.end()) in "班楼课车山级文"):
+            _set_comparator(atom, POSTFIX_WORDS[word.lower()])
+            pos = post.end()
+    return pos
+
+
+def _is_plural(noun: str) -> bool:
+    if noun in _IRREGULAR_PLURALS:
+        return True
+    return (
+        len(noun) >= 3
+        and noun.endswith("s")
+        and not noun.endswith(("ss", "us", "is"))
+        and noun not in _NOT_PLURAL
+    )
+
+
+def _scan(norm: str, lang: str) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    dates = None  # found with the first number: most sentences have none
+    pos = lower = 0
+    while True:
+        m = _HEAD_RE.search(norm, pos)
+        if not m:
+            return atoms
+        if dates is None:
+            dates = [d.span() for d in _BLOCKED_RE.finditer(norm)]
+        while dates and dates[0][1] <= m.start():
+            dates.pop(0)
+        if dates and dates[0][0] <= m.start():
+            pos = dates[0][1]
+            continue
+        atom = _read_head(norm, m)
+        if atom is None:
+            pos = m.end()
+            continue
+        _read_prefixes(norm, atom, lower, lang)
+        end = _read_scale(norm, atom, m.end())
+        atom.num_end = end
+        end = _read_unit(norm, atom, end, lang)
+        if end is None:
+            pos = m.end()
+            continue
+        atom.end = end
+        atoms.append(atom)
+        pos = lower = end
+
+
+# --- ranges, changes and output ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Range:
+    start: int
+    end: int
+    low: _Atom
+    high: _Atom
+    low_value: float
+    high_value: float
+    unit: str | None
+    per: str | None
+    comparator: str | None
+    approximate: bool
+    item: str | None
+
+
+_NOUN_FROM_RE = re.compile(r"(?<![A-Za-z])(?P<noun>[a-z][a-z-]*[a-z])[ \t]+from[ \t]+\Z")
+
+
+def _counted_noun(norm: str, a: _Atom, lower: int) -> str | None:
+    """The plural noun in "centrifuges from 19,000 to 6,104", which makes both numbers counts."""
+    m = _NOUN_FROM_RE.search(norm, max(lower, a.start - 40), a.start)
+    return m.group("noun") if m and _is_plural(m.group("noun")) else None
+
+
+def _is_change_from(norm: str, a: _Atom, lower: int) -> bool:
+    """True for "<change verb> ... from X to Y" (fell from 2.5 million to 130,000)."""
+    m = _FROM_RE.search(norm, max(lower, a.start - 8), a.start)
+    if not m:
+        return False
+    window = norm[max(0, m.start() - 80) : m.start()]
+    window = _SENTENCE_END_RE.split(window)[-1]
+    words = [w.strip(",").lower() for w in window.split()[-6:]]
+    return any(w in _CHANGE_VERBS for w in words)
+
+
+def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | str | None:
+    """A range from a and b, "drop" for a year range, or None when they are not a range."""
+    gap = norm[a.end : b.start]
+    between = None
+    if _RANGE_GAP_RE.fullmatch(gap):
+        if gap.strip().lower() == "to" and _is_change_from(norm, a, lower):
+            return None
+    elif _AND_GAP_RE.fullmatch(gap):
+        between = _BETWEEN_RE.search(norm, max(lower, a.start - 10), a.start)
+        if not between and not _BETWEEN_END_RE.match(norm, b.end):
+            return None
+    else:
+        return None
+    if a.value is None or b.value is None:
+        return None
+    if a.unit is None and b.unit is None and a.year_like and (b.year_like or b.num_end - b.num_start == 2):
+        return "drop"  # 2015-2019, 2019-20
+    if not (a.unit == b.unit or a.unit is None or (b.unit is None and a.currency_prefix)):
+        return None
+    low = a.value
+    if (
+        a.scale == 1
+        and b.scale > 1
+        and a.fixed is None
+        and a.mantissa is not None
+        and b.mantissa is not None
+        and a.mantissa <= b.mantissa
+    ):
+        low = float(a.mantissa * b.scale)  # 30至50亿, 2 to 3 million
+    high = b.value
+    if not low < high:
+        return None
+    start, end = a.start, b.end
+    if between:
+        start = between.start()
+    tail = _BETWEEN_END_RE.match(norm, end)
+    if tail:
+        end = tail.end()
+    return _Range(
+        start,
+        end,
+        a,
+        b,
+        low,
+        high,
+        unit=a.unit or b.unit,
+        per=b.per or a.per,
+        comparator=a.comparator or b.comparator,
+        approximate=a.approximate or b.approximate,
+        item=b.item or a.item,
+    )
+
+
+def _inherit(a: _Atom, b: _Atom) -> None:
+    """The first number of a change takes the unit, rate and scale of the second.
+
+    The scale only when both mantissas are of one order of magnitude: "rose from 3 to
+    5 million" is 3 million, "grew from 500 to 2 million" is 500.
+    """
+    if a.unit is None and b.unit is not None:
+        a.unit, a.item = b.unit, b.item
+        a.per = a.per or b.per
+    elif a.unit == b.unit and a.per is None:
+        a.per = b.per
+    if (
+        a.scale == 1
+        and b.scale > 1
+        and a.fixed is None
+        and a.mantissa
+        and b.mantissa
+        and not a.year_like
+        and Decimal("0.1") <= a.mantissa / b.mantissa <= 10
+    ):
+        a.scale = b.scale
+
+
+def _group(norm: str, atoms: list[_Atom]) -> list[_Atom | _Range]:
+    out: list[_Atom | _Range] = []
+    lower = 0
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        b = atoms[i + 1] if i + 1 < len(atoms) else None
+        if b is not None:
+            r = _try_range(norm, a, b, lower)
+            if r == "drop":
+                i += 2
+                continue
+            if r is not None:
+                if r.unit is None and a.source != "zh" and b.source != "zh":
+                    noun = _counted_noun(norm, a, lower)
+                    if noun:
+                        r.unit, r.item = "count", noun
+                out.append(r)
+                lower = r.end
+                i += 2
+                continue
+            gap = norm[a.end : b.start]
+            is_change = _ZH_CHANGE_GAP_RE.fullmatch(gap) or (
+                gap.strip().lower() == "to" and _is_change_from(norm, a, lower)
+            )
+            if is_change and a.unit is None and b.unit is None and a.source != "zh" and b.source != "zh":
+                noun = _counted_noun(norm, a, lower)
+                if noun:
+                    for x in (a, b):
+                        x.unit, x.item = "count", noun
+            if is_change:
+                _inherit(a, b)
+        out.append(a)
+        lower = a.end
+        i += 1
+    return out
+
+
+def _is_numbering(norm: str, a: _Atom) -> bool:
+    """01 alone on a line, 1. / 2、 / (3) / [4] list markers."""
+    line_start = norm.rfind("\n", 0, a.num_start) + 1
+    before = norm[line_start : a.num_start].strip()
+    line_end = norm.find("\n", a.num_end)
+    after = norm[a.num_end : line_end if line_end >= 0 else len(norm)]
+    if not before and not after.strip():
+        return True
+    if (
+        before in ("", "(", "[", "【")
+        and after[:1] in (".", "、", ")", "]", "】")
+        and not (after[:1] == "." and after[1:2].isdigit())
+    ):
+        return True
+    return norm[a.num_start - 1 : a.num_start] == "[" and after[:1] == "]"
+
+
+def _reportable(norm: str, a: _Atom) -> bool:
+    if a.unit is None or a.plural_count:
+        if a.source == "en" and a.unit is None:
+            return False  # one of
+        if (
+            a.source == "zh"
+            and a.unit is None
+            and not any(c in "百千万亿" for c in norm[a.num_start : a.num_end])
+        ):
+            return False  # 一些, 十一: only numerals with 百/千/万/亿 stand alone (二百五十万)
+        digits = norm[a.num_start : a.num_end].lstrip("-")
+        if a.year_like:
+            return False  # in 2015, September 2019, the 2015 elections
+        if a.unit is None:
+            if _NOT_A_MEASURE_RE.fullmatch(digits):
+                return False  # 01, 007, phone numbers
+            if _is_numbering(norm, a):
+                return False
+            if (
+                a.mantissa is not None
+                and a.mantissa <= 31
+                and (
+                    _MONTH_BEFORE_RE.search(norm, max(0, a.start - 12), a.start)
+                    or _MONTH_AFTER_RE.match(norm, a.end)
+                )
+            ):
+                return False  # April 12, 12 April
+            if _CLOCK_RE.match(norm, a.end):
+                return False  # 3 p.m.
+    if a.article_one and a.scale == 1 and a.unit in ("count", "person"):
+        return False  # 一名官员, one official
+    return True
+
+
+def _quantity(text: str, g: _Atom | _Range) -> Quantity:
+    common = dict(unit=g.unit, per=g.per, comparator=g.comparator, approximate=g.approximate, item=g.item)
+    if isinstance(g, _Range):
+        return Quantity(text[g.start : g.end], g.start, g.end, low=g.low_value, high=g.high_value, **common)
+    return Quantity(text[g.start : g.end], g.start, g.end, value=g.value, **common)
+
+
+def find_quantities(text: str, lang: str) -> list[Quantity]:
+    """Quantities in ``text``, sorted by start, non-overlapping, offsets into ``text``.
+
+    ``lang`` ("zh" or "en") is a hint: both scripts are read either way.
+    """
+    if not text or not _MAY_HOLD_NUMBER.search(text):
+        return []
+    norm = _normalise(text)
+    out = []
+    for g in _group(norm, _scan(norm, lang)):
+        if isinstance(g, _Range):
+            if g.unit is None and (g.low.source in ("zh", "en") and g.high.source in ("zh", "en")):
+                continue
+            out.append(_quantity(text, g))
+        elif _reportable(norm, g):
+            out.append(_quantity(text, g))
+    return out

@@ -1,0 +1,51 @@
+"""Claims → check-worthiness scores.
+
+The extractor talks to any object with the ``Scorer`` shape: a ``version`` string and
+a ``score(texts, langs)`` method returning one probability per text. The trained
+transformers classifier implements it; until a model is promoted the extractor runs
+with ``scorer=None``, leaves ``checkworthiness`` null and decides ``is_claim`` by the
+rules in :mod:`factcheck.extraction.kinds` alone.
+
+With a scorer, a candidate is a claim when the rules accept its kind *and* its score
+reaches the threshold for its language (``Thresholds``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Anything that scores sentences for check-worthiness."""
+
+    version: str
+
+    def score(self, texts: Sequence[str], langs: Sequence[str]) -> list[float]:
+        """Probability in [0, 1] that each text is a check-worthy factual claim."""
+        ...
+
+
+@dataclass(slots=True)
+class Thresholds:
+    """Score at or above which a candidate counts as a claim, per language."""
+
+    default: float = 0.5
+    per_lang: dict[str, float] = field(default_factory=dict)
+
+    def for_lang(self, lang: str) -> float:
+        return self.per_lang.get(lang, self.default)
+
+
+def apply_scores(
+    texts: Sequence[str], langs: Sequence[str], scorer: Scorer | None, batch_size: int = 64
+) -> list[float | None]:
+    """Score ``texts`` in batches; ``None`` for every text when there is no scorer."""
+    if scorer is None:
+        return [None] * len(texts)
+    scores: list[float | None] = []
+    for i in range(0, len(texts), batch_size):
+        scores.extend(scorer.score(texts[i : i + batch_size], langs[i : i + batch_size]))
+    return scores

@@ -1,0 +1,179 @@
+"""Evaluate a check-worthiness model on labelled data.
+
+Metrics are those of the positive class (a check-worthy claim): precision, recall, F1
+at the model's per-language threshold, plus the threshold-free ROC-AUC, overall and
+per language. ``write_report`` adds a precision–recall curve and a confusion matrix as
+PNG, and the metrics as JSON. ``compare_models`` sets one version against another on the
+same data, with a paired bootstrap interval for the difference in F1.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from factcheck.model.datasets import Example
+
+
+def metrics_for(probs: np.ndarray, labels: np.ndarray, predictions: np.ndarray) -> dict:
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support, roc_auc_score
+
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        labels, predictions, average="binary", pos_label=1, zero_division=0
+    )
+    auc = float(roc_auc_score(labels, probs)) if 0 < labels.sum() < len(labels) else float("nan")
+    tn, fp, fn, tp = confusion_matrix(labels, predictions, labels=[0, 1]).ravel()
+    return {
+        "n": int(len(labels)), "positives": int(labels.sum()),
+        "precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
+        "roc_auc": round(auc, 4), "confusion": {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)},
+    }
+
+
+def predictions(probs: np.ndarray, examples: Sequence[Example], thresholds) -> np.ndarray:
+    """1 where a probability reaches its example's language threshold, else 0."""
+    return (probs >= np.array([thresholds.for_lang(e.lang) for e in examples])).astype(int)
+
+
+def evaluate_probs(probs: np.ndarray, examples: Sequence[Example], thresholds) -> dict:
+    """Metrics overall and per language; ``thresholds`` is a :class:`~factcheck.extraction.score.Thresholds`."""
+    labels = np.array([e.label for e in examples])
+    langs = np.array([e.lang for e in examples])
+    predicted = predictions(probs, examples, thresholds)
+    result = metrics_for(probs, labels, predicted)
+    result["per_lang"] = {
+        lang: metrics_for(probs[langs == lang], labels[langs == lang], predicted[langs == lang])
+        for lang in sorted(set(langs))
+    }
+    return result
+
+
+def positive_probabilities(model, texts: Sequence[str], cache=None) -> np.ndarray:
+    """Probability of "claim" for each text. With ``cache`` (the training embedding cache,
+    :func:`factcheck.model.train.embedding_cache_for`) a frozen-head model reads the vectors
+    training stored, so its figures are the card's and no sentence is embedded twice."""
+    if cache is None or model.tuned_top is not None:
+        return np.array(model.score(list(texts)), dtype=np.float32)
+    return model.head.claim_probabilities(cache.embed(model.encoder, list(texts))).astype(np.float32)
+
+
+def evaluate(model, examples: Sequence[Example], cache=None) -> tuple[dict, np.ndarray]:
+    """Score ``examples`` with ``model`` (a CheckworthinessModel); returns (metrics, probabilities)."""
+    probs = positive_probabilities(model, [e.text for e in examples], cache)
+    return evaluate_probs(probs, examples, model.thresholds), probs
+
+
+
+
+def f1_difference(
+    labels: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, *, rounds: int = 2000, seed: int = 0,
+    level: float = 0.95,
+) -> dict:
+    """F1 of B minus F1 of A on the same examples, with a paired bootstrap interval.
+
+    Each round resamples the examples with replacement and scores both models on the
+    same sample, so what the two get right or wrong together cancels out: the interval
+    shows whether a difference is larger than what another draw of the test set would
+    give. A held-out set of 140 tweets moves F1 by several points between draws; one of
+    7,000 sentences by less than one.
+    """
+    y = np.asarray(labels).astype(bool)
+    a, b = np.asarray(pred_a).astype(bool), np.asarray(pred_b).astype(bool)
+    n = len(y)
+    # Per example: does it add to tp / fp / fn of each model. A resample's counts are
+    # then its multiplicities (how often each example was drawn) times these columns.
+    parts = np.stack([y & a, ~y & a, y & ~a, y & b, ~y & b, y & ~b], axis=1).astype(np.float64)
+
+    def f1(tp, fp, fn):
+        denominator = 2 * tp + fp + fn
+        return np.divide(2 * tp, denominator, out=np.zeros_like(denominator, dtype=np.float64), where=denominator > 0)
+
+    whole = parts.sum(axis=0)
+    difference = float(f1(*whole[3:]) - f1(*whole[:3]))
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for start in range(0, rounds, 200):  # 200 rounds at a time bounds memory for large sets
+        k = min(200, rounds - start)
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=k) if n else np.zeros((k, 0))
+        totals = counts @ parts
+        diffs.append(f1(*totals[:, 3:].T) - f1(*totals[:, :3].T))
+    diffs = np.concatenate(diffs)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(diffs, [tail, 100 - tail]) if n else (0.0, 0.0)
+    return {"f1_a": round(float(f1(*whole[:3])), 4), "f1_b": round(float(f1(*whole[3:])), 4),
+            "difference": round(difference, 4), "low": round(float(low), 4), "high": round(float(high), 4),
+            "level": level, "rounds": rounds, "n": n}
+
+
+def reading(comparison: dict) -> str:
+    """"loss" / "gain" when the whole interval is below / above zero, else "within noise"."""
+    if comparison["high"] < 0:
+        return "loss"
+    if comparison["low"] > 0:
+        return "gain"
+    return "within noise"
+
+
+def compare_models(
+    model_a, model_b, examples: Sequence[Example], cache=None, *, probs_b: np.ndarray | None = None,
+) -> dict:
+    """F1 of ``model_b`` against ``model_a`` on ``examples``, each at its own thresholds.
+    ``probs_b``: ``model_b``'s probabilities when the caller has them already."""
+    texts = [e.text for e in examples]
+    labels = np.array([e.label for e in examples])
+    if probs_b is None:
+        probs_b = positive_probabilities(model_b, texts, cache)
+    pred_a = predictions(positive_probabilities(model_a, texts, cache), examples, model_a.thresholds)
+    pred_b = predictions(probs_b, examples, model_b.thresholds)
+    result = f1_difference(labels, pred_a, pred_b)
+    result["reading"] = reading(result)
+    return result
+
+
+def write_report(out_dir: Path, name: str, metrics: dict, probs: np.ndarray, examples: Sequence[Example]) -> list[Path]:
+    """PR curve and confusion matrix PNGs plus the metrics JSON; returns the paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import precision_recall_curve
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    labels = np.array([e.label for e in examples])
+    langs = np.array([e.lang for e in examples])
+    paths = []
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for lang in ["all", *sorted(set(langs))]:
+        mask = np.ones(len(labels), bool) if lang == "all" else langs == lang
+        if labels[mask].min() == labels[mask].max():
+            continue
+        precision, recall, _ = precision_recall_curve(labels[mask], probs[mask])
+        ax.plot(recall, precision, label=f"{lang} (n={mask.sum()})")
+    ax.set(xlabel="recall", ylabel="precision", title=f"{name}: F1 {metrics['f1']:.3f}, AUC {metrics['roc_auc']:.3f}",
+           xlim=(0, 1), ylim=(0, 1.02))
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    paths.append(out_dir / f"{name}.pr.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+
+    c = metrics["confusion"]
+    matrix = np.array([[c["tn"], c["fp"]], [c["fn"], c["tp"]]])
+    fig, ax = plt.subplots(figsize=(3.6, 3.2))
+    ax.imshow(matrix, cmap="Blues")
+    for (i, j), v in np.ndenumerate(matrix):
+        ax.text(j, i, str(v), ha="center", va="center", color="black" if v < matrix.max() / 2 else "white")
+    ax.set(xticks=[0, 1], yticks=[0, 1], xticklabels=["not claim", "claim"], yticklabels=["not claim", "claim"],
+           xlabel="predicted", ylabel="labelled", title=name)
+    fig.tight_layout()
+    paths.append(out_dir / f"{name}.confusion.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+
+    paths.append(out_dir / f"{name}.metrics.json")
+    paths[-1].write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+    return paths

@@ -1,0 +1,222 @@
+"""Claims → Label Studio task dicts, and annotation results → verdict records (pure).
+
+Nothing here talks to a server: :mod:`factcheck.review.labelstudio` sends what this module
+builds and hands back what it pulls. The names used (``claim``, ``sentence``,
+``span``, ``verdict``, ``checkworthy``, ``evidence``, ``corrected_claim``) are the
+contract with ``factcheck/data/labelstudio_config.xml``.
+
+Offsets: Label Studio counts text offsets in UTF-16 code units (JavaScript strings),
+Python in code points. They differ for characters outside the Basic Multilingual
+Plane (𠮷, emoji); :func:`to_utf16` and :func:`from_utf16` convert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from factcheck.errors import AnnotationError
+from factcheck.settings import DATA_DIR
+from factcheck.records import VERDICTS, Claim
+
+CONFIG_PATH = DATA_DIR / "labelstudio_config.xml"
+FROM_NAME_SPAN, TO_NAME_SENTENCE = "span", "sentence"
+
+
+def labelling_config() -> str:
+    """The labelling config XML under version control."""
+    try:
+        return CONFIG_PATH.read_text("utf-8")
+    except OSError as exc:
+        raise AnnotationError(
+            f"The labelling config {CONFIG_PATH} is missing ({exc}); restore it from git.", code="F513"
+        ) from exc
+
+
+def to_utf16(text: str, index: int) -> int:
+    """Code-point offset → UTF-16 offset (what Label Studio stores)."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def from_utf16(text: str, offset: int) -> int:
+    """UTF-16 offset → code-point offset."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def _region(sentence: str, start: int, end: int, label: str, rid: str) -> dict:
+    return {
+        "id": rid, "from_name": FROM_NAME_SPAN, "to_name": TO_NAME_SENTENCE, "type": "labels",
+        "value": {"start": to_utf16(sentence, start), "end": to_utf16(sentence, end),
+                  "text": sentence[start:end], "labels": [label]},
+    }
+
+
+def describe_parts(claim: Claim) -> str:
+    """One readable line per extracted part, for annotators."""
+    lines = []
+    for q in claim.quantities:
+        if q.low is not None and q.high is not None:
+            number = f"{q.low:g}–{q.high:g}"
+        else:
+            number = "?" if q.value is None else f"{q.value:g}"
+        bits = [q.comparator or "", "≈" if q.approximate else "", number, f" {q.unit}" if q.unit else "",
+                f"/{q.per}" if q.per else ""]
+        lines.append(f"quantity: {q.text} → {''.join(bits)}")
+    for t in claim.times:
+        lines.append(f"time: {t.text} → {t.value or 'unresolved'}" + (f" ({t.relation})" if t.relation else ""))
+    if claim.entities:
+        lines.append("entities: " + ", ".join(f"{e.text} ({e.label})" for e in claim.entities))
+    return "\n".join(lines) or "(no quantities, times or entities)"
+
+
+def build_task(claim: Claim, *, title: str | None = None, url: str | None = None,
+               prior_verdict: dict | None = None) -> dict:
+    """A Label Studio task for one claim, with the model's pre-annotation.
+
+    ``prior_verdict`` (``{"verdict", "claim_id", "similarity"}``) pre-fills the verdict
+    when the claim matches one already checked; the annotator confirms it.
+    """
+    sentence = claim.sentence
+    rel_start, rel_end = claim.start - claim.sentence_start, claim.end - claim.sentence_start
+    source = html.escape(title or "untitled")
+    if url:
+        source = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{source}</a>'
+    score = "not scored" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
+    data = {
+        "claim_id": claim.claim_id, "article_id": claim.article_id, "claim": claim.text, "sentence": sentence,
+        "title": title or "", "url": url or "", "source_html": source, "lang": claim.lang, "kind": claim.kind,
+        "parts": describe_parts(claim),
+        "model_info": f"check-worthiness {score} (model {claim.model_version or 'rules only'})",
+        # 1 = the model cannot tell (score 0.5), 0 = it is sure: sort the Data Manager by
+        # this column to annotate where the model learns most (active learning).
+        "uncertainty": None if claim.checkworthiness is None else round(1 - abs(claim.checkworthiness - 0.5) * 2, 4),
+    }
+    result = [_region(sentence, rel_start, rel_end, "claim", f"{claim.claim_id}-claim")]
+    for k, q in enumerate(claim.quantities):
+        if claim.sentence_start <= q.start and q.end <= claim.sentence_end:
+            result.append(_region(sentence, q.start - claim.sentence_start, q.end - claim.sentence_start,
+                                  "quantity", f"{claim.claim_id}-q{k}"))
+    for k, t in enumerate(claim.times):
+        if claim.start <= t.start and t.end <= claim.end:  # carried anchors live outside the clause
+            result.append(_region(sentence, t.start - claim.sentence_start, t.end - claim.sentence_start,
+                                  "time", f"{claim.claim_id}-t{k}"))
+    if claim.checkworthiness is not None:
+        choice = "check-worthy" if claim.is_claim else "not check-worthy"
+        result.append({"id": f"{claim.claim_id}-cw", "from_name": "checkworthy", "to_name": "claim",
+                       "type": "choices", "value": {"choices": [choice]}})
+    if prior_verdict:
+        result.append({"id": f"{claim.claim_id}-v", "from_name": "verdict", "to_name": "claim",
+                       "type": "choices", "value": {"choices": [prior_verdict["verdict"]]}})
+        data["model_info"] += f"; matches checked claim {prior_verdict['claim_id']} " \
+                              f"(similarity {prior_verdict.get('similarity', 0):.2f})"
+    prediction = {"model_version": claim.model_version or "rules", "result": result}
+    if claim.checkworthiness is not None:
+        prediction["score"] = claim.checkworthiness
+    return {"data": data, "meta": {"claim_id": claim.claim_id}, "predictions": [prediction]}
+
+
+def task_fingerprint(task: dict) -> str:
+    """Hash of what a task shows: a changed claim text or prediction changes it."""
+    return hashlib.sha256(json.dumps(task, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Evidence:
+    url: str
+    note: str = ""
+
+
+@dataclass
+class Verdict:
+    """What one annotator decided about one claim."""
+
+    claim_id: str
+    annotation_id: int
+    task_id: int
+    verdict: str | None
+    checkworthy: bool | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    corrected_claim: str | None = None
+    span_corrections: list[dict] = field(default_factory=list)  # {label, start, end, text} in code points
+    annotator: str | None = None
+    lead_time: float | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def normalise_url(raw: str) -> str:
+    """Trim, require http(s), lower-case scheme and host, drop the fragment."""
+    raw = raw.strip().strip("<>")
+    parts = urlsplit(raw)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"evidence link {raw!r} is not an http(s) URL")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def parse_annotation(task: dict, annotation: dict) -> Verdict:
+    """Read one Label Studio annotation of a factcheck task into a :class:`Verdict`.
+
+    Invalid pieces (an unknown verdict, a link that is not http(s), a span outside the
+    sentence) are left out and listed in ``problems``; nothing raises for them, so one
+    bad annotation never blocks a pull.
+    """
+    data = task.get("data", {})
+    claim_id = data.get("claim_id") or (task.get("meta") or {}).get("claim_id")
+    if not claim_id:
+        raise AnnotationError(f"Task {task.get('id')} carries no claim_id: it was not created by factcheck.",
+                              code="F512")
+    sentence = data.get("sentence", "")
+    verdict = Verdict(
+        claim_id=claim_id, annotation_id=annotation.get("id"), task_id=task.get("id"), verdict=None,
+        annotator=_annotator(annotation), lead_time=annotation.get("lead_time"),
+        created_at=annotation.get("created_at"), updated_at=annotation.get("updated_at"),
+    )
+    for item in annotation.get("result", []):
+        name, value = item.get("from_name"), item.get("value", {})
+        if name == "verdict":
+            choice = (value.get("choices") or [None])[0]
+            if choice in VERDICTS:
+                verdict.verdict = choice
+            else:
+                verdict.problems.append(f"unknown verdict {choice!r}")
+        elif name == "checkworthy":
+            choice = (value.get("choices") or [None])[0]
+            verdict.checkworthy = {"check-worthy": True, "not check-worthy": False}.get(choice)
+        elif name == "evidence":
+            for entry in value.get("text", []):
+                url, _, note = entry.partition("|")
+                try:
+                    verdict.evidence.append(Evidence(normalise_url(url), note.strip()))
+                except ValueError as exc:
+                    verdict.problems.append(str(exc))
+        elif name == "corrected_claim":
+            text = " ".join(value.get("text", [])).strip()
+            verdict.corrected_claim = text or None
+        elif name == FROM_NAME_SPAN:
+            start, end = from_utf16(sentence, value.get("start", -1)), from_utf16(sentence, value.get("end", -1))
+            if not (0 <= start < end <= len(sentence)):
+                verdict.problems.append(f"span {value.get('start')}–{value.get('end')} is outside the sentence")
+                continue
+            verdict.span_corrections.append(
+                {"label": (value.get("labels") or ["?"])[0], "start": start, "end": end, "text": sentence[start:end]}
+            )
+    if verdict.verdict is None and not verdict.problems:
+        verdict.problems.append("no verdict given")
+    return verdict
+
+
+def _annotator(annotation: dict) -> str | None:
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        return who.get("email") or who.get("username") or str(who.get("id"))
+    return None if who is None else str(who)

@@ -1,0 +1,351 @@
+"""The SQLite store (sqlite-utils): articles, sentences, claims and their parts.
+
+Ids are content hashes, so writing the same extraction twice changes nothing.
+An article's identity across edits is its ``doc_key`` (the path or URL it came
+from); a changed text under the same key is stored as a new row with
+``version`` one higher, and the old version and its claims stay.
+
+Tables (foreign keys in brackets)::
+
+    meta        key, value                      schema_version lives here
+    schema_migrations  version, name, applied_at  one row per migration run (see ensure_schema)
+    articles    id, doc_key, version, title, url, published, source, ...
+    sentences   id, article_id [articles], start, end, text, lang, block
+    claims      id, article_id [articles], sentence_id [sentences], text, start, end, kind, ...
+    quantities  claim_id [claims], idx, text, start, end, value, low, high, unit, per, ...
+    times       claim_id [claims], idx, text, start, end, value, kind, relative, ...
+    entities    claim_id [claims], idx, text, label, start, end
+
+plus the review tables (:func:`_migrate_v2_review`) and the knowledge-base tables
+(:func:`_migrate_v3_knowledge_base`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from factcheck.store import fts
+from factcheck import settings
+from factcheck.errors import StoreError
+from factcheck.records import Article, Claim
+
+SCHEMA_VERSION = 3
+DEFAULT_DB = "factcheck.db"
+
+
+def default_db_path() -> str:
+    """``$FACTCHECK_DB`` or ``factcheck.db`` in the working directory."""
+    return settings.db_path()
+
+
+def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the store at ``path`` with WAL and foreign keys on."""
+    path = Path(path or default_db_path())
+    if path.parent and not path.parent.exists():
+        raise StoreError(f"Directory {str(path.parent)!r} does not exist: create it or choose another --db.")
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.enable_wal()
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{str(path)!r} is not a usable SQLite database ({exc}). "
+            "Point --db (or FACTCHECK_DB) at a new file or at an existing factcheck store."
+        ) from exc
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Bring the store up to :data:`SCHEMA_VERSION`, one migration at a time.
+
+    Each migration runs in its own transaction and is recorded in
+    ``schema_migrations``; an older store is first copied to
+    ``<db>.v<N>.bak`` so an upgrade can never lose data. A store written by a
+    newer factcheck is refused rather than half-understood.
+    """
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"This store has schema version {current}, newer than this factcheck understands ({SCHEMA_VERSION}). "
+            "Upgrade factcheck (pip install -U factcheck) or open another --db."
+        )
+    if current == SCHEMA_VERSION:
+        return
+    if current and db.conn.execute("pragma database_list").fetchone()[2]:
+        _backup_before_upgrade(db, current)
+    db["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version",
+                                   if_not_exists=True)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        migrate = MIGRATIONS[version]
+        with db.conn:
+            migrate(db)
+            db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
+            db["schema_migrations"].upsert(
+                {"version": version, "name": migrate.__doc__.strip().splitlines()[0],
+                 "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, pk="version")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The store's schema version; 0 for a new file (1 for stores from before versioning)."""
+    if "meta" not in db.table_names():
+        return 1 if "claims" in db.table_names() else 0
+    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
+    path = Path(db.conn.execute("pragma database_list").fetchone()[2])
+    dest = path.with_name(f"{path.name}.v{version}.bak")
+    target = sqlite3.connect(dest)
+    with target:
+        db.conn.backup(target)
+    target.close()
+    return dest
+
+
+def _migrate_v1_extraction(db: sqlite_utils.Database) -> None:
+    """Articles, sentences, claims and their quantities, times and entities."""
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db["articles"].create(
+        {
+            "id": str, "doc_key": str, "version": int, "title": str, "url": str, "published": str,
+            "source": str, "encoding": str, "format": str, "n_chars": int, "text": str, "extracted_at": str,
+        },
+        pk="id", not_null={"doc_key", "version", "text"}, if_not_exists=True,
+    )
+    db["sentences"].create(
+        {"id": str, "article_id": str, "start": int, "end": int, "text": str, "lang": str, "block": str},
+        pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True,
+    )
+    db["claims"].create(
+        {
+            "id": str, "article_id": str, "sentence_id": str, "lang": str, "text": str, "start": int,
+            "end": int, "kind": str, "is_claim": int, "checkworthiness": float, "model_version": str,
+            "is_caption": int, "carried": str, "reasons": str, "context": str, "extracted_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("sentence_id", "sentences", "id")],
+        if_not_exists=True,
+    )
+    parts = {
+        "quantities": {
+            "text": str, "start": int, "end": int, "value": float, "low": float, "high": float,
+            "unit": str, "per": str, "comparator": str, "approximate": int, "item": str,
+        },
+        "times": {
+            "text": str, "start": int, "end": int, "value": str, "kind": str, "relative": int,
+            "resolved": int, "relation": str, "qualifier": str,
+        },
+        "entities": {"text": str, "label": str, "start": int, "end": int},
+    }
+    for table, columns in parts.items():
+        db[table].create(
+            {"claim_id": str, "idx": int, **columns},
+            pk=("claim_id", "idx"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+        )
+    for table, columns in [
+        ("articles", ["doc_key"]), ("sentences", ["article_id"]), ("claims", ["article_id"]),
+        ("claims", ["kind", "is_claim"]), ("claims", ["lang"]), ("quantities", ["unit", "value"]),
+        ("times", ["value"]), ("entities", ["text"]), ("entities", ["label"]),
+    ]:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+def _migrate_v2_review(db: sqlite_utils.Database) -> None:
+    """Label Studio loop: tasks, outbox, pull state, verdicts and evidence.
+
+    ls_tasks     claim → task map per Label Studio project; re-pushing is a no-op
+    ls_outbox    claims handed to the server but not yet confirmed (survives a crash)
+    ls_state     per project: the last pull's high-water mark
+    verdicts     one row per annotation (several annotators per task), edits update
+    evidence     links given with a verdict
+    """
+    db["ls_tasks"].create(
+        {"claim_id": str, "project_id": int, "task_id": int, "fingerprint": str, "pushed_at": str,
+         "updated_at": str},
+        pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["ls_outbox"].create(
+        {"claim_id": str, "project_id": int, "batch": str, "queued_at": str},
+        pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["ls_state"].create({"project_id": int, "url": str, "title": str, "last_pull": str}, pk="project_id",
+                          if_not_exists=True)
+    db["verdicts"].create(
+        {"annotation_id": int, "project_id": int, "task_id": int, "claim_id": str, "verdict": str,
+         "checkworthy": int, "corrected_claim": str, "span_corrections": str, "annotator": str,
+         "lead_time": float, "created_at": str, "updated_at": str, "pulled_at": str, "deleted_at": str,
+         "problems": str},
+        pk="annotation_id", foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
+    )
+    db["evidence"].create(
+        {"annotation_id": int, "idx": int, "claim_id": str, "url": str, "note": str},
+        pk=("annotation_id", "idx"), foreign_keys=[("annotation_id", "verdicts", "annotation_id")],
+        if_not_exists=True,
+    )
+    for table, columns in [("ls_tasks", ["task_id"]), ("verdicts", ["claim_id"]), ("verdicts", ["task_id"]),
+                           ("verdicts", ["verdict"]), ("evidence", ["claim_id"])]:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
+    """Knowledge base: verdict sources, stable claim keys, full-text index, claim vectors.
+
+    verdicts.source       labelstudio (default) or the importer's name (claimreview, averitec, liar);
+                          imported verdicts have a negative annotation_id derived from their external id
+    claim_keys            claim → stable integer key (never reused): rowid of claims_fts, key of vectors
+    claims_fts            FTS5 over segmented claim text, sentence and evidence notes (see fts.py)
+    claim_vectors         key → encoder model name and the claim's unit-length embedding (float16)
+    """
+    verdicts = db["verdicts"]
+    if "source" not in verdicts.columns_dict:
+        verdicts.add_column("source", str, not_null_default="labelstudio")
+    for column in ("rating", "review_url", "claimant", "external_id"):
+        if column not in verdicts.columns_dict:
+            verdicts.add_column(column, str)
+    db.execute(
+        "create table if not exists claim_keys (key integer primary key autoincrement, "
+        "claim_id text not null unique references claims(id))"
+    )
+    db.execute("insert or ignore into claim_keys (claim_id) select id from claims order by rowid")
+    db["claim_vectors"].create({"key": int, "model": str, "vector": bytes}, pk="key",
+                               foreign_keys=[("key", "claim_keys", "key")], if_not_exists=True)
+    fts.create_fts(db)
+    fts.reindex(db)
+    for table, columns in [("verdicts", ["source"]), ("verdicts", ["annotator"]), ("verdicts", ["created_at"]),
+                           ("claims", ["model_version"]), ("entities", ["claim_id", "label"])]:
+        db[table].create_index(columns, if_not_exists=True)
+    # For factcheck.store.search: case-insensitive entity lookup, and time values by where they end
+    # (an interval's right end), so a --since filter narrows by index.
+    db.execute("create index if not exists idx_entities_text_nocase on entities (text collate nocase)")
+    db.execute("create index if not exists idx_times_value_end on times (substr(value, instr(value, '/') + 1))")
+    # Live verdicts newest first (the review time as search._STAMP spells it), so a
+    # listing by review reads the newest few instead of sorting them all.
+    db.execute("create index if not exists idx_verdicts_reviewed on verdicts (coalesce(nullif(updated_at, ''), "
+               "nullif(created_at, ''), nullif(pulled_at, ''), ''), claim_id) "
+               "where deleted_at is null and verdict <> ''")
+
+
+#: version → migration; each takes the store from version - 1 to version.
+MIGRATIONS = {1: _migrate_v1_extraction, 2: _migrate_v2_review, 3: _migrate_v3_knowledge_base}
+
+
+def doc_key_for(article: Article) -> str:
+    """What identifies "the same document" across edits: URL, then path, then title, then text."""
+    if article.url:
+        return article.url
+    if article.source and article.source != "<stdin>":
+        return str(Path(article.source).resolve())
+    if article.title:
+        return f"title:{article.title}"
+    return f"text:{article.article_id}"
+
+
+def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterable[Claim]) -> dict:
+    """Store one article and its candidates; idempotent for the same text.
+
+    Returns ``{"article_id", "version", "claims", "new_version"}``.
+    """
+    claims = list(claims)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    key = doc_key_for(article)
+    try:
+        with db.conn:
+            existing = db.execute("select version from articles where id = ?", [article.article_id]).fetchone()
+            if existing:
+                version, new_version = existing[0], False
+            else:
+                latest = db.execute("select max(version) from articles where doc_key = ?", [key]).fetchone()[0]
+                version, new_version = (latest or 0) + 1, True
+            db["articles"].upsert(
+                {
+                    "id": article.article_id, "doc_key": key, "version": version, "title": article.title,
+                    "url": article.url, "published": article.published, "source": article.source,
+                    "encoding": article.encoding, "format": article.format, "n_chars": len(article.text),
+                    "text": article.text, "extracted_at": now,
+                },
+                pk="id",
+            )
+            sentences = {}
+            for claim in claims:
+                sid = _sentence_id(article.article_id, claim.sentence_start, claim.sentence_end)
+                sentences[sid] = {
+                    "id": sid, "article_id": article.article_id, "start": claim.sentence_start,
+                    "end": claim.sentence_end, "text": claim.sentence, "lang": claim.lang,
+                    "block": "caption" if claim.is_caption else "body",
+                }
+            db["sentences"].upsert_all(sentences.values(), pk="id")
+            ids = [c.claim_id for c in claims]
+            _delete_claims(db, article.article_id, keep=ids)
+            db["claims"].upsert_all((_claim_row(c, now) for c in claims), pk="id")
+            db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
+            for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
+                _replace_parts(db, table, ids, claims, attr)
+            fts.reindex(db, ids)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Could not write article {article.source or article.article_id} to the store: {exc}") from exc
+    return {"article_id": article.article_id, "version": version, "claims": len(claims), "new_version": new_version}
+
+
+def _sentence_id(article_id: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}:s:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def _claim_row(claim: Claim, now: str) -> dict:
+    return {
+        "id": claim.claim_id, "article_id": claim.article_id,
+        "sentence_id": _sentence_id(claim.article_id, claim.sentence_start, claim.sentence_end),
+        "lang": claim.lang, "text": claim.text, "start": claim.start, "end": claim.end, "kind": claim.kind,
+        "is_claim": int(claim.is_claim), "checkworthiness": claim.checkworthiness,
+        "model_version": claim.model_version, "is_caption": int(claim.is_caption),
+        "carried": json.dumps(claim.carried, ensure_ascii=False),
+        "reasons": json.dumps(claim.reasons, ensure_ascii=False), "context": claim.context, "extracted_at": now,
+    }
+
+
+def _delete_claims(db: sqlite_utils.Database, article_id: str, keep: list[str]) -> None:
+    """Drop an article's claims that the current extraction no longer produces,
+    unless they were sent for review or have verdicts: those are never lost."""
+    keep_set = set(keep)
+    stale = [
+        row[0] for row in db.execute(
+            "select id from claims where article_id = ? and id not in (select claim_id from ls_tasks) "
+            "and id not in (select claim_id from verdicts)", [article_id])
+        if row[0] not in keep_set
+    ]
+    for table in ("quantities", "times", "entities"):
+        db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in stale])
+    keys = [(k,) for cid in stale for (k,) in db.execute("select key from claim_keys where claim_id = ?", [cid])]
+    db.conn.executemany(f"delete from {fts.FTS_TABLE} where rowid = ?", keys)
+    db.conn.executemany("delete from claim_vectors where key = ?", keys)
+    db.conn.executemany("delete from claim_keys where key = ?", keys)
+    db.conn.executemany("delete from claims where id = ?", [(cid,) for cid in stale])
+
+
+def _replace_parts(db, table: str, ids: list[str], claims: list[Claim], attr: str) -> None:
+    db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in ids])
+    rows = []
+    for claim in claims:
+        for idx, part in enumerate(getattr(claim, attr)):
+            row = dataclasses.asdict(part)
+            rows.append({"claim_id": claim.claim_id, "idx": idx, **{k: _sql(v) for k, v in row.items()}})
+    if rows:
+        db[table].insert_all(rows, pk=("claim_id", "idx"))
+
+
+def _sql(value):
+    return int(value) if isinstance(value, bool) else value
+
+
+def article_count(db: sqlite_utils.Database) -> int:
+    return db["articles"].count
