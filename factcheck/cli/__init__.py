@@ -885,7 +885,8 @@ def export_command(db_path, fmt, out, lang, verdict, since, review_url_base):
 def conflicts(db_path, article_id, fmt):
     """List claims from different articles about the same thing whose numbers disagree
     (two years vs 20 months; 10 times vs 50 times), with both sources."""
-    from factcheck.store.matching import ClaimIndex, find_conflicts
+    from factcheck.store.conflicts import find_conflicts
+    from factcheck.store.matching import ClaimIndex
 
     db = open_db(db_path or default_db_path())
     index = ClaimIndex(db)
