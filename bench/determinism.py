@@ -38,7 +38,7 @@ DEFAULT_SOURCES = [str(REPO / "annotations" / "zh_checkworthy.jsonl"), str(REPO 
 def fit_heads(sources: list[str], args, fits: int, out: Path) -> None:
     """In this process: fit the head ``fits`` times; write each one's weights, best epoch
     and dev probabilities."""
-    from factcheck.model.classifier import shared_encoder
+    from factcheck.embed.encoder import shared_encoder
     from factcheck.model.train import embedding_cache_for, fit_frozen, prepare_data
 
     data = prepare_data(sources, args=args)

@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str]) -> dict[str, list[float]]:
     """Held-out set -> F1 of each seed, for the recipe of the version ``card`` describes,
     judged on ``evals``."""
-    from factcheck.model.classifier import shared_encoder
+    from factcheck.embed.encoder import shared_encoder
     from factcheck.model.train import (TrainingArguments, TrainingData, embedding_cache_for, fit_frozen, prepare_data,
                                  tuned_metrics)
 

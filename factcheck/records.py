@@ -163,9 +163,14 @@ class Claim:
     is_caption: bool = False
     carried: dict[str, str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
+    #: The encoder's vector of ``text`` when a scorer computed one (a numpy array), carried
+    #: to claim matching so the claim is not embedded twice; never stored or printed.
+    vector: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        row = dataclasses.asdict(dataclasses.replace(self, vector=None))
+        del row["vector"]
+        return row
 
 
 def shifted(record: Any, offset: int) -> Any:

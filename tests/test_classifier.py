@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.model import registry
-from factcheck.model.classifier import CheckworthinessModel, Head, shared_encoder
+from factcheck.embed.encoder import shared_encoder
+from factcheck.model.classifier import CheckworthinessModel, Head
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError, ModelError
 from factcheck.model.datasets import Example
@@ -105,7 +106,7 @@ def test_two_runs_embedding_at_once_train_on_the_vector_stored_first(tmp_path):
     # A text's vector moves in its last bits with the batch it is embedded in. Another
     # run stores its vector of the same text after this run looked it up and before it
     # writes: both must go on with the stored one, or the same seed gives two heads.
-    from factcheck.model.train import EmbeddingCache
+    from factcheck.embed.cache import EmbeddingCache
 
     encoder = shared_encoder()
     path = tmp_path / "emb.sqlite"
@@ -343,7 +344,7 @@ def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
 def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained):
     from factcheck.model.datasets import load
     from factcheck.model.evaluate import evaluate
-    from factcheck.model.train import embedding_cache_for
+    from factcheck.embed.cache import embedding_cache_for
 
     _, data, path, card = trained
     model = CheckworthinessModel(path, encoder=shared_encoder())

@@ -19,7 +19,7 @@ import pytest
 
 from factcheck.embed import base as encoder
 from factcheck.embed import onnx_export as encoder_onnx
-from factcheck.model.classifier import MAX_TOKENS, Encoder
+from factcheck.embed.encoder import MAX_TOKENS, Encoder
 from factcheck.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,15 +60,12 @@ def test_onnx_vectors_equal_torch_vectors(encoders):
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     assert np.abs(a - b).max() < 1e-5
     # Batches of one (no padding) give the same vectors as the padded batch.
-    onnx.forget_recent()
     alone = np.stack([onnx.embed([t])[0] for t in TEXTS])
     assert np.abs(alone - a).max() < 1e-5
 
 
 def test_truncation_is_counted_the_same_way(encoders):
     onnx, torch_ = encoders
-    onnx.forget_recent()
-    torch_.forget_recent()
     before = onnx.truncated, torch_.truncated
     onnx.embed(TEXTS)
     torch_.embed(TEXTS)

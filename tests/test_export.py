@@ -11,7 +11,7 @@ import pytest
 
 from factcheck.errors import StoreError
 from factcheck.store.export import (
-    RATING, backup, final_verdict, to_claimreview, verdicted_claims, write_claimreview, write_csv, write_jsonl,
+    RATING, backup, to_claimreview, verdicted_claims, write_claimreview, write_csv, write_jsonl,
 )
 from factcheck.extraction.ingest import parse_json, parse_text
 from factcheck.review.labelstudio import import_export
@@ -64,18 +64,6 @@ def reviewed(store):
     with db.conn:
         db.conn.execute("update verdicts set deleted_at = '2024-09-10T00:00:00' where annotation_id in (14, 41)")
     return db_path, db, c
-
-
-def test_final_verdict_majority_and_tie():
-    rows = [{"annotation_id": 1, "annotator": "a", "verdict": "refuted", "updated_at": "2024-01-01"},
-            {"annotation_id": 2, "annotator": "b", "verdict": "supported", "updated_at": "2024-01-03"},
-            {"annotation_id": 3, "annotator": "c", "verdict": "refuted", "updated_at": "2024-01-02"}]
-    assert final_verdict(rows) == ("refuted", {"refuted": 2, "supported": 1})
-    assert final_verdict(rows[:2])[0] == "supported"  # tie → most recent
-    assert final_verdict([{**rows[0], "deleted_at": "x"}]) == (None, {})
-    # an annotator's later annotation replaces their earlier one
-    assert final_verdict(rows[:2] + [{"annotation_id": 4, "annotator": "b", "verdict": "refuted",
-                                      "updated_at": "2024-01-04"}])[0] == "refuted"
 
 
 def test_verdicted_claims_rows(reviewed):

@@ -292,3 +292,38 @@ def test_numerals_of_a_date_anchor_are_not_loose_numbers():
                   [], [("伊朗", "GPE")])
     assert anchored.loose == frozenset()
     assert compare(plain, anchored, 0.97).outcome == "match"
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it embeds."""
+
+    def __init__(self, encoder):
+        self.encoder, self.texts = encoder, []
+        self.dim, self.path = encoder.dim, encoder.path
+
+    def embed(self, texts, **kwargs):
+        self.texts += list(texts)
+        return self.encoder.embed(texts, **kwargs)
+
+
+@pytest.mark.issue(15)
+def test_a_scored_claim_is_embedded_once_for_scoring_and_matching(tmp_path):
+    from factcheck.embed.encoder import shared_encoder
+    from factcheck.model.registry import load_promoted
+
+    promoted = load_promoted()
+    encoder = CountingEncoder(shared_encoder())
+    model = type(promoted)(promoted.dir, encoder=encoder)
+    db = open_db(tmp_path / "kb.db")
+    article = parse_text(ZH, "zh/iran.txt", "txt")
+    claims = extract_article(article, scorer=model)
+    assert all(c.vector is not None for c in claims)
+    save_extraction(db, article, claims)
+    scored = len(encoder.texts)
+    found = match_claims(db, claims, index=ClaimIndex(db, encoder=encoder))
+    assert set(found) == {c.claim_id for c in claims if c.is_claim}
+    assert len(encoder.texts) == scored == len(claims)  # matching reused every vector
+    stored = db.execute("select count(*) from claim_vectors").fetchone()[0]
+    assert stored == sum(c.is_claim for c in claims)
+    # The carried vector is working data: it is never printed.
+    assert "vector" not in claims[0].to_dict()

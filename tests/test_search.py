@@ -15,7 +15,8 @@ from factcheck.store import fts
 from factcheck.store import search as search_module
 from factcheck.cli import cli
 from factcheck.errors import CODES, InputError
-from factcheck.store.export import final_verdict, verdicted_claims
+from factcheck.store.export import verdicted_claims
+from factcheck.store.verdicts import final_verdict
 from factcheck.extraction.ingest import parse_json, parse_text
 from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article

@@ -97,13 +97,14 @@ def extract_article(
                 found_quantities[index], found_times[index], found_clauses[index],
             )
         )
-    scores = apply_scores([c.text for c in candidates], [c.lang for c in candidates], scorer)
+    scores, vectors = apply_scores([c.text for c in candidates], [c.lang for c in candidates], scorer)
     # A model brings the thresholds tuned for it (its recall-first extractor ones when
     # it has them); an explicit argument wins.
     thresholds = (
         thresholds or getattr(scorer, "extract_thresholds", None) or getattr(scorer, "thresholds", None) or Thresholds()
     )
-    for claim, score in zip(candidates, scores):
+    for claim, score, vector in zip(candidates, scores, vectors):
+        claim.vector = vector
         if score is not None:
             claim.checkworthiness = round(float(score), 4)
             claim.model_version = scorer.version if scorer else None

@@ -1,7 +1,10 @@
 """Claims → check-worthiness scores.
 
 The extractor talks to any object with the ``Scorer`` shape: a ``version`` string and
-a ``score(texts, langs)`` method returning one probability per text. The trained
+a ``score(texts, langs)`` method returning one probability per text. A scorer that
+embeds the texts may also offer ``score_with_vectors(texts, langs) -> (scores, vectors)``:
+the vectors then ride on the claims (``Claim.vector``) to claim matching, which would
+otherwise embed the same texts again. The trained
 transformers classifier implements it; until a model is promoted the extractor runs
 with ``scorer=None``, leaves ``checkworthiness`` null and decides ``is_claim`` by the
 rules in :mod:`factcheck.extraction.kinds` alone.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -41,11 +44,21 @@ class Thresholds:
 
 def apply_scores(
     texts: Sequence[str], langs: Sequence[str], scorer: Scorer | None, batch_size: int = 64
-) -> list[float | None]:
-    """Score ``texts`` in batches; ``None`` for every text when there is no scorer."""
+) -> tuple[list[float | None], list[Any]]:
+    """Score ``texts`` in batches: (scores, vectors). ``None`` for every text when there
+    is no scorer; vectors are ``None`` unless the scorer also gives the sentence vectors
+    it computed (``score_with_vectors``), which claim matching then reuses."""
     if scorer is None:
-        return [None] * len(texts)
+        return [None] * len(texts), [None] * len(texts)
+    with_vectors = getattr(scorer, "score_with_vectors", None)
     scores: list[float | None] = []
+    vectors: list[Any] = []
     for i in range(0, len(texts), batch_size):
-        scores.extend(scorer.score(texts[i : i + batch_size], langs[i : i + batch_size]))
-    return scores
+        if with_vectors is not None:
+            part, part_vectors = with_vectors(texts[i : i + batch_size], langs[i : i + batch_size])
+            scores.extend(part)
+            vectors.extend(part_vectors)
+        else:
+            scores.extend(scorer.score(texts[i : i + batch_size], langs[i : i + batch_size]))
+            vectors.extend([None] * len(texts[i : i + batch_size]))
+    return scores, vectors

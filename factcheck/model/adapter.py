@@ -30,7 +30,6 @@ import torch
 
 from factcheck.embed.base import pool
 from factcheck.errors import ModelError
-from factcheck.model.train import EmbeddingCache, base_tag
 
 #: Linear layers of a BERT layer that get LoRA matrices: attention and feed-forward.
 LORA_TARGETS = ["query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense"]
@@ -143,40 +142,3 @@ def load_tuned_top(path: Path, base_model) -> TunedTop:
             code="F217",
         ) from exc
     return merged.eval()
-
-
-class HiddenStateCache(EmbeddingCache):
-    """sqlite table text-hash → hidden states entering one layer (fp16, unpadded).
-
-    One file per base model, layer and token limit, so re-training never runs the
-    lower layers over the same sentence twice.
-    """
-
-    SCHEMA = "create table if not exists states (key text primary key, n integer, data blob)"
-
-    def states(self, encoder, texts: Sequence[str], layer: int,
-               progress: Callable[[int], None] | None = None) -> list:
-        """Hidden states entering ``layer`` for each text (torch fp16 tensors [n_i, d])."""
-        keys = [self.key(t) for t in texts]
-        found = {key: self._tensor(n, blob) for key, n, blob in self.rows("states", "n, data", keys)}
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-        if progress:
-            progress(len(texts) - len(missing))
-        for start in range(0, len(missing), 256):  # commit as we go: an interrupted run keeps its work
-            part = missing[start : start + 256]
-            _, taps = encoder.embed([t for _, t in part], tap=layer, progress=progress)
-            rows = [(k, len(s), s.to(torch.float16).numpy().tobytes()) for (k, _), s in zip(part, taps)]
-            stored = self.store_first("states", "n, data", rows)
-            found.update({k: self._tensor(n, blob) for k, (n, blob) in stored.items()})
-        return [found[k] for k in keys]
-
-    def _tensor(self, n: int, blob: bytes) -> torch.Tensor:
-        return torch.from_numpy(np.frombuffer(blob, dtype=np.float16).reshape(n, self.dim).copy())
-
-
-def hidden_state_cache_for(encoder, layer: int) -> HiddenStateCache:
-    from factcheck.model.classifier import MAX_TOKENS
-    from factcheck.embed.base import cache_dir
-
-    name = f"{base_tag(encoder)}-layer{layer}-{MAX_TOKENS}.sqlite"
-    return HiddenStateCache(cache_dir() / "hidden" / name, encoder.dim)

@@ -28,7 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.model.classifier import Encoder, Head
+from factcheck.embed.cache import EmbeddingCache, base_tag, embedding_cache_for
+from factcheck.embed.encoder import Encoder
+from factcheck.model.classifier import Head
 from factcheck.model.datasets import Example, fingerprint
 from factcheck.errors import AnnotationError, ModelError
 
@@ -103,64 +105,6 @@ def training_device(requested: str | None = None) -> str:
     elif device.type != "cpu":
         raise ModelError(f"Training device {wanted!r} is not supported; use cpu, cuda or cuda:N.", code="F220")
     return str(device)
-
-
-class EmbeddingCache:
-    """sqlite table text-hash → embedding, per base model, so re-training and
-    evaluation never embed the same sentence twice."""
-
-    SCHEMA = "create table if not exists emb (key text primary key, vec blob)"
-
-    def __init__(self, path: Path, dim: int):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path)
-        self.conn.execute(self.SCHEMA)
-        self.dim = dim
-
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-    def rows(self, table: str, columns: str, keys: Sequence[str]):
-        """The stored rows of ``keys`` (in chunks: SQLite caps the number of parameters)."""
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            yield from self.conn.execute(f"select key, {columns} from {table} where key in ({','.join('?' * len(chunk))})",
-                                         chunk)
-
-    def store_first(self, table: str, columns: str, rows: Sequence[tuple]) -> dict[str, tuple]:
-        """Insert ``rows`` (key first) where their key is not stored yet, and return what
-        is stored for those keys. A text's vector moves in its last bits with the batch it
-        was embedded in; when two runs embed it at once, the first one stored wins and
-        both train on the same bits."""
-        with self.conn:
-            self.conn.executemany(f"insert or ignore into {table} values ({','.join('?' * len(rows[0]))})", rows)
-        return {key: rest for key, *rest in self.rows(table, columns, [row[0] for row in rows])}
-
-    def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        keys = [self.key(t) for t in texts]
-        found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self.rows("emb", "vec", keys)}
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
-        if progress:
-            progress(len(texts) - len(missing))
-        if missing:
-            vectors = encoder.embed([t for _, t in missing], progress=progress)
-            stored = self.store_first("emb", "vec",
-                                      [(k, v.astype(np.float32).tobytes()) for (k, _), v in zip(missing, vectors)])
-            found.update({k: np.frombuffer(blob, dtype=np.float32) for k, (blob,) in stored.items()})
-        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
-
-
-def base_tag(encoder: Encoder) -> str:
-    """Short id of the encoder build, from its manifest: caches of another build are not reused."""
-    manifest = Path(encoder.path) / "manifest.json"
-    return hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
-
-
-def embedding_cache_for(encoder: Encoder) -> EmbeddingCache:
-    from factcheck.embed.base import cache_dir
-
-    return EmbeddingCache(cache_dir() / "embeddings" / f"{base_tag(encoder)}.sqlite", encoder.dim)
 
 
 def check_trainable(examples: Sequence[Example], *, min_per_class: int = 10) -> None:
@@ -673,7 +617,7 @@ def train_model(
     ``progress``, if given, is called as ``progress(stage, total)`` and returns a callable
     that advances that stage.
     """
-    from factcheck.model.classifier import shared_encoder
+    from factcheck.embed.encoder import shared_encoder
     from factcheck.model.registry import models_dir
 
     args = args or TrainingArguments()

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from factcheck.errors import StoreError
+from factcheck.store.search import list_verdicts, write_flat_csv
 
 #: verdict → ClaimReview ratingValue (worst 1, best 5); "not a claim" has none.
 RATING: dict[str, int] = {"supported": 5, "misleading": 3, "unverifiable": 2, "refuted": 1}
@@ -50,8 +51,6 @@ def verdicted_claims(db, *, lang: str | None = None, verdict: str | None = None,
     ``since`` keeps claims whose latest review is on or after that date/time (ISO).
     Built on :func:`factcheck.store.search.list_verdicts` (one query for the claims, one per part).
     """
-    from factcheck.store.search import list_verdicts
-
     return [_export_row(row) for row in list_verdicts(db, lang=lang, verdict=verdict, reviewed_since=since)]
 
 
@@ -162,18 +161,6 @@ def flat_row(row: dict) -> dict:
     flat["evidence"] = " | ".join(e["url"] for e in row.get("evidence") or [])
     flat["evidence_notes"] = " | ".join(e["note"] or "" for e in row.get("evidence") or [])
     return {k: "" if v is None else v for k, v in flat.items()}
-
-
-def write_flat_csv(rows: Iterable[dict], fp: IO[str], columns: Sequence[str], flatten) -> int:
-    """CSV with a header, each row passed through ``flatten`` (open ``fp`` with ``newline=""``);
-    returns how many rows."""
-    writer = csv.DictWriter(fp, fieldnames=columns)
-    writer.writeheader()
-    n = 0
-    for row in rows:
-        writer.writerow(flatten(row))
-        n += 1
-    return n
 
 
 def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:

@@ -371,7 +371,7 @@ class ClaimIndex:
     @property
     def encoder(self):
         if self._encoder is None:
-            from factcheck.model.classifier import shared_encoder
+            from factcheck.embed.encoder import shared_encoder
 
             self._encoder = shared_encoder()
         return self._encoder
@@ -404,13 +404,18 @@ class ClaimIndex:
         return int(row[0]) if row else 0
 
     def sync(self, progress: Callable[[int], None] | None = None, batch_size: int = 256,
-             claim_ids: Iterable[str] | None = None, full: bool = False) -> int:
-        """Embed claims that lack a vector (see :meth:`missing`), then bring the index up
-        to date; returns how many were embedded."""
+             claim_ids: Iterable[str] | None = None, full: bool = False, carried: Sequence = ()) -> int:
+        """Give claims that lack a vector (see :meth:`missing`) one, then bring the index up
+        to date; returns how many got one. ``carried`` claims bring the vector their scorer
+        computed (``Claim.vector``, from this index's encoder): those are stored as they
+        are, the others are embedded."""
         newest = self.db.execute("select max(key) from claim_keys").fetchone()[0] or 0
         todo = self.missing(claim_ids, full=full)
+        known = self._carried_vectors(carried)
         for chunk in _chunks(todo, batch_size):
-            vectors = np.asarray(self.encoder.embed([t for _, t in chunk]), dtype=np.float32)
+            need = [text for key, text in chunk if key not in known]
+            embedded = iter(np.asarray(self.encoder.embed(need), dtype=np.float32) if need else ())
+            vectors = [known[key] if key in known else next(embedded) for key, _ in chunk]
             with self.db.conn:
                 self.db.conn.executemany(
                     "insert or replace into claim_vectors (key, model, vector) values (?, ?, ?)",
@@ -421,6 +426,15 @@ class ClaimIndex:
             self._set_meta("vectors_checked_upto", str(newest))
         self._update_index(refreshed=[key for key, _ in todo])
         return len(todo)
+
+    def _carried_vectors(self, claims: Sequence) -> dict[int, np.ndarray]:
+        """claim key → the vector a claim carries from scoring."""
+        vectors = {c.claim_id: c.vector for c in claims if getattr(c, "vector", None) is not None}
+        keys: dict[str, int] = {}
+        for chunk in _chunks(list(vectors)):
+            keys.update(self.db.execute(f"select claim_id, key from claim_keys where claim_id in "
+                                        f"({','.join('?' * len(chunk))})", chunk).fetchall())
+        return {keys[cid]: np.asarray(v, dtype=np.float32) for cid, v in vectors.items() if cid in keys}
 
     def add_vectors(self, rows: Sequence[tuple[int, np.ndarray]]) -> None:
         """Store precomputed unit vectors for claim keys (bulk loads and benchmarks)."""
@@ -598,7 +612,9 @@ def match_claims(db, claims: Sequence, *, index: ClaimIndex | None = None, k: in
     wanted = [c for c in claims if c.is_claim]
     if not wanted:
         return {}
-    index.sync()  # claims stored since the last sync (keys above a high-water mark), not a full scan
+    # Claims stored since the last sync (keys above a high-water mark), not a full scan; the
+    # extracted claims bring the vectors computed while scoring them.
+    index.sync(carried=wanted)
     vectors = _vectors_of(index, [c.claim_id for c in wanted])
     doc_keys = dict(db.execute(
         f"select id, doc_key from articles where id in ({','.join('?' * len({c.article_id for c in wanted}))})",
@@ -652,7 +668,7 @@ def sentence_facts(text: str) -> Facts:
 def judge_pairs(pairs: Sequence[dict], *, encoder=None) -> list[tuple[float, Comparison]]:
     """(similarity, comparison) for each ``{"a": {"text"}, "b": {"text"}}`` pair."""
     if encoder is None:
-        from factcheck.model.classifier import shared_encoder
+        from factcheck.embed.encoder import shared_encoder
 
         encoder = shared_encoder()
     a = encoder.embed([p["a"]["text"] for p in pairs])

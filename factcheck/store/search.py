@@ -43,12 +43,13 @@ store cannot run the query.
 from __future__ import annotations
 
 import calendar
+import csv
 import difflib
 import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import IO, Any
@@ -786,10 +787,20 @@ def flat_row(row: dict) -> dict:
     return {k: "" if v is None else v for k, v in flat.items()}
 
 
+def write_flat_csv(rows: Iterable[dict], fp: IO[str], columns: Sequence[str], flatten) -> int:
+    """CSV with a header, each row passed through ``flatten`` (open ``fp`` with ``newline=""``);
+    returns how many rows."""
+    writer = csv.DictWriter(fp, fieldnames=columns)
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        writer.writerow(flatten(row))
+        n += 1
+    return n
+
+
 def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:
     """Flat CSV with a header (open ``fp`` with ``newline=""``); returns how many rows."""
-    from factcheck.store.export import write_flat_csv
-
     return write_flat_csv(rows, fp, CSV_COLUMNS, flat_row)
 
 
