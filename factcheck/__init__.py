@@ -7,6 +7,25 @@ In Python::
 
 Names are imported lazily (PEP 562), so ``import factcheck`` and ``factcheck --help``
 stay fast and do not load spaCy until a stage needs it.
+
+The package, by stage (each a folder; a change goes to its stage first, then its module)::
+
+    records.py   dataclasses, ids and VERDICTS that every stage passes around
+    errors.py    the FactcheckError family and the F-code catalogue
+    settings.py  every folder and environment variable
+    extraction/  articles → sentences → candidate claims with quantities, times, entities, kinds
+    embed/       the e5 encoder: base-model build, ONNX export, runtime encoder, vector caches
+    store/       the SQLite store: schema, verdicts, search, matching, conflicts, exports, Datasette
+    review/      Label Studio: task builders, the SDK edge, the server, the webhook, agreement
+    model/       the check-worthiness classifier: datasets, training, evaluation, registry, retraining
+    cli/         the ``factcheck`` command, one module per group of commands
+
+Dependencies run one way, and ``tests/test_layout.py`` fails on an import against it or
+on a cycle::
+
+    cli → model → review → store → extraction, embed → records, errors, settings
+
+(``model`` sits above ``review`` because retraining reads Label Studio's annotations.)
 """
 
 from __future__ import annotations

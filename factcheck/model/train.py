@@ -634,7 +634,8 @@ def train_model(
     adapter = None
     train_oof = None  # out-of-fold scores for the extractor's thresholds (frozen encoder only: LoRA is minutes a fold)
     if args.tune_layers:
-        from factcheck.model.adapter import hidden_state_cache_for, pooled_vectors
+        from factcheck.embed.cache import hidden_state_cache_for
+        from factcheck.model.adapter import pooled_vectors
 
         first = encoder.model.config.num_hidden_layers - args.tune_layers
         tick = progress(f"encoding up to layer {first}", len(everything)) if progress else None
