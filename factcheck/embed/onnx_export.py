@@ -133,7 +133,7 @@ def _verify_export(out: Path, base: Path, tokenizer, model) -> dict[str, float]:
     theirs = _mean_pool(model, tokenizer, texts)
     ours = OnnxEncoder(out, base)(texts)[0]
     cosines = {s: round(float(a @ b), 7) for s, a, b in zip(VERIFY_SENTENCES, ours, theirs)}
-    worst = min(cosines, key=cosines.get)
+    worst = min(cosines, key=cosines.__getitem__)
     if cosines[worst] < MIN_COSINE:
         raise ModelError(
             f"the ONNX export's vector of {worst!r} has cosine {cosines[worst]:.6f} with the torch model's "

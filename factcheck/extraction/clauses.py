@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from factcheck.extraction import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
+
+# isort: split
 from spacy.tokens import Span
 
 from factcheck.extraction.components import LIGHT_TOKENS, span_ents
@@ -52,11 +54,16 @@ _ZH_SUBORDINATE = re.compile(
     r"在.{1,12}(看来|期间|背景下|情况下|之际|同时|过程中)$|对.{1,12}(来说|而言)$|与其说)"
 )
 # Pronouns and collective nouns that are a clause's own subject.
-_ZH_OWN_SUBJECT = re.compile(r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)")
+_ZH_OWN_SUBJECT = re.compile(
+    r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)"
+)
 _ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
 _ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
 # Who an attributed statement comes from, when the speaker is not a named entity.
-_ZH_SPEAKER = re.compile(r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构|委员会|总统|总理|外长|大使)")
+_ZH_SPEAKER = re.compile(
+    r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构"
+    r"|委员会|总统|总理|外长|大使)"
+)
 _EN_SAY = {
     "say", "tell", "state", "announce", "claim", "report", "confirm", "add", "warn", "insist",
     "note", "write", "declare", "argue", "estimate", "reveal", "disclose", "acknowledge",
@@ -87,7 +94,9 @@ def split_clauses(sentence: Sentence, span: Span, base: int) -> list[Clause]:
 
 def _zh_cut_points(text: str) -> list[tuple[int, int]]:
     """(start, end) of raw segments between top-level clause punctuation."""
-    segments, depth_stack, seg_start = [], [], 0
+    segments: list[tuple[int, int]] = []
+    depth_stack: list[str] = []
+    seg_start = 0
     for m in _CUT_CHARS.finditer(text):  # the loop below ignores every other character
         i, ch = m.start(), m.group()
         if ch in _OPENERS and not (ch == "“" and depth_stack and depth_stack[-1] == "“"):
@@ -153,7 +162,9 @@ class _Materialised:
     __slots__ = ("_span", "_tokens", "_ents")
 
     def __init__(self, span: Span) -> None:
-        self._span, self._tokens, self._ents = span, None, None
+        self._span = span
+        self._tokens: list | None = None
+        self._ents: list | None = None
 
     @property
     def ents(self) -> list:
@@ -175,8 +186,8 @@ class _Materialised:
         return iter(self.tokens)
 
 
-def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
-    span = _Materialised(span)
+def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause]:
+    span = _Materialised(sentence_span)
     text = sentence.text
     whole_start, whole_end = _trim(text, 0, len(text))
     raw = [_trim(text, s, e) for s, e in _zh_cut_points(text)]
@@ -191,7 +202,7 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     if _ZH_SAY_ANY.search(text):  # every say-verb token _zh_attributed accepts is in the text
         quote_at = next((i for i, seg in enumerate(raw) if _zh_attributed(sentence, span, base, seg)), None)
     quote_start = raw[quote_at][0] if quote_at is not None else None
-    if quote_at is not None:
+    if quote_start is not None:
         raw = raw[:quote_at]
         if not raw:
             return [_zh_clause(sentence, quote_start, whole_end, attributed=True)]
@@ -261,7 +272,7 @@ def _split_zh(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     return clauses
 
 
-def _zh_attributed(sentence: Sentence, span: Span, base: int, first: tuple[int, int]) -> bool:
+def _zh_attributed(sentence: Sentence, span: _Materialised, base: int, first: tuple[int, int]) -> bool:
     """Does the first clause open with "speaker + say-verb" (X表示…, X在声明中称…)?"""
     rel_base = base - sentence.start
     s, e = first
@@ -279,11 +290,11 @@ def _zh_clause(sentence: Sentence, s: int, e: int, **kwargs) -> Clause:
     return Clause(sentence.start + s, sentence.start + e, **kwargs)
 
 
-def _entities_in(span: Span, base: int, start: int, end: int) -> list:
+def _entities_in(span: _Materialised, base: int, start: int, end: int) -> list:
     return [ent for ent in span.ents if start <= base + ent.start_char < end]
 
 
-def _zh_subject(sentence: Sentence, span: Span, base: int, first: list[int]) -> str | None:
+def _zh_subject(sentence: Sentence, span: _Materialised, base: int, first: list[int]) -> str | None:
     """The first actor named in the first clause: the sentence's subject."""
     rel_base = base - sentence.start
     s, e = first
@@ -298,7 +309,7 @@ _ZH_PREPOSITIONS = set("被对向与和在从给把将同跟让替为由及")
 _TIME_VERBS = {"截至", "截止", "直到", "到", "自", "从", "经过", "进入"}
 
 
-def _zh_own_subject(sentence: Sentence, span, base: int, s: int, e: int) -> str | None:
+def _zh_own_subject(sentence: Sentence, span: _Materialised, base: int, s: int, e: int) -> str | None:
     """The named actor before the clause's first predicate verb, if any."""
     rel_base = base - sentence.start
     verb_at = e

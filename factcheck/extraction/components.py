@@ -18,21 +18,24 @@ POS tags:
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left
 from functools import lru_cache, partial
 from itertools import accumulate, compress
-import operator
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from factcheck.extraction import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
-from factcheck.extraction.gazetteer import SEGMENTER_FREQ, segmenter_words, teach_jieba, zh_gazetteer
+
+# isort: split
 import numpy
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from factcheck.extraction.gazetteer import SEGMENTER_FREQ, segmenter_words, teach_jieba, zh_gazetteer
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART")
 
@@ -231,7 +234,7 @@ def _char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 
 @Language.factory("factcheck_zh_entities")
-def make_zh_entities(nlp: Language, name: str) -> "ChineseEntities":
+def make_zh_entities(nlp: Language, name: str) -> ChineseEntities:
     return ChineseEntities(nlp.vocab)
 
 
@@ -285,14 +288,17 @@ class ChineseEntities:
         # each token from the per-word table, not from Tokens.
         words = doc.user_data.get(SOURCE_WORDS)
         if words is None:
-            idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
+            # spaCy's stub types to_array as a float array; IDX and LENGTH come back as uint64.
+            idx, length = cast("list[list[int]]", doc.to_array([IDX, LENGTH]).T.tolist())
             words = [text[i : i + n] for i, n in zip(idx, length)]
         else:  # no whitespace: the words tile the text
             length = list(map(len, words))
             idx = [0, *accumulate(length)][:-1]
-        known = list(map(self._words.get, words))
-        if None in known:
-            known = [self._learn(w) if k is None else k for w, k in zip(words, known)]
+        cached = list(map(self._words.get, words))
+        if None in cached:
+            known = [self._learn(w) if k is None else k for w, k in zip(words, cached)]
+        else:
+            known = cast("list[tuple[tuple[str, bool, bool], bool]]", cached)  # no None in it
         tokens = LightTokens(idx, words, [k[0] for k in known])
         doc.user_data[LIGHT_TOKENS] = tokens
         gazetteer, freq = self.gazetteer, self.freq
@@ -377,7 +383,7 @@ class ChineseEntities:
         for start, end, label in found:
             iob_type[start, 0], iob_type[start + 1 : end, 0] = _IOB_BEGIN, _IOB_INSIDE
             iob_type[start:end, 1] = self.vocab.strings.add(label)
-        doc.from_array(_IOB_COLUMNS, iob_type)
+        doc.from_array(_IOB_COLUMNS, iob_type)  # type: ignore[arg-type]  # stub wants thinc's Ints2d
         light_ents = []
         for start, end, label in found:  # character offsets from the columns: Span.start_char builds Tokens
             start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
@@ -386,7 +392,7 @@ class ChineseEntities:
         return doc
 
     @staticmethod
-    def _looks_like_name(tokens: list, i: int) -> bool:
+    def _looks_like_name(tokens: LightTokens, i: int) -> bool:
         """jieba tags many common words nr (高达, 大同): trust it only where a name fits,
         i.e. before a verb, a conjunction or punctuation, or as a transliteration run."""
         if i + 1 >= len(tokens):
@@ -398,7 +404,7 @@ class ChineseEntities:
             nxt.tag_.startswith("v") and not nxt.text[0].isdigit()
         )
 
-    def _name_after_title(self, tokens: list, i: int) -> int:
+    def _name_after_title(self, tokens: LightTokens, i: int) -> int:
         """End index of a person's name starting at ``i`` (after a title), or ``i``."""
         end, chars = i, 0
         while end < len(tokens):

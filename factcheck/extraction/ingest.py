@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -137,8 +136,9 @@ def decode_bytes(
 
     kind = _binary_kind(data)
     if kind == "utf-16":
-        name = _utf16_without_bom(data)
-        return _checked(data.decode(name), name, source, what)
+        utf16 = _utf16_without_bom(data)
+        assert utf16 is not None  # _binary_kind found it
+        return _checked(data.decode(utf16), utf16, source, what)
     if kind is not None:
         raise _binary(source, kind)
 
@@ -161,9 +161,9 @@ def decode_bytes(
             pass
 
     tried.append("gb18030")
-    text = _try_gb18030(data)
-    if text is not None:
-        return _checked(text, "gb18030", source, what)
+    gb_text = _try_gb18030(data)
+    if gb_text is not None:
+        return _checked(gb_text, "gb18030", source, what)
 
     tried.append("charset detection")
     guess = _detect(data)
@@ -602,7 +602,9 @@ def _classify(line: str, pending: str | None, first: bool) -> tuple[str, int, in
             return "debris", 0, len(line), pending
         return "heading", a, b, None
 
-    lo, _ = _trim(line, _MARKER_RE.match(line).end(), len(line))
+    marker = _MARKER_RE.match(line)
+    assert marker is not None  # every part of the pattern is optional
+    lo, _ = _trim(line, marker.end(), len(line))
     content = line[lo:]
     if not content:  # a marker on its own: "一、", ">"
         return "debris", 0, len(line), pending
@@ -814,7 +816,7 @@ def parse_html(html: str, url: str | None = None, *, source: str | None = None) 
     prepared = _FIGCAPTION_RE.sub(r"<\1p", html)
     doc = None
     try:
-        doc = trafilatura.bare_extraction(
+        extracted = trafilatura.bare_extraction(
             prepared,
             url=url,
             include_comments=False,
@@ -824,6 +826,7 @@ def parse_html(html: str, url: str | None = None, *, source: str | None = None) 
             # Guessing a date from body text invents dates ("2025年" → 2025-01-01).
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
+        doc = None if isinstance(extracted, dict) else extracted  # a dict only with as_dict=True
     except Exception:  # noqa: BLE001 - a parser failure on bad markup means "no text"
         doc = None
     text = (doc.text or "") if doc is not None else ""

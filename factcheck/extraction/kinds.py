@@ -62,7 +62,11 @@ _EN_OPINION = re.compile(
     r"in other words|matters? more|is all about|little more than|nothing more than|so-called)\b",
     re.I,
 )
-_EN_META = re.compile(r"^(this article|in this article|this report|introduction|conclusion|references|related:|read more|share this|subscribe|advertisement)\b", re.I)
+_EN_META = re.compile(
+    r"^(this article|in this article|this report|introduction|conclusion|references|related:|read more"
+    r"|share this|subscribe|advertisement)\b",
+    re.I,
+)
 _EN_COMPARATIVE = re.compile(
     r"\b(more|less|fewer|higher|lower|larger|smaller|bigger|faster|slower|greater)\s+than\b|"
     r"\b(largest|biggest|highest|lowest|smallest|most|least|fastest|first|record)\b",
@@ -78,7 +82,8 @@ _EN_EVENT = re.compile(
 
 
 _ANONYMOUS = re.compile(
-    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|\b(?:some|many) (?:analysts|experts|observers|critics|people)\b|"
+    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|"
+    r"\b(?:some|many) (?:analysts|experts|observers|critics|people)\b|"
     r"\bcritics\b|\bobservers\b|\bit is said\b)",
     re.I,
 )

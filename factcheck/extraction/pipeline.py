@@ -16,10 +16,20 @@ from factcheck.extraction.components import ENTITY_LABELS, span_ents
 from factcheck.extraction.ingest import split_blocks
 from factcheck.extraction.kinds import KindSignals, classify_kind
 from factcheck.extraction.quantities import find_quantities
-from factcheck.records import CLAIM_KINDS, Article, Claim, Entity, Quantity, Sentence, TimeExpr, article_id, claim_id_for
 from factcheck.extraction.score import Scorer, Thresholds, apply_scores
 from factcheck.extraction.segment import iter_sentence_spans
 from factcheck.extraction.times import LATIN_LETTER, find_times
+from factcheck.records import (
+    CLAIM_KINDS,
+    Article,
+    Claim,
+    Entity,
+    Quantity,
+    Sentence,
+    TimeExpr,
+    article_id,
+    claim_id_for,
+)
 
 SEGMENTED_BLOCKS = ("body", "caption", "heading")
 #: Claim kinds the check-worthiness model cannot reject (see extract_article).
@@ -224,7 +234,9 @@ def _sentence_candidates(
     return claims
 
 
-_LEAD_IN = re.compile(r"^(而|但|并|且|就|早在|最后|最终|随后|此后|直到|然而|同时|此外|另外|and|but|then|yet)?\W*$", re.I)
+_LEAD_IN = re.compile(
+    r"^(而|但|并|且|就|早在|最后|最终|随后|此后|直到|然而|同时|此外|另外|and|but|then|yet)?\W*$", re.I
+)
 
 
 # 2015年达成的协议: the time modifies a noun ("…的"), it does not anchor the sentence.

@@ -80,8 +80,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
-from factcheck.records import Quantity
 from factcheck.extraction.times import case_variants
 from factcheck.extraction.units import (
     CLASSIFIERS,
@@ -93,6 +93,7 @@ from factcheck.extraction.units import (
     PER_SUFFIXES,
     UNITS,
 )
+from factcheck.records import Quantity
 
 __all__ = ["PREFIX_WORDS", "POSTFIX_WORDS", "find_quantities"]
 
@@ -241,8 +242,10 @@ _HEAD_RE = re.compile(
             rf"(?P<pct>百分之(?P<pct_n>{_ZH_OR_AR}))",
             rf"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)分之(?P<fzh_n>{_ZH_OR_AR}))",
             r"(?P<slash>(?P<sl_a>[0-9]+)/(?P<sl_b>[0-9]+)(?P<sl_c>/[0-9]+)?)",
-            rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)fold(?![A-Za-z]))",
-            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_cap(_EN_ONES)}|[Aa])[- ](?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
+            rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)"
+            r"fold(?![A-Za-z]))",
+            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_cap(_EN_ONES)}|[Aa])[- ]"
+            rf"(?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
             rf"(?P<ar>{_AR})",
             rf"(?P<zh>{_ZH_NUMERAL})",
             rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
@@ -304,7 +307,8 @@ _PREFIX_RE = re.compile(
 # _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
 _prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "minus", *PREFIX_WORDS)
 _prefix_last = [case_variants(w[-1]) for w in _prefix_words]
-_PREFIX_LAST = None if None in _prefix_last else frozenset().union(*_prefix_last)
+_prefix_sets = [s for s in _prefix_last if s is not None]
+_PREFIX_LAST = frozenset[str]().union(*_prefix_sets) if len(_prefix_sets) == len(_prefix_last) else None
 _PREFIX_LONGEST = max(map(len, _prefix_words))
 _CAP_GAP_RE = re.compile(
     r"(?:上限|限制在|限定在|控制在|不得超过|(?i:capped at|limited to|a cap of))[^0-9\n，。；;,!?！？%]{0,4}\Z"
@@ -521,8 +525,8 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         numerator, denominator = m.group("fen_n").lower(), m.group("fen_d")
         if numerator == "a" and not _OF_RE.match(norm, e):
             return None  # "a third round" is an ordinal
-        den = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
-        atom.fixed, atom.unit = _EN_VALUES[numerator] / den, "fraction"
+        fen_den = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
+        atom.fixed, atom.unit = _EN_VALUES[numerator] / fen_den, "fraction"
     elif kind == "ar":
         if prev.isascii() and (prev.isalpha() or prev == "_"):
             return None  # G7, A380
@@ -571,7 +575,9 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
         m = _prefix_before(norm, lower, start)
         if not m:
             break
-        word = m.group(m.lastgroup).strip()
+        group = m.lastgroup
+        assert group is not None  # every alternative of _PREFIX_RE is a named group
+        word = m.group(group).strip()
         if m.lastgroup == "cur":
             if seen_currency:
                 break
@@ -758,13 +764,13 @@ def _scan(norm: str, lang: str) -> list[_Atom]:
         _read_prefixes(norm, atom, lower, lang)
         end = _read_scale(norm, atom, m.end())
         atom.num_end = end
-        end = _read_unit(norm, atom, end, lang)
-        if end is None:
+        unit_end = _read_unit(norm, atom, end, lang)
+        if unit_end is None:
             pos = m.end()
             continue
-        atom.end = end
+        atom.end = unit_end
         atoms.append(atom)
-        pos = lower = end
+        pos = lower = unit_end
 
 
 # --- ranges, changes and output ------------------------------------------------------
@@ -805,7 +811,7 @@ def _is_change_from(norm: str, a: _Atom, lower: int) -> bool:
     return any(w in _CHANGE_VERBS for w in words)
 
 
-def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | str | None:
+def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | Literal["drop"] | None:
     """A range from a and b, "drop" for a year range, or None when they are not a range."""
     gap = norm[a.end : b.start]
     between = None
@@ -971,10 +977,17 @@ def _reportable(norm: str, a: _Atom) -> bool:
 
 
 def _quantity(text: str, g: _Atom | _Range) -> Quantity:
-    common = dict(unit=g.unit, per=g.per, comparator=g.comparator, approximate=g.approximate, item=g.item)
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
     if isinstance(g, _Range):
-        return Quantity(text[g.start : g.end], g.start, g.end, low=g.low_value, high=g.high_value, **common)
-    return Quantity(text[g.start : g.end], g.start, g.end, value=g.value, **common)
+        low, high = g.low_value, g.high_value
+    else:
+        value = g.value
+    return Quantity(
+        text[g.start : g.end], g.start, g.end, value=value, low=low, high=high,
+        unit=g.unit, per=g.per, comparator=g.comparator, approximate=g.approximate, item=g.item,
+    )
 
 
 def find_quantities(text: str, lang: str) -> list[Quantity]:

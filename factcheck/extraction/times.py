@@ -81,11 +81,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from re import _constants as _sre, _parser as _sre_parse
-from typing import Callable
+from re import _constants as _sre  # type: ignore[attr-defined]  # private, no stubs
+from re import _parser as _sre_parse  # type: ignore[attr-defined]  # private, no stubs
 
 from factcheck.records import TimeExpr
 
@@ -365,7 +366,10 @@ def _quantity_before(text: str, pos: int) -> bool:
 _ZD = "〇零一二三四五六七八九"
 _Y4 = rf"(?:(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)|(?<![{_ZD}十])[一二][{_ZD}]{{3}})"
 _ZMON = r"(?:(?<!\d)(?:1[0-2]|0?[1-9])(?!\d)|十[一二]?|[一二三四五六七八九])"
-_ZDAY = r"(?:(?:3[01]|[12]\d|0?[1-9])(?!\d)|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_ZDAY = (
+    r"(?:(?:3[01]|[12]\d|0?[1-9])(?!\d)|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?"
+    r"|[一二三四五六七八九])"
+)
 # 中 is mid-month/mid-year only before punctuation or a trigger: 2019年中国 is not.
 _MID = r"中(?=[\s，。、；：！？,.;:!?）)」』”]|$|以|前|后|之|起|至|到)"
 _YQ = rf"(?P<yq>年?(?:初期?|中期|{_MID}|底|末期?)|上半年|下半年)"
@@ -718,7 +722,9 @@ _EN_MONTH = re.compile(
     rf"(?:,?\s+(?:of\s+)?(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
-_EN_HALF = re.compile(rf"(?<![A-Za-z0-9_-])(?:H(?P<h>[12])\s*(?P<y>{_EY})|(?P<y2>{_EY})\s*H(?P<h2>[12]))(?![A-Za-z0-9_-])")
+_EN_HALF = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:H(?P<h>[12])\s*(?P<y>{_EY})|(?P<y2>{_EY})\s*H(?P<h2>[12]))(?![A-Za-z0-9_-])"
+)
 _EN_QUARTER = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?:(?i:the)\s+)?(?P<qn>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
     rf"[\s-]+(?i:quarter)(?:\s+(?:of\s+)?(?:(?P<y>{_EY})|(?P<w>(?i:this|last|next))\s+(?i:year)))?"
@@ -838,15 +844,18 @@ def _h_en_century(m: re.Match, cx: _Ctx) -> _Hit | None:
                 qualifier=_qualifier(m["q"]))
 
 
-def _h_en_rel(m: re.Match, cx: _Ctx) -> _Hit:
+def _h_en_rel(m: re.Match, cx: _Ctx) -> _Hit | None:
     delta = _direction(m["w"])
     unit = m["u"].lower()
+    hit: _Hit | None
     if unit == "week":
         hit = _rel_week(m, cx, delta)
     elif unit == "quarter":
         hit = _rel_quarter(m, cx, delta)
     elif unit == "month":
         hit = _rel_month(m, cx, delta)
+        if hit is None:  # only for a day past the month's end; _EN_REL has no day
+            return None
     elif unit == "century":
         hit = _Hit(m.start(), m.end(), "century", relative=True)
         if cx.anchor:
@@ -971,9 +980,9 @@ def _required(items, icase: bool) -> list[frozenset[str]]:
     out: list[frozenset[str]] = []
     for op, av in items:
         if op is _sre.LITERAL:
-            chars = _literal(av, icase)
-            if chars is not None:
-                out.append(chars)
+            lit_chars = _literal(av, icase)
+            if lit_chars is not None:
+                out.append(lit_chars)
         elif op is _sre.IN:
             chars: set[str] = set()
             for item_op, item_av in av:
@@ -1152,7 +1161,7 @@ _SUFFIX_RELATION = {
 }
 
 
-def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str | None] | None:
+def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str] | None:
     """(start, trigger) of a relation trigger just before the hit."""
     lo = max(lower, h.start - 16)
     m = _ZH_PREFIX.search(text, lo, h.start) or _EN_PREFIX.search(text, lo, h.start)

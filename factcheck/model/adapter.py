@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -132,8 +132,9 @@ def load_tuned_top(path: Path, base_model) -> TunedTop:
         peft_top = get_peft_model(top, lora_config(rank, dropout=0.0))
         result = set_peft_model_state_dict(peft_top, state)
         # peft reports adapter keys it could not place as unexpected: a mismatched file.
-        if getattr(result, "unexpected_keys", None):
-            raise ValueError(f"{len(result.unexpected_keys)} tensors do not fit the encoder")
+        unexpected = getattr(result, "unexpected_keys", None)
+        if unexpected:
+            raise ValueError(f"{len(unexpected)} tensors do not fit the encoder")
         merged = peft_top.merge_and_unload()
     except Exception as exc:  # safetensors, peft and torch raise several types for a bad file
         raise ModelError(

@@ -6,20 +6,21 @@ Readers only parse: they never drop, dedupe or relabel rows. A row that cannot b
 raises :class:`~factcheck.errors.AnnotationError` whose ``source`` names the file and
 line (``path, line 12``) and whose message names the field or column at fault.
 
-===================  ===============================================  ====  =============================================
+===================  ===============================================  ====  ============================================
 format               files                                            lang  label 1 / label 0 (column)
-===================  ===============================================  ====  =============================================
+===================  ===============================================  ====  ============================================
 ``project_jsonl``    ``annotations/*_checkworthy.jsonl`` (JSONL)      row   ``label`` 1 / 0 as is; ``split`` kept
 ``claimbuster``      ClaimBuster ``test.json``, ``*NCS*.json`` (JSON  en    ``label`` 1 = CFS / 0 = NCS (NFS + UFS)
                      list), ``2020_debate.tsv`` (TSV)
 ``clef2019``         CLEF 2019 T1 ``CT19-T1-Test.csv`` (CSV) or an    en    ``label`` 1 = picked by a fact-checker / 0
                      original headerless per-debate ``.tsv``
-``clef2020_tweets``  CLEF 2020 T1 ``test-gold.tsv`` (TSV)             en    ``claim_worthiness`` 1 / 0 (``claim`` → meta)
+``clef2020_tweets``  CLEF 2020 T1 ``test-gold.tsv`` (TSV)             en    ``claim_worthiness`` 1 / 0
+                                                                            (``claim`` → meta)
 ``clef2022_1a``      CLEF 2022 ``CT22_english_1A_checkworthy_*.tsv``  en    ``class_label`` 1 = check-worthy / 0
 ``clef2022_1b``      CLEF 2022 ``CT22_english_1B_claim_*.tsv``        en    ``class_label`` 1 = verifiable claim / 0
 ``factcheck_gpt``    Factcheck-GPT ``subtask1_sentence_*.jsonl``,     en    ``checkworthy`` yes, factual → 1;
                      ``subtask2_claim_*.jsonl`` (JSONL)                     other, opinion, not_a_claim → 0
-===================  ===============================================  ====  =============================================
+===================  ===============================================  ====  ============================================
 
 Fields of the examples a reader yields:
 
@@ -52,7 +53,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def _where(path: Path, line: int | None = None) -> str:
     return f"{path}, line {line}" if line is not None else str(path)
 
 
-def _lines(path: Path, *, keepends: bool = False) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, *, keepends: bool = False) -> Generator[tuple[int, str], None, None]:
     """Yield ``(line_number, text)`` for each line of a UTF-8 file, streaming.
 
     Lines are split on ``\\n`` only (tweets may hold U+2028 and friends); a BOM on the
@@ -190,11 +191,18 @@ def _read_text(path: Path) -> str:
 _JSON_WS = re.compile(r"[ \t\n\r]*")
 
 
-def _json_list(path: Path) -> Iterator[tuple[int, object]]:
+def _after_ws(text: str, pos: int = 0) -> int:
+    """The first position at or after ``pos`` that is not JSON whitespace."""
+    m = _JSON_WS.match(text, pos)
+    assert m is not None  # the pattern matches the empty string
+    return m.end()
+
+
+def _json_list(path: Path) -> Generator[tuple[int, object], None, None]:
     """Yield ``(line, element)`` for each element of a JSON list, decoding one at a time."""
     text = _read_text(path)
     decoder = json.JSONDecoder()
-    pos = _JSON_WS.match(text).end()
+    pos = _after_ws(text)
     if not text.startswith("[", pos):
         found = repr(text[pos : pos + 20]) if pos < len(text) else "an empty file"
         raise AnnotationError(
@@ -203,7 +211,7 @@ def _json_list(path: Path) -> Iterator[tuple[int, object]]:
             source=_where(path, text.count("\n", 0, pos) + 1),
         )
     line, counted = 1, 0
-    pos = _JSON_WS.match(text, pos + 1).end()
+    pos = _after_ws(text, pos + 1)
     if text.startswith("]", pos):
         return
     while True:
@@ -218,11 +226,11 @@ def _json_list(path: Path) -> Iterator[tuple[int, object]]:
                 source=_where(path, exc.lineno),
             ) from None
         yield line, element
-        pos = _JSON_WS.match(text, end).end()
+        pos = _after_ws(text, end)
         if text.startswith(",", pos):
-            pos = _JSON_WS.match(text, pos + 1).end()
+            pos = _after_ws(text, pos + 1)
         elif text.startswith("]", pos):
-            rest = _JSON_WS.match(text, pos + 1).end()
+            rest = _after_ws(text, pos + 1)
             if rest != len(text):
                 raise AnnotationError(
                     "malformed JSON: extra data after the closing ']'",
@@ -513,7 +521,7 @@ def _read_clef2022(path: str | Path, fmt: str) -> Iterator[Example]:
     for number, row in _table(path, ("tweet_id", "tweet_text", "class_label")):
         text = _text(row["tweet_text"], "tweet_text", path, number)
         label = _binary(row["class_label"], "class_label", path, number, strings=True)
-        meta = {"line": number, **{k: row[k] for k in ("topic", "tweet_url") if k in row}}
+        meta: dict[str, object] = {"line": number, **{k: row[k] for k in ("topic", "tweet_url") if k in row}}
         yield Example(text, label, "en", source, split, row["tweet_id"].strip(), meta)
 
 

@@ -220,8 +220,8 @@ def annotations_needed(curve_u: Sequence[dict], curve_r: Sequence[dict], *, key:
 
 def embed_texts(texts: Sequence[str], encoder=None, progress=None) -> np.ndarray:
     """Embeddings of ``texts`` from the project's frozen encoder, through the on-disk cache."""
-    from factcheck.embed.encoder import shared_encoder
     from factcheck.embed.cache import embedding_cache_for
+    from factcheck.embed.encoder import shared_encoder
 
     encoder = encoder or shared_encoder()
     return embedding_cache_for(encoder).embed(encoder, list(texts), progress=progress)

@@ -20,19 +20,22 @@ import json
 import logging
 import math
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from factcheck.embed.cache import EmbeddingCache, base_tag, embedding_cache_for
+from factcheck.embed.cache import embedding_cache_for
 from factcheck.embed.encoder import Encoder
+from factcheck.errors import AnnotationError, ModelError
 from factcheck.model.classifier import Head
 from factcheck.model.datasets import Example, fingerprint
-from factcheck.errors import AnnotationError, ModelError
+
+if TYPE_CHECKING:
+    import torch
 
 log = logging.getLogger(__name__)
 LABELS = ["not_claim", "claim"]
@@ -213,7 +216,7 @@ def fit_head(
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
     tx, ty = torch.tensor(train_x, device=device), torch.tensor(train_y, dtype=torch.long, device=device)
     dx, dy = torch.tensor(dev_x, device=device), torch.tensor(dev_y, dtype=torch.long, device=device)
-    best = (float("inf"), 0, None)
+    best: tuple[float, int, dict | None] = (float("inf"), 0, None)
     history = []
     for epoch in range(1, args.max_epochs + 1):
         net.train()
@@ -236,6 +239,7 @@ def fit_head(
             best = (dev_loss, epoch, {k: v.detach().clone() for k, v in net.state_dict().items()})
         elif epoch - best[1] >= args.patience:
             break
+    assert best[2] is not None, "no epoch gave a finite dev loss"
     net.load_state_dict(best[2])
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
     head = Head([(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy()) for m in linears],
@@ -247,7 +251,7 @@ def fit_tuned(
     train_states: Sequence, train_y: np.ndarray, dev_states: Sequence, dev_y: np.ndarray, base_model,
     args: TrainingArguments, progress: Callable[[int], None] | None = None, train_weights: np.ndarray | None = None,
     device: str = "cpu",
-) -> tuple[object, Head, list[dict], int]:
+) -> tuple[torch.nn.Module, Head, list[dict], int]:
     """LoRA on the top ``args.tune_layers`` layers plus a linear head, on cached hidden
     states, with early stopping on dev loss. Returns (peft top, head, history, best epoch)."""
     import torch
@@ -306,12 +310,14 @@ def fit_tuned(
             if progress:
                 progress(len(idx))
         current = dev_loss()
-        history.append({"epoch": epoch, "train_loss": round(total / len(train_states), 5), "dev_loss": round(current, 5)})
+        history.append({"epoch": epoch, "train_loss": round(total / len(train_states), 5),
+                        "dev_loss": round(current, 5)})
         if current < best[0] - 1e-5:
             best = (current, epoch, snapshot())
         elif epoch - best[1] >= args.tune_patience:
             break
     saved = best[2]
+    assert saved is not None, "no epoch gave a finite dev loss"
     with torch.no_grad():
         for name, param in [*top.named_parameters(), *linear.named_parameters(prefix="head")]:
             if name in saved:
@@ -348,10 +354,10 @@ def tune_thresholds(
             cut = cuts[np.nonzero(rec[:-1] >= recall)[0].max()]
         return math.floor(float(cut) * 1e4) / 1e4  # down: the example the cut sits at stays above it
 
-    langs = np.asarray(langs)
+    lang_array = np.asarray(langs)
     out = {"default": best(probs, labels)}
-    for lang in sorted(set(langs)):
-        mask = langs == lang
+    for lang in sorted(set(lang_array)):
+        mask = lang_array == lang
         if labels[mask].sum() >= min_claims:
             out[str(lang)] = best(probs[mask], labels[mask])
     return out
@@ -509,7 +515,7 @@ def summarize_source(examples: Sequence[Example]) -> dict:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def heldout_name(example: Example) -> str:
@@ -582,8 +588,8 @@ def tuned_metrics(positive: Callable[[int, int], np.ndarray], data: TrainingData
     (:func:`extractor_thresholds`, on dev plus ``train_oof``, the out-of-fold scores of
     the training rows, when given), and the metrics of dev and every held-out set.
     """
-    from factcheck.model.evaluate import evaluate_probs
     from factcheck.extraction.score import Thresholds
+    from factcheck.model.evaluate import evaluate_probs
 
     n_train, n_dev = len(data.train), len(data.dev)
     dev_probs = positive(n_train, n_train + n_dev)

@@ -322,7 +322,9 @@ def _is_our_server(pid: int | None, data_dir: str | None) -> bool:
     if not pid or not data_dir:
         return False
     args = _process_args(pid)
-    return bool(args) and any("label-studio" in a for a in args) and str(data_dir) in args
+    if not args:
+        return False
+    return any("label-studio" in a for a in args) and str(data_dir) in args
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:

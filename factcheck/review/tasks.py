@@ -16,12 +16,12 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from factcheck.errors import AnnotationError
-from factcheck.settings import DATA_DIR
 from factcheck.records import VERDICTS, Claim
+from factcheck.settings import DATA_DIR
 
 CONFIG_PATH = DATA_DIR / "labelstudio_config.xml"
 FROM_NAME_SPAN, TO_NAME_SENTENCE = "span", "sentence"
@@ -91,7 +91,7 @@ def build_task(claim: Claim, *, title: str | None = None, url: str | None = None
     if url:
         source = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{source}</a>'
     score = "not scored" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
-    data = {
+    data: dict[str, Any] = {
         "claim_id": claim.claim_id, "article_id": claim.article_id, "claim": claim.text, "sentence": sentence,
         "title": title or "", "url": url or "", "source_html": source, "lang": claim.lang, "kind": claim.kind,
         "parts": describe_parts(claim),
@@ -118,7 +118,7 @@ def build_task(claim: Claim, *, title: str | None = None, url: str | None = None
                        "type": "choices", "value": {"choices": [prior_verdict["verdict"]]}})
         data["model_info"] += f"; matches checked claim {prior_verdict['claim_id']} " \
                               f"(similarity {prior_verdict.get('similarity', 0):.2f})"
-    prediction = {"model_version": claim.model_version or "rules", "result": result}
+    prediction: dict[str, Any] = {"model_version": claim.model_version or "rules", "result": result}
     if claim.checkworthiness is not None:
         prediction["score"] = claim.checkworthiness
     return {"data": data, "meta": {"claim_id": claim.claim_id}, "predictions": [prediction]}
@@ -140,8 +140,8 @@ class Verdict:
     """What one annotator decided about one claim."""
 
     claim_id: str
-    annotation_id: int
-    task_id: int
+    annotation_id: int | None  # None in a hand-made export without ids
+    task_id: int | None
     verdict: str | None
     checkworthy: bool | None = None
     evidence: list[Evidence] = field(default_factory=list)

@@ -53,12 +53,12 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
-from factcheck.review import labelstudio as fls
 from factcheck.errors import LabelStudioError
+from factcheck.review import labelstudio as fls
 from factcheck.review.labelstudio import PullReport, _mark_deleted, store_task, with_retries
 from factcheck.store.db import open_db
 
@@ -102,7 +102,8 @@ def register_webhook(ls, project_id: int, url: str, secret: str) -> int:
     keep, *extra = sorted(hooks, key=lambda h: h.id)
     with_retries(lambda: ls.webhooks.update(id=keep.id, **settings), what=f"update webhook {keep.id}")
     for hook in extra:
-        with_retries(lambda: ls.webhooks.delete(id=hook.id), what=f"delete duplicate webhook {hook.id}")
+        # with_retries calls the lambda before the loop moves on
+        with_retries(lambda: ls.webhooks.delete(id=hook.id), what=f"delete duplicate webhook {hook.id}")  # noqa: B023
     return keep.id
 
 
@@ -145,7 +146,9 @@ def pull_tasks(db_path: str | Path | sqlite_utils.Database, ls, project_id: int,
         report = PullReport()
         for task_id in dict.fromkeys(int(t) for t in task_ids):
             try:
-                task = with_retries(lambda: ls.tasks.get(id=str(task_id)), what=f"fetch task {task_id}")
+                # with_retries calls the lambda before the loop moves on
+                task = with_retries(lambda: ls.tasks.get(id=str(task_id)),  # noqa: B023
+                                    what=f"fetch task {task_id}")
             except LabelStudioError as exc:
                 if _http_status(exc) != 404:
                     raise
@@ -317,7 +320,8 @@ class WebhookServer:
                 "Choose another --port, or 0 for a free one.", code="F420",
             ) from exc
         self._http.hook = self
-        self.host, self.port = self._http.server_address[:2]
+        # An AF_INET or AF_INET6 server: the address starts (host str, port int).
+        self.host, self.port = cast("tuple[str, int]", self._http.server_address[:2])
         self.url = f"http://{self.host}:{self.port}/"
         self._worker = threading.Thread(target=self._work, name="factcheck-webhook-worker", daemon=True)
         self._serving = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.2},
