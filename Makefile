@@ -17,7 +17,7 @@ EVAL_SOURCES = --eval clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_engli
 	--eval clef2019:$(DATA)/clef2019-checkthat-task1/CT19-T1-Test.csv \
 	--eval claimbuster:$(DATA)/claimbuster/test.json
 
-.PHONY: setup run test bench bench-store train-model clean
+.PHONY: setup run test test-fast lint bench bench-store train-model clean
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -30,8 +30,20 @@ run: setup
 	@echo "Claims stored in $(DB) and sent to Label Studio (see the URL and login above)."
 	@echo "After annotating: .venv/bin/factcheck pull --db $(DB)"
 
-test: setup
+# Everything CI runs: lint, types, the generated docs, then the whole suite (Label Studio,
+# models and browser included).
+test: setup lint
 	.venv/bin/python -m pytest $(ARGS)
+
+# Day to day: the pure-core tests, no Label Studio server, model weights, browser or slow
+# inputs (under two minutes on 2 cores).
+test-fast: setup
+	.venv/bin/python -m pytest -m "not labelstudio and not model and not browser and not slow" $(ARGS)
+
+lint: setup
+	.venv/bin/ruff check factcheck tests bench scripts
+	.venv/bin/mypy
+	.venv/bin/python scripts/docs.py --check
 
 bench: setup
 	.venv/bin/python bench/extract.py $(ARGS)

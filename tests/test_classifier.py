@@ -23,6 +23,8 @@ from factcheck.model.train import TrainingArguments, example_weights, extractor_
 
 from .conftest import SEEDS
 
+pytestmark = pytest.mark.model  # real model weights (the e5 encoder built by `factcheck models prepare`)
+
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "annotations"
 FAST = TrainingArguments(seed=7, hidden=32, max_epochs=30, patience=5)

@@ -19,6 +19,8 @@ import pytest
 from factcheck.embed import base as encoder
 from factcheck.errors import ModelError
 
+pytestmark = pytest.mark.model  # real model weights (the e5 encoder built by `factcheck models prepare`)
+
 ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
 
 SENTENCES = [

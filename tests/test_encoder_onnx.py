@@ -22,6 +22,8 @@ from factcheck.embed import onnx_export as encoder_onnx
 from factcheck.embed.encoder import MAX_TOKENS, Encoder
 from factcheck.errors import ModelError
 
+pytestmark = pytest.mark.model  # real model weights (the e5 encoder built by `factcheck models prepare`)
+
 REPO = Path(__file__).resolve().parent.parent
 
 # Varied on purpose: both languages, full-width forms, a sentence far over

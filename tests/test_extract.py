@@ -206,6 +206,7 @@ def test_scorer_cannot_veto_numbers_and_dates():
     assert all(c.is_claim and c.kind == "numeric" for c in candidates)
 
 
+@pytest.mark.model
 def test_extract_with_the_promoted_model_never_imports_torch():
     # spaCy's thinc would import torch (seconds of start-up) and scoring runs on ONNX
     # Runtime, so `factcheck extract` needs torch nowhere; training still imports it.

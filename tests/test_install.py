@@ -15,6 +15,8 @@ from factcheck import settings
 
 from .conftest import REPO
 
+pytestmark = [pytest.mark.model, pytest.mark.slow]  # builds a wheel; scores with the promoted model
+
 ARTICLE = "截至2019年9月，伊朗石油出口已降至不足13万桶/日。美国财政部称，制裁将继续。"
 
 

@@ -22,6 +22,8 @@ from factcheck.store.db import open_db, save_extraction
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.model  # real model weights (the e5 encoder built by `factcheck models prepare`)
+
 # Our own short articles: the same facts told in Chinese and in English, plus one
 # article whose numbers disagree with them.
 ZH = ("截至2019年9月，伊朗原油出口已降至不足13万桶/日。伊核协议规定，伊朗铀浓缩丰度上限为3.67%。"

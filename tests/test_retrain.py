@@ -20,6 +20,8 @@ from factcheck.store.db import open_db, save_extraction
 from .conftest import EXAMPLES
 from .test_classifier import write_slice
 
+pytestmark = pytest.mark.model  # real model weights (the e5 encoder built by `factcheck models prepare`)
+
 
 def _verdict(i, claim, verdict, *, checkworthy=None, updated="2026-11-23T08:00:00Z"):
     result = [{"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [verdict]}}]
