@@ -13,6 +13,24 @@
 Messages say what happened, what was expected and what to try, with the actual
 values. Each carries a short code (``[F012]``) listed in ``CODES`` so it can be
 searched for.
+
+The code tells the class: each hundred belongs to one class (``RANGES``, and
+:func:`class_of` reads it back), and a test (tests/test_errors.py) checks every
+``code=`` in the package against it.
+
+    F000            FactcheckError      the base class only
+    F100-F199       InputError          reading articles
+    F600-F699       InputError          search filters (factcheck search)
+    F200-F299       ModelError
+    F300-F399       StoreError          F301-F308: SQLite's own failures (see store.db.store_error)
+    F400-F499       LabelStudioError
+    F500-F599       AnnotationError     labelled data, Label Studio exports, training sets
+    F700-F799       AnnotationError     verdict files (factcheck verdicts import)
+    F800-F899       ReportError
+    F900-F999       unused (reserved)
+
+A class that needs more room takes a further whole hundred, listed here and in
+``RANGES``; a hundred is never shared.
 """
 
 from __future__ import annotations
@@ -57,6 +75,29 @@ class ReportError(FactcheckError):
     code = "F800"
 
 
+#: Error class -> the hundreds of codes it owns, as (first, last) code numbers.
+RANGES: dict[type[FactcheckError], tuple[tuple[int, int], ...]] = {
+    FactcheckError: ((0, 99),),
+    InputError: ((100, 199), (600, 699)),
+    ModelError: ((200, 299),),
+    StoreError: ((300, 399),),
+    LabelStudioError: ((400, 499),),
+    AnnotationError: ((500, 599), (700, 799)),
+    ReportError: ((800, 899),),
+}
+
+
+def class_of(code: str) -> type[FactcheckError] | None:
+    """The error class that owns ``code`` ("F301" -> StoreError); None outside every range."""
+    if len(code) != 4 or code[0] != "F" or not code[1:].isdigit():
+        return None
+    number = int(code[1:])
+    for cls, ranges in RANGES.items():
+        if any(first <= number <= last for first, last in ranges):
+            return cls
+    return None
+
+
 #: Catalogue of codes used with ``code=``; a test checks they are unique and used.
 CODES: dict[str, str] = {
     "F000": "factcheck error (base class)",
@@ -90,10 +131,20 @@ CODES: dict[str, str] = {
     "F219": "ONNX export of the encoder missing, damaged or stale",
     "F220": "training device unknown or unavailable",
     "F221": "forced promotion over a held-out loss without a reason",
-    "F300": "store problem",
+    "F300": "store problem (a store from a newer factcheck, or an SQLite error of no kind below)",
+    "F301": "store is locked: another process kept writing past the busy timeout",
+    "F302": "store is read-only (file or folder permissions, or opened read-only)",
+    "F303": "store is damaged (database disk image is malformed)",
+    "F304": "file is not a factcheck store (not an SQLite database, or one without factcheck's tables)",
+    "F305": "disk (or the store's size limit) is full",
+    "F306": "store file cannot be opened (missing folder, a folder, no permission)",
+    "F307": "no store at the path (serve and stats never create one)",
+    "F308": "disk I/O error reading or writing the store",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",
     "F312": "backup could not be written",
+    "F320": "search query could not run on the store",
+    "F330": "claims lack vectors for matching (embed them with factcheck match --sync)",
     "F400": "Label Studio problem",
     "F401": "Label Studio server not running, not configured or not answering",
     "F402": "Label Studio rejected the API key (401/403)",
@@ -133,7 +184,6 @@ CODES: dict[str, str] = {
     "F604": "search --limit is not positive",
     "F605": "search --verdict is not a verdict in the store",
     "F606": "search --lang, --kind or order is unknown",
-    "F610": "search query could not run on the store",
     "F701": "verdict file format unknown or not detected",
     "F702": "malformed JSON or JSON Lines in a verdict file",
     "F703": "verdict file is not valid UTF-8",
@@ -143,9 +193,6 @@ CODES: dict[str, str] = {
     "F707": "verdict about a claim in a language factcheck does not read (only zh and en)",
     "F708": "verdict file could not be opened",
     "F800": "store could not be served or reported on",
-    "F801": "store to serve or report on does not exist",
     "F802": "cannot listen on the host and port asked for (busy or not local)",
-    "F803": "file is not a factcheck store",
     "F804": "stats plot could not be written",
-    "F901": "claims lack vectors for matching (embed them with factcheck match --sync)",
 }

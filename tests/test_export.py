@@ -193,7 +193,7 @@ def test_backup_copies_a_live_wal_store_and_refuses_to_overwrite(reviewed, tmp_p
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError) as bad:
         backup(junk, tmp_path / "y.db")
-    assert bad.value.code == "F312" and not (tmp_path / "y.db").exists()
+    assert bad.value.code == "F304" and not (tmp_path / "y.db").exists()
 
 
 def test_export_and_backup_commands(tmp_path):

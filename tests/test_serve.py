@@ -205,18 +205,18 @@ def test_even_datasettes_write_connection_is_read_only(store):
 def test_missing_or_foreign_files_and_busy_ports_give_coded_errors(tmp_path):
     with pytest.raises(StoreError) as missing:
         serve.check_store(tmp_path / "nope.db")
-    assert missing.value.code == "F801" and "factcheck extract" in str(missing.value)
+    assert missing.value.code == "F307" and "factcheck extract" in str(missing.value)
     assert not (tmp_path / "nope.db").exists()  # never created
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database" * 200)
     with pytest.raises(StoreError) as bad:
         serve.check_store(junk)
-    assert bad.value.code == "F803"
+    assert bad.value.code == "F304"
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("create table t (x)").connection.close()
     with pytest.raises(StoreError, match="not a factcheck store") as foreign:
         serve.check_store(other)
-    assert foreign.value.code == "F803"
+    assert foreign.value.code == "F304"
     with serve.bind("127.0.0.1", 0) as sock:
         port = sock.getsockname()[1]
         sock.listen()
@@ -224,11 +224,11 @@ def test_missing_or_foreign_files_and_busy_ports_give_coded_errors(tmp_path):
             with serve.bind("127.0.0.1", port):
                 pass
     assert busy.value.code == "F802"
-    assert {"F800", "F801", "F802", "F803", "F804"} <= set(CODES)
+    assert {"F800", "F307", "F802", "F304", "F804"} <= set(CODES)
 
     runner = CliRunner()
     result = runner.invoke(cli, ["serve", "--db", str(tmp_path / "nope.db")])
-    assert result.exit_code == 1 and "Error: [F801]" in result.stderr
+    assert result.exit_code == 1 and "Error: [F307]" in result.stderr
 
 
 def test_serve_cli_refuses_a_busy_port(store):

@@ -134,6 +134,6 @@ def test_stats_command(store, tmp_path):
         assert text in result.stdout
     assert out.read_bytes()[:4] == b"\x89PNG" and f"plot written to {out}" in result.stderr
     missing = runner.invoke(cli, ["stats", "--db", str(tmp_path / "nope.db")])
-    assert missing.exit_code == 1 and "Error: [F801]" in missing.stderr and not (tmp_path / "nope.db").exists()
+    assert missing.exit_code == 1 and "Error: [F307]" in missing.stderr and not (tmp_path / "nope.db").exists()
     bad_plot = runner.invoke(cli, ["stats", "--db", str(db_path), "--plot", str(tmp_path / "x" / "s.png")])
     assert bad_plot.exit_code == 1 and "Error: [F804]" in bad_plot.stderr

@@ -18,6 +18,13 @@ Tables (foreign keys in brackets)::
 
 plus the review tables (:func:`_migrate_v2_review`) and the knowledge-base tables
 (:func:`_migrate_v3_knowledge_base`).
+
+SQLite's failures reach users as :class:`~factcheck.errors.StoreError` by one
+mechanism: :func:`open_db` (and :func:`connect`) hand out a
+:class:`StoreConnection`, whose statements, cursors, commits and transactions turn
+any ``sqlite3.Error`` into the StoreError that :func:`store_error` makes of it (what
+happened to which file, and what to do). Code that opens SQLite itself calls
+:func:`store_error` too.
 """
 
 from __future__ import annotations
@@ -25,7 +32,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -33,13 +39,16 @@ from pathlib import Path
 
 import sqlite_utils
 
-from factcheck.store import fts
 from factcheck import settings
 from factcheck.errors import StoreError
 from factcheck.records import Article, Claim
+from factcheck.store import fts
 
 SCHEMA_VERSION = 3
 DEFAULT_DB = "factcheck.db"
+#: Seconds a connection waits for another connection's write lock before SQLite
+#: gives up with "database is locked" (Python's sqlite3 default).
+BUSY_TIMEOUT = 5.0
 
 
 def default_db_path() -> str:
@@ -47,21 +56,286 @@ def default_db_path() -> str:
     return settings.db_path()
 
 
-def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) the store at ``path`` with WAL and foreign keys on."""
+# --- SQLite's failures as StoreErrors -------------------------------------------------------
+
+#: (code, SQLite result-code names, message fragments): the first entry one of whose
+#: names or fragments an error carries gives its code; none: F300. A name also
+#: matches its extended codes (SQLITE_IOERR matches SQLITE_IOERR_SHORT_READ). Being
+#: locked is told by the message alone: SQLite also answers SQLITE_BUSY for
+#: "cannot commit - SQL statements in progress", which is a statement's problem.
+_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("F301", (), ("database is locked", "database table is locked", "database schema is locked")),
+    ("F302", ("SQLITE_READONLY",), ("readonly database",)),
+    ("F303", ("SQLITE_CORRUPT",), ("disk image is malformed", "malformed database schema")),
+    ("F304", ("SQLITE_NOTADB",), ("is not a database",)),
+    ("F305", ("SQLITE_FULL",), ("database or disk is full",)),
+    ("F306", ("SQLITE_CANTOPEN", "SQLITE_PERM"), ("unable to open database file",)),
+    ("F308", ("SQLITE_IOERR",), ("disk i/o error",)),
+)
+
+
+def _code(exc: BaseException) -> str:
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    message = str(exc).lower()
+    for code, names, fragments in _KINDS:
+        if any(name == n or name.startswith(n + "_") for n in names) or any(f in message for f in fragments):
+            return code
+    return "F300"
+
+
+def _message(code: str, exc: BaseException, path: str | None, busy_timeout: float | None) -> str:
+    store = f"The store {path!r}" if path else "The store"
+    name = Path(path).name if path else "STORE.db"
+    if code == "F301":
+        waited = f"longer than the busy timeout ({busy_timeout:g} s)" if busy_timeout is not None else "too long"
+        return (f"{store} is locked ({exc}): another factcheck process (an extract, a pull, the webhook "
+                f"receiver) or another program is writing to it and held its lock {waited}. Wait for that "
+                "process to finish and run the command again; if nothing else should be writing, close the "
+                "programs that have the file open and retry.")
+    if code == "F302":
+        return (f"{store} is read-only ({exc}): factcheck may not write the file or its folder (SQLite also "
+                f"writes {name}-wal and {name}-shm beside it). Check the permissions of both (ls -l), or copy "
+                f"the store somewhere writable (factcheck backup COPY.db --db {path or name}) and pass --db COPY.db.")
+    if code == "F303":
+        return (f"{store} is damaged ({exc}). Restore it from a copy made with `factcheck backup` (or the "
+                f"{name}.v<N>.bak an upgrade left beside it), or salvage what SQLite can still read: "
+                f"sqlite3 {path or name} \".recover\" | sqlite3 recovered.db, then pass --db recovered.db.")
+    if code == "F304":
+        what = repr(path) if path else "The file"
+        return (f"{what} is not a usable SQLite database ({exc}), so it is not a factcheck store. Pass the right "
+                "--db (or FACTCHECK_DB): an existing factcheck store, or a new file name to start one.")
+    if code == "F305":
+        return (f"{store} could not be written ({exc}): the disk that holds it, or the store's size limit, is "
+                f"full. Free space on that disk (df -h), or copy the store to a disk with room (factcheck backup "
+                f"NEW.db --db {path or name}) and pass --db NEW.db.")
+    if code == "F306":
+        return (f"{store} cannot be opened ({exc}). Check that the path names a file, not a folder, that its "
+                f"folder exists, and that you may read and write both (SQLite creates {name}-wal and {name}-shm "
+                "beside the store); or pass another --db.")
+    if code == "F308":
+        return (f"{store} could not be read or written: the disk reported an error ({exc}). Check the disk (df -h, "
+                "dmesg) and that the store is on a local file system (SQLite's WAL does not work on network "
+                "folders); then retry, or copy it to a local disk with `factcheck backup` and pass --db.")
+    return (f"{store} could not run a statement ({exc}). Check that --db points at a factcheck store that this "
+            "version of factcheck wrote; if it does, this is a bug in factcheck: please report the command and "
+            "this message.")
+
+
+class SQLiteStoreError(StoreError):
+    """An SQLite error of no kind that :func:`store_error` names (F300): a statement the
+    store could not run, a constraint it refused. It stays an instance of its sqlite3
+    class with SQLite's ``args`` (``StoreOperationalError`` is a StoreError and an
+    ``sqlite3.OperationalError``), since sqlite-utils and callers use those as signals
+    ("no such column": add it; IntegrityError: a foreign key refused)."""
+
+    def __init__(self, message: str, exc: BaseException):
+        super().__init__(message, code="F300")
+        self.message = message
+        self.args = exc.args
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+#: sqlite3 error class -> its SQLiteStoreError twin.
+_TWINS: dict[type, type] = {
+    base: type(f"Store{base.__name__}", (SQLiteStoreError, base), {"__module__": __name__})
+    for base in (sqlite3.Error, sqlite3.DatabaseError, sqlite3.OperationalError, sqlite3.IntegrityError,
+                 sqlite3.ProgrammingError, sqlite3.DataError, sqlite3.InternalError, sqlite3.NotSupportedError,
+                 sqlite3.InterfaceError)
+}
+
+
+def store_error(exc: BaseException, path: str | Path | None = None, *,
+                busy_timeout: float | None = None) -> StoreError:
+    """The StoreError to raise (``from exc``) for the sqlite3 error ``exc`` on the store at ``path``.
+
+    ================================================  ====  ================================
+    SQLite says                                       code  the message tells to
+    ================================================  ====  ================================
+    database is locked (SQLITE_BUSY / LOCKED)         F301  wait for the other writer, retry
+    attempt to write a readonly database              F302  check permissions, or copy it
+    database disk image is malformed (CORRUPT)        F303  restore a backup, or .recover
+    file is not a database (NOTADB)                   F304  pass the right --db
+    database or disk is full (FULL)                   F305  free space, or move the store
+    unable to open database file (CANTOPEN)           F306  check the path and folder
+    disk I/O error (IOERR)                            F308  check the disk, use a local one
+    anything else                                     F300  check --db, else report a bug
+    ================================================  ====  ================================
+
+    Every message names the store's path and keeps SQLite's own words. F301-F308 are
+    plain StoreErrors: they are the user's to fix, nothing treats them as a statement's
+    signal, and no ``except sqlite3.Error`` on their way re-wraps them into something
+    vaguer. An F300 error stays an instance of its sqlite3 class as well
+    (:class:`SQLiteStoreError`). ``exc`` that is already a StoreError comes back as it is.
+    """
+    if isinstance(exc, StoreError):
+        return exc
+    path = str(path) if path is not None else None
+    code = _code(exc)
+    message = _message(code, exc, path, busy_timeout)
+    if code == "F300":
+        twin = next((_TWINS[cls] for cls in type(exc).__mro__ if cls in _TWINS), None)
+        error = twin(message, exc) if twin else StoreError(message)
+    else:
+        error = StoreError(message, code=code)
+    error.sqlite_errorcode = getattr(exc, "sqlite_errorcode", None)
+    error.sqlite_errorname = getattr(exc, "sqlite_errorname", None)
+    return error
+
+
+def _error_of(exc: sqlite3.Error, conn) -> StoreError:
+    return store_error(exc, getattr(conn, "path", None), busy_timeout=getattr(conn, "busy_timeout", None))
+
+
+_execute, _executemany, _executescript = (sqlite3.Cursor.execute, sqlite3.Cursor.executemany,
+                                          sqlite3.Cursor.executescript)
+_fetchone, _fetchmany, _fetchall, _next = (sqlite3.Cursor.fetchone, sqlite3.Cursor.fetchmany, sqlite3.Cursor.fetchall,
+                                           sqlite3.Cursor.__next__)
+
+
+class StoreCursor(sqlite3.Cursor):
+    """A cursor of a :class:`StoreConnection`: its failures are StoreErrors. Iterating
+    costs one thin Python call per row around the C cursor's own."""
+
+    def execute(self, *args):
+        try:
+            return _execute(self, *args)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def executemany(self, *args):
+        try:
+            return _executemany(self, *args)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def executescript(self, *args):
+        try:
+            return _executescript(self, *args)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def fetchone(self):
+        try:
+            return _fetchone(self)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def fetchmany(self, *args, **kwargs):
+        try:
+            return _fetchmany(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def fetchall(self):
+        try:
+            return _fetchall(self)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+    def __next__(self):
+        try:
+            return _next(self)
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self.connection) from exc
+
+
+class StoreConnection(sqlite3.Connection):
+    """An sqlite3 connection to the store whose failures are StoreErrors (:func:`store_error`):
+    its ``execute``/``executemany``/``executescript`` (and the :class:`StoreCursor` they
+    return), ``commit``, ``rollback``, ``backup`` and the end of a ``with conn:``
+    transaction. ``path`` and ``busy_timeout`` go into the messages. Make one with
+    :func:`connect`."""
+
+    path: str | None = None
+    busy_timeout: float | None = None
+
+    def cursor(self, factory=None):
+        return super().cursor(factory or StoreCursor)
+
+    def execute(self, *args):
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args):
+        return self.cursor().executemany(*args)
+
+    def executescript(self, *args):
+        return self.cursor().executescript(*args)
+
+    def commit(self):
+        try:
+            return super().commit()
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self) from exc
+
+    def rollback(self):
+        try:
+            return super().rollback()
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self) from exc
+
+    def backup(self, *args, **kwargs):
+        try:
+            return super().backup(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self) from exc
+
+    def __exit__(self, *exc_info):
+        try:
+            return super().__exit__(*exc_info)
+        except sqlite3.Error as exc:
+            raise _error_of(exc, self) from exc
+
+
+def connect(path: str | Path, *, read_only: bool = False, timeout: float = BUSY_TIMEOUT) -> StoreConnection:
+    """A :class:`StoreConnection` to the SQLite file at ``path`` (``read_only``: opened with
+    ``mode=ro``, never created or written); waits up to ``timeout`` seconds for a lock."""
+    try:
+        if read_only:
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                                   factory=StoreConnection)
+        else:
+            conn = sqlite3.connect(str(path), timeout=timeout, factory=StoreConnection)
+    except sqlite3.Error as exc:
+        raise store_error(exc, path, busy_timeout=timeout) from exc
+    conn.path, conn.busy_timeout = str(path), timeout
+    return conn
+
+
+def open_db(path: str | Path | None = None, *, timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
+    """Open (creating if needed) the store at ``path`` with WAL and foreign keys on.
+
+    The database runs on a :class:`StoreConnection`, so whatever fails in SQLite,
+    here or later, is a StoreError (:func:`store_error`); ``timeout`` is how long a
+    statement waits for another process's write lock.
+    """
     path = Path(path or default_db_path())
     if path.parent and not path.parent.exists():
-        raise StoreError(f"Directory {str(path.parent)!r} does not exist: create it or choose another --db.")
+        raise StoreError(f"Directory {str(path.parent)!r} does not exist: create it or choose another --db.",
+                         code="F306")
+    db = sqlite_utils.Database(connect(path, timeout=timeout))
     try:
-        db = sqlite_utils.Database(path)
         db.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
         ensure_schema(db)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{str(path)!r} is not a usable SQLite database ({exc}). "
-            "Point --db (or FACTCHECK_DB) at a new file or at an existing factcheck store."
-        ) from exc
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -106,7 +380,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
     path = Path(db.conn.execute("pragma database_list").fetchone()[2])
     dest = path.with_name(f"{path.name}.v{version}.bak")
-    target = sqlite3.connect(dest)
+    target = connect(dest)
     with target:
         db.conn.backup(target)
     target.close()
@@ -259,41 +533,38 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
     claims = list(claims)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     key = doc_key_for(article)
-    try:
-        with db.conn:
-            existing = db.execute("select version from articles where id = ?", [article.article_id]).fetchone()
-            if existing:
-                version, new_version = existing[0], False
-            else:
-                latest = db.execute("select max(version) from articles where doc_key = ?", [key]).fetchone()[0]
-                version, new_version = (latest or 0) + 1, True
-            db["articles"].upsert(
-                {
-                    "id": article.article_id, "doc_key": key, "version": version, "title": article.title,
-                    "url": article.url, "published": article.published, "source": article.source,
-                    "encoding": article.encoding, "format": article.format, "n_chars": len(article.text),
-                    "text": article.text, "extracted_at": now,
-                },
-                pk="id",
-            )
-            sentences = {}
-            for claim in claims:
-                sid = _sentence_id(article.article_id, claim.sentence_start, claim.sentence_end)
-                sentences[sid] = {
-                    "id": sid, "article_id": article.article_id, "start": claim.sentence_start,
-                    "end": claim.sentence_end, "text": claim.sentence, "lang": claim.lang,
-                    "block": "caption" if claim.is_caption else "body",
-                }
-            db["sentences"].upsert_all(sentences.values(), pk="id")
-            ids = [c.claim_id for c in claims]
-            _delete_claims(db, article.article_id, keep=ids)
-            db["claims"].upsert_all((_claim_row(c, now) for c in claims), pk="id")
-            db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
-            for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
-                _replace_parts(db, table, ids, claims, attr)
-            fts.reindex(db, ids)
-    except sqlite3.Error as exc:
-        raise StoreError(f"Could not write article {article.source or article.article_id} to the store: {exc}") from exc
+    with db.conn:
+        existing = db.execute("select version from articles where id = ?", [article.article_id]).fetchone()
+        if existing:
+            version, new_version = existing[0], False
+        else:
+            latest = db.execute("select max(version) from articles where doc_key = ?", [key]).fetchone()[0]
+            version, new_version = (latest or 0) + 1, True
+        db["articles"].upsert(
+            {
+                "id": article.article_id, "doc_key": key, "version": version, "title": article.title,
+                "url": article.url, "published": article.published, "source": article.source,
+                "encoding": article.encoding, "format": article.format, "n_chars": len(article.text),
+                "text": article.text, "extracted_at": now,
+            },
+            pk="id",
+        )
+        sentences = {}
+        for claim in claims:
+            sid = _sentence_id(article.article_id, claim.sentence_start, claim.sentence_end)
+            sentences[sid] = {
+                "id": sid, "article_id": article.article_id, "start": claim.sentence_start,
+                "end": claim.sentence_end, "text": claim.sentence, "lang": claim.lang,
+                "block": "caption" if claim.is_caption else "body",
+            }
+        db["sentences"].upsert_all(sentences.values(), pk="id")
+        ids = [c.claim_id for c in claims]
+        _delete_claims(db, article.article_id, keep=ids)
+        db["claims"].upsert_all((_claim_row(c, now) for c in claims), pk="id")
+        db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
+        for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
+            _replace_parts(db, table, ids, claims, attr)
+        fts.reindex(db, ids)
     return {"article_id": article.article_id, "version": version, "claims": len(claims), "new_version": new_version}
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from factcheck.errors import StoreError
+from factcheck.store.db import connect, store_error
 from factcheck.store.search import list_verdicts, write_flat_csv
 
 #: verdict → ClaimReview ratingValue (worst 1, best 5); "not a claim" has none.
@@ -189,19 +190,25 @@ def backup(db_path: str | Path, dest_path: str | Path) -> Path:
     os.close(fd)
     src = dst = None
     try:
-        src = sqlite3.connect(src_path)
+        src = connect(src_path)  # the source's own failures (locked, damaged, not a store): store_error
         src.execute("select count(*) from sqlite_master").fetchone()
-        dst = sqlite3.connect(dest)
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")  # a self-contained file, no -wal next to it
-        dst.commit()
-    except sqlite3.DatabaseError as exc:
+        try:
+            dst = sqlite3.connect(dest)
+            sqlite3.Connection.backup(src, dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # a self-contained file, no -wal next to it
+            dst.commit()
+        except sqlite3.Error as exc:
+            if store_error(exc).code in ("F301", "F303", "F304"):  # reading the source
+                raise store_error(exc, src_path, busy_timeout=src.busy_timeout) from exc
+            raise StoreError(f"Could not write the backup {str(dest)!r} of {str(src_path)!r} ({exc}). Check that "
+                             "there is room on the destination disk and that you may write its folder; the store "
+                             "itself is untouched.", code="F312") from exc
+    except BaseException:
         if dst is not None:
             dst.close()
             dst = None
         dest.unlink(missing_ok=True)
-        raise StoreError(f"Could not back up {str(src_path)!r} to {str(dest)!r}: {exc}. Check that the source is "
-                         "a factcheck store and that there is room on the destination disk.", code="F312") from exc
+        raise
     finally:
         if src is not None:
             src.close()

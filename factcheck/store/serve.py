@@ -4,7 +4,7 @@ In Python::
 
     from factcheck.store import serve
 
-    path = serve.check_store("factcheck.db")        # F801 missing, F803 not a store
+    path = serve.check_store("factcheck.db")        # F307 missing, F304 not a store
     with serve.bind("127.0.0.1", 8001) as sock, serve.open_app(path) as ds:
         serve.run(ds, sock)                          # blocks; Ctrl-C (SIGINT) stops it
 
@@ -49,7 +49,7 @@ from datasette import hookimpl
 
 from factcheck.errors import ReportError, StoreError
 from factcheck.store.verdicts import FINAL_VERDICT_SQL, live_sql, stamp_sql, voter_sql
-from factcheck.store.db import open_db
+from factcheck.store.db import connect, open_db, store_error
 
 logger = logging.getLogger(__name__)
 
@@ -336,27 +336,23 @@ def metadata(db_name: str, *, title: str = "factcheck store") -> dict:
 def check_store(path: str | Path) -> Path:
     """The store's path, after checking it exists and holds factcheck's tables.
 
-    Raises StoreError F801 when there is no file and F803 when the file is not
-    a factcheck store; unlike :func:`factcheck.store.db.open_db` it never creates one.
+    Raises StoreError F307 when there is no file and F304 when the file is not
+    a factcheck store (any other SQLite failure as :func:`~factcheck.store.db.store_error`
+    tells it); unlike :func:`factcheck.store.db.open_db` it never creates one.
     """
     path = Path(path)
     if not path.is_file():
         raise StoreError(
             f"No store at {str(path)!r}. Extract articles into it first (`factcheck extract ARTICLES --db "
-            f"{path}`), or point --db (or FACTCHECK_DB) at an existing store.", code="F801")
-    conn = None
+            f"{path}`), or point --db (or FACTCHECK_DB) at an existing store.", code="F307")
+    conn = connect(path, read_only=True)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{str(path)!r} is not a SQLite database ({exc}). Point --db (or FACTCHECK_DB) at a "
-                         "factcheck store.", code="F803") from exc
     finally:
-        if conn is not None:
-            conn.close()
+        conn.close()
     if "claims" not in tables or "articles" not in tables:
         raise StoreError(f"{str(path)!r} is a SQLite database but not a factcheck store (it has no claims and "
-                         "articles tables). Point --db (or FACTCHECK_DB) at a factcheck store.", code="F803")
+                         "articles tables). Point --db (or FACTCHECK_DB) at a factcheck store.", code="F304")
     return path
 
 
@@ -381,8 +377,8 @@ def ensure_views(conn: sqlite3.Connection, *, temp: bool = False) -> bool:
                     continue
                 conn.execute(f"drop view if exists main.[{name}]")
                 conn.execute(sql)
-    except sqlite3.OperationalError as exc:
-        if temp or "readonly" not in str(exc).replace(" ", "").lower():
+    except (sqlite3.Error, StoreError) as exc:  # a raw connection's error, or a StoreConnection's
+        if temp or store_error(exc).code != "F302":
             raise
         logger.warning("The store is read-only (%s); its views are added to each connection instead", exc)
         return False
