@@ -57,7 +57,7 @@ from typing import Any, cast
 
 import sqlite_utils
 
-from factcheck.errors import LabelStudioError
+from factcheck.errors import LabelStudioError, StoreError
 from factcheck.review import labelstudio as fls
 from factcheck.review.labelstudio import PullReport, _mark_deleted, store_task, with_retries
 from factcheck.store.db import open_db
@@ -395,7 +395,7 @@ class WebhookServer:
                 self._count("errors")
                 log.error("webhook pull failed (%s: %s); the next `factcheck labelstudio pull` catches up",
                           type(exc).__name__, exc, exc_info=log.isEnabledFor(logging.DEBUG))
-                if isinstance(exc, sqlite3.Error) and db is not None:
+                if isinstance(exc, (sqlite3.Error, StoreError)) and db is not None:  # reopen a broken store
                     db.close()
                     db = None
             finally:
