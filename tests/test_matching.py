@@ -128,7 +128,8 @@ def test_low_similarity_is_never_a_match_even_with_equal_numbers():
 
 @pytest.fixture(scope="module")
 def pair_results():
-    pairs = [json.loads(line) for line in (REPO / "annotations" / "claim_matching.jsonl").open(encoding="utf-8")]
+    lines = (REPO / "annotations" / "claim_matching.jsonl").read_text("utf-8").splitlines()
+    pairs = [json.loads(line) for line in lines]
     # The thresholds were chosen on the even ids; the odd ids are the test half.
     test = [p for p in pairs if int(p["id"][1:]) % 2 == 1]
     return matching.pair_metrics(test, matching.judge_pairs(test))

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from factcheck import settings
 from factcheck.model.datasets import Example
 
 
@@ -177,3 +179,60 @@ def write_report(out_dir: Path, name: str, metrics: dict, probs: np.ndarray, exa
     paths.append(out_dir / f"{name}.metrics.json")
     paths[-1].write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
     return paths
+
+
+def project_data_specs() -> list[str]:
+    """The project's labelled sentences, Chinese and English, in the annotations folder
+    (:func:`factcheck.settings.annotations_dir`): what :func:`diff_versions` compares on,
+    and what :func:`factcheck.model.retrain.retrain` trains on when no version is promoted."""
+    folder = settings.annotations_dir()
+    return [str(folder / "zh_checkworthy.jsonl"), str(folder / "en_checkworthy.jsonl")]
+
+
+@dataclass
+class VersionDiff:
+    """The sentences whose predicted label differs between two versions
+    (``factcheck models diff``). Each row of ``flips`` has the sentence (``text``,
+    ``lang``), its ``gold`` label, each version's probability under the version's name,
+    the new label (``now``: ``claim`` or ``not_claim``) and whether the new label is the
+    gold one (``fixed``)."""
+
+    version_a: str
+    version_b: str
+    compared: int  # sentences compared
+    flips: list[dict]
+
+    @property
+    def fixed(self) -> int:
+        """Flips that now agree with the gold label."""
+        return sum(row["fixed"] for row in self.flips)
+
+
+def diff_versions(version_a: str, version_b: str, data_specs: Sequence[str] | None = None) -> VersionDiff:
+    """Where two versions label the same sentences differently, each at its own thresholds.
+
+    :param version_a: the version before (its labels are the old ones).
+    :param version_b: the version after.
+    :param data_specs: labelled sentences (``FORMAT:PATH`` or ``PATH``); default
+        :func:`project_data_specs`.
+    :returns: a :class:`VersionDiff` with the flipped sentences in data order.
+    :raises ModelError: for an unknown version; AnnotationError for unreadable data.
+    """
+    from factcheck.embed.cache import embedding_cache_for
+    from factcheck.model.datasets import load
+    from factcheck.model.registry import load_version
+
+    examples = [e for spec in (data_specs or project_data_specs()) for e in load(spec)]
+    texts = [e.text for e in examples]
+    a, b = load_version(version_a), load_version(version_b)
+    cache = embedding_cache_for(a.encoder)
+    scores_a = positive_probabilities(a, texts, cache).tolist()
+    scores_b = positive_probabilities(b, texts, cache).tolist()
+    flips = []
+    for example, sa, sb in zip(examples, scores_a, scores_b):
+        la, lb = sa >= a.thresholds.for_lang(example.lang), sb >= b.thresholds.for_lang(example.lang)
+        if la != lb:
+            flips.append({"text": example.text, "lang": example.lang, "gold": example.label,
+                          version_a: round(sa, 3), version_b: round(sb, 3),
+                          "now": "claim" if lb else "not_claim", "fixed": int(lb) == example.label})
+    return VersionDiff(version_a, version_b, len(examples), flips)

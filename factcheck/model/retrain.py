@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,7 +23,8 @@ import sqlite_utils
 
 from factcheck import settings
 from factcheck.model.datasets import Example, conflicts
-from factcheck.errors import AnnotationError
+from factcheck.errors import AnnotationError, ModelError
+from factcheck.review.labelstudio import DEFAULT_TITLE
 
 
 
@@ -144,3 +147,94 @@ def write_corrections(rows: list[dict], folder: Path | None = None) -> Path | No
     path = folder / f"ls-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{digest}.jsonl"
     path.write_text(body, "utf-8")
     return path
+
+
+@dataclass
+class RetrainReport:
+    """What :func:`retrain` did, step by step (a step not reached leaves its fields empty)."""
+
+    pulled: int | None = None  # new or edited verdicts pulled from Label Studio; None: not pulled
+    project_id: int | None = None  # the Label Studio project pulled from
+    snapshot: Path | None = None  # the labelled snapshot trained on
+    corrections: Path | None = None  # annotators' extractor corrections, None when there are none
+    current: str | None = None  # the version promoted before, None when none was
+    candidate: dict | None = None  # the new version's model card
+    path: Path | None = None  # the new version's folder
+    rows: list[tuple[str, float | None, float]] = field(default_factory=list)  # (held-out set, old F1, new F1)
+    plot: Path | None = None  # the comparison bar chart (PNG)
+    promoted: bool = False
+    refusal: str | None = None  # why the candidate was not promoted
+
+    @property
+    def version(self) -> str | None:
+        """The new version's name."""
+        return self.candidate["version"] if self.candidate else None
+
+
+def retrain(
+    db: sqlite_utils.Database, *, title: str = DEFAULT_TITLE, pull: bool = True, base_specs: Sequence[str] = (),
+    eval_specs: Sequence[str] = (), seed: int = 13, progress=None,
+    on_step: Callable[[str, RetrainReport], None] | None = None, ls=None,
+) -> RetrainReport:
+    """Close the loop (``factcheck retrain``): pull, snapshot, train, compare, promote if not worse.
+
+    Pulls the project's new annotations (unless ``pull`` is False), writes the labelled
+    snapshot and the annotators' extractor corrections, trains a version on the base data
+    plus the snapshot with the promoted version's recipe and this ``seed``, compares its
+    held-out F1 with the promoted version's (table rows and a PNG in the version folder)
+    and promotes it unless :func:`factcheck.model.registry.promote` refuses.
+
+    :param db: the store holding the verdicts.
+    :param title: the Label Studio project to pull from.
+    :param pull: pull first; False uses the verdicts already in the store.
+    :param base_specs: training sources besides the snapshot; default the promoted
+        version's, or the project's labelled sentences
+        (:func:`factcheck.model.evaluate.project_data_specs`) when none is promoted.
+    :param eval_specs: held-out sets; default the promoted version's.
+    :param seed: the training seed.
+    :param progress: ``progress(stage, total) -> advance`` for the training stages.
+    :param on_step: called as ``on_step(step, report)`` after ``"pulled"`` and ``"snapshot"``,
+        before ``"training"`` and after ``"trained"``.
+    :param ls: a label-studio-sdk client (default: the configured server).
+    :returns: a :class:`RetrainReport`; ``promoted`` is False with ``refusal`` set when the
+        candidate loses held-out F1.
+    :raises AnnotationError: F515/F516 when the annotations make no usable snapshot.
+    """
+    from factcheck.model.evaluate import project_data_specs
+    from factcheck.model.registry import promote, promoted_version, show
+    from factcheck.model.train import TrainingArguments, train_model
+
+    report = RetrainReport()
+
+    def step(name: str) -> None:
+        if on_step is not None:
+            on_step(name, report)
+
+    if pull:
+        from factcheck.review.labelstudio import pull_project
+
+        report.project_id, pulled = pull_project(db, ls, title=title)
+        report.pulled = pulled.verdicts
+        step("pulled")
+    report.snapshot = write_snapshot(labels_from_verdicts(db))
+    # replayed against the extractor by tests/test_annotator_corrections.py
+    report.corrections = write_corrections(corrections_from_verdicts(db))
+    step("snapshot")
+    report.current = promoted_version()
+    current = show(report.current) if report.current else None
+    base = list(base_specs) or (list(current["data"]) if current else project_data_specs())
+    evals = list(eval_specs) or (current.get("eval_sources", []) if current else [])
+    # The promoted version's recipe (head size, adapted layers…) with this run's seed.
+    args = TrainingArguments.like(current, seed=seed) if current else TrainingArguments(seed=seed)
+    step("training")
+    report.path, report.candidate = train_model([*base, str(report.snapshot)], evals, args=args, progress=progress)
+    step("trained")
+    report.rows = side_by_side(current, report.candidate)
+    report.plot = plot_comparison(report.rows, report.current, report.candidate["version"],
+                                  report.path / "comparison.png")
+    try:
+        promote(report.candidate["version"])
+        report.promoted = True
+    except ModelError as exc:
+        report.refusal = str(exc)
+    return report

@@ -1,4 +1,5 @@
-"""Agreement between annotators, and the tasks they disagree on (pure).
+"""Agreement between annotators, and the tasks they disagree on (pure; :func:`disagreements`
+reads them from the store).
 
 Label Studio Community stores several annotations per task but computes no agreement;
 this module does, from the ``verdicts`` rows the pull stores:
@@ -76,3 +77,35 @@ def summary(rows: Iterable[dict]) -> dict:
         "disputed": sum(t.disputed for t in tasks), "alpha": krippendorff_alpha(tasks),
         "annotations_per_task": dict(sorted(by_count.items())),
     }
+
+
+@dataclass
+class Disagreements:
+    """What ``factcheck review disagreements`` lists: the disputed tasks (task order), the
+    text of each task's claim, and the store's :func:`summary`."""
+
+    tasks: list[TaskAgreement]
+    claims: dict[int, str]  # task id → claim text
+    summary: dict
+
+    def rows(self) -> list[dict]:
+        """One plain row per disputed task: task and claim ids, claim text, verdicts by
+        annotator, agreement (3 decimals)."""
+        return [{"task_id": t.task_id, "claim_id": t.claim_id, "claim": self.claims[t.task_id],
+                 "verdicts": t.verdicts, "agreement": round(t.agreement, 3)} for t in self.tasks]
+
+
+def disagreements(db) -> Disagreements:
+    """The tasks whose annotators disagree, to adjudicate, and the agreement of the store.
+
+    Reads the live Label Studio verdicts of ``db`` (imported fact-checks have no tasks).
+
+    :param db: the store (a ``sqlite_utils.Database``).
+    :returns: :class:`Disagreements`: the disputed tasks with their claim texts, and the
+        :func:`summary` of every task (Krippendorff's alpha among it).
+    """
+    rows = list(db.query(
+        "select v.*, c.text as claim from verdicts v join claims c on c.id = v.claim_id "
+        "where v.deleted_at is null and v.source = 'labelstudio'"))
+    texts = {r["task_id"]: r["claim"] for r in rows}
+    return Disagreements([t for t in per_task(rows) if t.disputed], texts, summary(rows))

@@ -515,3 +515,92 @@ def import_export(db: sqlite_utils.Database, exported: list[dict], *, project_id
         with db.conn:
             _write_verdicts(db, pid, stored, stamp)
     return report
+
+
+def push_claims(
+    db: sqlite_utils.Database, ls=None, *, title: str = DEFAULT_TITLE, limit: int | None = None,
+    min_score: float | None = None, order: str = "uncertainty", rescore_with=None, match: bool = True,
+    progress: Callable[[str, int | None], Callable[[int], None]] | None = None,
+) -> tuple[int, PushReport]:
+    """Send the store's claims to the project (``factcheck push``): :func:`push` with its set-up.
+
+    First re-scores the stored claims with ``rescore_with`` when given (tasks not yet
+    annotated then get the new predictions), sets up the project, and pre-fills verdicts
+    from matching checked claims only once something in the store has a verdict.
+
+    :param db: the store.
+    :param ls: a label-studio-sdk client (default: the configured server).
+    :param title: the project title (same title → same project).
+    :param limit: send at most this many claims.
+    :param min_score: only claims with check-worthiness at least this.
+    :param order: which claims go first: ``uncertainty``, ``score`` or ``article``.
+    :param rescore_with: a check-worthiness model to re-score the stored claims with first.
+    :param match: pre-fill the verdict of claims that match an already checked claim.
+    :param progress: ``progress(stage, total) -> advance``; the one stage, ``"pushing"``
+        (total unknown), advances by the tasks sent or updated.
+    :returns: ``(project id, PushReport)``; the report's ``rescored`` counts re-scored claims.
+    """
+    rescored = rescore(db, rescore_with) if rescore_with is not None else 0
+    ls = ls if ls is not None else client()
+    project_id = setup_project(ls, title, db)
+    advance = progress("pushing", None) if progress else None
+    index = None
+    if match and db.execute("select 1 from verdicts where deleted_at is null limit 1").fetchone():
+        from factcheck.store.matching import ClaimIndex
+
+        index = ClaimIndex(db)  # nothing to pre-fill from until something has a verdict
+    report = push(db, ls, project_id, limit=limit, min_score=min_score, order=order, progress=advance, index=index)
+    report.rescored = rescored
+    return project_id, report
+
+
+def pull_project(db: sqlite_utils.Database, ls=None, *, title: str = DEFAULT_TITLE,
+                 full: bool = False) -> tuple[int, PullReport]:
+    """Fetch the project's new and edited annotations into the store (``factcheck pull``).
+
+    :param db: the store.
+    :param ls: a label-studio-sdk client (default: the configured server).
+    :param title: the project title (set up if missing, as :func:`setup_project`).
+    :param full: re-read every task, not only those changed since the last pull.
+    :returns: ``(project id, PullReport)``.
+    """
+    ls = ls if ls is not None else client()
+    project_id = setup_project(ls, title, db)
+    return project_id, pull(db, ls, project_id, full=full)
+
+
+def import_file(db: sqlite_utils.Database, path, *, fmt: str | None = None, limit: int | None = None,
+                progress: Callable[[int], None] | None = None):
+    """Store the verdicts of a file (``factcheck verdicts import``): a Label Studio JSON
+    export here (offline, the checks of :func:`import_export`), any other verdict format
+    through :func:`factcheck.store.verdict_import.import_file`.
+
+    :param db: the store.
+    :param path: the file.
+    :param fmt: ``labelstudio``, ``claimreview``, ``averitec`` or ``liar``; default
+        detected (:func:`factcheck.store.verdict_import.detect_format`).
+    :param limit: read at most this many records (tasks of an export).
+    :param progress: called with the number of records read so far (external formats).
+    :returns: an :class:`ImportReport` for a Label Studio export, else a
+        :class:`~factcheck.store.verdict_import.VerdictImportReport`.
+    :raises AnnotationError: F514 for an export that is not JSON or not a list of tasks;
+        F7xx for the other formats' problems.
+    """
+    from pathlib import Path
+
+    from factcheck.errors import AnnotationError
+    from factcheck.store import verdict_import
+
+    path = Path(path)
+    fmt = fmt or verdict_import.detect_format(path)
+    if fmt != "labelstudio":
+        return verdict_import.import_file(db, path, fmt=fmt, limit=limit, progress=progress)
+    try:
+        exported = json.loads(verdict_import._read_text(path))
+    except json.JSONDecodeError as exc:
+        raise AnnotationError(
+            f"{path} is not JSON ({exc}); export the project from Label Studio as JSON. factcheck verdicts import "
+            f"also accepts {verdict_import.ACCEPTED}: pass --format for those.", code="F514") from exc
+    if isinstance(exported, list) and limit is not None:
+        exported = exported[:limit]
+    return import_export(db, exported)

@@ -6,6 +6,7 @@ Candidates come from claim matching's neighbours (:mod:`factcheck.store.matching
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,3 +57,54 @@ def find_conflicts(db, *, index: ClaimIndex | None = None, article_id: str | Non
             progress(len(chunk))
     conflicts.sort(key=lambda c: -c.similarity)
     return conflicts
+
+
+@dataclass(slots=True)
+class ConflictPair:
+    """A :class:`Conflict` with both claims and where each comes from: ``claim`` and
+    ``other`` hold ``claim_id``, ``text``, ``article_title``, ``article_url``, ``source``
+    and ``published``."""
+
+    similarity: float
+    reason: str
+    disagreeing: list[tuple[str, str]]
+    claim: dict
+    other: dict
+
+    def as_dict(self) -> dict:
+        """The pair as plain JSON data (similarity to 4 decimals)."""
+        return {"similarity": round(self.similarity, 4), "reason": self.reason,
+                "disagreeing": [list(d) for d in self.disagreeing], "claims": [self.claim, self.other]}
+
+
+def list_conflicts(
+    db, *, article_id: str | None = None, index: ClaimIndex | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+) -> list[ConflictPair]:
+    """Conflicting claims with both sources (``factcheck conflicts``), closest pairs first.
+
+    Embeds the claims stored since the last sync, then runs :func:`find_conflicts`.
+
+    :param db: the store.
+    :param article_id: only conflicts involving claims of this article.
+    :param index: the store's :class:`ClaimIndex` (default: a new one).
+    :param progress: ``progress(stage, total) -> advance``, for the stages
+        ``"embedding new claims"`` and ``"comparing"`` (claims with a quantity).
+    :returns: one :class:`ConflictPair` per pair, both sides with their article.
+    """
+    index = index or ClaimIndex(db)
+    advance = progress("embedding new claims", len(index.missing())) if progress else None
+    index.sync(progress=advance)
+    if progress:
+        total = db.execute("select count(*) from claims c where is_claim = 1 and "
+                           "exists (select 1 from quantities q where q.claim_id = c.id)"
+                           + (" and article_id = ?" if article_id else ""),
+                           [article_id] if article_id else []).fetchone()[0]
+        advance = progress("comparing", total)
+    found = find_conflicts(db, index=index, article_id=article_id, progress=advance)
+    sides = {r["id"]: {"claim_id": r["id"], "text": r["text"], "article_title": r["title"], "article_url": r["url"],
+                       "source": r["source"], "published": r["published"]} for r in db.query(
+        "select c.id, c.text, a.title, a.url, a.source, a.published from claims c "
+        "join articles a on a.id = c.article_id where c.id in (select value from json_each(?))",
+        [json.dumps(sorted({x for c in found for x in (c.claim_id, c.other_id)}))])}
+    return [ConflictPair(c.similarity, c.reason, c.disagreeing, sides[c.claim_id], sides[c.other_id]) for c in found]

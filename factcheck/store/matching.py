@@ -698,3 +698,28 @@ def pair_metrics(pairs: Sequence[dict], judged: Sequence[tuple[float, Comparison
         by_langs.setdefault("cross-language" if cross else "same language", []).append(row)
     return {"all": score(rows), "by_type": {t: score(r) for t, r in sorted(by_type.items())},
             "by_langs": {k: score(r) for k, r in by_langs.items()}}
+
+
+def match_text(db, text: str, *, index: ClaimIndex | None = None,
+               progress: Callable[[str, int], Callable[[int], None]] | None = None) -> list[Match]:
+    """Stored claims that say the same as ``text``, in any language, with their final
+    verdicts (``factcheck match TEXT``).
+
+    Embeds the claims stored since the last sync first, then judges ``text`` (a sentence
+    that need not be stored) against its neighbours, as :func:`match_claims` does.
+
+    :param db: the store.
+    :param text: a sentence, Chinese or English.
+    :param index: the store's :class:`ClaimIndex` (default: a new one).
+    :param progress: ``progress(stage, total) -> advance``, for the stage ``"embedding new claims"``.
+    :returns: the matching claims (outcome ``match``), closest first, each with its
+        verdict (None when unchecked).
+    """
+    index = index or ClaimIndex(db)
+    advance = progress("embedding new claims", len(index.missing())) if progress else None
+    index.sync(progress=advance)
+    found = [f for f in judge(index, [sentence_facts(text)], index.encoder.embed([text]), exclude_articles=[None])[0]
+             if f.comparison.outcome == "match"]
+    verdicts = final_verdicts(db, [f.other_id for f in found])
+    return [Match(f.other_id, verdicts.get(f.other_id), f.similarity, f.comparison.reason, f.article_id, f.text)
+            for f in found]

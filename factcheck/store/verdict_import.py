@@ -15,8 +15,8 @@ format             input                                                        
 ``averitec``       AVeriTeC ``dev.json`` / ``train.json`` (JSON list)               ``FILE_STEM:INDEX``, the
                                                                                   shared task's claim id
 ``liar``           LIAR-PLUS TSV (16 columns) or the original LIAR TSV (14)        PolitiFact statement id
-``labelstudio``    a Label Studio JSON export: handed to                           the annotation id
-                   :func:`factcheck.review.labelstudio.import_export` unchanged
+``labelstudio``    a Label Studio JSON export: read by                             the annotation id
+                   :func:`factcheck.review.labelstudio.import_file` (not here)
 =================  =============================================================  ===========================
 
 Ratings → the five verdicts (:data:`RATING_VERDICTS`; the original text is kept in
@@ -807,23 +807,16 @@ def import_file(
 ):
     """Import the verdicts of one file (format detected unless ``fmt`` is given).
 
-    Returns a :class:`VerdictImportReport`, or for a Label Studio export the
-    :class:`factcheck.review.labelstudio.ImportReport` of :func:`~factcheck.review.labelstudio.import_export`.
+    Returns a :class:`VerdictImportReport`. A Label Studio export is the review stage's
+    to read: :func:`factcheck.review.labelstudio.import_file` takes every format (it is
+    what ``factcheck verdicts import`` calls); here it raises F514.
     """
     path = Path(path)
     fmt = fmt or detect_format(path)
     if fmt == "labelstudio":
-        from factcheck.review.labelstudio import import_export
-
-        try:
-            exported = json.loads(_read_text(path))
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(
-                f"{path} is not JSON ({exc}); export the project from Label Studio as JSON. factcheck verdicts import "
-                f"also accepts {ACCEPTED}: pass --format for those.", code="F514") from exc
-        if isinstance(exported, list) and limit is not None:
-            exported = exported[:limit]
-        return import_export(db, exported)
+        raise AnnotationError(
+            f"{path} is a Label Studio export, which the store does not read itself: import it with "
+            "factcheck.review.labelstudio.import_file (or `factcheck verdicts import`).", code="F514")
     if fmt not in READERS:
         raise AnnotationError(f"unknown verdict format {fmt!r}; expected one of {list(FORMATS)}", code="F701",
                               source=str(path))

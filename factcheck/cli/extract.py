@@ -1,0 +1,94 @@
+"""``extract`` and ``classify``: claims from articles, check-worthiness of sentences."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from factcheck.cli.options import db_path_option, model_option
+from factcheck.cli.output import add_claim_row, claim_json, claims_table, counter, echo_json, say, table_console
+from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
+from factcheck.model.registry import ExtractTotals, classify_lines, extract_paths, load_scorer
+from factcheck.store.db import open_db
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, required=True)
+@db_path_option
+@click.option("--no-store", is_flag=True, help="Do not write to the store; just print.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "table", "summary"]), default="jsonl", show_default=True,
+    help="jsonl: one JSON object per claim on stdout; table: a readable table; summary: counts per article.",
+)
+@click.option("--all", "include_rejected", is_flag=True,
+              help="Also emit rejected candidates (opinion, prediction, question, meta).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Force the language (default: detected per sentence).")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse input files larger than this.")
+@model_option("Check-worthiness model version (default: the promoted one; 'none' for rules only).")
+@click.option("--match/--no-match", "match", default=None,
+              help="Look up each claim among the stored ones (other articles, either language) and add `matches`. "
+                   "Default: on when storing with a model (the encoder is loaded anyway).")
+def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version, match):
+    """Extract claims from PATHS: .txt, .md, .html, .json/.jsonl files, directories
+    (recursive) or - for standard input.
+
+    Exit status: 0 when every input was processed, 1 when some failed (each failure is
+    reported on stderr; the others are still processed and stored).
+    """
+    db = None if no_store else open_db(db_path)
+    scorer = load_scorer(model_version)
+    if match and db is None:
+        raise click.UsageError("--match needs the store: drop --no-store.")
+    totals = ExtractTotals()
+    table = claims_table() if fmt == "table" else None
+    with counter("articles") as progress:
+        task = progress.add_task("extracting", total=None)
+        for done in extract_paths(paths, db=db, scorer=scorer, lang=lang, max_bytes=max_bytes, match=match,
+                                  totals=totals):
+            if done.error is not None:
+                say(f"[red]Error:[/red] {done.error}" if done.source is None
+                    else f"[red]Error:[/red] {done.source}: {done.error}")
+                continue
+            shown = [c for c in done.candidates if include_rejected or c.is_claim]
+            if fmt == "jsonl":
+                for claim in shown:
+                    click.echo(claim_json(claim, done.source,
+                                          None if done.matches is None else done.matches.get(claim.claim_id, [])))
+            elif table is not None:
+                for claim in shown:
+                    add_claim_row(table, claim)
+            else:
+                version = f" v{done.saved['version']}" if done.saved else ""
+                click.echo(
+                    f"{done.source}{version}: {sum(c.is_claim for c in done.candidates)} claims, "
+                    f"{sum(not c.is_claim for c in done.candidates)} rejected"
+                )
+            progress.advance(task)
+    if table is not None:
+        table_console().print(table)
+    where = f" into {db_path}" if db is not None else ""
+    matched = (f"; {totals.matched} match earlier claims ({totals.verdicted} already checked)"
+               if totals.matching else "")
+    say(f"{totals.articles} articles, {totals.claims} claims, {totals.rejected} rejected{where}{matched}"
+        + (f"; [red]{totals.failures} input(s) failed[/red]" if totals.failures else ""))
+    if totals.failures:
+        sys.exit(1)
+
+
+@click.command("classify")
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="replace"), default="-")
+@model_option()
+@click.option("--batch-size", type=int, default=32, show_default=True)
+def classify(file, model_version, batch_size):
+    """Score sentences (one per line, FILE or - for stdin) for check-worthiness; JSONL out.
+
+    Empty lines are skipped; each row's ``line`` (1-based) maps it back to its input line.
+    """
+    for row in classify_lines(file, version=model_version, batch_size=batch_size):
+        echo_json(row)
+
+
+COMMANDS = [extract, classify]
