@@ -83,7 +83,7 @@ def test_unusable_database_is_reported_without_traceback(tmp_path):
     bad.write_bytes(b"garbage" * 200)
     result = run("extract", str(EXAMPLES / "en_energy.json"), "--db", str(bad))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: [F300]")
+    assert result.stderr.startswith("Error: [F304]")
 
 
 def test_table_format_is_readable():
