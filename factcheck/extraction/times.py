@@ -105,6 +105,8 @@ _NORM = str.maketrans(
         "○": "〇",
         "Ｑ": "Q",
         "\u3000": " ",
+        # Traditional characters the grammar reads, read as their Simplified forms.
+        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際後歲", "周个礼后这两开为来国号纪农历从当于间际后岁")),
     }
 )
 # Most text has none of those: finding that is cheaper than translating.
@@ -234,9 +236,13 @@ class _Hit:
     qualifier: str | None = None
     relation: str | None = None
     interval: tuple[_Hit, _Hit] | None = None
+    invalid: bool = False  # read, but no exact value (an impossible date, a lunar date, arithmetic)
+    weekday: bool = False  # a weekday: never the end of an interval, absorbed by a date beside it
 
 
 def _value(h: _Hit) -> str | None:
+    if h.invalid:
+        return None
     if h.interval:
         a, b = (_value(x) for x in h.interval)
         return f"{a}/{b}" if a is not None and b is not None else None
@@ -279,13 +285,17 @@ def _ymd(m: re.Match, cx: _Ctx, y: int | None, year_given: bool = True) -> _Hit 
         hit.kind, hit.m = "month", month
         if gd.get("d"):
             day = _zh_int(gd["d"])
-            if day is None or not _valid_day(y, month, day):
+            if day is None or not 1 <= day <= 31:
                 return None
             hit.kind, hit.d = "date", day
+            if not _valid_day(y, month, day):
+                hit.invalid = True  # 2019年2月29日, 4月31日: read, never moved to a real date
             if gd.get("d2"):
                 day2 = _zh_int(gd["d2"])
-                if day2 is None or day2 <= day or not _valid_day(y, month, day2):
+                if day2 is None or not 1 <= day2 <= 31:
                     return None
+                if day2 <= day or not _valid_day(y, month, day2):
+                    hit.invalid = True
                 hit.d2 = day2
         elif gd.get("mq"):
             hit.qualifier = _qualifier(gd["mq"])
@@ -293,10 +303,18 @@ def _ymd(m: re.Match, cx: _Ctx, y: int | None, year_given: bool = True) -> _Hit 
 
 
 def _inferred(hit: _Hit, cx: _Ctx) -> _Hit:
-    """Mark a hit whose year comes from the publication date."""
+    """Mark a hit whose year comes from the publication date.
+
+    29 February without a year is the most recent one on or before the publication date.
+    """
     hit.y = cx.anchor.year if cx.anchor else None
     hit.relative = hit.inferred = True
     hit.year_given = False
+    if hit.y is not None and hit.m == 2 and hit.d == 29 and cx.anchor:
+        y = hit.y if date(hit.y, 3, 1) <= cx.anchor else hit.y - 1
+        while not calendar.isleap(y):
+            y -= 1
+        hit.y = y
     return hit
 
 
@@ -700,9 +718,11 @@ def _h_bare_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 # The dot belongs to abbreviations only, so "in May." does not swallow the full stop.
 _MON = (
-    r"(?P<mon>(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+    r"(?P<mon>(?i:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\b|(?i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
+# A year after a month: 2019, of 2019, in 2019, or a two-digit year after "of" (April of 87).
+_MYEAR = r"(?:,?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
 _EY = r"(?:1[5-9]|20|21)\d\d(?!\d)"
 _ORD = r"(?:st|nd|rd|th)?"
 _EN_QUAL = (
@@ -710,16 +730,25 @@ _EN_QUAL = (
     r"|(?:the\s+)?(?:first|second)\s+half\s+of)"
 )
 _EN_MDY = re.compile(
-    rf"(?<![A-Za-z0-9_-]){_MON}\s+(?P<d>\d{{1,2}}){_ORD}(?!\d)"
-    rf"(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_%])"
+    rf"(?<![A-Za-z0-9_-]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
+    rf"(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 _EN_DMY = re.compile(
-    rf"(?<![A-Za-z0-9_.,-])(?P<d>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD})?\s+(?:of\s+)?"
-    rf"{_MON}(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_%])"
+    rf"(?<![A-Za-z0-9_.,$£€¥#-])(?P<d>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD})?\s+"
+    rf"(?:(?i:of)\s+)?{_MON}(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 _EN_MONTH = re.compile(
     rf"(?<![A-Za-z0-9_-])(?:(?P<q>{_EN_QUAL})[\s-]*)?(?:(?P<w>(?i:last|this|next))\s+)?{_MON}"
-    rf"(?:,?\s+(?:of\s+)?(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+    rf"(?:{_MYEAR})?(?![A-Za-z0-9_-])"
+)
+# 05-Aug-2016, 23/sep/2020, sep-23-2020, 2019-aug-1, 2019/aug/01, 2020/23/sep, Dec-2018.
+_EN_NUMMON = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:(?P<d>\d{{1,2}})(?P<s>[-/]){_MON}(?P=s)(?P<y>{_EY})"
+    rf"|(?P<mon2>(?i:January|February|March|April|May|June|July|August|September|October|November|December"
+    rf"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec))-(?:(?P<d2>\d{{1,2}})-)?(?P<y2>{_EY})"
+    rf"|(?P<y3>{_EY})(?P<s3>[-/])(?:(?P<mon3>(?i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+    rf"[a-z]*)(?P=s3)(?P<d3>\d{{1,2}})|(?P<d4>\d{{1,2}})(?P=s3)(?P<mon4>(?i:Jan|Feb|Mar|Apr|May|Jun|Jul"
+    rf"|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*)))(?![A-Za-z0-9_])"
 )
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
 _EN_HALF = re.compile(
@@ -756,6 +785,24 @@ _EN_MONTH_PREP = re.compile(
 )
 
 
+def _two_digit_year(yy: int, cx: _Ctx) -> int | None:
+    """08年, April of 87: the century is the publication date's, or the one before when
+    that would put the year more than ten years after publication; None without one."""
+    if cx.anchor is None:
+        return None
+    y = cx.anchor.year // 100 * 100 + yy
+    return y - 100 if y > cx.anchor.year + 10 else y
+
+
+def _en_year(m: re.Match, cx: _Ctx) -> int | None:
+    gd = m.groupdict()
+    if gd.get("y"):
+        return int(gd["y"])
+    if gd.get("yy"):
+        return _two_digit_year(int(gd["yy"]), cx)
+    return None
+
+
 def _month_number(name: str) -> int:
     return _MONTHS[name.rstrip(".").lower()]
 
@@ -763,27 +810,54 @@ def _month_number(name: str) -> int:
 def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     mo = _month_number(m["mon"])
     d = int(m["d"])
-    y = int(m["y"]) if m["y"] else None
-    if not _valid_day(y, mo, d):
+    y = _en_year(m, cx)
+    if not 1 <= d <= 31:
         return None
     hit = _Hit(m.start(), m.end(), "date", y=y, m=mo, d=d)
+    if y is None and m.groupdict().get("yy"):
+        hit.relative = True  # a two-digit year without a publication date
+    if not _valid_day(y, mo, d):
+        hit.invalid = True  # feb 30: read, left open
     if m["d2"]:
         d2 = int(m["d2"])
         if d2 <= d or not _valid_day(y, mo, d2):
-            return None
+            hit.invalid = True
         hit.d2 = d2
-    return hit if y is not None else _inferred(hit, cx)
+    return hit if y is not None or m.groupdict().get("yy") else _inferred(hit, cx)
+
+
+def _h_en_nummon(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if m["y"]:
+        y, name, d = int(m["y"]), m["mon"], int(m["d"])
+    elif m["y2"]:
+        y, name, d = int(m["y2"]), m["mon2"], int(m["d2"]) if m["d2"] else None
+    else:
+        y, name, d = int(m["y3"]), m["mon3"] or m["mon4"], int(m["d3"] or m["d4"])
+    key = name.rstrip(".").lower()
+    mo = _MONTHS.get(key) or _MONTHS.get(key[:3])
+    if mo is None or (key not in _MONTHS and not any(full.startswith(key) for full in _MONTHS)):
+        return None
+    if d is None:
+        return _Hit(m.start(), m.end(), "month", y=y, m=mo)
+    hit = _Hit(m.start(), m.end(), "date", y=y, m=mo, d=d)
+    if not 1 <= d <= 31:
+        return None
+    hit.invalid = not _valid_day(y, mo, d)
+    return hit
 
 
 def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
     name = m["mon"].rstrip(".")
     mo = _month_number(name)
     hit = _Hit(m.start(), m.end(), "month", m=mo, qualifier=_qualifier(m["q"]))
-    if m["y"]:
+    if m["y"] or m["yy"]:
         if m["w"]:
             return None
-        hit.y = int(m["y"])
+        hit.y = _en_year(m, cx)
+        hit.relative = hit.y is None
         return hit
+    if name.islower() and name in ("may", "march"):
+        return None  # "they may", "they march" (lowercase names need a day or a year)
     if name.lower() not in _FULL_MONTHS and not m["q"] and not m["w"]:
         return None  # "Mar", "Jan" alone are too often names
     if m["w"]:
@@ -913,6 +987,7 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_MDY, _en_date),
     (_EN_DMY, _en_date),
     (_EN_MONTH, _h_en_month),
+    (_EN_NUMMON, _h_en_nummon),
     (_EN_QYEAR, _h_en_qyear),
     (_EN_HALF, _h_en_half),
     (_EN_QUARTER, _h_en_quarter),
@@ -1117,7 +1192,9 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
     opener = _OPENER.search(text, max(lower, a.start - 10), a.start)
     if conn[0].strip().lower() == "and" and not (opener and opener["en"] and opener["en"].lower() == "between"):
         return None
-    if a.kind != b.kind:
+    if a.weekday or b.weekday:
+        return None
+    if a.kind != b.kind and {a.kind, b.kind} != {"month", "date"}:
         return None
     if not b.year_given and a.y is not None:
         b.y = a.y
@@ -1125,7 +1202,43 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
             b.m = a.m
         if b.inferred:
             b.relative = a.relative
-    return _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
+        if _later(a, b):  # 8月至2月, Nov 18 - Feb 3: the right end is in the next year
+            if b.month_given:
+                b.y = a.y + 1
+            elif a.m is not None:
+                b.y, b.m = _add_months(a.y, a.m, 1)  # the 27th to the 3rd
+    elif not a.year_given and b.year_given and b.y is not None:
+        a.y = b.y  # Nov 18 - Dec 19, 2015; from May to Oct 2020: the left end shares the right's year
+        a.relative = a.inferred = False
+        a.year_given = True
+        if _later(a, b):
+            a.y = b.y - 1  # Nov - Feb 5th, 2017
+    out = _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
+    if _later(a, b):
+        out.invalid = True  # an end before its start is never emitted
+    return out
+
+
+def _key(h: _Hit, last: bool) -> tuple[int, int, int] | None:
+    """(year, month, day) of a hit's first or last day, for ordering; None if unknown."""
+    if h.y is None or h.invalid or h.kind not in ("year", "month", "date", "quarter"):
+        return None
+    if h.kind == "year":
+        return (h.y, 12, 31) if last else (h.y, 1, 1)
+    if h.kind == "quarter":
+        return (h.y, 3 * (h.q or 1), 31) if last else (h.y, 3 * (h.q or 1) - 2, 1)
+    if h.m is None:
+        return None
+    if h.kind == "month":
+        return (h.y, h.m, 31) if last else (h.y, h.m, 1)
+    d = (h.d2 or h.d) if last else h.d
+    return (h.y, h.m, d or 1)
+
+
+def _later(a: _Hit, b: _Hit) -> bool:
+    """True when interval end ``b`` ends before start ``a`` begins."""
+    ka, kb = _key(a, False), _key(b, True)
+    return ka is not None and kb is not None and kb < ka
 
 
 _ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从)\s?$")
