@@ -82,6 +82,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
+from factcheck.extraction.numerals import fix_financial, script_table, zh_value
 from factcheck.extraction.times import case_variants
 from factcheck.extraction.units import (
     CLASSIFIERS,
@@ -108,16 +109,22 @@ def _table(groups: dict[tuple[str | None, bool], str]) -> dict[str, tuple[str | 
 #: Words before a number → (comparator, approximate).
 PREFIX_WORDS: dict[str, tuple[str | None, bool]] = _table(
     {
-        ("<", False): "不足|低于|少于|不到|未满|不及|未达|未及|under|below|less than|fewer than|lower than",
+        ("<", False): (
+            "不足|低于|少于|小于|不到|未满|不及|未达|未及|under|below|less than|fewer than|lower than"
+            "|smaller than"
+        ),
         (">", False): (
-            "超过|高于|多于|超|逾|more than|over|above|exceeding|in excess of|greater than|higher than"
+            "超过|高于|多于|大于|超|逾|more than|over|above|exceeding|in excess of|greater than|higher than"
+            "|bigger than|larger than"
             "|upwards of"
         ),
         (">=", False): (
-            "至少|不少于|不低于|最少|起码|at least|no less than|not less than|no fewer than|a minimum of"
+            "至少|不少于|不低于|不小于|最少|起码|大于等于|大于或等于|大于或者等于|at least|no less than"
+            "|not less than|no fewer than|a minimum of|greater than or equal to|more than or equal to"
         ),
         ("<=", False): (
-            "不超过|不高于|不多于|最多|至多|不得超过|上限|上限为|上限是|上限设为|上限定为|上限设定为|限制在"
+            "不超过|不高于|不多于|不大于|最多|至多|不得超过|小于等于|小于或等于|小于或者等于|less than or equal to"
+            "|上限|上限为|上限是|上限设为|上限定为|上限设定为|限制在"
             "|限定在|控制在|at most|up to|no more than|not more than|a maximum of|capped at|limited to"
             "|a cap of"
         ),
@@ -152,7 +159,7 @@ _CHANGE_VERBS = frozenset(
 
 _CJK = "\u4e00-\u9fff"
 _ZH_DIGIT_VALUES = dict(zip("零〇一二两三四五六七八九十", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10)))
-_ZH_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_ZH_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 _EN_VALUES = dict(
     zip(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
@@ -166,6 +173,7 @@ _EN_VALUES |= {
 _EN_VALUES |= {"a": 1, "an": 1}
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_SCALES |= {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
+_EN_SCALES |= {"hundred": 100, "dozen": 12, "dozens": 12, "mil": 10**6, "mln": 10**6, "bln": 10**9, "tln": 10**12}
 _EN_DENOMINATORS = dict(
     zip(
         "half halves third quarter fifth sixth seventh eighth ninth tenth".split(),
@@ -204,8 +212,10 @@ def _is_cjk(s: str) -> bool:
 
 _AR = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 _ZH_NUMERAL = (
-    r"(?:[一二两三四五六七八九十]|(?<=[逾近约超])[百千万])"  # 逾千人, 近百年
-    r"(?:[零〇一二两三四五六七八九十百万亿]|千(?![米克瓦]))*(?:点[零〇一二三四五六七八九]+)?"
+    r"(?:[一二两三四五六七八九十廿卅]|(?<=[逾近约超])[百千万]|零(?=[ ]?点)"  # 逾千人, 近百年, 零点五
+    rf"|(?<![{_CJK}])[百千](?=[一二三四五六七八九](?![{_CJK}])))"  # 千三
+    r"(?:[ ]?(?:[零〇一二两三四五六七八九十百万亿廿卅]|千(?![米克瓦])|兆(?![瓦赫字比帕焦])))*"
+    r"(?:[ ]?点[ ]?[零〇一二三四五六七八九](?:[ ]?[零〇一二三四五六七八九])*)?"
 )
 _ZH_OR_AR = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点]+"
 
@@ -254,12 +264,15 @@ _HEAD_RE = re.compile(
     + ")"
 )
 
-_ZH_TAIL_RE = re.compile(r"(?P<duo>[多余])?(?P<scale>[十百千](?![米克瓦])(?:万亿|[万亿])?|万亿|[万亿])")
-_ZH_CONT_RE = re.compile(r"[0-9]{1,4}(?:[千百十](?![米克瓦])|万)")  # 1万2千, 1亿2000万
+_ZH_TAIL_RE = re.compile(
+    r"(?P<duo>[ ]?[多余])?(?P<scale>[十百千](?![米克瓦])(?:万亿|万万|[万亿])?|[ ]*(?:万亿|万万|[万亿]|兆(?![瓦赫字比帕焦])))"
+)
+_ZH_CONT_RE = re.compile(r"(?:[ ]?[0-9]{1,4}[ ]?(?:[千百十](?![米克瓦])|[万亿]))+")  # 1万2千, 5亿1万4千6百
 _EN_SCALE_RE = re.compile(
-    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion))(?![A-Za-z])"
-    r"|[ \t]?(?P<abbr>bn|mn|tn)(?![A-Za-z])"
-    r"|(?P<cur>[mbk])(?![A-Za-z])"
+    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?))(?![A-Za-z])"
+    r"|[ \t]?(?P<abbr>bn|mn|tn|bln|mln|tln|mil)(?![A-Za-z])"
+    r"|(?P<cur>[mbkK])(?![A-Za-z])"
+    r"|[ \t](?P<kilo>k)(?![A-Za-z])"
 )
 
 _SUFFIX_UNITS = {k: v for k, v in UNITS.items() if k != "分之"}
@@ -297,7 +310,8 @@ _iso_cur = [k for k in CURRENCY_PREFIXES if k.isascii() and k.isalpha()]
 _PREFIX_RE = re.compile(
     rf"(?:(?P<cur>(?<![A-Za-z])(?:{_alt(_iso_cur)})|{_alt(k for k in CURRENCY_PREFIXES if k not in _iso_cur)})"
     rf"|(?P<rate>{_alt(PER_PREFIXES)})"
-    rf"|(?P<neg>零下|(?i:(?<![A-Za-z])minus))"
+    rf"|(?P<neg>零下|负|(?i:(?<![A-Za-z])(?:minus|negative)))"
+    rf"|(?P<temp>华氏(?:温度)?|摄氏(?:温度)?)"
     rf"|(?P<cmp>{_alt(_cjk_pre)}|(?<![最附临靠])近|~|(?i:(?<![A-Za-z])(?:{_alt(_en_pre)})))"
     r")[ \t]*\Z"
 )
@@ -305,7 +319,8 @@ _PREFIX_RE = re.compile(
 # A _PREFIX_RE match is one of these words (each character matched by one character,
 # whatever the case) and then spaces or tabs. So it ends, before the spaces, with one of
 # _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
-_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "minus", *PREFIX_WORDS)
+_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "负", "minus", "negative", "华氏温度", "摄氏温度", "华氏", "摄氏",
+                  *PREFIX_WORDS)
 _prefix_last = [case_variants(w[-1]) for w in _prefix_words]
 _prefix_sets = [s for s in _prefix_last if s is not None]
 _PREFIX_LAST = frozenset[str]().union(*_prefix_sets) if len(_prefix_sets) == len(_prefix_last) else None
@@ -318,6 +333,15 @@ _FROM_RE = re.compile(r"(?:(?i:(?<![A-Za-z])from)[ \t]+)\Z")
 _BETWEEN_END_RE = re.compile(r"[ \t]*之间")
 
 _RANGE_GAP_RE = re.compile(r"[ \t]*(?:到|至|~|〜|-|–|—|(?i:to))[ \t]*")
+# 成 and 折 after a number up to ten are tenths (三成 = 30%, 九折 = 90%), except in words
+# that start with 成 (成为, 成本, 成立...) and 一成不变.
+_TENTHS_RE = re.compile(
+    r"[ ]?(?:成(?![为功本立员交果绩长都熟年型效品分就全千百万亿倍像])|折(?![合算旧腾扣叠射]))"
+    r"(?:[ ]?(?P<digit>[一二三四五六七八九1-9])(?![0-9一二三四五六七八九十百千万亿点.]))?"
+)
+# Two one-sided bounds that make one range: 大于10且小于20, 1000以上，1500以下.
+_BOUNDS_GAP_RE = re.compile(r"[ \t]*(?:且|并且?|而且|而|但|的同时|同时|,|，|、|(?i:and|but))?[ \t]*")
+_MIXED_FRACTION_RE = re.compile(r"[ \t]+([0-9]{1,2})/([0-9]{1,3})(?![0-9/.])")
 _AND_GAP_RE = re.compile(r"[ \t]*(?:和|与|(?i:and))[ \t]*")
 _ZH_CHANGE_GAP_RE = re.compile(
     r"[ \t]*(?:大幅|逐步|逐渐|持续|进一步|急剧|骤|猛|锐|大|暴)?"
@@ -339,7 +363,7 @@ _CLOCK_RE = re.compile(r"[ \t]*(?:[ap]\.m\.|(?i:[ap]m)(?![A-Za-z]))")
 _OF_RE = re.compile(r"[ \t]+of(?![A-Za-z])")
 _PLAIN_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _ZH_DIGIT_STRING_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
-_ZH_TRAILING_SCALE_RE = re.compile(r"(.+?)([万亿]+)")
+_ZH_TRAILING_SCALE_RE = re.compile(r"(.+?)[ ]*([万亿兆]+)")
 _EN_SPLIT_RE = re.compile(r"[\s-]+")
 _SENTENCE_END_RE = re.compile(r"[.;!?\n。；！？]\s")
 _NOT_A_MEASURE_RE = re.compile(r"0[0-9]+|[0-9]{7,}")  # 01, 007, phone numbers
@@ -377,7 +401,8 @@ class _NFKCTable(dict):
 
     def __missing__(self, code: int) -> int:
         mapped = unicodedata.normalize("NFKC", chr(code))
-        self[code] = ord(mapped) if len(mapped) == 1 else code  # ℃ → °C would move offsets
+        one = ord(mapped) if len(mapped) == 1 else code  # ℃ → °C would move offsets
+        self[code] = script_table()[one]  # 萬 → 万, 壹 → 一 (numerals.script_table)
         return self[code]
 
 
@@ -386,7 +411,7 @@ _NFKC = _NFKCTable({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0x3000
 
 def _normalise(text: str) -> str:
     """NFKC one character at a time, so offsets into the result are offsets into ``text``."""
-    return text if text.isascii() else text.translate(_NFKC)
+    return text if text.isascii() else fix_financial(text.translate(_NFKC))
 
 
 @lru_cache(maxsize=8192)
@@ -399,15 +424,9 @@ def _cn(s: str) -> Decimal | None:
     if _PLAIN_NUMBER_RE.fullmatch(s):
         return Decimal(s)
     # 三四, 一两, 二〇一九: strings of digits are vague or years, not numbers.
-    if _ZH_DIGIT_STRING_RE.fullmatch(s):
+    if _ZH_DIGIT_STRING_RE.fullmatch(s.replace(" ", "")):
         return None
-    import cn2an  # imported on first use: 0.15 s, and English text never needs it
-
-    try:
-        value = cn2an.cn2an(s, "smart")
-    except Exception:  # cn2an raises ValueError (and others) on malformed numerals
-        return None
-    return Decimal(str(value))
+    return zh_value(s)
 
 
 def _split_zh(s: str) -> tuple[Decimal | None, Decimal]:
@@ -423,7 +442,8 @@ def _split_zh(s: str) -> tuple[Decimal | None, Decimal]:
 def _zh_scale(s: str) -> Decimal:
     scale = Decimal(1)
     for c in s:
-        scale *= _ZH_SCALES[c]
+        if c in _ZH_SCALES:
+            scale *= _ZH_SCALES[c]
     return scale
 
 
@@ -462,6 +482,7 @@ class _Atom:
     item: str | None = None
     plural_count: bool = False  # English "19,000 centrifuges"
     article_one: bool = False  # 一 / one, which with a 量词 is an article, not a count
+    temperature: str | None = None  # 华氏温度98.6度: the scale said before the number
 
     @property
     def value(self) -> float | None:
@@ -509,7 +530,10 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         num, den = _cn(m.group("fzh_n")), _cn(m.group("fzh_d"))
         if num is None or not den:
             return None
-        atom.fixed, atom.unit = float(num) / float(den), "fraction"
+        if den >= 1000 and all(c in "十百千万亿" for c in m.group("fzh_d")):
+            atom.fixed, atom.unit = float(num) / float(den) * 100, "percent"  # 千分之五 = 0.5%
+        else:
+            atom.fixed, atom.unit = float(num) / float(den), "fraction"
     elif kind == "slash":
         a, b = int(m.group("sl_a")), int(m.group("sl_b"))
         # Only proper fractions with small denominators: 9/11, 4/12, 24/7 are dates or names.
@@ -588,6 +612,8 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
                     atom.unit = "JPY"
         elif m.lastgroup == "rate":
             atom.per = atom.per or PER_PREFIXES[word]
+        elif m.lastgroup == "temp":
+            atom.temperature = "degree_Fahrenheit" if word.startswith("华") else "degree_Celsius"
         elif m.lastgroup == "neg":
             if atom.mantissa is not None:
                 atom.mantissa = -abs(atom.mantissa)
@@ -606,6 +632,12 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
 
 def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
     """Chinese 万/亿 tails and English million/bn (m/b/k after a currency sign only)."""
+    if atom.source == "ar" and atom.mantissa is not None and atom.mantissa == atom.mantissa.to_integral_value():
+        mixed = _MIXED_FRACTION_RE.match(norm, pos)
+        if mixed and 0 < int(mixed.group(1)) < int(mixed.group(2)) <= 100:
+            sign = -1 if atom.mantissa < 0 else 1  # 10 1/2 miles
+            atom.mantissa += sign * Decimal(mixed.group(1)) / Decimal(mixed.group(2))
+            return mixed.end()
     if atom.source in ("ar", "zh"):
         m = _ZH_TAIL_RE.match(norm, pos)
         if m:
@@ -622,8 +654,10 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
             return m.end()
     if atom.source in ("ar", "en"):
         m = _EN_SCALE_RE.match(norm, pos)
-        if m and (m.group("cur") is None or atom.currency_prefix):
-            word = (m.group("word") or m.group("abbr") or m.group("cur")).strip().lower()
+        cur = m.group("cur") if m else None
+        if m and (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb")):
+            # $3.5m; 10k and 1.2b without a sign, but 3m stays three metres
+            word = (m.group("word") or m.group("abbr") or cur or m.group("kilo")).strip().lower()
             atom.scale *= _EN_SCALES[word]
             return m.end()
     return pos
@@ -649,6 +683,17 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
     n = len(norm)
     if pos < n and norm[pos] in "多余" and norm[pos + 1 : pos + 2] != "少":
         _set_comparator(atom, (">", True))  # 100多人, 300余人
+        pos += 1
+    if atom.unit is None and atom.source in ("ar", "zh") and atom.scale == 1 and atom.mantissa is not None:
+        tenths = _TENTHS_RE.match(norm, pos)
+        if tenths and 0 < atom.mantissa <= 10:  # 三成 = 30%, 八五折 = 85%, 七成六 = 76%
+            atom.mantissa *= 10
+            if tenths.group("digit"):
+                atom.mantissa += _cn(tenths.group("digit")) or 0
+            atom.unit = "percent"
+            return tenths.end()
+    if atom.temperature and _at(norm, pos) == "度":
+        atom.unit = atom.temperature  # 华氏温度98.6度
         pos += 1
     m = _UNIT_RE.match(norm, pos)
     unit_m = m if m and (m.group("cjk") or m.group("word") or m.group("abbr")) else None
@@ -815,6 +860,17 @@ def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | Literal["d
     """A range from a and b, "drop" for a year range, or None when they are not a range."""
     gap = norm[a.end : b.start]
     between = None
+    if (
+        a.comparator in (">", ">=")
+        and b.comparator in ("<", "<=")
+        and a.value is not None
+        and b.value is not None
+        and a.value < b.value
+        and (a.unit == b.unit or a.unit is None or b.unit is None)
+        and _BOUNDS_GAP_RE.fullmatch(gap)
+    ):
+        return _Range(a.start, b.end, a, b, a.value, b.value, unit=a.unit or b.unit, per=b.per or a.per,
+                      comparator=None, approximate=a.approximate or b.approximate, item=b.item or a.item)
     if _RANGE_GAP_RE.fullmatch(gap):
         if gap.strip().lower() == "to" and _is_change_from(norm, a, lower):
             return None
@@ -932,7 +988,7 @@ def _is_numbering(norm: str, a: _Atom) -> bool:
     line_end = norm.find("\n", a.num_end)
     after = norm[a.num_end : line_end if line_end >= 0 else len(norm)]
     if not before and not after.strip():
-        return True
+        return bool(re.fullmatch(r"[0-9]{1,2}", norm[a.num_start : a.num_end]))  # 01 alone, not 192
     if (
         before in ("", "(", "[", "【")
         and after[:1] in (".", "、", ")", "]", "】")
@@ -944,14 +1000,17 @@ def _is_numbering(norm: str, a: _Atom) -> bool:
 
 def _reportable(norm: str, a: _Atom) -> bool:
     if a.unit is None or a.plural_count:
-        if a.source == "en" and a.unit is None:
+        if a.source == "en" and a.unit is None and a.article_one and a.scale == 1:
             return False  # one of
+        numeral = norm[a.num_start : a.num_end]
         if (
             a.source == "zh"
             and a.unit is None
-            and not any(c in "百千万亿" for c in norm[a.num_start : a.num_end])
+            and not any(c in "百千万亿兆点" for c in numeral)
+            and len(numeral.replace(" ", "")) < 2
+            and (_is_cjk(_at(norm, a.num_start - 1)) or _is_cjk(_at(norm, a.num_end)))
         ):
-            return False  # 一些, 十一: only numerals with 百/千/万/亿 stand alone (二百五十万)
+            return False  # 一些, 统一: a lone digit inside Chinese words is not a number
         digits = norm[a.num_start : a.num_end].lstrip("-")
         if a.year_like:
             return False  # in 2015, September 2019, the 2015 elections
