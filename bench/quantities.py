@@ -95,6 +95,16 @@ OUT_OF_SCOPE = {
     "Turn": "angles are not quantities news claims are checked on",
 }
 
+
+
+def out_of_scope(res: dict | None) -> str | None:
+    """Why an expected entity is out of scope, or None."""
+    res = res or {}
+    if res.get("value") in (None, "null", "") and "unit" in res or res.get("value") == "null":
+        return "a unit or sign with no number (dollar, mcg, %) is not a quantity"
+    return OUT_OF_SCOPE.get(res.get("unit") or "")
+
+
 # --- the anchors' venv and runner ------------------------------------------------------
 
 RUNNER = r'''
@@ -192,7 +202,7 @@ def run_anchors(cases: list[dict]) -> dict:
 _UREG = registry()
 _RANGE_RE = re.compile(r"([\[(])\s*([^,]*?)\s*,\s*([^\])]*?)\s*([\])])")
 _NUM_RE = re.compile(r"-?[0-9.]+(?:E[+-]?[0-9]+)?", re.I)
-_DOLLARS = {"USD", "CAD", "AUD", "HKD", "TWD", "NZD", "SGD", "USD"}
+_DOLLARS = {"USD", "CAD", "AUD", "HKD", "TWD", "NZD", "SGD"}
 _RT_UNITS = {  # Recognizers-Text unit names that pint does not spell the same way
     "c": "degree_Celsius", "f": "degree_Fahrenheit", "mu": "mu", "jin": "jin", "liang": "liang",
     "metric ton": "metric_ton", "cubic foot": "cubic_foot", "square meter": "meter ** 2",
@@ -445,14 +455,14 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{_fmt(t['recall'])}/{_fmt(t['precision'])}/{_fmt(t['value_acc'])}/{_fmt(t['read'])}".rjust(24))
         print(f"{'combined ' + lang:44} " + " ".join(cells) + f"  n={totals[(lang, 'factcheck')]['expected']}")
     print(f"factcheck: {len(flat)} cases in {our_seconds:.2f} s")
-    print("out of scope (still counted as misses): "
+    print("out of scope (still counted as misses): a unit with no number (dollar, mcg, %); "
           + "; ".join(f"{k}: {v}" for k, v in OUT_OF_SCOPE.items()))
 
     if args.verbose:
         for rel, row in results["files"].items():
             s = row["factcheck"]
             for inp, text, res, ps in s["misses"]:
-                scope = OUT_OF_SCOPE.get((res or {}).get("unit") or "")
+                scope = out_of_scope(res)
                 tag = f" [out of scope: {scope}]" if scope else ""
                 got = ", ".join(f"{p['text']}" for p in ps)
                 print(f"MISS  {rel}: {inp!r} → {text!r} {res}{tag}  got [{got}]")

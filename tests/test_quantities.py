@@ -535,7 +535,7 @@ def test_prefix_search_is_skipped_only_where_nothing_can_match():
         norm = quantities._normalise(text)
         for start in range(1, len(norm) + 1):
             for lower in {0, max(0, start - 3)}:
-                full = quantities._PREFIX_RE.search(norm, max(lower, start - 24), start)
+                full = quantities._PREFIX_RE.search(norm, max(lower, start - 32), start)
                 fast = quantities._prefix_before(norm, lower, start)
                 assert (full and (full.span(), full.lastgroup)) == (fast and (fast.span(), fast.lastgroup))
                 checked += bool(full)
@@ -552,3 +552,84 @@ def test_prefix_precheck_never_changes_what_is_found(monkeypatch):
     monkeypatch.setattr(quantities, "_PREFIX_LAST", None)
     monkeypatch.setattr(quantities, "_PREFIX_LONGEST", 10**9)
     assert run() == fast
+
+
+# --- issue 16: every common numeral form, both Chinese scripts -------------------------
+
+
+def _t(s: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(s)
+
+
+ZH_FORMS = [
+    ("去年该省粮食播种面积为四万五千六百二十二公顷", [Q("四万五千六百二十二公顷", 45622, "hectare")]),
+    ("仓库存放了七十八万五百零六件货物", [Q("七十八万五百零六件", 780506, "count", item="货物")]),
+    ("账户余额为壹万贰仟叁佰元", [Q("壹万贰仟叁佰元", 12300, "CNY")]),
+    ("这座水库能灌溉两千四百五亩农田", [Q("两千四百五亩", 2450, "mu")]),
+    ("小麦种植面积达387万亩", [Q("387万亩", 3_870_000, "mu")]),
+    ("该国人口约为四万万", [Q("约为四万万", 400_000_000, approx=True)]),
+    ("当地居民约三成支持该计划", [Q("约三成", 30, "percent", approx=True)]),
+    ("商场全场商品打八点五折", [Q("八点五折", 85, "percent")]),
+    ("一季度出口同比负增长，降幅为负3.9%", [Q("负3.9%", -3.9, "percent")]),
+    ("事故率约为千分之三", [Q("约为千分之三", 0.3, "percent", approx=True)]),
+    ("失业率上升了六个百分点", [Q("六个百分点", 6, "percentage_point")]),
+    ("病人体温为华氏温度101.2度", [Q("华氏温度101.2度", 101.2, "degree_Fahrenheit")]),
+    ("参赛者的年龄大于18且小于30", [R("大于18且小于30", 18, 30)]),
+    ("报名人数在100以上，500以下", [R("100以上，500以下", 100, 500)]),
+    ("这袋大米重二十斤", [Q("二十斤", 20, "jin")]),
+    ("他的身高是180公分", [Q("180公分", 180, "centimeter")]),
+    ("研发投入约为十五点七亿元", [Q("约为十五点七亿元", 1_570_000_000, "CNY", approx=True)]),
+    ("营收达到5万4千6百元", [Q("5万4千6百元", 54600, "CNY")]),
+    ("央行发行了5306亿新台币的定存单", [Q("5306亿新台币", 530_600_000_000, "TWD")]),
+]
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+@pytest.mark.parametrize("sentence,expected", ZH_FORMS, ids=[s for s, _ in ZH_FORMS])
+def test_chinese_numeral_forms_in_both_scripts(sentence, expected, script):
+    if script == "traditional":
+        sentence = _t(sentence)
+        expected = [dict(e, text=_t(e["text"]), item=_t(e["item"]) if e["item"] else None) for e in expected]
+    assert found(sentence, "zh") == expected
+
+
+def test_traditional_conversion_keeps_offsets():
+    sentence = "據統計，臺灣去年新增四萬五千六百二十二個就業機會，增幅為六個百分點。"
+    quantities = find_quantities(sentence, "zh")
+    assert [(q.text, q.value, q.unit) for q in quantities] == [
+        ("四萬五千六百二十二個", 45622, "count"),
+        ("六個百分點", 6, "percentage_point"),
+    ]
+    for q in quantities:
+        assert sentence[q.start : q.end] == q.text
+
+
+def test_financial_digits_that_are_words_stay_words():
+    assert find_quantities("大陆的队伍拾起了旗帜", "zh") == []
+
+
+EN_FORMS = [
+    (
+        "The fund holds one hundred and sixteen properties.",
+        [Q("one hundred and sixteen", 116, "count", item="properties")],
+    ),
+    ("The startup is valued at 10k.", [Q("10k", 10_000)]),
+    ("Output reached 1.2b last year.", [Q("1.2b", 1_200_000_000)]),
+    ("They sold three dozen eggs.", [Q("three dozen", 36, "count", item="eggs")]),
+    ("The cable is 10 1/2 miles long.", [Q("10 1/2 miles", 10.5, "mile")]),
+    ("The water was 30 degrees celsius.", [Q("30 degrees celsius", 30, "degree_Celsius")]),
+    ("Each tablet holds 150 micrograms of iodine.", [Q("150 micrograms", 150, "microgram")]),
+    ("Take 50 mg twice a day.", [Q("50 mg", 50, "milligram")]),
+    ("Pour 75ml of water.", [Q("75ml", 75, "milliliter")]),
+    ("It raised HK$ 10.05 billion.", [Q("HK$ 10.05 billion", 10_050_000_000, "HKD")]),
+    ("The bid values it at 528 million francs.", [Q("528 million francs", 528_000_000, "CHF")]),
+    ("The temperature fell to minus five degrees celsius.", [Q("minus five degrees celsius", -5, "degree_Celsius")]),
+    ("The score is greater than or equal to 20.", [Q("greater than or equal to 20", 20, cmp=">=")]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", EN_FORMS, ids=[s for s, _ in EN_FORMS])
+def test_english_forms(sentence, expected):
+    assert found(sentence, "en") == expected

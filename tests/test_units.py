@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pint
 import pytest
 
 from factcheck.extraction.units import (
@@ -17,6 +16,7 @@ from factcheck.extraction.units import (
     UNIT_KINDS,
     UNITS,
     canonical_unit,
+    registry,
     to_pint,
 )
 
@@ -25,7 +25,7 @@ PER_VALUES = {"day", "week", "month", "year", "hour"}
 
 @pytest.fixture(scope="module")
 def ureg():
-    return pint.UnitRegistry()
+    return registry()  # pint's defaults plus mu, jin, liang
 
 
 @pytest.mark.parametrize("name", sorted(PHYSICAL_UNITS | DURATION_UNITS))

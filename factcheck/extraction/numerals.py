@@ -27,14 +27,13 @@ ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 ZH_BIG = {"万": 10**4, "亿": 10**8, "兆": 10**12}
 
 # Financial (大写) digits that are never anything else in running text.
-_FINANCIAL_ALWAYS = {"壹": "一", "贰": "二", "貳": "二", "叁": "三", "參": "三", "肆": "四", "柒": "七",
+_FINANCIAL_ALWAYS = {"壹": "一", "贰": "二", "貳": "二", "叁": "三", "叄": "三", "參": "三", "肆": "四", "柒": "七",
                      "捌": "八", "玖": "九", "弍": "二", "廿": "廿", "卅": "卅"}
 # Financial digits that are also words (大陆, 队伍, 拾起): mapped only beside a numeral.
 _FINANCIAL_WORDS = {"陆": "六", "陸": "六", "伍": "五", "拾": "十", "佰": "百", "仟": "千"}
-_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿点" + "".join(_FINANCIAL_WORDS)
-_FIN_WORD_RE = re.compile(
-    f"[{''.join(_FINANCIAL_WORDS)}](?=[ ]?[{_NUMERAL_CHARS}0-9])|(?<=[{_NUMERAL_CHARS}0-9])[ ]?[{''.join(_FINANCIAL_WORDS)}]"
-)
+_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿点0-9"
+_FIN = "".join(_FINANCIAL_WORDS)
+_FIN_WORD_RE = re.compile(f"[{_FIN}](?=[ ]?[{_NUMERAL_CHARS}])|(?<=[{_NUMERAL_CHARS}])[ ]?[{_FIN}]")
 
 _TOKEN_RE = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿兆廿卅]")
 
@@ -79,7 +78,9 @@ def fix_financial(s: str) -> str:
     """陆伍拾佰仟 → 六五十百千 where they stand next to a numeral (拾六万, 陆 点 五); same length."""
     if not any(c in s for c in _FINANCIAL_WORDS):
         return s
-    return _FIN_WORD_RE.sub(lambda m: m.group().replace(m.group().strip(), _FINANCIAL_WORDS[m.group().strip()]), s)
+    for _ in range(2):  # 伍拾四: 拾 beside 四 first, then 伍 beside 十; 队伍拾起 stays
+        s = _FIN_WORD_RE.sub(lambda m: m.group().replace(m.group().strip(), _FINANCIAL_WORDS[m.group().strip()]), s)
+    return s
 
 
 def zh_value(s: str) -> Decimal | None:

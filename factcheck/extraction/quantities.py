@@ -387,7 +387,7 @@ _BLOCKED_RE = re.compile(
 # ideographs may normalise into one (full-width digits and letters); the common Chinese
 # punctuation does not. A sentence with neither (about half of Chinese sentences) has no
 # quantity, and is passed over without normalising and scanning it.
-_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}]|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
+_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
 
 
 # --- normalisation and numeral parsing --------------------------------------------
@@ -582,9 +582,9 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
 
 
 def _prefix_before(norm: str, lower: int, start: int) -> re.Match | None:
-    """``_PREFIX_RE.search(norm, max(lower, start - 24), start)``, searching only where a
+    """``_PREFIX_RE.search(norm, max(lower, start - 32), start)``, searching only where a
     prefix word can be: the search tries every alternative at every position."""
-    window = max(lower, start - 24)
+    window = max(lower, start - 32)
     before = norm[window:start].rstrip(" \t")
     if not before or (_PREFIX_LAST is not None and before[-1] not in _PREFIX_LAST):
         return None
@@ -602,7 +602,7 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
         group = m.lastgroup
         assert group is not None  # every alternative of _PREFIX_RE is a named group
         word = m.group(group).strip()
-        if m.lastgroup == "cur":
+        if group == "cur":
             if seen_currency:
                 break
             seen_currency = True
@@ -1035,7 +1035,7 @@ def _reportable(norm: str, a: _Atom) -> bool:
     return True
 
 
-def _quantity(text: str, g: _Atom | _Range) -> Quantity:
+def _quantity(text: str, g: _Atom | _Range, norm: str | None = None) -> Quantity:
     value: float | None = None
     low: float | None = None
     high: float | None = None
@@ -1043,9 +1043,14 @@ def _quantity(text: str, g: _Atom | _Range) -> Quantity:
         low, high = g.low_value, g.high_value
     else:
         value = g.value
+    item = g.item
+    if item and norm is not None and norm is not text:
+        at = norm.find(item, g.end)  # the item as written (貨物), not as normalised (货物)
+        if at >= 0:
+            item = text[at : at + len(item)]
     return Quantity(
         text[g.start : g.end], g.start, g.end, value=value, low=low, high=high,
-        unit=g.unit, per=g.per, comparator=g.comparator, approximate=g.approximate, item=g.item,
+        unit=g.unit, per=g.per, comparator=g.comparator, approximate=g.approximate, item=item,
     )
 
 
@@ -1062,7 +1067,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
         if isinstance(g, _Range):
             if g.unit is None and (g.low.source in ("zh", "en") and g.high.source in ("zh", "en")):
                 continue
-            out.append(_quantity(text, g))
+            out.append(_quantity(text, g, norm))
         elif _reportable(norm, g):
-            out.append(_quantity(text, g))
+            out.append(_quantity(text, g, norm))
     return out

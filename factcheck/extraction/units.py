@@ -52,7 +52,7 @@ import unicodedata
 _PHYSICAL: dict[str, str] = {
     "meter": "米|m|meter|meters|metre|metres",
     "kilometer": "公里|千米|km|kms|kilometer|kilometers|kilometre|kilometres",
-    "centimeter": "厘米|cm|centimeter|centimeters|centimetre|centimetres",
+    "centimeter": "厘米|公分|cm|centimeter|centimeters|centimetre|centimetres",
     "millimeter": "毫米|mm|millimeter|millimeters|millimetre|millimetres",
     "mile": "英里|mile|miles",
     "nautical_mile": "海里|nmi|nautical mile|nautical miles",
@@ -60,6 +60,9 @@ _PHYSICAL: dict[str, str] = {
     "inch": "英寸|inch|inches",
     "kilogram": "公斤|千克|kg|kgs|kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos",
     "gram": "克|g|gram|grams|gramme|grammes",
+    "milligram": "毫克|mg|milligram|milligrams",
+    "microgram": "微克|mcg|µg|microgram|micrograms",
+    "jin": "斤|市斤",
     "metric_ton": "吨|公吨|tonne|tonnes|ton|tons|metric ton|metric tons",
     "kiloton": "kiloton|kilotons|kilotonne|kilotonnes",
     "megaton": "megaton|megatons|megatonne|megatonnes",
@@ -67,6 +70,9 @@ _PHYSICAL: dict[str, str] = {
     "ounce": "盎司|oz|ounce|ounces",
     "oil_barrel": "桶|bbl|barrel|barrels",
     "liter": "升|公升|litre|litres|liter|liters",
+    "milliliter": "毫升|ml|mL|millilitre|millilitres|milliliter|milliliters",
+    "gallon": "加仑|gallon|gallons",
+    "cubic_foot": "立方英尺|cubic foot|cubic feet",
     "cubic_meter": "立方米|m3|m³|cubic meter|cubic meters|cubic metre|cubic metres",
     "square_meter": "平方米|m2|m²|sq m|square meter|square meters|square metre|square metres",
     "square_kilometer": (
@@ -74,6 +80,7 @@ _PHYSICAL: dict[str, str] = {
         "|square kilometres"
     ),
     "hectare": "公顷|ha|hectare|hectares",
+    "mu": "亩",
     "acre": "英亩|acre|acres",
     "watt": "瓦|瓦特|W|watt|watts",
     "kilowatt": "千瓦|kW|kilowatt|kilowatts",
@@ -83,8 +90,14 @@ _PHYSICAL: dict[str, str] = {
     "megawatt_hour": "兆瓦时|MWh|megawatt-hour|megawatt-hours|megawatt hour|megawatt hours",
     "gigawatt_hour": "吉瓦时|GWh|gigawatt-hour|gigawatt-hours|gigawatt hour|gigawatt hours",
     "terawatt_hour": "太瓦时|TWh|terawatt-hour|terawatt-hours|terawatt hour|terawatt hours",
-    "degree_Celsius": "摄氏度|℃|°C|degree Celsius|degrees Celsius|degrees C",
-    "degree_Fahrenheit": "华氏度|℉|°F|degree Fahrenheit|degrees Fahrenheit|degrees F",
+    "degree_Celsius": (
+        "摄氏度|℃|°C|° C|degree Celsius|degrees Celsius|degrees C|degree celsius|degrees celsius|deg celsius"
+        "|degrees c|degree c|celsius"
+    ),
+    "degree_Fahrenheit": (
+        "华氏度|℉|°F|° F|degree Fahrenheit|degrees Fahrenheit|degrees F|degree fahrenheit|degrees fahrenheit"
+        "|deg fahrenheit|degrees f|degree f|fahrenheit"
+    ),
     "knot": "knot|knots",
 }
 
@@ -112,13 +125,19 @@ _FRACTIONS: dict[str, str] = {
 }
 
 _CURRENCIES: dict[str, str] = {
-    "USD": "美元|美金|$|US$|USD|dollar|dollars|US dollar|US dollars",
-    "CNY": "元|人民币|元人民币|人民币元|¥|CN¥|CNY|RMB|yuan|renminbi",
+    "USD": "美元|美金|美圆|$|US$|USD|dollar|dollars|US dollar|US dollars|us dollar|us dollars",
+    "CNY": "元|人民币|元人民币|人民币元|块钱|¥|CN¥|CNY|RMB|rmb|yuan|renminbi|chinese yuan|Chinese yuan",
     "EUR": "欧元|€|EUR|euro|euros",
     "GBP": "英镑|£|GBP|sterling|pounds sterling",
     "JPY": "日元|JP¥|JPY|yen",
     "IRR": "里亚尔|伊朗里亚尔|IRR|rial|rials",
-    "HKD": "港元|港币|HK$|HKD",
+    "HKD": "港元|港币|HK$|HKD|hk $|HK $|Hong Kong dollar|Hong Kong dollars",
+    "TWD": "新台币|台币|新台幣|NT$|TWD|New Taiwan dollar|New Taiwan dollars",
+    "CAD": "加元|加拿大元|C$|CAD|Canadian dollar|Canadian dollars",
+    "AUD": "澳元|A$|AUD|Australian dollar|Australian dollars",
+    "CHF": "瑞士法郎|法郎|CHF|franc|francs|Swiss franc|Swiss francs",
+    "KRW": "韩元|KRW|South Korean won",
+    "INR": "卢比|INR|rupee|rupees",
     "RUB": "卢布|RUB|rouble|roubles|ruble|rubles",
 }
 
@@ -174,7 +193,10 @@ CURRENCY_UNITS = frozenset(_CURRENCIES)
 
 #: Surfaces that may stand before the number as a currency sign ($3bn, 人民币500亿元).
 CURRENCY_PREFIXES: dict[str, str] = {
-    s: UNITS[s] for s in "US$|HK$|JP¥|CN¥|$|€|£|¥|USD|CNY|RMB|EUR|GBP|JPY|IRR|HKD|RUB|人民币".split("|")
+    s: UNITS[s]
+    for s in (
+        "US$|HK$|hk $|HK $|NT$|C$|A$|JP¥|CN¥|$|€|£|¥|USD|CNY|RMB|EUR|GBP|JPY|IRR|HKD|RUB|TWD|CAD|AUD|CHF|人民币"
+    ).split("|")
 }
 
 #: One token carrying a unit and a rate.
