@@ -1054,11 +1054,14 @@ def _quantity(text: str, g: _Atom | _Range, norm: str | None = None) -> Quantity
     )
 
 
-def find_quantities(text: str, lang: str) -> list[Quantity]:
+def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
     """Quantities in ``text``, sorted by start, non-overlapping, offsets into ``text``.
 
-    ``lang`` ("zh" or "en") is a hint: both scripts are read either way.
+    ``lang`` ("zh" or "en") is a hint: both scripts are read either way. Without it,
+    text with a Chinese character is "zh" (which only decides that ¥ is CNY).
     """
+    if lang is None:
+        lang = "zh" if re.search(f"[{_CJK}]", text or "") else "en"
     if not text or not _MAY_HOLD_NUMBER.search(text):
         return []
     norm = _normalise(text)
