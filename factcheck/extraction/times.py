@@ -238,6 +238,7 @@ class _Hit:
     interval: tuple[_Hit, _Hit] | None = None
     invalid: bool = False  # read, but no exact value (an impossible date, a lunar date, arithmetic)
     weekday: bool = False  # a weekday: never the end of an interval, absorbed by a date beside it
+    wd: int | None = None  # the weekday (0 = Monday) of a weekday
 
 
 def _value(h: _Hit) -> str | None:
@@ -413,9 +414,12 @@ _ZH_REL_MONTH = re.compile(
     rf"(?P<rm>(?<![以之])上个?月|本月|这个?月|(?<![以之])下个?月)(?:(?P<d>{_ZDAY})\s?[日号]|{_MQ})?"
 )
 _ZH_REL_DAY = re.compile(
-    r"大前天|前天|昨天|昨日|今天|今日(?!俄罗斯|美国|头条|说法)|明天|明日(?!之后)|(?<!先)后天(?!性)"
+    r"大前天|大后天|前天|昨天|昨日|今天|今日(?!俄罗斯|美国|头条|说法)|明天|明日(?!之后)|(?<!先)后天(?!性)"
 )
-_ZH_REL_WEEK = re.compile(r"(?<![以之])(?P<w>上个?|本|这个?|下个?)(?:周|星期|礼拜)(?!年|期|边|围)")
+_ZH_REL_WEEK = re.compile(r"(?<![以之])(?P<w>上上个?|上个?|本|这个?|下下个?|下个?)(?:周|星期|礼拜)(?!年|期|边|围)")
+_ZH_WEEKDAY = re.compile(
+    r"(?<![以之每逢])(?P<w>上上个?|上个?|本|这个?|下下个?|下个?)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?![一二三四五六七八九十])"
+)
 _ZH_REL_QTR = re.compile(r"(?<![以之])(?P<w>上个?|本|下个?)一?季度")
 _ZH_AGO = re.compile(
     rf"(?<![\d{_ZD}十两百几多数第近])(?:(?P<n>\d{{1,3}}|[一二两三四五六七八九十百]+)\s?(?P<u>年|个月|个?星期|周|天)"
@@ -497,7 +501,7 @@ def _h_zh_rel_month(m: re.Match, cx: _Ctx) -> _Hit | None:
     return _rel_month(m, cx, -1 if rm[0] == "上" else 1 if rm[0] == "下" else 0)
 
 
-_REL_DAY_DELTA = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0,
+_REL_DAY_DELTA = {"大前天": -3, "大后天": 3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0,
                   "明天": 1, "明日": 1, "后天": 2}
 
 
@@ -523,8 +527,34 @@ def _direction(word: str) -> int:
     return -1 if w[0] in "上l" else 1 if w[0] in "下n" else 0
 
 
+def _week_steps(word: str | None) -> int:
+    """上上个 → -2, 下个 → 1, 本/这 → 0."""
+    if not word:
+        return 0
+    return -word.count("上") or word.count("下")
+
+
 def _h_zh_rel_week(m: re.Match, cx: _Ctx) -> _Hit:
-    return _rel_week(m, cx, _direction(m["w"]))
+    return _rel_week(m, cx, _week_steps(m["w"]))
+
+
+def _weekday_hit(m: re.Match, cx: _Ctx, wd: int, steps: int | None) -> _Hit:
+    """Weekday ``wd`` (0 = Monday) of the week ``steps`` from publication's; with no
+    modifier (None), the most recent one on or before the publication date."""
+    hit = _Hit(m.start(), m.end(), "date", relative=True, weekday=True, wd=wd, inferred=steps is None)
+    a = cx.anchor
+    if a:
+        if steps is None:
+            d = a - timedelta(days=(a.weekday() - wd) % 7)
+        else:
+            d = a - timedelta(days=a.weekday()) + timedelta(weeks=steps, days=wd)
+        hit.y, hit.m, hit.d = d.year, d.month, d.day
+    return hit
+
+
+def _h_zh_weekday(m: re.Match, cx: _Ctx) -> _Hit:
+    wd = "一二三四五六日".find(m["wd"]) if m["wd"] != "天" else 6
+    return _weekday_hit(m, cx, wd, _week_steps(m["w"]) if m["w"] else None)
 
 
 def _rel_quarter(m: re.Match, cx: _Ctx, delta: int) -> _Hit:
@@ -730,7 +760,7 @@ _EN_QUAL = (
     r"|(?:the\s+)?(?:first|second)\s+half\s+of)"
 )
 _EN_MDY = re.compile(
-    rf"(?<![A-Za-z0-9_-]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
+    rf"(?<![A-Za-z0-9_]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
     rf"(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 _EN_DMY = re.compile(
@@ -772,6 +802,23 @@ _EN_CENTURY = re.compile(
 _EN_REL = re.compile(
     rf"(?<![A-Za-z0-9_-])(?<!the\s)(?<!The\s)(?:(?P<q>{_EN_QUAL})\s+)?(?P<w>(?i:last|this|next))\s+"
     r"(?P<u>(?i:year|month|week|quarter|century))(?![A-Za-z0-9_-])"
+)
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_EN_WEEKDAY = re.compile(
+    r"(?<![A-Za-z0-9_-])(?<!(?i:every) )(?<!(?i:each) )(?:(?P<w>(?i:next|last|this\s+upcoming|this\s+coming|this|upcoming|coming|previous|following))"
+    r"\s+(?:(?i:week)\s+(?:(?i:on)\s+)?)?)?"
+    r"(?P<wd>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?i:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)(?=\s*\d|\s+(?i:the)\b))(?![A-Za-z0-9_-])"
+)
+_EN_WEEKNUM = re.compile(r"(?<![A-Za-z0-9_-])(?i:week)\s+(?P<n>[1-9]|[1-4]\d|5[0-3])(?:\s+(?i:of)\s+(?P<y>(?:19|20)\d\d))?(?![\d])")
+_EN_IN_UNITS = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:in)\s+(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|fifteen|twenty|thirty))\s+(?P<u>(?i:days?|weeks?))(?![A-Za-z0-9_-])"
+    r"(?!\s+(?i:from|after|before|since|of|time)\b)"
+)
+_EN_DAY_AFTER = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:the\s+day\s+(?P<x>after\s+tomorrow|before\s+yesterday)"
+    r"|the\s+week\s+(?P<y>after\s+next|before\s+last))(?![A-Za-z0-9_-])"
 )
 _EN_DAYWORD = re.compile(r"(?<![A-Za-z0-9_-])(?<!USA\s)(?P<w>(?i:yesterday|today|tomorrow))(?![A-Za-z0-9_-])")
 _EN_AGO = re.compile(
@@ -947,6 +994,71 @@ def _h_en_dayword(m: re.Match, cx: _Ctx) -> _Hit:
     return _rel_day(m, cx, -1 if w == "yesterday" else 1 if w == "tomorrow" else 0)
 
 
+def _h_en_weekday(m: re.Match, cx: _Ctx) -> _Hit:
+    wd = _WEEKDAYS[m["wd"][:3].lower()]
+    w = re.sub(r"\s+", " ", (m["w"] or "").lower())
+    if w.endswith(("upcoming", "coming")):  # the next one after publication
+        hit = _weekday_hit(m, cx, wd, None)
+        hit.inferred = False
+        if cx.anchor:
+            d = cx.anchor + timedelta(days=(wd - cx.anchor.weekday()) % 7 or 7)
+            hit.y, hit.m, hit.d = d.year, d.month, d.day
+        return hit
+    steps = None if not w else -1 if w in ("last", "previous") else 0 if w == "this" else 1
+    hit = _weekday_hit(m, cx, wd, steps)
+    hit.invalid = w == "following"  # the Friday following what?
+    return hit
+
+
+def _h_en_weeknum(m: re.Match, cx: _Ctx) -> _Hit | None:
+    hit = _Hit(m.start(), m.end(), "week", relative=not m["y"])
+    y = int(m["y"]) if m["y"] else cx.anchor.year if cx.anchor else None
+    if y is not None:
+        if int(m["n"]) > date(y, 12, 28).isocalendar()[1]:
+            return None
+        hit.fixed = f"{y:04d}-W{int(m['n']):02d}"
+    return hit
+
+
+def _shift(d: date, n: int, unit: str) -> date | None:
+    """``d`` moved by n days, weeks, months or years; None when the day does not exist."""
+    try:
+        if unit == "day":
+            return d + timedelta(days=n)
+        if unit == "week":
+            return d + timedelta(weeks=n)
+        if unit == "month":
+            y, mo = _add_months(d.year, d.month, n)
+            return date(y, mo, d.day)
+        return date(d.year + n, d.month, d.day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _count(word: str) -> int:
+    w = word.lower()
+    return int(w) if w.isdigit() else _EN_NUMBERS.get(w, 0)
+
+
+def _h_en_in_units(m: re.Match, cx: _Ctx) -> _Hit | None:
+    n = _count(m["n"])
+    if n <= 0:
+        return None
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    d = _shift(cx.anchor, n, m["u"].lower().rstrip("s")) if cx.anchor else None
+    if cx.anchor and d is None:
+        hit.invalid = True
+    if d:
+        hit.y, hit.m, hit.d = d.year, d.month, d.day
+    return hit
+
+
+def _h_en_day_after(m: re.Match, cx: _Ctx) -> _Hit:
+    if m["x"]:
+        return _rel_day(m, cx, 2 if m["x"].lower().startswith("after") else -2)
+    return _rel_week(m, cx, 2 if m["y"].lower().startswith("after") else -2)
+
+
 def _h_en_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
     raw = m["n"].lower()
     n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
@@ -974,6 +1086,7 @@ _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_REL_MONTH, _h_zh_rel_month),
     (_ZH_REL_DAY, _h_zh_rel_day),
     (_ZH_REL_WEEK, _h_zh_rel_week),
+    (_ZH_WEEKDAY, _h_zh_weekday),
     (_ZH_REL_QTR, _h_zh_rel_qtr),
     (_ZH_AGO, _h_zh_ago),
     (_ZH_DECADE, _h_zh_decade),
@@ -995,6 +1108,10 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_CENTURY, _h_en_century),
     (_EN_REL, _h_en_rel),
     (_EN_DAYWORD, _h_en_dayword),
+    (_EN_WEEKDAY, _h_en_weekday),
+    (_EN_WEEKNUM, _h_en_weeknum),
+    (_EN_IN_UNITS, _h_en_in_units),
+    (_EN_DAY_AFTER, _h_en_day_after),
     (_EN_AGO, _h_en_ago),
 )
 _LATIN = re.compile(r"[A-Za-z]")
@@ -1194,6 +1311,10 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
         return None
     if a.weekday or b.weekday:
         return None
+    if a.qualifier or b.qualifier:  # between the end of 2007 and the end of 2008: ends not exact
+        out = _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
+        out.invalid = True
+        return out
     if a.kind != b.kind and {a.kind, b.kind} != {"month", "date"}:
         return None
     if not b.year_given and a.y is not None:
@@ -1326,6 +1447,157 @@ def _attach_relations(text: str, hits: list[_Hit]) -> None:
         h.relation = relation
 
 
+# ------------------------------------------------------------------- context guards
+
+_EN_NUM_WORD = (
+    r"\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+)
+# "three weeks from tomorrow", "2 weeks before May 13 1999", "more than 2 weeks before today".
+_ARITH_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?P<cmp>(?i:more\s+than|less\s+than|at\s+least|at\s+most|over|under)\s+)?"
+    rf"(?P<n>(?i:{_EN_NUM_WORD}))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+"
+    r"(?P<op>(?i:from|after|before|since|later\s+than|earlier\s+than))\s+$"
+)
+# "the last week of 2016", "first ten days of", "the 9th month of", "the second week of".
+_OF_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<o>(?i:first|last|final|second|third|fourth|fifth|next|\d{1,2}(?:st|nd|rd|th)))"
+    r"\s+(?:(?P<k>[A-Za-z0-9]+)\s+)?(?P<u>(?i:weeks?|days?|months?|weekends?|quarters?|half))\s+(?i:of)\s+$"
+)
+_ORD_NUM = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+# Words that make the following expression a holiday or a fiscal period, never read here.
+_SPECIAL_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:black|cyber|good|school\s+year|fiscal\s+year|financial\s+year|academic\s+year|fy)\s+$"
+)
+# Number words after a month: "13 Sept nineteen seventy two", "October two thousand".
+_NUMWORDS_AFTER = re.compile(
+    r"(?:\s+(?:and\s+)?(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|hundred|thousand)(?![A-Za-z]))+"
+)
+# 四月的最后一个星期一, 2021年的第二周, 明年第九个月, 今年的最后 3 周, 去年的前10天: a part of the period.
+_ZH_PART_AFTER = re.compile(
+    r"的?\s?(?:最后|最初|第|前|后|头)\s?[\d一二三四五六七八九十两]*\s?个?\s?"
+    r"(?:周|星期[一二三四五六日天]?|礼拜[一二三四五六日天]?|天|日|个月|月)"
+)
+_ZH_LUNAR_BEFORE = re.compile(r"(?:农历|阴历|夏历|旧历)\s?$")
+_WEEKDAY_DAY_AFTER = re.compile(
+    r"\s*,?\s*(?:(?i:the)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?(?![\d/.\-])(?!\s+(?i:days?|weeks?|months?|years?)\b)|(?i:first|second|third|[a-z]+(?:th|st|nd|rd))\b)"
+)
+_WEEKDAY_NUMBER_AFTER = re.compile(r"[\s,(（]*(?:\d|[A-Za-z]{3}-\d)")
+_WEEKDAY_GAP = re.compile(r"[\s,，、(（]*(?:(?i:on|of)\s+)?")
+
+
+def _to_day(h: _Hit) -> date | None:
+    if h.interval or h.invalid or h.d2 or h.kind != "date" or None in (h.y, h.m, h.d):
+        return None
+    try:
+        return date(h.y, h.m, h.d)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _set_day(h: _Hit, d: date | None) -> None:
+    h.kind, h.fixed, h.d2, h.qualifier = "date", None, None, None
+    if d is None:
+        h.invalid = True
+    else:
+        h.y, h.m, h.d = d.year, d.month, d.day
+
+
+def _week_of(h: _Hit, text: str, m: re.Match) -> None:
+    """The first / last / n-th week of a year or a month, as an ISO week; else left open."""
+    o, u = m["o"].lower(), m["u"].lower()
+    h.start = m.start()
+    if m["k"] or u != "week" or h.interval or h.y is None or h.kind not in ("year", "month"):
+        h.invalid = True
+        return
+    if h.kind == "year":
+        n = 53 if o in ("last", "final") else _ORD_NUM.get(o) or (int(o[:-2]) if o[:-2].isdigit() else 0)
+        last = date(h.y, 12, 28).isocalendar()[1]
+        if n == 53:
+            n = last
+        if not 1 <= n <= last:
+            h.invalid = True
+            return
+        h.kind, h.fixed = "week", f"{h.y:04d}-W{n:02d}"
+    elif o in ("first", "last", "final") and h.m:
+        day = date(h.y, h.m, 1 if o == "first" else calendar.monthrange(h.y, h.m)[1])
+        h.kind, h.fixed = "week", _iso_week(day)
+    else:
+        h.invalid = True
+
+
+def _guard(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """Read what sits around each candidate: arithmetic on it, a part of it, a holiday
+    name, a lunar calendar, a weekday beside a date. What can be computed exactly is;
+    the rest widens the span and leaves the value open. Never a nearby word read alone."""
+    for i, h in enumerate(hits):
+        window = max(0, h.start - 40)
+        m = _ARITH_BEFORE.search(text, window, h.start)
+        if m:
+            h.start = m.start()
+            day = _to_day(h)
+            if m["cmp"] or day is None or m["op"].lower() == "since" or (h.weekday and h.inferred):
+                h.invalid = True
+                continue
+            n = _count(m["n"])
+            sign = -1 if m["op"].lower().startswith(("before", "earlier")) else 1
+            _set_day(h, _shift(day, sign * n, m["u"].lower().rstrip("s")))
+            h.relative = True
+            continue
+        m = _OF_BEFORE.search(text, window, h.start)
+        if m:
+            _week_of(h, text, m)
+            continue
+        m = _SPECIAL_BEFORE.search(text, window, h.start) or _ZH_LUNAR_BEFORE.search(text, window, h.start)
+        if m:
+            h.start, h.invalid = m.start(), True
+            continue
+        if text[max(0, h.start - 3):h.start].endswith(("'s ", "’s ")) and h.inferred:
+            h.invalid = True  # next year's first quarter: the year is the other expression's
+        hi = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        if h.kind in ("date", "month") and h.inferred and not h.interval:
+            m = _NUMWORDS_AFTER.match(text, h.end)
+            if m:
+                h.end, h.invalid = m.end(), True
+                continue
+        m = _ZH_PART_AFTER.match(text, h.end)
+        if m and not h.weekday:
+            h.end, h.invalid = m.end(), True
+            continue
+        if h.weekday:
+            m = _WEEKDAY_DAY_AFTER.match(text, h.end)
+            if m and m.end() <= hi:
+                h.end, h.invalid = m.end(), True  # tuesday the eleventh, Sunday 31
+            elif _WEEKDAY_NUMBER_AFTER.match(text, h.end):
+                h.invalid = True  # friday 5/12, this Friday (jun-15): a date it does not read
+    # A weekday beside a date is part of it (10月12号，星期一; friday 5/12); beside any other
+    # expression it is left open (tuesday of last week, in 3 days on friday).
+    out: list[_Hit] = []
+    for h in hits:
+        while out and h.start < out[-1].end and out[-1].start >= h.start:
+            out.pop()  # the last week of 2016: "last week" is inside the widened span
+        if out and h.start < out[-1].end < h.end and out[-1].start < h.start:
+            h.start = out[-1].end
+        if out and out[-1].end > h.start:  # swallowed by a widened neighbour
+            if h.end <= out[-1].end:
+                continue
+            h.start = out[-1].end
+        if out and (out[-1].weekday or h.weekday) and _WEEKDAY_GAP.fullmatch(text, out[-1].end, h.start):
+            prev = out[-1]
+            wk, other = (prev, h) if prev.weekday else (h, prev)
+            day = _to_day(other)
+            if not other.weekday and day is not None:
+                other.start, other.end = prev.start, h.end
+                if wk.wd is not None and day.weekday() != wk.wd:
+                    other.invalid = True  # the weekday and the date disagree: neither is kept
+                out[-1] = other
+                continue
+            wk.invalid = True
+        out.append(h)
+    return out
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -1372,7 +1644,7 @@ def find_times(text: str, lang: str, published: str | None = None) -> list[TimeE
                 candidates.append(hit)
     if not candidates:
         return []
-    hits = _merge_intervals(norm, _select(candidates))
+    hits = _merge_intervals(norm, _guard(norm, _select(candidates)))
     _attach_relations(norm, hits)
     out = []
     for h in hits:
