@@ -50,7 +50,10 @@ half-open interval of days [start, end)):
   Y), i.e. end-exclusive and end-inclusive readings of the last unit are both right;
 * open ranges: factcheck's relation "before" = (None, start), "after" = (end, None),
   "since" = (start, None), "by" / "until" = (None, start) or (None, end); a TIMEX range
-  with only a start or only an end compares with those.
+  with only a start or only an end compares with those. For a single day, "before" and
+  "after" also accept the day's other bound (Recognizers writes 2010-01-01之后 as starting
+  on 2010-01-01 but 07年以后 as starting on 2008-01-01: inclusive and exclusive readings
+  of one day).
 
 Anchors' outputs go through the same conversion: Recognizers' own resolutions as TIMEX;
 jionlp's [start, end] times (an end at 23:59:59 is the end of that day; "inf" an open
@@ -323,10 +326,11 @@ def factcheck_entity(t) -> dict:
                     p = None
                 if p:
                     rel = t.relation
+                    day = p[1] - p[0] == timedelta(days=1)
                     if rel == "before":
-                        exact = [(None, p[0])]
+                        exact = [(None, p[0])] + ([(None, p[1])] if day else [])
                     elif rel == "after":
-                        exact = [(p[1], None)]
+                        exact = [(p[1], None)] + ([(p[0], None)] if day else [])
                     elif rel == "since":
                         exact = [(p[0], None)]
                     elif rel in ("by", "until"):
@@ -489,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = score([c for c, _ in todo], [f for _, f in todo])
 
     print(f"Recognizers-Text DateTime specs ({args.specs}), {len(cases)} cases; run {datetime.now():%Y-%m-%d %H:%M}")
-    header = f"{'system':<12} {'lang':<4} {'type':<20} {'n':>4} {'detected':>9} {'value ok':>9} {'wrong':>6} {'wrong %':>8}"
+    header = (f"{'system':<12} {'lang':<4} {'type':<20} {'n':>4} {'detected':>9} {'value ok':>9} "
+              f"{'wrong':>6} {'wrong %':>8}")
     print(header)
     print("-" * len(header))
     order = ["datetimeV2.date", "datetimeV2.daterange", "dates+ranges", "all"]

@@ -106,7 +106,8 @@ _NORM = str.maketrans(
         "Ｑ": "Q",
         "\u3000": " ",
         # Traditional characters the grammar reads, read as their Simplified forms.
-        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際後歲", "周个礼后这两开为来国号纪农历从当于间际后岁")),
+        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統",
+                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统")),
     }
 )
 # Most text has none of those: finding that is cheaper than translating.
@@ -395,13 +396,33 @@ _YQ = rf"(?P<yq>年?(?:初期?|中期|{_MID}|底|末期?)|上半年|下半年)"
 _QTR = r"(?P<qt>第?[一二三四1-4]\s?季度|[Qq][1-4](?!\d))"
 _MQ = rf"(?P<mq>上旬|中旬|下旬|初|{_MID}|底|末)"
 _MDTAIL = (
-    rf"(?P<m>{_ZMON})\s?月份?(?:\s?(?P<d>{_ZDAY})(?:\s?[-–~至到]\s?(?P<d2>{_ZDAY}))?\s?[日号]|{_MQ})?"
+    rf"(?P<m>{_ZMON})\s?月份?(?:\s?(?P<d>{_ZDAY})(?:\s?[日号]?\s?[-–~至到]\s?(?P<d2>{_ZDAY}))?\s?[日号]|{_MQ})?"
 )
 _ZH_DURATION_BEFORE = re.compile(r"(?:近|约|逾|超过|多达|长达|历时|持续|用了|花了|过去)\s?$")
 
 # A leading lookahead lists the characters a match can start with, where the pattern opens
 # with a lookbehind or a group the regex engine cannot skip to by itself.
 _ZH_ABS = re.compile(rf"(?=[12一二])(?P<y>{_Y4})\s?年(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?")
+# 二零零四年八月十五: a Chinese-numeral day without 日, only after a written year and month.
+_ZH_ABS_CNDAY = re.compile(
+    rf"(?=[12一二])(?P<y>{_Y4})\s?年(?P<m>{_ZMON})\s?月(?P<d>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?"
+    rf"|[一二三四五六七八九])(?![日号{_ZD}十])"
+)
+# 08年, 07年以后, 98年3月: a two-digit year, with a leading zero or a month after it.
+_ZH_YY = re.compile(
+    rf"(?=\d)(?<![\d.\-/])(?P<yy>\d\d)\s?年(?!代|前|来|内|间|多|度|级|龄|薪)(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?"
+)
+# 民国/民國113年 (Republic of China, Taiwan today), 康熙三年: era years. Imperial months are lunar.
+_ERAS = {"民国": 1911, "康熙": 1661, "雍正": 1722, "乾隆": 1735, "嘉庆": 1795, "道光": 1820,
+         "咸丰": 1850, "同治": 1861, "光绪": 1874, "宣统": 1908}
+_ZH_ERA = re.compile(
+    rf"(?P<era>{'|'.join(_ERAS)})(?P<n>元|\d{{1,3}}|[一二两三四五六七八九十百〇零]+)\s?年"
+    rf"(?:\s?(?:{_QTR}|{_MDTAIL})|{_YQ})?"
+)
+# 正月初一, 腊月二十三: lunar dates, read and left open.
+_ZH_LUNAR = re.compile(
+    r"(?:正|腊|冬)月(?:初[一二三四五六七八九十]|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|廿[一二三四五六七八九]?|三十)?"
+)
 _ZH_REL_YEAR = re.compile(
     r"(?=[去前今明后上本])(?P<ry>去年|(?<![此之以其提目当年])前年|今年|明年|(?<![先此之以其然最前])后年"
     rf"|(?<![以之向往])上年(?!纪)|本年)(?:{_YQ}|{_QTR}|{_MDTAIL})?"
@@ -440,7 +461,7 @@ _ZH_QTR = re.compile(
 )
 _ZH_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
 _ZH_BARE_YQ = re.compile(rf"(?=年)(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
-_ZH_BARE_MQ = re.compile(rf"(?=月)(?<![\d{_ZD}十两个上下本这当每半])(?P<t>月初|月{_MID}|月底|月末)")
+_ZH_BARE_MQ = re.compile(rf"(?=月)(?<![\d{_ZD}十两个上下本这当每半正腊冬])(?P<t>月初|月{_MID}|月底|月末)")
 
 
 def _h_zh_abs(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -450,6 +471,30 @@ def _h_zh_abs(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 _REL_YEAR_DELTA = {"去年": -1, "上年": -1, "前年": -2, "今年": 0, "本年": 0, "明年": 1, "后年": 2}
+
+
+def _h_zh_yy(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if not (m["yy"].startswith("0") or m["m"]):
+        return None  # 19年, 30年: as often a duration as a year
+    y = _two_digit_year(int(m["yy"]), cx)
+    hit = _ymd(m, cx, y)
+    if hit:
+        hit.relative = True  # the century comes from the publication date
+    return hit
+
+
+def _h_zh_era(m: re.Match, cx: _Ctx) -> _Hit | None:
+    n = 1 if m["n"] == "元" else _zh_int(m["n"])
+    if not n:
+        return None
+    hit = _ymd(m, cx, _ERAS[m["era"]] + n)
+    if hit and m["era"] != "民国" and hit.kind != "year":
+        hit.invalid = True  # imperial months and days are lunar
+    return hit
+
+
+def _h_zh_lunar(m: re.Match, cx: _Ctx) -> _Hit:
+    return _Hit(m.start(), m.end(), "date", invalid=True)
 
 
 def _h_zh_rel_year(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -476,8 +521,8 @@ def _h_zh_day(m: re.Match, cx: _Ctx) -> _Hit | None:
         y, mo = cx.anchor.year, cx.anchor.month
         if day > cx.anchor.day:
             y, mo = _add_months(y, mo, -1)
-        if not _valid_day(y, mo, day):
-            return None
+        while not _valid_day(y, mo, day):  # 30日 in March: the last month that has one
+            y, mo = _add_months(y, mo, -1)
         hit.y, hit.m = y, mo
     return hit
 
@@ -805,12 +850,15 @@ _EN_REL = re.compile(
 )
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _EN_WEEKDAY = re.compile(
-    r"(?<![A-Za-z0-9_-])(?<!(?i:every) )(?<!(?i:each) )(?:(?P<w>(?i:next|last|this\s+upcoming|this\s+coming|this|upcoming|coming|previous|following))"
+    r"(?<![A-Za-z0-9_-])(?<!(?i:every) )(?<!(?i:each) )"
+    r"(?:(?P<w>(?i:next|last|this\s+upcoming|this\s+coming|this|upcoming|coming|previous|following))"
     r"\s+(?:(?i:week)\s+(?:(?i:on)\s+)?)?)?"
     r"(?P<wd>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     r"|(?i:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)(?=\s*\d|\s+(?i:the)\b))(?![A-Za-z0-9_-])"
 )
-_EN_WEEKNUM = re.compile(r"(?<![A-Za-z0-9_-])(?i:week)\s+(?P<n>[1-9]|[1-4]\d|5[0-3])(?:\s+(?i:of)\s+(?P<y>(?:19|20)\d\d))?(?![\d])")
+_EN_WEEKNUM = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:week)\s+(?P<n>[1-9]|[1-4]\d|5[0-3])(?:\s+(?i:of)\s+(?P<y>(?:19|20)\d\d))?(?![\d])"
+)
 _EN_IN_UNITS = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:in)\s+(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty))\s+(?P<u>(?i:days?|weeks?))(?![A-Za-z0-9_-])"
@@ -874,6 +922,7 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 def _h_en_nummon(m: re.Match, cx: _Ctx) -> _Hit | None:
+    d: int | None
     if m["y"]:
         y, name, d = int(m["y"]), m["mon"], int(m["d"])
     elif m["y2"]:
@@ -1081,6 +1130,10 @@ _COMMON: tuple[tuple[re.Pattern, _Handler], ...] = (
 _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_ABS, _h_zh_abs),
     (_ZH_REL_YEAR, _h_zh_rel_year),
+    (_ZH_ABS_CNDAY, _h_zh_abs),
+    (_ZH_YY, _h_zh_yy),
+    (_ZH_ERA, _h_zh_era),
+    (_ZH_LUNAR, _h_zh_lunar),
     (_ZH_MD, _h_zh_md),
     (_ZH_DAY, _h_zh_day),
     (_ZH_REL_MONTH, _h_zh_rel_month),
@@ -1364,7 +1417,7 @@ def _later(a: _Hit, b: _Hit) -> bool:
 
 _ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从)\s?$")
 _ZH_SUFFIX = re.compile(
-    r"\s?(?P<t>以来|之前|以前|之后|以后|开始|至今|迄今|为止|起(?![诉草义飞火床身来])"
+    r"\s?(?P<t>[或及](?:之前|以前|之后|以后)|以来|之前|以前|之后|以后|开始|至今|迄今|为止|起(?![诉草义飞火床身来])"
     r"|前(?![一二两三四五六七八九十\d几半后夕期年])|后(?![一二两三四五六七八九十\d几半期年来]))"
 )
 _EN_PREFIX = re.compile(
@@ -1392,6 +1445,8 @@ _SUFFIX_RELATION = {
     "之前": "before", "以前": "before", "前": "before",
     "之后": "after", "以后": "after", "后": "after", "为止": "by",
     "onward": "since", "onwards": "since", "on": "since",
+    "或之前": "by", "或以前": "by", "及之前": "by", "及以前": "by",  # on or before
+    "或之后": "since", "或以后": "since", "及之后": "since", "及以后": "since",  # on or after
 }
 
 
