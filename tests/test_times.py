@@ -378,3 +378,96 @@ def test_gates_never_change_what_is_found(monkeypatch):
         monkeypatch.setattr(times, name, tuple((p, h, ()) for p, h, _ in getattr(times, name)))
     monkeypatch.setattr(times, "_NORM_ANY", re.compile(""))  # always translate
     assert run() == gated
+
+
+# ---- issue 17: read exactly or left open. Own sentences; PUB is Thursday 2025-05-22.
+# (sentence, lang, published, span, value, relation, resolved)
+EXACT_OR_OPEN = [
+    # ranges take the other end's year, across year ends; an end before its start is never emitted
+    ("The talks ran from May to Oct 2026.", "en", PUB, "from May to Oct 2026", "2026-05/2026-10", None, True),
+    ("The season ran Nov 18 - Feb 3, 2024.", "en", PUB, "Nov 18 - Feb 3, 2024", "2023-11-18/2024-02-03", None, True),
+    ("货轮8月至2月停航。", "zh", PUB, "8月至2月", "2025-08/2026-02", None, True),
+    ("貨輪8月至2月停航。", "zh", PUB, "8月至2月", "2025-08/2026-02", None, True),
+    ("从2016年一月十日到十二日，展览开放。", "zh", PUB, "2016年一月十日到十二日", "2016-01-10/2016-01-12", None, True),
+    ("從2016年一月十日到十二日，展覽開放。", "zh", PUB, "2016年一月十日到十二日", "2016-01-10/2016-01-12", None, True),
+    ("Prices held between the end of 2007 and the end of 2008.", "en", PUB,
+     "between the end of 2007 and the end of 2008", None, None, False),
+    # impossible dates are found and left open; 29 February without a year is the last one
+    ("审计日期为2019年2月29日。", "zh", PUB, "2019年2月29日", None, None, False),
+    ("審計日期為2019年2月29日。", "zh", PUB, "2019年2月29日", None, None, False),
+    ("The order was signed on Feb 30, 2024.", "en", PUB, "Feb 30, 2024", None, None, False),
+    ("报告称2月29日发生故障。", "zh", "2023-05-10", "2月29日", "2020-02-29", None, True),
+    ("報告稱2月29日發生故障。", "zh", "2024-03-10", "2月29日", "2024-02-29", None, True),
+    # arithmetic is computed on a day, or the whole phrase is left open
+    ("Results came in two days from today.", "en", PUB, "two days from today", "2025-05-24", None, True),
+    ("Output rose three weeks from yesterday.", "en", PUB, "three weeks from yesterday", "2025-06-11", None, True),
+    ("It closed 2 weeks before May 13 1999.", "en", PUB, "2 weeks before May 13 1999", "1999-04-29", None, True),
+    ("Prices rose more than 2 weeks before today.", "en", PUB, "more than 2 weeks before today", None, None, False),
+    ("The report is due in two weeks.", "en", PUB, "in two weeks", "2025-06-05", None, True),
+    # a part of a period: an ISO week when it is one, else open
+    ("Output fell in the last week of 2019.", "en", PUB, "the last week of 2019", "2019-W52", None, True),
+    ("Output fell in the first week of March 2021.", "en", PUB, "the first week of March 2021", "2021-W09", None, True),
+    ("His contract ends week 10 of 2026.", "en", PUB, "week 10 of 2026", "2026-W10", None, True),
+    ("他们在去年的前10天到访。", "zh", PUB, "去年的前10天", None, None, False),
+    ("他們在去年的前10天到訪。", "zh", PUB, "去年的前10天", None, None, False),
+    ("Sales rose in the first ten days of last year.", "en", PUB, "the first ten days of last year", None, None, False),
+    # two-digit years
+    ("He was born on 15 April of 87.", "en", PUB, "15 April of 87", "1987-04-15", None, True),
+    ("He was born on 15 April of 87.", "en", None, "15 April of 87", None, None, False),
+    ("08年，金融危机爆发。", "zh", PUB, "08年", "2008", None, True),
+    ("08年，金融危機爆發。", "zh", PUB, "08年", "2008", None, True),
+    ("98年3月，工厂关闭。", "zh", PUB, "98年3月", "1998-03", None, True),
+    ("07年以后，产量翻番。", "zh", PUB, "07年以后", "2007", "after", True),
+    # months: lowercase, abbreviated, numeric forms
+    ("The april 2024 bonus was paid.", "en", PUB, "april 2024", "2024-04", None, True),
+    ("The plant closed on 05-Aug-2016.", "en", PUB, "05-Aug-2016", "2016-08-05", None, True),
+    ("Sales peaked in Dec-2018.", "en", PUB, "Dec-2018", "2018-12", None, True),
+    ("It shipped on 2019-aug-1.", "en", PUB, "2019-aug-1", "2019-08-01", None, True),
+    ("该法于2020/12/1生效。", "zh", PUB, "2020/12/1", "2020-12-01", None, True),
+    # quarters and halves
+    ("Shares fell in q3 2024.", "en", PUB, "q3 2024", "2024-Q3", None, True),
+    ("Margins grew in 2017 q1.", "en", PUB, "2017 q1", "2017-Q1", None, True),
+    # Chinese numerals, era years
+    ("二零零四年八月十五，大桥通车。", "zh", PUB, "二零零四年八月十五", "2004-08-15", None, True),
+    ("二零零四年八月十五，大橋通車。", "zh", PUB, "二零零四年八月十五", "2004-08-15", None, True),
+    ("民国三年，铁路通车。", "zh", PUB, "民国三年", "1914", None, True),
+    ("民國113年，新法上路。", "zh", PUB, "民國113年", "2024", None, True),
+    ("康熙三年五月，大旱。", "zh", PUB, "康熙三年五月", None, None, False),
+    ("雍正十年，修成此桥。", "zh", PUB, "雍正十年", "1732", None, True),
+    ("正月初一，庙会开幕。", "zh", PUB, "正月初一", None, None, False),
+    # weekdays and relative days and weeks
+    ("The vote is next Monday.", "en", PUB, "next Monday", "2025-05-26", None, True),
+    ("The vote was on Friday.", "en", PUB, "Friday", "2025-05-16", None, True),
+    ("The deal closes this upcoming Friday.", "en", PUB, "this upcoming Friday", "2025-05-23", None, True),
+    ("We met on Tuesday of last week.", "en", PUB, "Tuesday", None, None, False),
+    ("会议定在下周三。", "zh", PUB, "下周三", "2025-05-28", None, True),
+    ("會議定在下週三。", "zh", PUB, "下週三", "2025-05-28", None, True),
+    ("他上上个星期五离开。", "zh", PUB, "上上个星期五", "2025-05-09", None, True),
+    ("他上上個禮拜五離開。", "zh", PUB, "上上個禮拜五", "2025-05-09", None, True),
+    ("会议在下下周举行。", "zh", PUB, "下下周", "2025-W23", None, True),
+    ("會議在下下週舉行。", "zh", PUB, "下下週", "2025-W23", None, True),
+    ("他大前天到达。", "zh", PUB, "大前天", "2025-05-19", None, True),
+    ("他大後天到達。", "zh", PUB, "大後天", "2025-05-25", None, True),
+    ("It ends the day after tomorrow.", "en", PUB, "the day after tomorrow", "2025-05-24", None, True),
+    ("2025年5月19日，星期一，他离开。", "zh", PUB, "2025年5月19日，星期一", "2025-05-19", None, True),
+    ("2025年5月20日，星期一，他离开。", "zh", PUB, "2025年5月20日，星期一", None, None, False),
+    # open relations
+    ("出货量在2024年1月1日或之后增长。", "zh", PUB, "2024年1月1日或之后", "2024-01-01", "since", True),
+    ("出貨量在2024年1月1日或之前下降。", "zh", PUB, "2024年1月1日或之前", "2024-01-01", "by", True),
+]
+
+
+@pytest.mark.parametrize("text,lang,published,span,value,relation,resolved", EXACT_OR_OPEN)
+def test_read_exactly_or_left_open(text, lang, published, span, value, relation, resolved):
+    t = _find(text, lang, published, span)
+    assert (t.value, t.relation, t.resolved) == (value, relation, resolved)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The briefing is updated every Friday.", "en"),
+    ("每周一例会。", "zh"),
+    ("Prices rose 2000% in a year.", "en"),
+    ("they may 12 times repeat it", "en"),
+])
+def test_recurring_and_vague_are_not_dates(text, lang):
+    assert [t for t in find_times(text, lang, PUB) if t.resolved] == []

@@ -827,12 +827,12 @@ _EN_NUMMON = re.compile(
 )
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
 _EN_HALF = re.compile(
-    rf"(?<![A-Za-z0-9_-])(?:H(?P<h>[12])\s*(?P<y>{_EY})|(?P<y2>{_EY})\s*H(?P<h2>[12]))(?![A-Za-z0-9_-])"
+    rf"(?<![A-Za-z0-9_])(?:[Hh](?P<h>[12])[\s-]*(?P<y>{_EY})|(?P<y2>{_EY})[\s-]*[Hh](?P<h2>[12]))(?![A-Za-z0-9_-])"
 )
 _EN_QUARTER = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?:(?i:the)\s+)?(?P<qn>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
     rf"[\s-]+(?i:quarter)(?:\s+(?:of\s+)?(?:(?P<y>{_EY})|(?P<w>(?i:this|last|next))\s+(?i:year)))?"
-    rf"|Q(?P<qd>[1-4])(?:[\s,]+(?:of\s+)?(?P<y2>{_EY}))?|(?P<y3>{_EY})\s*Q(?P<qd2>[1-4]))(?![A-Za-z0-9_-])"
+    rf"|[Qq](?P<qd>[1-4])(?:[\s,-]+(?:of\s+)?(?P<y2>{_EY}))?|(?P<y3>{_EY})[\s-]*[Qq](?P<qd2>[1-4]))(?![A-Za-z0-9_-])"
 )
 _EN_DECADE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
@@ -908,6 +908,11 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     y = _en_year(m, cx)
     if not 1 <= d <= 31:
         return None
+    if y is None and not m.groupdict().get("yy"):
+        if _quantity_after(cx.text, m.end()):
+            return None  # May 12 times, 3 March people
+        if m["mon"] == "may" and not re.search(r"\d(?:st|nd|rd|th)", m[0]):
+            return None  # "they may 12 ...": lowercase may needs a year or an ordinal
     hit = _Hit(m.start(), m.end(), "date", y=y, m=mo, d=d)
     if y is None and m.groupdict().get("yy"):
         hit.relative = True  # a two-digit year without a publication date
