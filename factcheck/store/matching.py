@@ -44,8 +44,8 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.errors import StoreError
-from factcheck.store.verdicts import final_verdicts
 from factcheck.extraction.units import DURATION_UNITS, PHYSICAL_UNITS, to_pint
+from factcheck.store.verdicts import final_verdicts
 
 #: Cosine similarity at or above which a neighbour whose numbers agree is the same
 #: claim, for a pair in one language and a pair across languages (e5 puts a
@@ -510,15 +510,15 @@ class ClaimIndex:
             upto = rows[-1][0]
         if added or rebuild:
             if self.path:
-                self._save(index)
+                self._save(index, self.path)
             self._set_meta("vector_index_upto", str(upto))
             self._set_meta("vector_index_model", self.model_id)
         return added
 
-    def _save(self, index) -> None:
-        tmp = self.path.with_name(self.path.name + ".tmp")
+    def _save(self, index, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp")
         index.save(str(tmp))
-        tmp.replace(self.path)  # a crash mid-save never leaves a half-written index
+        tmp.replace(path)  # a crash mid-save never leaves a half-written index
 
     def rebuild(self) -> int:
         return self._update_index(rebuild=True)
@@ -602,7 +602,9 @@ def judge(index: ClaimIndex, facts: Sequence[Facts], vectors: np.ndarray, *,
     return result
 
 
-def match_claims(db, claims: Sequence, *, index: ClaimIndex | None = None, k: int = NEIGHBOURS) -> dict[str, list[Match]]:
+def match_claims(
+    db, claims: Sequence, *, index: ClaimIndex | None = None, k: int = NEIGHBOURS
+) -> dict[str, list[Match]]:
     """``matches`` of each extracted claim: earlier claims (other documents) saying the same thing.
 
     Claims must be stored already (so they have keys); their vectors are computed by
@@ -641,7 +643,7 @@ def _vectors_of(index: ClaimIndex, claim_ids: Sequence[str]) -> np.ndarray:
     missing = [c for c in claim_ids if c not in rows]
     if missing:
         raise StoreError(f"{len(missing)} claims have no vector; run `factcheck match --sync` to embed them.",
-                         code="F901")
+                         code="F330")
     return np.stack([np.frombuffer(rows[c], dtype=np.float16).astype(np.float32) for c in claim_ids])
 
 

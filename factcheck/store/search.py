@@ -36,8 +36,9 @@ Filters (all optional, all combined with AND)
     ``limit``          at most this many rows
 
 Errors are :class:`~factcheck.errors.InputError` with codes F601–F606 for filters
-that cannot be understood, and :class:`~factcheck.errors.StoreError` F610 when the
-store cannot run the query.
+that cannot be understood, and :class:`~factcheck.errors.StoreError` F320 when the
+store cannot run the query (F301–F308 when SQLite itself fails: locked, read-only,
+damaged…, see :func:`factcheck.store.db.store_error`).
 """
 
 from __future__ import annotations
@@ -54,12 +55,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import IO, Any
 
-from factcheck.store import fts
 from factcheck.errors import InputError, StoreError
-from factcheck.store.verdicts import FINAL_VERDICT_SQL, final_verdict, live_sql, stamp, stamp_sql
-from factcheck.records import CLAIM_KINDS, NON_CLAIM_KINDS
-from factcheck.records import VERDICTS
 from factcheck.extraction.units import COMPOUND_UNITS, PER_SUFFIXES, UNIT_KINDS, canonical_unit
+from factcheck.records import CLAIM_KINDS, NON_CLAIM_KINDS, VERDICTS
+from factcheck.store import fts
+from factcheck.store.verdicts import FINAL_VERDICT_SQL, final_verdict, live_sql, stamp, stamp_sql
 
 log = logging.getLogger(__name__)
 
@@ -597,9 +597,9 @@ def _candidates(conn: sqlite3.Connection, order: str, sql: str, params: dict) ->
     if order != "reviewed":
         return [(key, bm25, None) for key, bm25 in rows], complete
     latest: dict[str, str] = {}
-    for claim_id, stamp in rows:
-        latest.setdefault(claim_id, stamp)
-    return [(claim_id, None, stamp or None) for claim_id, stamp in latest.items()], complete
+    for claim_id, reviewed_at in rows:
+        latest.setdefault(claim_id, reviewed_at)
+    return [(claim_id, None, reviewed_at or None) for claim_id, reviewed_at in latest.items()], complete
 
 
 def _window_bound(conn: sqlite3.Connection, query: Query, match: str) -> int:
@@ -627,7 +627,7 @@ def _rank_in_window(conn: sqlite3.Connection, query: Query, match: str,
     the window; and the bound it used (0: every hit)."""
     bound = _window_bound(conn, query, match)
     hits = rank(bound)
-    if bound and hits is not None and len(hits) < query.limit:
+    if bound and hits is not None and query.limit is not None and len(hits) < query.limit:
         bound, hits = 0, rank(0)
     return hits, bound
 
@@ -660,8 +660,10 @@ def _two_phase_hits(conn: sqlite3.Connection, query: Query) -> list[tuple] | Non
         return _filter_candidates(conn, query.order, limit, candidates_sql, candidates_params, filter_sql,
                                   filter_params)
     for expr in filter(None, (match.words_only, match.match)):
+        # _rank_in_window calls the lambda before the loop moves on
         hits, bound = _rank_in_window(conn, query, expr, lambda bound: _filter_candidates(
-            conn, query.order, limit, candidates_sql, {**candidates_params, "match": expr, "bound": bound},
+            conn, query.order, limit, candidates_sql,
+            {**candidates_params, "match": expr, "bound": bound},  # noqa: B023
             filter_sql, filter_params))
         if hits is None or len(hits) >= limit or expr == match.match:  # None: the filters keep few of many hits
             if hits:
@@ -679,6 +681,7 @@ def _statement_hits(conn: sqlite3.Connection, query: Query) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     hits, bound = _rank_in_window(conn, query, params["match"],
                                   lambda bound: conn.execute(sql, {**params, "bound": bound}).fetchall())
+    assert hits is not None  # fetchall gives a list
     _say_windowed(query, bound)
     return hits
 
@@ -721,7 +724,7 @@ def run(db, query: Query) -> list[dict]:
         parts = {name: _fetch(conn, part_sql, ids) for name, part_sql in _PART_SQL.items()}
     except sqlite3.Error as exc:
         raise StoreError(f"The search could not run ({exc}). Check that --db points at a factcheck store; if the "
-                         "message names the full-text index, report the query that caused it.", code="F610") from exc
+                         "message names the full-text index, report the query that caused it.", code="F320") from exc
     return assemble(hits, parts, claims)
 
 
