@@ -9,8 +9,9 @@ import click
 from factcheck.cli.options import db_path_option, model_option
 from factcheck.cli.output import add_claim_row, claim_json, claims_table, counter, echo_json, say, table_console
 from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
-from factcheck.model.registry import ExtractTotals, classify_lines, extract_paths, load_scorer
+from factcheck.model.registry import classify_lines, load_scorer
 from factcheck.store.db import open_db
+from factcheck.store.intake import ExtractTotals, extract_paths
 
 
 @click.command("extract")

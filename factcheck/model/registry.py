@@ -12,15 +12,12 @@ and the current promoted version were evaluated on (``force=True`` overrides).
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from factcheck import settings
-from factcheck.errors import FactcheckError, InputError, ModelError
+from factcheck.errors import ModelError
 
 PROMOTED_FILE = "promoted.json"
 #: F1 may drop by this much on a held-out set (rounding noise) and still promote.
@@ -128,7 +125,7 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
             "accepted). It is recorded in promoted.json with the losses.",
             code="F221",
         )
-    record = {"version": version, "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    record = {"version": version, "promoted_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if previous:
         record["previous"] = previous
     if worse:
@@ -213,89 +210,3 @@ def classify_lines(lines: Iterable[str], *, version: str | None = None, batch_si
         rows = model.classify([text for _, text in numbered], batch_size=batch_size)
         for (number, _), row in zip(numbered, rows):
             yield {**row, "line": number}
-
-
-@dataclass
-class ExtractTotals:
-    """What :func:`extract_paths` did so far: articles extracted, their claims and rejected
-    candidates, inputs that failed, and (when ``matching``) how many claims match earlier
-    claims and how many of those are checked already."""
-
-    articles: int = 0
-    claims: int = 0
-    rejected: int = 0
-    failures: int = 0
-    matched: int = 0
-    verdicted: int = 0
-    matching: bool = False
-
-
-@dataclass
-class ExtractedArticle:
-    """One input of :func:`extract_paths`: an article's candidates, or the error that
-    stopped it (``source`` is None for an input that could not be read: the error names it)."""
-
-    source: str | None
-    article: Any = None
-    candidates: list = field(default_factory=list)
-    saved: dict | None = None  # what save_extraction stored (the article's version), when storing
-    matches: dict | None = None  # claim id → its Matches, when matching
-    error: FactcheckError | None = None
-
-
-def extract_paths(
-    paths: Sequence[str], *, db=None, scorer=None, lang: str | None = None, max_bytes: int | None = None,
-    match: bool | None = None, totals: ExtractTotals | None = None,
-) -> Iterator[ExtractedArticle]:
-    """Extract the claims of files, folders or ``-`` one article at a time (``factcheck extract``).
-
-    Each article is read, extracted (scored by ``scorer``), stored in ``db`` when given and
-    matched against the stored claims of other articles. A file that cannot be read or
-    extracted yields its error and the others go on.
-
-    :param paths: files, folders (recursive) or ``-`` for standard input.
-    :param db: the store to save into, or None to only extract.
-    :param scorer: the check-worthiness model (:func:`load_scorer`), or None for rules only.
-    :param lang: force ``"zh"`` or ``"en"`` (default: detected per sentence).
-    :param max_bytes: refuse larger files (default the ingest limit).
-    :param match: look each claim up among the stored ones; None: when storing with a
-        model (its encoder is loaded anyway). Needs ``db``.
-    :param totals: an :class:`ExtractTotals` to keep the running counts in.
-    :returns: an iterator of :class:`ExtractedArticle`, one per input.
-    """
-    from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, iter_articles
-    from factcheck.extraction.pipeline import extract_article
-    from factcheck.store.db import save_extraction
-
-    if match and db is None:
-        raise ValueError("matching needs the store: pass db")
-    totals = totals if totals is not None else ExtractTotals()
-    index = None
-    if db is not None and (match or (match is None and scorer is not None)):
-        from factcheck.store.matching import ClaimIndex
-
-        index = ClaimIndex(db, encoder=getattr(scorer, "encoder", None))
-    totals.matching = index is not None
-    for item in iter_articles(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes):
-        if isinstance(item, InputError):
-            totals.failures += 1
-            yield ExtractedArticle(None, error=item)
-            continue
-        try:
-            candidates = extract_article(item, lang=lang, scorer=scorer)
-        except FactcheckError as exc:
-            totals.failures += 1
-            yield ExtractedArticle(item.source, item, error=exc)
-            continue
-        saved = save_extraction(db, item, candidates) if db is not None else None
-        matches = None
-        if index is not None:
-            from factcheck.store.matching import match_claims
-
-            matches = match_claims(db, candidates, index=index)
-            totals.matched += sum(bool(m) for m in matches.values())
-            totals.verdicted += sum(any(x.verdict for x in m) for m in matches.values())
-        totals.articles += 1
-        totals.claims += sum(c.is_claim for c in candidates)
-        totals.rejected += sum(not c.is_claim for c in candidates)
-        yield ExtractedArticle(item.source, item, candidates, saved, matches)
