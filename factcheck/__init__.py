@@ -38,9 +38,10 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "extract": "extraction.pipeline", "extract_article": "extraction.pipeline", "extract_articles": "extraction.pipeline",
     "iter_articles": "extraction.ingest", "read_article": "extraction.ingest",
-    "find_quantities": "extraction.quantities",
+    "find_quantities": "extraction.quantities", "parse": "extraction.pipeline",
     "open_db": "store.db", "save_extraction": "store.db",
     "Scorer": "extraction.score", "Thresholds": "extraction.score",
+    "find_times": "extraction.times",
     "Article": "records", "Block": "records", "Claim": "records", "Entity": "records",
     "Quantity": "records", "Sentence": "records", "TimeExpr": "records",
     "FactcheckError": "errors", "InputError": "errors", "ModelError": "errors", "StoreError": "errors",

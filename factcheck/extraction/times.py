@@ -67,13 +67,28 @@ or followed by a Chinese character (2000人). After in/since/during/until/before
 after/through it is always a year. Plural nouns that usually follow a year
 (elections, Olympics, talks, levels...) do not make it a quantity.
 
+Read exactly or left open (issue 17; docs/times.md): impossible dates (2019年2月29日, Feb 30),
+lunar dates (农历…, 正月初一, months of an imperial reign year), holidays, fiscal and school
+years, parts of a period other than a week (去年的前10天), comparisons (more than 2 weeks
+before today), a weekday beside a day it does not read or that contradicts its date, and
+ranges with qualified ends are returned with their whole span and ``resolved=False``; a
+range whose end precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
+last one on or before ``published``; next/last/this Monday: that day of the next/previous/
+current ISO week), 上上周/下下周, 大前天/大后天, the day after tomorrow, week 10 (of 2026),
+the first/last/n-th week of a year or month (an ISO week), arithmetic on a day (three weeks
+from tomorrow), in two days / in a week, month names in any case and month-name numeric
+forms (05-Aug-2016, Dec-2018), q3 2024 / 2019-h2, Chinese-numeral days (二零零四年八月十五),
+two-digit years with a leading zero or a month (08年, 98年3月, April of 87: the publication
+date's century, or the one before when that is more than ten years ahead), 民国/民國 N年
+(1911+N) and Qing reign years; Traditional characters are read as Simplified.
+
 Not returned: durations (两年, 20个月, 近2000年, two years, for three decades),
 numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, 当前, 现在,
 近年来, 几年前, a few years ago, recently), anaphora (同年, 当年, 次年, the next
 year, the previous year), times of day (10点, 10:30 are ignored; a date before them
-is still found), weekdays (周三, on Tuesday), seasons (2019年夏天, summer 2019),
-two-digit years (19年), "20年代" without a century, ambiguous all-numeric dates
-(4/5/2025; 13/4/2025 and 4/13/2025 are read), fiscal years, BC years.
+is still found), recurring weekdays (每周一, every Friday), seasons (2019年夏天, summer
+2019), bare two-digit years (19年), "20年代" without a century, ambiguous all-numeric
+dates (4/5/2025; 13/4/2025 and 4/13/2025 are read), BC years.
 """
 
 from __future__ import annotations
@@ -1677,7 +1692,7 @@ def _select(hits: list[_Hit]) -> list[_Hit]:
     return chosen
 
 
-def find_times(text: str, lang: str, published: str | None = None) -> list[TimeExpr]:
+def find_times(text: str, lang: str | None = None, published: str | None = None) -> list[TimeExpr]:
     """Find calendar time expressions in ``text``.
 
     ``lang`` ("zh" or "en") is a hint only; both scripts are handled. ``published``
