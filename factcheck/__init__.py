@@ -38,7 +38,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "extract": "extraction.pipeline", "extract_article": "extraction.pipeline", "extract_articles": "extraction.pipeline",
     "iter_articles": "extraction.ingest", "read_article": "extraction.ingest",
-    "find_quantities": "extraction.quantities", "parse": "extraction.pipeline",
+    "find_quantities": "extraction.quantities",
     "open_db": "store.db", "save_extraction": "store.db",
     "Scorer": "extraction.score", "Thresholds": "extraction.score",
     "find_times": "extraction.times",
