@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "extract": "extraction.pipeline", "extract_article": "extraction.pipeline", "extract_articles": "extraction.pipeline",
+    "extract": "extraction.pipeline", "extract_article": "extraction.pipeline",
+    "extract_articles": "extraction.pipeline",
     "iter_articles": "extraction.ingest", "read_article": "extraction.ingest",
-    "find_quantities": "extraction.quantities",
+    "find_quantities": "extraction.quantities", "parse": "extraction.pipeline",
     "open_db": "store.db", "save_extraction": "store.db",
     "Scorer": "extraction.score", "Thresholds": "extraction.score",
     "find_times": "extraction.times",
@@ -66,8 +67,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from factcheck.errors import AnnotationError, FactcheckError, InputError, LabelStudioError, ModelError, StoreError
-    from factcheck.extraction.pipeline import extract, extract_article, extract_articles
     from factcheck.extraction.ingest import iter_articles, read_article
-    from factcheck.records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
+    from factcheck.extraction.pipeline import extract, extract_article, extract_articles
     from factcheck.extraction.score import Scorer, Thresholds
+    from factcheck.records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
     from factcheck.store.db import open_db, save_extraction

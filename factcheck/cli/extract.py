@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
+from rich.table import Table
 
 from factcheck.cli.options import db_path_option, model_option
-from factcheck.cli.output import add_claim_row, claim_json, claims_table, counter, echo_json, say, table_console
+from factcheck.cli.output import (
+    add_claim_row,
+    claim_json,
+    claims_table,
+    counter,
+    echo_json,
+    format_quantity,
+    say,
+    table_console,
+)
 from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
 from factcheck.model.registry import classify_lines, load_scorer
+from factcheck.records import Quantity
 from factcheck.store.db import open_db
 from factcheck.store.intake import ExtractTotals, extract_paths
 
@@ -92,4 +104,34 @@ def classify(file, model_version, batch_size):
         echo_json(row)
 
 
-COMMANDS = [extract, classify]
+@click.command("parse")
+@click.argument("text", default="-")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Force the language (default: detected).")
+@click.option("--published", default=None, help="Publication date (ISO) that relative times resolve against.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+              help="table: readable; jsonl: one JSON object per quantity or time, with its type.")
+def parse(text, lang, published, fmt):
+    """Show how factcheck reads the numbers, units, ranges and dates of TEXT (- or nothing:
+    standard input): each quantity and time expression with its value and offsets."""
+    from factcheck.extraction.pipeline import parse as parse_text
+
+    parsed = parse_text(sys.stdin.read() if text == "-" else text, lang, published=published)
+    found = sorted([*parsed.quantities, *parsed.times], key=lambda r: (r.start, r.end))
+    if fmt == "jsonl":
+        for record in found:
+            kind = "quantity" if isinstance(record, Quantity) else "time"
+            echo_json({"type": kind, **dataclasses.asdict(record)})
+        return
+    table = Table(title=f"{len(parsed.quantities)} quantities, {len(parsed.times)} times ({parsed.lang})")
+    for column in ("span", "text", "reading"):
+        table.add_column(column, overflow="fold")
+    for record in found:
+        if isinstance(record, Quantity):
+            reading = format_quantity(record)
+        else:
+            reading = (record.value or "?") + ("" if record.resolved else " (left open)")
+        table.add_row(f"{record.start}–{record.end}", record.text, reading)
+    table_console().print(table)
+
+
+COMMANDS = [extract, classify, parse]

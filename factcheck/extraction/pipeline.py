@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from factcheck.extraction import clauses as clause_mod
 from factcheck.extraction.components import ENTITY_LABELS, span_ents
@@ -17,7 +18,7 @@ from factcheck.extraction.ingest import split_blocks
 from factcheck.extraction.kinds import KindSignals, classify_kind
 from factcheck.extraction.quantities import find_quantities
 from factcheck.extraction.score import Scorer, Thresholds, apply_scores
-from factcheck.extraction.segment import iter_sentence_spans
+from factcheck.extraction.segment import detect_lang, iter_sentence_spans
 from factcheck.extraction.times import LATIN_LETTER, find_times
 from factcheck.records import (
     CLAIM_KINDS,
@@ -125,6 +126,28 @@ def extract_article(
                 claim.is_claim = False
                 claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
     return candidates
+
+
+@dataclass(slots=True)
+class Parsed:
+    """The quantities and time expressions of a text, as the extractor reads them."""
+
+    lang: str
+    quantities: list[Quantity]
+    times: list[TimeExpr]
+
+
+def parse(text: str, lang: str | None = None, *, published: str | None = None) -> Parsed:
+    """How factcheck reads the numbers and times of ``text`` (any text, not only claims):
+    every quantity and time expression, with offsets into ``text``. A number that is part
+    of a time (the 2019 of 2019年9月) is the time's, as in extraction.
+
+    :param lang: "zh" or "en" (default: detected from the script).
+    :param published: the publication date (ISO) that relative times resolve against.
+    """
+    lang = lang or detect_lang(text)
+    times = find_times(text, lang, published)
+    return Parsed(lang, _without_times(find_quantities(text, lang), times), times)
 
 
 def whole_text_claim(article: Article, lang: str, *, doc=None, reasons: Sequence[str] = ()) -> Claim:
