@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 LABEL_STUDIO_VERSION=1.23.2
-VENV=${FACTCHECK_LABELSTUDIO_VENV:-.venv-labelstudio}  # as in factcheck/labelstudio_server.py
+VENV=${FACTCHECK_LABELSTUDIO_VENV:-.venv-labelstudio}  # as in factcheck/settings.py (labelstudio_venv)
 stamp=$VENV/.factcheck-installed
 want="label-studio==$LABEL_STUDIO_VERSION $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
 
