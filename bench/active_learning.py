@@ -48,7 +48,12 @@ import numpy as np  # noqa: E402
 
 from factcheck.model.datasets import Example, conflicts, dedupe, load  # noqa: E402
 from factcheck.model.simulate import (  # noqa: E402
-    SIMULATION_ARGS, STRATEGIES, annotations_needed, embed_texts, full_pool, simulate_seeds,
+    SIMULATION_ARGS,
+    STRATEGIES,
+    annotations_needed,
+    embed_texts,
+    full_pool,
+    simulate_seeds,
 )
 
 PROJECT = [REPO / "annotations" / "zh_checkworthy.jsonl", REPO / "annotations" / "en_checkworthy.jsonl"]

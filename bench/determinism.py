@@ -32,7 +32,8 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-DEFAULT_SOURCES = [str(REPO / "annotations" / "zh_checkworthy.jsonl"), str(REPO / "annotations" / "en_checkworthy.jsonl")]
+DEFAULT_SOURCES = [str(REPO / "annotations" / "zh_checkworthy.jsonl"),
+                   str(REPO / "annotations" / "en_checkworthy.jsonl")]
 
 
 def fit_heads(sources: list[str], args, fits: int, out: Path) -> None:
@@ -91,7 +92,8 @@ def main() -> None:
     _, _, first, first_dev, first_figures = runs[0]
     digests = [hashlib.sha1(w.tobytes()).hexdigest()[:10] for _, _, w, _, _ in runs]
     same = sum(d == digests[0] for d in digests)
-    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), seed {args.seed}{f' {knobs}' if knobs else ''}, "
+    print(f"{len(runs)} fits ({args.processes} processes x {args.fits}), "
+          f"seed {args.seed}{f' {knobs}' if knobs else ''}, "
           f"{len(first)} weights: {same} the same bytes as the first, {len(set(digests))} distinct heads")
     for (p, k, weights, dev, figures), digest in zip(runs, digests):
         if digest != digests[0]:

@@ -29,8 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.extraction.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
 from factcheck.extraction.ingest import iter_articles, split_blocks  # noqa: E402
+from factcheck.extraction.pipeline import SEGMENTED_BLOCKS, extract_article  # noqa: E402
 from factcheck.extraction.segment import chunk_block, detect_lang, iter_sentence_spans, load_bare_nlp, load_nlp  # noqa: E402
 from factcheck.store.db import open_db, save_extraction  # noqa: E402
 
@@ -156,7 +156,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=[str(REPO / "examples")])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--scale", type=int, default=5, help="time each article this many times (longer, steadier runs)")
+    parser.add_argument("--scale", type=int, default=5,
+                        help="time each article this many times (longer, steadier runs)")
     parser.add_argument("--articles", type=int, default=1000, help="articles in the memory run (0 to skip)")
     parser.add_argument("--stages", action="store_true", help="also time each part of the Chinese extractor")
     args = parser.parse_args()

@@ -32,7 +32,8 @@ QUERIES = [
     ["search", "--kind", "numeric", "--limit", "20"], ["search", "--verdict", "refuted"],
     ["verdicts"], ["verdicts", "--lang", "en"],
     ["match", "伊朗石油出口不足13万桶/日"], ["match", "Iran's oil exports fell below 130,000 barrels a day"],
-    ["conflicts", "--format", "jsonl"], ["export", "--format", "jsonl"], ["export", "--format", "claimreview"], ["stats"],
+    ["conflicts", "--format", "jsonl"], ["export", "--format", "jsonl"], ["export", "--format", "claimreview"],
+    ["stats"],
 ]
 
 

@@ -52,14 +52,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from factcheck.review import labelstudio as fls  # noqa: E402
-from factcheck.review import server as lss  # noqa: E402
 from factcheck.errors import LabelStudioError  # noqa: E402
 from factcheck.extraction.ingest import parse_text  # noqa: E402
 from factcheck.extraction.pipeline import extract_article  # noqa: E402
+from factcheck.review import labelstudio as fls  # noqa: E402
+from factcheck.review import server as lss  # noqa: E402
+from factcheck.review.tasks import build_task, labelling_config, task_fingerprint  # noqa: E402
 from factcheck.store.claims import claim_from_row  # noqa: E402
 from factcheck.store.db import open_db, save_extraction  # noqa: E402
-from factcheck.review.tasks import build_task, labelling_config, task_fingerprint  # noqa: E402
 
 PUSH_TARGET = 1.5  # push ≤ 1.5 × raw bulk import
 INCREMENTAL_TARGET_S = 1.0  # an empty incremental pull under 1 s

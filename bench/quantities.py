@@ -438,7 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         cells = []
         for n in names:
             s = row.get(n)
-            cells.append(f"{'':>24}" if s is None else f"{_fmt(s['recall'])}/{_fmt(s['precision'])}/{_fmt(s['value_acc'])}/{_fmt(s['read'])}".rjust(24))
+            if s is None:
+                cells.append(f"{'':>24}")
+            else:
+                cells.append(f"{_fmt(s['recall'])}/{_fmt(s['precision'])}/{_fmt(s['value_acc'])}/{_fmt(s['read'])}".rjust(24))
         print(f"{rel:44} " + " ".join(cells) + f"  n={row['factcheck']['expected']}")
     for lang in langs:
         cells = []

@@ -39,8 +39,14 @@ def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str])
     """Held-out set -> F1 of each seed, for the recipe of the version ``card`` describes,
     judged on ``evals``."""
     from factcheck.embed.encoder import shared_encoder
-    from factcheck.model.train import (TrainingArguments, TrainingData, embedding_cache_for, fit_frozen, prepare_data,
-                                 tuned_metrics)
+    from factcheck.model.train import (
+        TrainingArguments,
+        TrainingData,
+        embedding_cache_for,
+        fit_frozen,
+        prepare_data,
+        tuned_metrics,
+    )
 
     version = card["version"]
     if card["hyperparameters"].get("tune_layers"):
@@ -60,7 +66,8 @@ def spread(card: dict, seeds: list[int], dev_only: str | None, evals: list[str])
             args.source_weights.pop(dev_only, None)
         vectors = cache.embed(encoder, data.texts())
         head, _, _ = fit_frozen(vectors, data, args)
-        _, _, metrics = tuned_metrics(lambda lo, hi: head.claim_probabilities(vectors[lo:hi]), data)
+        # tuned_metrics calls the lambda before it returns, so the loop variables are this seed's
+        _, _, metrics = tuned_metrics(lambda lo, hi: head.claim_probabilities(vectors[lo:hi]), data)  # noqa: B023
         for name, figures in metrics.items():
             if name != "dev":
                 scores.setdefault(name, []).append(figures["f1"])

@@ -132,11 +132,12 @@ def build(path: Path, n_claims: int, seed: int = 7) -> None:
                     entities.append((cid, idx, name, label, 0, 0))
                 docs.append((k + 1, *fts.document(r["text"])))
             with conn:
-                conn.executemany(_insert("articles", "id doc_key version title url published source encoding format n_chars text "
-                                                      "extracted_at"), articles)
+                conn.executemany(_insert("articles", "id doc_key version title url published source encoding format "
+                                                      "n_chars text extracted_at"), articles)
                 conn.executemany(_insert("sentences", "id article_id start end text lang block"), sentences)
-                conn.executemany(_insert("claims", "id article_id sentence_id lang text start end kind is_claim checkworthiness "
-                                                    "model_version is_caption carried reasons context extracted_at"), claims)
+                conn.executemany(_insert("claims", "id article_id sentence_id lang text start end kind is_claim "
+                                                    "checkworthiness model_version is_caption carried reasons context "
+                                                    "extracted_at"), claims)
                 conn.executemany(_insert("quantities", "claim_id idx text start end value low high unit per comparator "
                                                         "approximate item"), quantities)
                 conn.executemany(_insert("times", "claim_id idx text start end value kind relative resolved relation "
@@ -163,8 +164,8 @@ def build(path: Path, n_claims: int, seed: int = 7) -> None:
             with conn:
                 conn.executemany(_insert("verdicts", "annotation_id project_id task_id claim_id verdict checkworthy "
                                                       "corrected_claim span_corrections annotator lead_time created_at "
-                                                      "updated_at pulled_at deleted_at problems source rating review_url "
-                                                      "claimant external_id"), verdicts)
+                                                      "updated_at pulled_at deleted_at problems source rating "
+                                                      "review_url claimant external_id"), verdicts)
                 conn.executemany(_insert("evidence", "annotation_id idx claim_id url note"), evidence)
             progress.advance(task, len(range(start, min(start + 10 * 50_000, n_claims), 10)))
     build_vectors(db, n_claims, seed)
@@ -260,7 +261,8 @@ def main() -> None:
         return sum(f.comparison.outcome == "match" for f in found)
 
     # Warm-up on other claims of both languages: the pipelines, jieba and the index load on first use.
-    for warm in ("2020年沙特阿拉伯石油出口降至600万桶/日", "In 2020 Saudi Arabia's oil exports fell to 6 million barrels a day"):
+    for warm in ("2020年沙特阿拉伯石油出口降至600万桶/日",
+                 "In 2020 Saudi Arabia's oil exports fell to 6 million barrels a day"):
         match_one(warm)
 
     # Each new claim is embedded for the first time here: the encoder reuses the vectors

@@ -65,10 +65,17 @@ def __dir__() -> list[str]:
     return __all__
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from factcheck.errors import AnnotationError, FactcheckError, InputError, LabelStudioError, ModelError, StoreError
-    from factcheck.extraction.ingest import iter_articles, read_article
-    from factcheck.extraction.pipeline import extract, extract_article, extract_articles
-    from factcheck.extraction.score import Scorer, Thresholds
-    from factcheck.records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr
-    from factcheck.store.db import open_db, save_extraction
+if TYPE_CHECKING:  # pragma: no cover  (the names __getattr__ gives, for type checkers; F401: __all__ is computed)
+    from factcheck.errors import (  # noqa: F401
+        AnnotationError,
+        FactcheckError,
+        InputError,
+        LabelStudioError,
+        ModelError,
+        StoreError,
+    )
+    from factcheck.extraction.ingest import iter_articles, read_article  # noqa: F401
+    from factcheck.extraction.pipeline import extract, extract_article, extract_articles  # noqa: F401
+    from factcheck.extraction.score import Scorer, Thresholds  # noqa: F401
+    from factcheck.records import Article, Block, Claim, Entity, Quantity, Sentence, TimeExpr  # noqa: F401
+    from factcheck.store.db import open_db, save_extraction  # noqa: F401

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factcheck.extraction.pipeline import extract_article
 from factcheck.extraction.ingest import read_article
+from factcheck.extraction.pipeline import extract_article
 
 DATA = Path(__file__).parent / "data" / "expected_examples.json"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

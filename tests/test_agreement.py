@@ -7,12 +7,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from factcheck.review.agreement import krippendorff_alpha, per_task, summary
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError
 from factcheck.extraction.ingest import parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review.agreement import krippendorff_alpha, per_task, summary
+from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import factcheck
-from factcheck.review.labelstudio import import_export
 from factcheck.model.retrain import corrections_from_verdicts, write_corrections
+from factcheck.review.labelstudio import import_export
 
 CORRECTIONS = Path(__file__).resolve().parent.parent / "annotations" / "corrections"
 ROWS = [json.loads(line) for path in sorted(CORRECTIONS.glob("*.jsonl"))

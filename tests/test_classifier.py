@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from factcheck.model import registry
-from factcheck.embed.encoder import shared_encoder
-from factcheck.model.classifier import CheckworthinessModel, Head
 from factcheck.cli import cli
+from factcheck.embed.encoder import shared_encoder
 from factcheck.errors import AnnotationError, ModelError
+from factcheck.model import registry
+from factcheck.model.classifier import CheckworthinessModel, Head
 from factcheck.model.datasets import Example
 from factcheck.model.train import TrainingArguments, example_weights, extractor_thresholds, train_model
 
@@ -119,7 +119,8 @@ def test_two_runs_embedding_at_once_train_on_the_vector_stored_first(tmp_path):
         dim = encoder.dim
 
         def embed(self, texts, progress=None):
-            EmbeddingCache(path, encoder.dim).store_first("emb", "vec", [(EmbeddingCache.key(text), other_run.tobytes())])
+            EmbeddingCache(path, encoder.dim).store_first("emb", "vec",
+                                                          [(EmbeddingCache.key(text), other_run.tobytes())])
             return encoder.embed(texts, progress=progress)
 
     cache = EmbeddingCache(path, encoder.dim)
@@ -187,7 +188,8 @@ def test_source_weights_scale_the_loss_of_their_examples():
 
 def test_a_weight_that_names_no_source_is_refused(trained, tmp_path):
     _, data, _, _ = trained
-    with pytest.raises(AnnotationError, match="names no training source; use one of project_jsonl, slice.jsonl") as info:
+    with pytest.raises(AnnotationError,
+                       match="names no training source; use one of project_jsonl, slice.jsonl") as info:
         train_model([str(data)], args=TrainingArguments(source_weights={"clef2022-1b": 3}), root=tmp_path)
     assert info.value.code == "F517"
     with pytest.raises(AnnotationError, match="must be above 0"):
@@ -315,7 +317,8 @@ def test_a_damaged_head_names_the_fix(trained, tmp_path):
 def test_classify_cli_writes_jsonl_and_handles_bad_lines(trained, monkeypatch):
     root, _, path, card = trained
     monkeypatch.setenv("FACTCHECK_MODELS", str(root))
-    text = "2024年全国发电量增长5.8%。\n\nI love this song.\n" + "数据" * 60_000 + "\nA\x07 bell\x1b[0m and 12% growth\n"
+    text = ("2024年全国发电量增长5.8%。\n\nI love this song.\n" + "数据" * 60_000
+            + "\nA\x07 bell\x1b[0m and 12% growth\n")
     result = CliRunner().invoke(cli, ["classify", "-", "--model", card["version"]], input=text)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -344,9 +347,9 @@ def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
 
 
 def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained):
+    from factcheck.embed.cache import embedding_cache_for
     from factcheck.model.datasets import load
     from factcheck.model.evaluate import evaluate
-    from factcheck.embed.cache import embedding_cache_for
 
     _, data, path, card = trained
     model = CheckworthinessModel(path, encoder=shared_encoder())

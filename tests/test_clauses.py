@@ -6,8 +6,8 @@ import re
 
 from factcheck.extraction import clauses
 from factcheck.extraction.clauses import split_clauses, strip_leading_conjunction
-from factcheck.records import Block
 from factcheck.extraction.segment import detect_lang, iter_sentence_spans
+from factcheck.records import Block
 
 from .test_times import gate_corpus
 

@@ -166,8 +166,8 @@ EN = ("By September 2019, Iran's crude exports had fallen below 130,000 barrels 
 
 def _store(tmp_path, *texts):
     """A store holding one article per text (``a0.txt``, ``a1.txt``…), rules only."""
-    from factcheck.store.intake import extract_paths
     from factcheck.store.db import open_db
+    from factcheck.store.intake import extract_paths
 
     db = open_db(tmp_path / "store.db")
     paths = []
@@ -238,8 +238,8 @@ def test_classify_lines_numbers_the_input_lines_and_skips_empty_ones(monkeypatch
 
 def test_extract_paths_yields_every_article_or_its_error_and_keeps_the_totals(tmp_path):
     from factcheck.errors import FactcheckError
-    from factcheck.store.intake import ExtractTotals, extract_paths
     from factcheck.store.db import open_db
+    from factcheck.store.intake import ExtractTotals, extract_paths
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.errors import CODES, AnnotationError
 from factcheck.model.datasets import (
     FORMATS,
     Example,
@@ -32,7 +33,6 @@ from factcheck.model.datasets import (
     read_project_jsonl,
     split_examples,
 )
-from factcheck.errors import CODES, AnnotationError
 
 from .conftest import REPO
 
@@ -191,10 +191,13 @@ def test_factcheck_gpt_subtasks():
     assert collections.Counter(e.meta["checkworthy"] for e in sentences) == {
         "yes": 277, "other": 16, "opinion": 13, "not_a_claim": 5,
     }
-    assert collections.Counter(e.meta["checkworthy"] for e in claims) == {"factual": 661, "opinion": 16, "not_a_claim": 1}
+    assert collections.Counter(e.meta["checkworthy"] for e in claims) == {
+        "factual": 661, "opinion": 16, "not_a_claim": 1,
+    }
     assert {e.meta["subtask"] for e in sentences} == {1} and {e.meta["subtask"] for e in claims} == {2}
     assert {(e.lang, e.split) for e in sentences + claims} == {("en", None)}
-    assert sentences[0].text == "In 1980, the oldest justice on the United States Supreme Court was Justice William O. Douglas."
+    assert sentences[0].text == ("In 1980, the oldest justice on the United States Supreme Court was "
+                                 "Justice William O. Douglas.")
     assert sentences[0].label == 1
     enjoy = next(e for e in claims if e.text == "Enjoy your iced matcha latte!")
     assert (enjoy.label, enjoy.meta["checkworthy"]) == (0, "not_a_claim")
@@ -244,7 +247,8 @@ def test_malformed_json_list_names_the_line(tmp_path):
 
 
 def test_missing_label_column_in_tsv(tmp_path):
-    path = write(tmp_path, "CT22_english_1A_checkworthy_x.tsv", "topic\ttweet_id\ttweet_url\ttweet_text\nCOVID-19\t1\tu\thi\n")
+    path = write(tmp_path, "CT22_english_1A_checkworthy_x.tsv",
+                 "topic\ttweet_id\ttweet_url\ttweet_text\nCOVID-19\t1\tu\thi\n")
     with pytest.raises(AnnotationError) as info:
         list(read_clef2022_1a(path))
     assert info.value.code == "F502"
@@ -256,7 +260,8 @@ def test_missing_label_column_in_csv_and_field_in_json(tmp_path):
     with pytest.raises(AnnotationError, match=r"line 1.*'label'") as info:
         list(read_clef2019(csv_path))
     assert info.value.code == "F502"
-    json_path = write(tmp_path, "a.jsonl", jsonl({"text": "A.", "label": 1, "lang": "en"}, {"text": "B.", "lang": "en"}))
+    json_path = write(tmp_path, "a.jsonl",
+                      jsonl({"text": "A.", "label": 1, "lang": "en"}, {"text": "B.", "lang": "en"}))
     with pytest.raises(AnnotationError, match=r"line 2.*'label' is missing") as info:
         list(read_project_jsonl(json_path))
     assert info.value.code == "F502"
@@ -275,11 +280,13 @@ def test_json_label_outside_0_1(tmp_path, bad):
 
 @pytest.mark.parametrize("bad", ["2", "yes", "", "1.0"])
 def test_tsv_label_outside_0_1(tmp_path, bad):
-    path = write(tmp_path, "CT22_english_1B_claim_x.tsv", CLEF22_HEADER + "C\t1\tu\tA tweet.\t1\n" + f"C\t2\tu\tAnother.\t{bad}\n")
+    path = write(tmp_path, "CT22_english_1B_claim_x.tsv",
+                 CLEF22_HEADER + "C\t1\tu\tA tweet.\t1\n" + f"C\t2\tu\tAnother.\t{bad}\n")
     with pytest.raises(AnnotationError, match=r"line 3.*'class_label'") as info:
         list(read_clef2022_1b(path))
     assert info.value.code == "F503"
-    csv_path = write(tmp_path, "d.csv", f"line_number,speaker,text,label,file_name\n1,A,Hi.,0,x\n2,B,\"Yes, 3%.\",{bad},x\n")
+    csv_path = write(tmp_path, "d.csv",
+                     f"line_number,speaker,text,label,file_name\n1,A,Hi.,0,x\n2,B,\"Yes, 3%.\",{bad},x\n")
     with pytest.raises(AnnotationError, match=r"line 3.*'label'"):
         list(read_clef2019(csv_path))
 
@@ -304,7 +311,8 @@ def test_wrong_column_count_empty_text_bad_split_and_encoding(tmp_path):
     with pytest.raises(AnnotationError, match="'split' is 'validation'") as info:
         list(read_project_jsonl(split))
     assert info.value.code == "F506"
-    latin = write(tmp_path, "l.jsonl", jsonl({"text": "A.", "label": 0, "lang": "en"}).encode() + '{"text": "café"}\n'.encode("latin-1"))
+    latin = write(tmp_path, "l.jsonl",
+                  jsonl({"text": "A.", "label": 0, "lang": "en"}).encode() + '{"text": "café"}\n'.encode("latin-1"))
     with pytest.raises(AnnotationError, match="line 2") as info:
         list(read_project_jsonl(latin))
     assert info.value.code == "F509"
@@ -321,15 +329,23 @@ def test_error_codes_are_catalogued():
 def small_files(root: Path) -> dict[str, Path]:
     """One tiny file of each format, named as upstream names them."""
     return {
-        "project_jsonl": write(root, "ann/zh_checkworthy.jsonl", jsonl({"text": "油价上涨了5%。", "label": 1, "lang": "zh", "split": "train"})),
-        "claimbuster": write(root, "cb/test.json", '[\n  {"sentence_id": 7, "label": 1, "text": "We lost 4,500 troops."}\n]\n'),
-        "claimbuster_tsv": write(root, "cb/2020_debate.tsv", '"sentence_id"\t"label"\t"text"\n35978\t0\tI thought they were lying.\n'),
-        "clef2019": write(root, "c19/CT19-T1-Test.csv", 'line_number,speaker,text,label,file_name\n1,A,"Yes, 3%.",1,x.tsv\n'),
-        "clef2019_tsv": write(root, "c19/20160129_7_gop.tsv", "1\tKELLY\tGood evening.\t0\n2\tCRUZ\tTaxes rose 3%.\t1\n"),
+        "project_jsonl": write(root, "ann/zh_checkworthy.jsonl",
+                               jsonl({"text": "油价上涨了5%。", "label": 1, "lang": "zh", "split": "train"})),
+        "claimbuster": write(root, "cb/test.json",
+                             '[\n  {"sentence_id": 7, "label": 1, "text": "We lost 4,500 troops."}\n]\n'),
+        "claimbuster_tsv": write(root, "cb/2020_debate.tsv",
+                                 '"sentence_id"\t"label"\t"text"\n35978\t0\tI thought they were lying.\n'),
+        "clef2019": write(root, "c19/CT19-T1-Test.csv",
+                          'line_number,speaker,text,label,file_name\n1,A,"Yes, 3%.",1,x.tsv\n'),
+        "clef2019_tsv": write(root, "c19/20160129_7_gop.tsv",
+                              "1\tKELLY\tGood evening.\t0\n2\tCRUZ\tTaxes rose 3%.\t1\n"),
         "clef2020_tweets": write(root, "c20/test-gold.tsv", CLEF20_HEADER + "covid-19\t9\tu\tCases doubled.\t1\t1\n"),
-        "clef2022_1a": write(root, "c22/CT22_english_1A_checkworthy_dev.tsv", CLEF22_HEADER + "C\t5\tu\tCases doubled.\t1\n"),
-        "clef2022_1b": write(root, "c22/CT22_english_1B_claim_dev.tsv", CLEF22_HEADER + "C\t5\tu\tCases doubled.\t1\n"),
-        "factcheck_gpt": write(root, "fc/subtask2_claim_checkworthiness.jsonl", jsonl({"claim": "A is B.", "checkworthy": "factual"})),
+        "clef2022_1a": write(root, "c22/CT22_english_1A_checkworthy_dev.tsv",
+                             CLEF22_HEADER + "C\t5\tu\tCases doubled.\t1\n"),
+        "clef2022_1b": write(root, "c22/CT22_english_1B_claim_dev.tsv",
+                             CLEF22_HEADER + "C\t5\tu\tCases doubled.\t1\n"),
+        "factcheck_gpt": write(root, "fc/subtask2_claim_checkworthiness.jsonl",
+                               jsonl({"claim": "A is B.", "checkworthy": "factual"})),
     }
 
 
@@ -476,7 +492,8 @@ def test_fingerprint_is_stable_and_order_independent():
     value = fingerprint(examples)
     assert value == "e47ccb6e94926a2b0194bead5fbc19bfa761a2ac796492a8f8c9d0bec06c241f"
     assert fingerprint(reversed(examples)) == value
-    assert fingerprint([ex(e.text, e.label, e.lang, "test", source="other", id="9", meta={"x": 1}) for e in examples]) == value
+    assert fingerprint([ex(e.text, e.label, e.lang, "test", source="other", id="9", meta={"x": 1})
+                        for e in examples]) == value
     assert fingerprint([ex("Oil rose 5%.", 0), *examples[1:]]) != value
     assert fingerprint([*examples, examples[0]]) != value  # duplicates count
     assert fingerprint([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -10,13 +10,19 @@ import sqlite3
 import pytest
 
 from factcheck.errors import StoreError
-from factcheck.store.export import (
-    RATING, backup, to_claimreview, verdicted_claims, write_claimreview, write_csv, write_jsonl,
-)
 from factcheck.extraction.ingest import parse_json, parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
+from factcheck.store.export import (
+    RATING,
+    backup,
+    to_claimreview,
+    verdicted_claims,
+    write_claimreview,
+    write_csv,
+    write_jsonl,
+)
 
 from .factories import annotation, task
 
@@ -203,8 +209,8 @@ def test_export_and_backup_commands(tmp_path):
 
     from factcheck.cli import cli
     from factcheck.extraction.ingest import parse_text
-    from factcheck.review.labelstudio import import_export as _import
     from factcheck.extraction.pipeline import extract_article
+    from factcheck.review.labelstudio import import_export as _import
     from factcheck.store.db import open_db
 
     db_path = tmp_path / "s.db"

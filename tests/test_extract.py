@@ -8,8 +8,8 @@ import json
 import pytest
 
 import factcheck
-from factcheck.extraction.pipeline import extract_article
 from factcheck.extraction.ingest import read_article
+from factcheck.extraction.pipeline import extract_article
 
 from .conftest import EXAMPLES, SEEDS
 from .oracle import evaluate, load_expectations
@@ -65,7 +65,8 @@ def test_opinions_questions_and_predictions_are_rejected(reports, name):
     assert accepted == []
 
 
-@pytest.mark.xfail(strict=True, reason="rules alone cannot tell; the classifier handles the Chinese one (test_classifier)")
+@pytest.mark.xfail(strict=True,
+                   reason="rules alone cannot tell; the classifier handles the Chinese one (test_classifier)")
 @pytest.mark.parametrize("substring", sorted(HARD_NEGATIVES))
 def test_hard_negative_opinions_are_rejected(reports, substring):
     accepted = {item[0] for report in reports.values() for item in report.accepted_rejects}

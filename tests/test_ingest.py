@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.extraction import ingest
 from factcheck.errors import CODES, InputError
+from factcheck.extraction import ingest
 from factcheck.extraction.ingest import (
     article_id,
     decode_bytes,
@@ -169,8 +169,10 @@ ARTICLE_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="canonical" href="https://news.example.com/gulf-premiums"></head>
 <body><nav>Home | World | Business</nav>
 <article><h1>Insurers raise Gulf premiums</h1>
-<p>Insurers raised war-risk premiums for tankers crossing the Strait of Hormuz by about 40% in October, brokers said on Sunday.</p>
-<figure><img src="t.jpg" alt="A tanker at anchor off Fujairah at dawn"><figcaption>A tanker anchored off Fujairah on Oct. 28, 2024. Photo: AP</figcaption></figure>
+<p>Insurers raised war-risk premiums for tankers crossing the Strait of Hormuz by about 40% in October, \
+brokers said on Sunday.</p>
+<figure><img src="t.jpg" alt="A tanker at anchor off Fujairah at dawn">\
+<figcaption>A tanker anchored off Fujairah on Oct. 28, 2024. Photo: AP</figcaption></figure>
 <p>Freight rates for large crude carriers rose 12% week on week, according to shipbrokers in London and Singapore.</p>
 </article><footer>All rights reserved.</footer></body></html>"""
 
@@ -550,7 +552,8 @@ def test_split_blocks_english_markdown():
         ("byline", "By Maria Lopez and Tom Baker | November 3, 2024"),
         (
             "body",
-            "Insurers raised war-risk premiums for tankers crossing the Strait of Hormuz by about 40% in October, brokers said.",
+            "Insurers raised war-risk premiums for tankers crossing the Strait of Hormuz by about 40% in October, "
+            "brokers said.",
         ),
         ("caption", "Tanker in the Gulf of Oman at dawn"),
         ("caption", "The tanker Sea Star waits off Fujairah, Oct. 28, 2024. REUTERS/Staff"),
@@ -586,7 +589,8 @@ def test_split_blocks_offsets_are_exact_with_crlf_and_indentation():
 
 
 def test_split_blocks_markdown_details():
-    text = "## Background ##\n\n#\n\n**Key figures**\n\n> > Nested quote says prices rose 5%.\n\n---\n\n①伊朗表示将继续谈判。\n"
+    text = ("## Background ##\n\n#\n\n**Key figures**\n\n> > Nested quote says prices rose 5%.\n\n---\n\n"
+            "①伊朗表示将继续谈判。\n")
     assert kinds(text) == [
         ("heading", "Background"),
         ("debris", "#"),
@@ -719,7 +723,8 @@ def test_enumeration_markers_are_not_confused_with_numbers():
 
 
 def test_credits_captions_and_source_bylines():
-    text = "标题\n\n来源：新华社 2025-05-22\n图：伊朗外长在马斯喀特会见阿曼外交大臣\n图/路透社\nand/or\n（新华社记者 张三 摄）\n"
+    text = ("标题\n\n来源：新华社 2025-05-22\n图：伊朗外长在马斯喀特会见阿曼外交大臣\n"
+            "图/路透社\nand/or\n（新华社记者 张三 摄）\n")
     assert kinds(text)[1:] == [
         ("byline", "来源：新华社 2025-05-22"),
         ("caption", "图：伊朗外长在马斯喀特会见阿曼外交大臣"),

@@ -42,7 +42,8 @@ def run_installed(site: Path, cwd: Path, *args: str, **env: str) -> subprocess.C
 def test_the_wheel_carries_its_data_and_runs_outside_the_checkout(installed, tmp_path):
     (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
     where = run_installed(installed, tmp_path, "-c", "import factcheck, json; from factcheck import settings; "
-                          "print(json.dumps([factcheck.__file__, str(settings.checkout()), str(settings.models_dir())]))")
+                          "print(json.dumps([factcheck.__file__, str(settings.checkout()), "
+                          "str(settings.models_dir())]))")
     package, checkout, models = json.loads(where.stdout)
     assert package.startswith(str(installed)) and checkout == "None"
     assert models == str(tmp_path / "models")  # no checkout: the project folder is the current directory

@@ -42,7 +42,8 @@ def test_chinese_kinds(text, signals, expected):
         ("Iran is the largest producer in the region", {}, "comparative"),
         ("The treaty entered into force in 1970", {"has_absolute_time": True}, "temporal"),
         ("The ministry announced new sanctions", {"has_entity": True}, "event"),
-        ("The IMF expects growth to slow to 3% next year", {"attributed": True, "named_source": True, "has_quantity": True}, "quote"),
+        ("The IMF expects growth to slow to 3% next year",
+         {"attributed": True, "named_source": True, "has_quantity": True}, "quote"),
         ("Washington should rethink its strategy", {"has_entity": True}, "opinion"),
     ],
 )

@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from factcheck.review import labelstudio as fls
 from factcheck.errors import LabelStudioError
 from factcheck.extraction.ingest import parse_text
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review import labelstudio as fls
 from factcheck.store.claims import claim_from_row
 from factcheck.store.db import open_db, save_extraction
 

@@ -14,8 +14,8 @@ import stat
 
 import pytest
 
-from factcheck.review import server as lss
 from factcheck.errors import CODES, LabelStudioError
+from factcheck.review import server as lss
 
 from .labelstudio_fixtures import DEFAULT_LABEL_CONFIG, install_server, ls_project, ls_server  # noqa: F401
 
@@ -183,7 +183,7 @@ def test_start_status_import_stop_restart(tmp_path, caplog):
 
 
 @pytest.mark.labelstudio
-def test_start_twice_reuses_the_running_server(ls_server):
+def test_start_twice_reuses_the_running_server(ls_server):  # noqa: F811
     again = lss.start(config_path=ls_server.config_path)
     assert again.reused and again.pid == ls_server.info.pid and again.url == ls_server.url
     with pytest.raises(LabelStudioError, match="already running") as info:
@@ -193,7 +193,7 @@ def test_start_twice_reuses_the_running_server(ls_server):
 
 
 @pytest.mark.labelstudio
-def test_config_is_private_and_secrets_stay_out_of_logs_and_status(ls_server, caplog):
+def test_config_is_private_and_secrets_stay_out_of_logs_and_status(ls_server, caplog):  # noqa: F811
     caplog.set_level(logging.DEBUG)
     path = ls_server.config_path
     assert _mode(path) == 0o600
@@ -213,7 +213,7 @@ def test_config_is_private_and_secrets_stay_out_of_logs_and_status(ls_server, ca
 
 
 @pytest.mark.labelstudio
-def test_wrong_token_is_a_clear_error(ls_server, tmp_path):
+def test_wrong_token_is_a_clear_error(ls_server, tmp_path):  # noqa: F811
     remote = {"LABEL_STUDIO_URL": ls_server.url + "/", "LABEL_STUDIO_API_KEY": "0" * 40}
     with pytest.raises(LabelStudioError, match="rejected the API key from LABEL_STUDIO_API_KEY.*HTTP 401") as info:
         lss.connect(environ=remote)
@@ -230,7 +230,7 @@ def test_wrong_token_is_a_clear_error(ls_server, tmp_path):
 
 @pytest.mark.labelstudio
 @pytest.mark.filterwarnings("ignore:The `parse_obj` method is deprecated")  # inside the SDK's token refresh
-def test_connect_prefers_the_environment_and_accepts_a_personal_access_token(ls_server, tmp_path):
+def test_connect_prefers_the_environment_and_accepts_a_personal_access_token(ls_server, tmp_path):  # noqa: F811
     from label_studio_sdk import LabelStudio
 
     assert lss.connect(config_path=ls_server.config_path, environ={}) == (ls_server.url, ls_server.api_key)
@@ -241,7 +241,7 @@ def test_connect_prefers_the_environment_and_accepts_a_personal_access_token(ls_
 
 
 @pytest.mark.labelstudio
-def test_ls_project_takes_tasks(ls_project):
+def test_ls_project_takes_tasks(ls_project):  # noqa: F811
     client = ls_project.client
     client.projects.import_tasks(id=ls_project.id, request=[{"text": text} for text in TEXTS])
     tasks = list(client.tasks.list(project=ls_project.id))

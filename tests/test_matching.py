@@ -11,14 +11,14 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from factcheck.store import matching
 from factcheck.cli import cli
 from factcheck.extraction.ingest import parse_text
-from factcheck.store.conflicts import find_conflicts
-from factcheck.store.matching import ClaimIndex, amount, compare, make_facts, match_claims, sentence_facts
 from factcheck.extraction.pipeline import extract_article
 from factcheck.records import Quantity
+from factcheck.store import matching
+from factcheck.store.conflicts import find_conflicts
 from factcheck.store.db import open_db, save_extraction
+from factcheck.store.matching import ClaimIndex, amount, compare, make_facts, match_claims, sentence_facts
 
 from .conftest import REPO
 

@@ -445,7 +445,7 @@ def test_fractions_are_exact():
 
 
 def test_ranges_never_have_a_midpoint():
-    for lang, sentence, expected in RANGES:
+    for lang, sentence, _expected in RANGES:
         for q in find_quantities(sentence, lang):
             assert q.value is None and q.low < q.high
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from factcheck.model import registry
 from factcheck.cli import cli
 from factcheck.errors import AnnotationError
 from factcheck.extraction.ingest import read_article
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.model import registry
 from factcheck.model.retrain import labels_from_verdicts, write_snapshot
+from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
 
 from .conftest import EXAMPLES

@@ -11,20 +11,28 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from factcheck.store import fts
-from factcheck.store import search as search_module
 from factcheck.cli import cli
 from factcheck.errors import CODES, InputError
-from factcheck.store.export import verdicted_claims
-from factcheck.store.verdicts import final_verdict
 from factcheck.extraction.ingest import parse_json, parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review.labelstudio import import_export
+from factcheck.store import fts
+from factcheck.store import search as search_module
+from factcheck.store.db import open_db, save_extraction
+from factcheck.store.export import verdicted_claims
 from factcheck.store.search import (
-    FINAL_VERDICT_SQL, Query, build_sql, explain, list_verdicts, make_query, parse_unit, search, time_overlaps,
+    FINAL_VERDICT_SQL,
+    Query,
+    build_sql,
+    explain,
+    list_verdicts,
+    make_query,
+    parse_unit,
+    search,
+    time_overlaps,
     time_span,
 )
-from factcheck.store.db import open_db, save_extraction
+from factcheck.store.verdicts import final_verdict
 
 from .factories import annotation, task
 
@@ -272,7 +280,8 @@ def test_list_verdicts_newest_review_first_with_evidence(kb):
     assert ids(rows) == [c["lng"].claim_id, c["norway"].claim_id, c["opinion"].claim_id, c["exports"].claim_id]
     assert [r["reviewed_at"][:10] for r in rows] == ["2024-09-08", "2024-09-06", "2024-09-04", "2024-09-02"]
     exports = rows[3]
-    assert exports["evidence"] == [{"url": "https://customs.example.cn/2019-09", "note": "海关月度数据 customs bulletin"}]
+    assert exports["evidence"] == [
+        {"url": "https://customs.example.cn/2019-09", "note": "海关月度数据 customs bulletin"}]
     assert rows[0]["reviews"][0]["review_url"] == "https://checks.example.org/lng"
     assert rows[0]["verdict_sources"] == ["claimreview"]
     assert ids(list_verdicts(db, lang="zh", verdict="refuted")) == [c["exports"].claim_id]

@@ -7,9 +7,9 @@ from spacy.tokens import Span
 
 from factcheck.extraction import components
 from factcheck.extraction.components import LIGHT_TOKENS, span_ents
-from factcheck.records import Block
 from factcheck.extraction.segment import chunk_block, detect_lang, iter_sentence_spans
 from factcheck.extraction.times import required_chars
+from factcheck.records import Block
 
 from .test_times import gate_corpus
 
@@ -29,7 +29,8 @@ def test_detect_lang_by_script(text, lang):
 
 
 def test_sentences_keep_exact_offsets_in_mixed_article():
-    text = "卫生部门周一通报，新增病例约1200例。全年接种疫苗1.2亿剂！\nThe ministry said 40% of adults were vaccinated. Cases fell."
+    text = ("卫生部门周一通报，新增病例约1200例。全年接种疫苗1.2亿剂！\n"
+            "The ministry said 40% of adults were vaccinated. Cases fell.")
     blocks = [Block(0, text.index("\n"), "body"), Block(text.index("\n") + 1, len(text), "body")]
     sentences = [s for s, _, _ in iter_sentence_spans(text, blocks)]
     assert [s.lang for s in sentences] == ["zh", "zh", "en", "en"]

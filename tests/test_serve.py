@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from factcheck.store import serve
 from factcheck.cli import cli
 from factcheck.errors import CODES, ReportError, StoreError
-from factcheck.store.export import verdicted_claims
 from factcheck.extraction.ingest import parse_json, parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review.labelstudio import import_export
+from factcheck.store import serve
 from factcheck.store.db import open_db, save_extraction
+from factcheck.store.export import verdicted_claims
 
 REPO = Path(__file__).resolve().parent.parent
 ZH = ("据海关总署统计，2024年中国原油进口量达到5.53亿吨。\n\n"
@@ -126,7 +126,7 @@ def test_metadata_is_pure_and_names_what_the_store_has(store):
         assert used <= columns[name], (name, used - columns[name])
     assert set(meta["queries"]) == {"verdicted_claims", "claims_by_quantity", "claims_about_entity",
                                     "recent_verdicts", "review_queue", "conflicting_verdicts"}
-    for name, query in meta["queries"].items():  # every canned query runs, all parameters empty
+    for query in meta["queries"].values():  # every canned query runs, all parameters empty
         assert query["title"] and query["description"]
         params = {p: "" for p in query.get("params", [])}
         db.execute(query["sql"], params).fetchall()
@@ -323,7 +323,8 @@ def test_canned_queries_take_parameters(server):
     assert ids(query(server, "claims_by_quantity", unit="", min="1e6", max="2e6")) == {named["tesla"].claim_id}
     refuted = query(server, "verdicted_claims", verdict="refuted", lang="")
     assert ids(refuted) == {named["crude"].claim_id}
-    assert refuted[0]["evidence_urls"] == "https://customs.example/2024" and refuted[0]["votes"] == "refuted=2; supported=1"
+    assert refuted[0]["evidence_urls"] == "https://customs.example/2024"
+    assert refuted[0]["votes"] == "refuted=2; supported=1"
     assert ids(query(server, "verdicted_claims", verdict="", lang="en")) == {named["oil"].claim_id,
                                                                            named["tesla"].claim_id}
     assert ids(query(server, "conflicting_verdicts")) == {named["crude"].claim_id, named["oil"].claim_id}

@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from factcheck.model.simulate import (
-    SIMULATION_ARGS, aggregate, annotations_needed, dev_slice, embed_texts, seed_set, select, simulate,
+    SIMULATION_ARGS,
+    aggregate,
+    annotations_needed,
+    dev_slice,
+    embed_texts,
+    seed_set,
+    select,
+    simulate,
 )
 
 REPO = Path(__file__).resolve().parent.parent

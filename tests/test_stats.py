@@ -11,12 +11,12 @@ from click.testing import CliRunner
 
 from factcheck.cli import cli
 from factcheck.errors import ReportError
-from factcheck.store.export import verdicted_claims
 from factcheck.extraction.ingest import parse_json, parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
-from factcheck.store.stats import article_origin, plot, stats, tables
+from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
+from factcheck.store.export import verdicted_claims
+from factcheck.store.stats import article_origin, plot, stats, tables
 
 from .factories import annotation, task
 

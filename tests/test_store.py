@@ -68,7 +68,8 @@ def test_claim_rows_round_trip_offsets_into_stored_text(db_path):
     db = open_db(db_path)
     store(db, TEXT_V1)
     text = db.execute("select text from articles").fetchone()[0]
-    for row in db.query("select c.start, c.end, q.text, q.start qs, q.end qe from claims c join quantities q on q.claim_id = c.id"):
+    for row in db.query("select c.start, c.end, q.text, q.start qs, q.end qe "
+                        "from claims c join quantities q on q.claim_id = c.id"):
         assert text[row["qs"] : row["qe"]] == row["text"]
 
 

@@ -7,7 +7,14 @@ from label_studio_sdk.label_interface import LabelInterface
 
 import factcheck
 from factcheck.review.tasks import (
-    VERDICTS, build_task, from_utf16, labelling_config, normalise_url, parse_annotation, task_fingerprint, to_utf16,
+    VERDICTS,
+    build_task,
+    from_utf16,
+    labelling_config,
+    normalise_url,
+    parse_annotation,
+    task_fingerprint,
+    to_utf16,
 )
 
 
@@ -76,7 +83,8 @@ def test_parse_a_full_annotation():
             {"from_name": "checkworthy", "to_name": "claim", "type": "choices", "value": {"choices": ["check-worthy"]}},
             {"from_name": "evidence", "to_name": "claim", "type": "textarea",
              "value": {"text": ["HTTPS://Example.ORG/report#p3 | table 2", "ftp://bad.example/x | nope"]}},
-            {"from_name": "corrected_claim", "to_name": "claim", "type": "textarea", "value": {"text": ["开了280家店"]}},
+            {"from_name": "corrected_claim", "to_name": "claim", "type": "textarea",
+             "value": {"text": ["开了280家店"]}},
             {"from_name": "span", "to_name": "sentence", "type": "labels",
              "value": {"start": 6, "end": 10, "labels": ["quantity"]}},
         ],

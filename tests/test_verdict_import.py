@@ -17,14 +17,24 @@ from click.testing import CliRunner
 
 from factcheck.cli import cli
 from factcheck.errors import CODES, AnnotationError
-from factcheck.store.export import to_claimreview, verdicted_claims, write_claimreview
 from factcheck.extraction.ingest import parse_json, parse_text
-from factcheck.review.labelstudio import import_export
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
+from factcheck.store.export import to_claimreview, verdicted_claims, write_claimreview
 from factcheck.store.verdict_import import (
-    RATING_VERDICTS, VERDICTS, ExternalVerdict, annotation_id_for, claim_for, detect_format, import_file, import_verdicts,
-    map_rating, read_averitec, read_claimreview, read_liar,
+    RATING_VERDICTS,
+    VERDICTS,
+    ExternalVerdict,
+    annotation_id_for,
+    claim_for,
+    detect_format,
+    import_file,
+    import_verdicts,
+    map_rating,
+    read_averitec,
+    read_claimreview,
+    read_liar,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -73,7 +83,8 @@ def test_mapping_table():
     assert map_rating("  MOSTLY_TRUE. ") == "supported"
     # numeric fallback: position between worstRating and bestRating (defaults 1 and 5)
     assert map_rating(None, value=5) == "supported" and map_rating(None, value=1) == "refuted"
-    assert map_rating(None, value=3) == "misleading" and map_rating("Outdated", value="4", best="5", worst="1") == "supported"
+    assert map_rating(None, value=3) == "misleading"
+    assert map_rating("Outdated", value="4", best="5", worst="1") == "supported"
     assert map_rating(None, value=0, best=10, worst=0) == "refuted"
     assert map_rating("Outdated") is None and map_rating(None, value=7) is None  # out of range
     assert map_rating(None, value=1, best=1, worst=1) is None and map_rating(None, value="n/a") is None
@@ -156,7 +167,8 @@ def test_read_liar_and_liar_plus_rows():
     assert first.claimant == "jane-doe" and first.reviewer == "PolitiFact" and first.lang == "en"
     assert first.evidence == [(None, "The statistics office puts the 2020 average at 7.1%, with a peak of 7.6% in "
                                      "one month.")]
-    assert verdicts[1].evidence[0][1] == 'Roe said the state "has the lowest taxes." Twelve states\nhave lower tax burdens.'
+    assert verdicts[1].evidence[0][1] == ('Roe said the state "has the lowest taxes." '
+                                          'Twelve states\nhave lower tax burdens.')
     assert verdicts[-1].evidence == []  # original LIAR: no justification column
     errors = bad(records)
     assert [(e.code, e.source.rsplit(", ", 1)[1]) for e in errors] == [("F705", "line 5"), ("F704", "line 6")]
@@ -464,8 +476,8 @@ def test_real_liar_import_sample(tmp_path):
 
 
 def test_imported_claims_are_not_sent_for_review_nor_used_as_training_labels(db):
-    from factcheck.review.labelstudio import _claims_to_push
     from factcheck.model.retrain import labels_from_verdicts
+    from factcheck.review.labelstudio import _claims_to_push
 
     import_file(db, LIAR)
     import_file(db, CLAIMREVIEW)

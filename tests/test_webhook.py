@@ -12,11 +12,11 @@ import uuid
 
 import pytest
 
-from factcheck.review import labelstudio as fls
-from factcheck.review import webhook
 from factcheck.errors import LabelStudioError
 from factcheck.extraction.ingest import parse_text
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review import labelstudio as fls
+from factcheck.review import webhook
 from factcheck.store.db import open_db, save_extraction
 
 from .labelstudio_fixtures import ls_server  # noqa: F401

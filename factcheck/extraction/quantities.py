@@ -265,7 +265,8 @@ _HEAD_RE = re.compile(
 )
 
 _ZH_TAIL_RE = re.compile(
-    r"(?P<duo>[ ]?[多余])?(?P<scale>[十百千](?![米克瓦])(?:万亿|万万|[万亿])?|[ ]*(?:万亿|万万|[万亿]|兆(?![瓦赫字比帕焦])))"
+    r"(?P<duo>[ ]?[多余])?"
+    r"(?P<scale>[十百千](?![米克瓦])(?:万亿|万万|[万亿])?|[ ]*(?:万亿|万万|[万亿]|兆(?![瓦赫字比帕焦])))"
 )
 _ZH_CONT_RE = re.compile(r"(?:[ ]?[0-9]{1,4}[ ]?(?:[千百十](?![米克瓦])|[万亿]))+")  # 1万2千, 5亿1万4千6百
 _EN_SCALE_RE = re.compile(
@@ -319,8 +320,8 @@ _PREFIX_RE = re.compile(
 # A _PREFIX_RE match is one of these words (each character matched by one character,
 # whatever the case) and then spaces or tabs. So it ends, before the spaces, with one of
 # _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
-_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "负", "minus", "negative", "华氏温度", "摄氏温度", "华氏", "摄氏",
-                  *PREFIX_WORDS)
+_prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "负", "minus", "negative",
+                 "华氏温度", "摄氏温度", "华氏", "摄氏", *PREFIX_WORDS)
 _prefix_last = [case_variants(w[-1]) for w in _prefix_words]
 _prefix_sets = [s for s in _prefix_last if s is not None]
 _PREFIX_LAST = frozenset[str]().union(*_prefix_sets) if len(_prefix_sets) == len(_prefix_last) else None
@@ -387,7 +388,8 @@ _BLOCKED_RE = re.compile(
 # ideographs may normalise into one (full-width digits and letters); the common Chinese
 # punctuation does not. A sentence with neither (about half of Chinese sentences) has no
 # quantity, and is passed over without normalising and scanning it.
-_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
+_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]"
+                              "|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
 
 
 # --- normalisation and numeral parsing --------------------------------------------

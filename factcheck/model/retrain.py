@@ -16,16 +16,15 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from factcheck import settings
-from factcheck.model.datasets import Example, conflicts
 from factcheck.errors import AnnotationError, ModelError
+from factcheck.model.datasets import Example, conflicts
 from factcheck.review.labelstudio import DEFAULT_TITLE
-
 
 
 def labels_from_verdicts(db: sqlite_utils.Database) -> list[dict]:
@@ -69,7 +68,7 @@ def write_snapshot(rows: list[dict], folder: Path | None = None, *, min_per_clas
     if existing:
         return existing[0]  # same annotations, same snapshot: reproducible retraining
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"ls-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{digest[:12]}.jsonl"
+    path = folder / f"ls-{datetime.now(UTC):%Y%m%d-%H%M%S}-{digest[:12]}.jsonl"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(body, "utf-8")
     tmp.replace(path)
@@ -144,7 +143,7 @@ def write_corrections(rows: list[dict], folder: Path | None = None) -> Path | No
     if existing:
         return existing[0]
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"ls-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{digest}.jsonl"
+    path = folder / f"ls-{datetime.now(UTC):%Y%m%d-%H%M%S}-{digest}.jsonl"
     path.write_text(body, "utf-8")
     return path
 

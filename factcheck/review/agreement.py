@@ -50,8 +50,8 @@ def per_task(rows: Iterable[dict]) -> list[TaskAgreement]:
 
 def krippendorff_alpha(tasks: list[TaskAgreement]) -> float | None:
     """Nominal alpha over tasks with at least two annotations; None when undefined."""
-    import numpy as np
     import krippendorff
+    import numpy as np
 
     rated = [t for t in tasks if len(t.verdicts) >= 2]
     if not rated:

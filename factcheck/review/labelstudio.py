@@ -25,15 +25,15 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
-from factcheck.store.claims import claim_from_row, load_parts
-from factcheck.store.verdicts import write_verdicts
 from factcheck.errors import LabelStudioError
 from factcheck.review.tasks import build_task, labelling_config, parse_annotation, task_fingerprint
+from factcheck.store.claims import claim_from_row, load_parts
+from factcheck.store.verdicts import write_verdicts
 
 log = logging.getLogger(__name__)
 DEFAULT_TITLE = "factcheck claims"
@@ -42,7 +42,7 @@ ORDERS = ("uncertainty", "score", "article")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def client(url: str | None = None, api_key: str | None = None):
@@ -346,7 +346,8 @@ def _update_task(ls, task_id: int, task: dict) -> None:
     with_retries(lambda: ls.tasks.update(id=str(task_id), data=task["data"], meta=task["meta"]),
                  what=f"update task {task_id}")
     for old in with_retries(lambda: list(ls.predictions.list(task=task_id)), what="list predictions"):
-        with_retries(lambda: ls.predictions.delete(id=old.id), what="delete an old prediction")
+        # with_retries calls the lambda before it returns, so ``old`` is this iteration's
+        with_retries(lambda: ls.predictions.delete(id=old.id), what="delete an old prediction")  # noqa: B023
     prediction = task["predictions"][0]
     with_retries(
         lambda: ls.predictions.create(task=task_id, result=prediction["result"], score=prediction.get("score"),
@@ -401,7 +402,7 @@ def _server_time(value) -> str | None:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -34,7 +34,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -366,7 +366,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
             db["schema_migrations"].upsert(
                 {"version": version, "name": migrate.__doc__.strip().splitlines()[0],
-                 "applied_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, pk="version")
+                 "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}, pk="version")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -531,7 +531,7 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
     Returns ``{"article_id", "version", "claims", "new_version"}``.
     """
     claims = list(claims)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     key = doc_key_for(article)
     with db.conn:
         existing = db.execute("select version from articles where id = ?", [article.article_id]).fetchone()

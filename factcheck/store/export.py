@@ -19,11 +19,10 @@ for consumers that sort or colour by number.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO

@@ -48,8 +48,8 @@ from pathlib import Path
 from datasette import hookimpl
 
 from factcheck.errors import ReportError, StoreError
-from factcheck.store.verdicts import FINAL_VERDICT_SQL, live_sql, stamp_sql, voter_sql
 from factcheck.store.db import connect, open_db, store_error
+from factcheck.store.verdicts import FINAL_VERDICT_SQL, live_sql, stamp_sql, voter_sql
 
 logger = logging.getLogger(__name__)
 
@@ -458,6 +458,8 @@ def open_app(path: str | Path, *, title: str = "factcheck store") -> Iterator:
     registered while the context is open.
     """
     from datasette.app import Datasette  # first: importing it registers Datasette's default plugins
+
+    # isort: split
     from datasette import handle_exception as datasette_errors
     from datasette.plugins import pm
 

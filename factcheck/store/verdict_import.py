@@ -66,16 +66,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from factcheck.store.verdicts import write_verdicts
 from factcheck.errors import CODES, AnnotationError
 from factcheck.records import VERDICTS, Article, claim_id_for
 from factcheck.records import article_id as compute_article_id
+from factcheck.store.verdicts import write_verdicts
 
 log = logging.getLogger(__name__)
 
@@ -644,7 +644,7 @@ def claim_for(verdict: ExternalVerdict, doc=None):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 _COMPARED = ("claim_id", "verdict", "annotator", "created_at", "updated_at", "deleted_at", "problems", "source",
@@ -669,8 +669,8 @@ def _save_claim(db, article, claim) -> None:
     article the user extracted, the claim joins that article's claims and nothing else
     about it changes.
     """
-    from factcheck.store.claims import claim_from_row
     from factcheck.records import Article
+    from factcheck.store.claims import claim_from_row
     from factcheck.store.db import save_extraction
 
     found = db.execute("select format, title, url, published, source, encoding, text from articles where id = ?",

@@ -93,8 +93,8 @@ def final_verdicts(db, claim_ids: Iterable[str]) -> dict[str, str]:
                             f"and claim_id in ({','.join('?' * len(chunk))})", chunk):
             rows.setdefault(row["claim_id"], []).append(row)
     out = {}
-    for cid, annotations in rows.items():
-        verdict, _ = final_verdict(annotations)
+    for cid, claim_rows in rows.items():
+        verdict, _ = final_verdict(claim_rows)
         if verdict:
             out[cid] = verdict
     return out
