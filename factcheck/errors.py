@@ -61,6 +61,9 @@ class ModelError(FactcheckError):
 
 class StoreError(FactcheckError):
     code = "F300"
+    # SQLite's extended result code and its name when an sqlite3 error caused it (set by store.db.store_error)
+    sqlite_errorcode: int | None
+    sqlite_errorname: str | None
 
 
 class LabelStudioError(FactcheckError):

@@ -103,10 +103,10 @@ def zh_value(s: str) -> Decimal | None:
     tokens = _TOKEN_RE.findall(s)
     if "".join(tokens) != s.replace(",", "") and "".join(tokens).replace(",", "") != s.replace(",", ""):
         return None
-    value = _read(tokens)
-    if value is None:
+    read = _read(tokens)
+    if read is None:
         return None
-    return -value if negative else value
+    return -read if negative else read
 
 
 def _read(tokens: list[str]) -> Decimal | None:
@@ -152,10 +152,10 @@ def _read(tokens: list[str]) -> Decimal | None:
     if number is not None:
         if not zero and (last_small is not None or (last_big is not None and section == 0)):
             # 两千四百五 → 2450, 九万四 → 94000, 千三 → 1300: the digit counts in the next unit down.
-            unit = last_small if last_small is not None else last_big
-            assert unit is not None
+            down = last_small if last_small is not None else last_big
+            assert down is not None
             if number >= 10 or number != number.to_integral_value():
                 return None
-            number *= Decimal(unit) / 10
+            number *= Decimal(down) / 10
         section += number
     return total + section

@@ -125,7 +125,7 @@ def promote(version: str, *, force: bool = False, reason: str | None = None, roo
             "accepted). It is recorded in promoted.json with the losses.",
             code="F221",
         )
-    record = {"version": version, "promoted_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    record: dict[str, object] = {"version": version, "promoted_at": datetime.now(UTC).isoformat(timespec="seconds")}
     if previous:
         record["previous"] = previous
     if worse:

@@ -69,7 +69,7 @@ def krippendorff_alpha(tasks: list[TaskAgreement]) -> float | None:
 
 def summary(rows: Iterable[dict]) -> dict:
     tasks = per_task(rows)
-    by_count = defaultdict(int)
+    by_count: defaultdict[int, int] = defaultdict(int)
     for task in tasks:
         by_count[len(task.verdicts)] += 1
     return {

@@ -103,7 +103,7 @@ def setup_project(ls, title: str = DEFAULT_TITLE, db: sqlite_utils.Database | No
             what="create the project",
         )
     if db is not None:
-        db["ls_state"].upsert({"project_id": project.id, "title": title}, pk="project_id")
+        db.table("ls_state").upsert({"project_id": project.id, "title": title}, pk="project_id")
     return project.id
 
 
@@ -210,7 +210,7 @@ def push(
         ensure_queue_view(ls, project_id)
     for claim_id, task_id, task, fingerprint in changed:
         _update_task(ls, task_id, task)
-        db["ls_tasks"].update((project_id, claim_id), {"fingerprint": fingerprint, "updated_at": now()})
+        db.table("ls_tasks").update((project_id, claim_id), {"fingerprint": fingerprint, "updated_at": now()})
         report.updated += 1
         if progress:
             progress(1)
@@ -381,7 +381,7 @@ def pull(db: sqlite_utils.Database, ls, project_id: int, *, full: bool = False) 
     for page in iter_task_pages(ls, project_id, what="list changed tasks", fields="all", query=query,
                                 include=PULL_FIELDS):
         store_tasks(db, project_id, page, started, report)
-    db["ls_state"].upsert({"project_id": project_id, "last_pull": mark}, pk="project_id")
+    db.table("ls_state").upsert({"project_id": project_id, "last_pull": mark}, pk="project_id")
     return report
 
 
@@ -417,7 +417,8 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
 
     ``report.verdicts`` counts new or edited annotations only.
     """
-    verdicts, seen_by_task = [], {}
+    verdicts = []
+    seen_by_task: dict[int, set[int | None]] = {}
     for task in tasks:
         task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
         if not task_dict["data"].get("claim_id"):
@@ -450,9 +451,10 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
 
 def _existing(db, sql: str, keys: set) -> dict:
     """Run ``sql`` (with one ``{}`` for the placeholders) over ``keys`` in chunks → {first: second}."""
-    found, keys = {}, list(keys)
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
+    found: dict = {}
+    ordered = list(keys)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
         found.update(db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
     return found
 

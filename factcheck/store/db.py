@@ -357,15 +357,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         return
     if current and db.conn.execute("pragma database_list").fetchone()[2]:
         _backup_before_upgrade(db, current)
-    db["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version",
-                                   if_not_exists=True)
+    db.table("schema_migrations").create({"version": int, "name": str, "applied_at": str}, pk="version",
+                                         if_not_exists=True)
     for version in range(current + 1, SCHEMA_VERSION + 1):
         migrate = MIGRATIONS[version]
         with db.conn:
             migrate(db)
-            db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
-            db["schema_migrations"].upsert(
-                {"version": version, "name": migrate.__doc__.strip().splitlines()[0],
+            db.table("meta").upsert({"key": "schema_version", "value": str(version)}, pk="key")
+            db.table("schema_migrations").upsert(
+                {"version": version, "name": (migrate.__doc__ or migrate.__name__).strip().splitlines()[0],
                  "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}, pk="version")
 
 
@@ -389,19 +389,19 @@ def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
 
 def _migrate_v1_extraction(db: sqlite_utils.Database) -> None:
     """Articles, sentences, claims and their quantities, times and entities."""
-    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-    db["articles"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("articles").create(
         {
             "id": str, "doc_key": str, "version": int, "title": str, "url": str, "published": str,
             "source": str, "encoding": str, "format": str, "n_chars": int, "text": str, "extracted_at": str,
         },
         pk="id", not_null={"doc_key", "version", "text"}, if_not_exists=True,
     )
-    db["sentences"].create(
+    db.table("sentences").create(
         {"id": str, "article_id": str, "start": int, "end": int, "text": str, "lang": str, "block": str},
         pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True,
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": str, "article_id": str, "sentence_id": str, "lang": str, "text": str, "start": int,
             "end": int, "kind": str, "is_claim": int, "checkworthiness": float, "model_version": str,
@@ -423,16 +423,16 @@ def _migrate_v1_extraction(db: sqlite_utils.Database) -> None:
         "entities": {"text": str, "label": str, "start": int, "end": int},
     }
     for table, columns in parts.items():
-        db[table].create(
+        db.table(table).create(
             {"claim_id": str, "idx": int, **columns},
             pk=("claim_id", "idx"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
         )
-    for table, columns in [
+    for table, indexed in [
         ("articles", ["doc_key"]), ("sentences", ["article_id"]), ("claims", ["article_id"]),
         ("claims", ["kind", "is_claim"]), ("claims", ["lang"]), ("quantities", ["unit", "value"]),
         ("times", ["value"]), ("entities", ["text"]), ("entities", ["label"]),
     ]:
-        db[table].create_index(columns, if_not_exists=True)
+        db.table(table).create_index(indexed, if_not_exists=True)
 
 
 def _migrate_v2_review(db: sqlite_utils.Database) -> None:
@@ -444,32 +444,32 @@ def _migrate_v2_review(db: sqlite_utils.Database) -> None:
     verdicts     one row per annotation (several annotators per task), edits update
     evidence     links given with a verdict
     """
-    db["ls_tasks"].create(
+    db.table("ls_tasks").create(
         {"claim_id": str, "project_id": int, "task_id": int, "fingerprint": str, "pushed_at": str,
          "updated_at": str},
         pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
     )
-    db["ls_outbox"].create(
+    db.table("ls_outbox").create(
         {"claim_id": str, "project_id": int, "batch": str, "queued_at": str},
         pk=("project_id", "claim_id"), foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
     )
-    db["ls_state"].create({"project_id": int, "url": str, "title": str, "last_pull": str}, pk="project_id",
-                          if_not_exists=True)
-    db["verdicts"].create(
+    db.table("ls_state").create({"project_id": int, "url": str, "title": str, "last_pull": str},
+                                pk="project_id", if_not_exists=True)
+    db.table("verdicts").create(
         {"annotation_id": int, "project_id": int, "task_id": int, "claim_id": str, "verdict": str,
          "checkworthy": int, "corrected_claim": str, "span_corrections": str, "annotator": str,
          "lead_time": float, "created_at": str, "updated_at": str, "pulled_at": str, "deleted_at": str,
          "problems": str},
         pk="annotation_id", foreign_keys=[("claim_id", "claims", "id")], if_not_exists=True,
     )
-    db["evidence"].create(
+    db.table("evidence").create(
         {"annotation_id": int, "idx": int, "claim_id": str, "url": str, "note": str},
         pk=("annotation_id", "idx"), foreign_keys=[("annotation_id", "verdicts", "annotation_id")],
         if_not_exists=True,
     )
     for table, columns in [("ls_tasks", ["task_id"]), ("verdicts", ["claim_id"]), ("verdicts", ["task_id"]),
                            ("verdicts", ["verdict"]), ("evidence", ["claim_id"])]:
-        db[table].create_index(columns, if_not_exists=True)
+        db.table(table).create_index(columns, if_not_exists=True)
 
 
 def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
@@ -481,7 +481,7 @@ def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
     claims_fts            FTS5 over segmented claim text, sentence and evidence notes (see fts.py)
     claim_vectors         key → encoder model name and the claim's unit-length embedding (float16)
     """
-    verdicts = db["verdicts"]
+    verdicts = db.table("verdicts")
     if "source" not in verdicts.columns_dict:
         verdicts.add_column("source", str, not_null_default="labelstudio")
     for column in ("rating", "review_url", "claimant", "external_id"):
@@ -492,13 +492,13 @@ def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
         "claim_id text not null unique references claims(id))"
     )
     db.execute("insert or ignore into claim_keys (claim_id) select id from claims order by rowid")
-    db["claim_vectors"].create({"key": int, "model": str, "vector": bytes}, pk="key",
-                               foreign_keys=[("key", "claim_keys", "key")], if_not_exists=True)
+    db.table("claim_vectors").create({"key": int, "model": str, "vector": bytes}, pk="key",
+                                     foreign_keys=[("key", "claim_keys", "key")], if_not_exists=True)
     fts.create_fts(db)
     fts.reindex(db)
     for table, columns in [("verdicts", ["source"]), ("verdicts", ["annotator"]), ("verdicts", ["created_at"]),
                            ("claims", ["model_version"]), ("entities", ["claim_id", "label"])]:
-        db[table].create_index(columns, if_not_exists=True)
+        db.table(table).create_index(columns, if_not_exists=True)
     # For factcheck.store.search: case-insensitive entity lookup, and time values by where they end
     # (an interval's right end), so a --since filter narrows by index.
     db.execute("create index if not exists idx_entities_text_nocase on entities (text collate nocase)")
@@ -540,7 +540,7 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
         else:
             latest = db.execute("select max(version) from articles where doc_key = ?", [key]).fetchone()[0]
             version, new_version = (latest or 0) + 1, True
-        db["articles"].upsert(
+        db.table("articles").upsert(
             {
                 "id": article.article_id, "doc_key": key, "version": version, "title": article.title,
                 "url": article.url, "published": article.published, "source": article.source,
@@ -557,10 +557,10 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
                 "end": claim.sentence_end, "text": claim.sentence, "lang": claim.lang,
                 "block": "caption" if claim.is_caption else "body",
             }
-        db["sentences"].upsert_all(sentences.values(), pk="id")
+        db.table("sentences").upsert_all(sentences.values(), pk="id")
         ids = [c.claim_id for c in claims]
         _delete_claims(db, article.article_id, keep=ids)
-        db["claims"].upsert_all((_claim_row(c, now) for c in claims), pk="id")
+        db.table("claims").upsert_all((_claim_row(c, now) for c in claims), pk="id")
         db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
         for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
             _replace_parts(db, table, ids, claims, attr)

@@ -63,7 +63,7 @@ def _export_row(row: dict) -> dict:
     candidates = list(labels)
     claimant = candidates[0] if row["kind"] == "quote" and candidates else None
     # An imported review that agrees with the final verdict lends its URL and reviewer.
-    review = next((r for r in row.get("reviews") or [] if r["verdict"] == row["verdict"]), {})
+    review: dict = next((r for r in row.get("reviews") or [] if r["verdict"] == row["verdict"]), {})
     claimant = review.get("claimant") or claimant  # the claimant the review names
     return {
         "claim_id": row["claim_id"], "claim": row["text"], "sentence": row["sentence"], "lang": row["lang"],

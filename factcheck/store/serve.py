@@ -468,7 +468,8 @@ def open_app(path: str | Path, *, title: str = "factcheck store") -> Iterator:
     try:
         persisted = ensure_views(db.conn)
         foreign_keys = {(table, fk.column): (fk.other_table, fk.other_column)
-                        for table in db.table_names() for fk in db[table].foreign_keys}
+                        for table in db.table_names() for fk in db.table(table).foreign_keys
+                        if fk.column is not None and fk.other_column is not None}  # compound keys link no cell
     finally:
         db.close()
     db_name = path.stem
