@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from factcheck.extraction import times
-from factcheck.records import TimeExpr
 from factcheck.extraction.times import case_variants, find_times, required_chars
+from factcheck.records import TimeExpr
 
 from .conftest import EXAMPLES, REPO, SEEDS
 
@@ -87,7 +87,8 @@ CASES = [
     ("2011-2014年间，该市人口增加。", "zh", None, "2011-2014年", "2011/2014", "year", False, None, None),
     ("从2011年到2014年，投资翻番。", "zh", None, "从2011年到2014年", "2011/2014", "year", False, None, None),
     ("2019年9月至12月，猪肉价格上涨。", "zh", None, "2019年9月至12月", "2019-09/2019-12", "month", False, None, None),
-    ("2025年6月3日至5日召开年会。", "zh", None, "2025年6月3日至5日", "2025-06-03/2025-06-05", "date", False, None, None),
+    ("2025年6月3日至5日召开年会。",
+     "zh", None, "2025年6月3日至5日", "2025-06-03/2025-06-05", "date", False, None, None),
     # ---- Chinese relative, with a publication date
     ("去年，该省粮食产量创新高。", "zh", PUB, "去年", "2024", "year", True, None, None),
     ("前年的洪水冲毁了大桥。", "zh", PUB, "前年", "2023", "year", True, None, None),
@@ -124,8 +125,10 @@ CASES = [
     ("The pipeline opened in September 2019.", "en", None, "September 2019", "2019-09", "month", False, None, None),
     ("Output peaked in Sept. 2019 before falling.", "en", None, "Sept. 2019", "2019-09", "month", False, None, None),
     ("Talks resumed in Sep 2021.", "en", None, "Sep 2021", "2021-09", "month", False, None, None),
-    ("The envoys met on April 12, 2025 in Muscat.", "en", None, "April 12, 2025", "2025-04-12", "date", False, None, None),
-    ("The envoys met on 12 April 2025 in Muscat.", "en", None, "12 April 2025", "2025-04-12", "date", False, None, None),
+    ("The envoys met on April 12, 2025 in Muscat.",
+     "en", None, "April 12, 2025", "2025-04-12", "date", False, None, None),
+    ("The envoys met on 12 April 2025 in Muscat.",
+     "en", None, "12 April 2025", "2025-04-12", "date", False, None, None),
     ("The filing is dated 2025-04-12.", "en", None, "2025-04-12", "2025-04-12", "date", False, None, None),
     ("Parliament approved it in 2015.", "en", None, "2015", "2015", "year", False, None, None),
     ("The 2015 deal capped enrichment.", "en", None, "2015", "2015", "year", False, None, None),
@@ -133,20 +136,24 @@ CASES = [
     ("Rents rose in the early 1990s.", "en", None, "the early 1990s", "199X", "decade", False, None, "start"),
     ("Water is the oil of the 21st century.", "en", None, "the 21st century", "20XX", "century", False, None, None),
     ("Sales fell in Q3 2024.", "en", None, "Q3 2024", "2024-Q3", "quarter", False, None, None),
-    ("Profit rose in the third quarter of 2024.", "en", None, "the third quarter of 2024", "2024-Q3", "quarter", False, None, None),
+    ("Profit rose in the third quarter of 2024.",
+     "en", None, "the third quarter of 2024", "2024-Q3", "quarter", False, None, None),
     ("Growth slowed in early 2020.", "en", None, "early 2020", "2020", "year", False, None, "start"),
     ("A deal is expected by mid-2024.", "en", None, "by mid-2024", "2024", "year", False, "by", "mid"),
     ("Inflation eased in late 2023.", "en", None, "late 2023", "2023", "year", False, None, "end"),
     ("Stocks were sold at the end of 2023.", "en", None, "the end of 2023", "2023", "year", False, None, "end"),
-    ("Exports grew in the first half of 2024.", "en", None, "the first half of 2024", "2024", "year", False, None, "first_half"),
+    ("Exports grew in the first half of 2024.",
+     "en", None, "the first half of 2024", "2024", "year", False, None, "first_half"),
     ("Costs rose 4% over 2015-2018.", "en", None, "2015-2018", "2015/2018", "year", False, None, None),
     ("Costs rose between 2015 and 2018.", "en", None, "between 2015 and 2018", "2015/2018", "year", False, None, None),
     ("Costs rose from 2015 to 2018.", "en", None, "from 2015 to 2018", "2015/2018", "year", False, None, None),
-    ("The summit ran April 12-14, 2025.", "en", None, "April 12-14, 2025", "2025-04-12/2025-04-14", "date", False, None, None),
+    ("The summit ran April 12-14, 2025.",
+     "en", None, "April 12-14, 2025", "2025-04-12/2025-04-14", "date", False, None, None),
     ("The club won the 2019-20 title.", "en", None, "2019-20", "2019/2020", "year", False, None, None),
     # ---- English relation triggers
     ("Since 2019, imports have doubled.", "en", None, "Since 2019", "2019", "year", False, "since", None),
-    ("As of September 2019 there were 40 sites.", "en", None, "As of September 2019", "2019-09", "month", False, "by", None),
+    ("As of September 2019 there were 40 sites.",
+     "en", None, "As of September 2019", "2019-09", "month", False, "by", None),
     ("The plant will close by 2030.", "en", None, "by 2030", "2030", "year", False, "by", None),
     ("The ban stays until 2026.", "en", None, "until 2026", "2026", "year", False, "until", None),
     ("Few cars were electric before 2018.", "en", None, "before 2018", "2018", "year", False, "before", None),
