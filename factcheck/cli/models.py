@@ -201,33 +201,12 @@ def retrain(db, title, no_pull, base_specs, eval_specs, seed):
                    "with a paired bootstrap 95% interval.")
 def evaluate(model_version, data_specs, out_dir, against_version):
     """Evaluate a model: precision, recall, F1 (positive class), ROC-AUC, per language."""
-    from pathlib import Path
+    from factcheck.model.evaluate import evaluate_versions
 
-    from factcheck.embed.cache import embedding_cache_for
-    from factcheck.model.datasets import load
-    from factcheck.model.evaluate import compare_models, write_report
-    from factcheck.model.evaluate import evaluate as run_evaluation
-    from factcheck.model.registry import require_model
-    from factcheck.model.train import heldout_name
-
-    model = require_model(model_version)
-    other = require_model(against_version) if against_version else None
-    cache = embedding_cache_for(model.encoder)  # the vectors training stored: the cards' figures
-    results, comparisons = {}, {}
-    for spec in data_specs:
-        examples = load(spec)
-        metrics, probs = run_evaluation(model, examples, cache)
-        name = heldout_name(examples[0])
-        results[name] = metrics
-        write_report(Path(out_dir), name, metrics, probs, examples)
-        if other is not None:
-            comparisons[name] = compare_models(other, model, examples, cache, probs_b=probs)
-    print_metrics(model.version, results)
-    if other is not None:
-        print_comparison(other.version, model.version, comparisons)
-        path = Path(out_dir) / "comparison.json"
-        path.write_text(json.dumps({"a": other.version, "b": model.version, "sets": comparisons}, indent=2) + "\n",
-                        "utf-8")
+    report = evaluate_versions(data_specs, out_dir, version=model_version, against=against_version)
+    print_metrics(report.version, report.metrics)
+    if report.comparisons is not None:
+        print_comparison(report.against, report.version, report.comparisons)
     say(f"plots and metrics in {out_dir}/")
 
 

@@ -868,3 +868,9 @@ def conflicts(examples: Iterable[Example]) -> list[tuple[str, set[int]]]:
     for example in examples:
         labels.setdefault(example.text, set()).add(example.label)
     return [(text, found) for text, found in labels.items() if len(found) > 1]
+
+
+def heldout_name(example: Example) -> str:
+    """Name of the held-out set an example belongs to: ``format:file-stem``."""
+    fmt, _, name = example.source.rpartition(":")
+    return f"{fmt}:{Path(name).stem}" if fmt else Path(name).stem

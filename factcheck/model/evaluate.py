@@ -236,3 +236,49 @@ def diff_versions(version_a: str, version_b: str, data_specs: Sequence[str] | No
                           version_a: round(sa, 3), version_b: round(sb, 3),
                           "now": "claim" if lb else "not_claim", "fixed": int(lb) == example.label})
     return VersionDiff(version_a, version_b, len(examples), flips)
+
+
+@dataclass
+class EvaluationReport:
+    """What ``factcheck evaluate`` measured: each set's metrics for ``version``, and with
+    ``against`` each set's F1 comparison of ``version`` against that version."""
+
+    version: str
+    metrics: dict[str, dict]
+    against: str | None = None
+    comparisons: dict[str, dict] | None = None
+
+
+def evaluate_versions(data_specs: Sequence[str], out_dir: str | Path, *, version: str | None = None,
+                      against: str | None = None) -> EvaluationReport:
+    """Evaluate a model version on labelled sets, writing each set's report and plots.
+
+    :param data_specs: labelled sets (``FORMAT:PATH`` or ``PATH``), each scored apart.
+    :param out_dir: where the per-set metrics and plots go (and ``comparison.json``).
+    :param version: the version to evaluate (default: the promoted one).
+    :param against: another version to compare with, set by set (paired bootstrap).
+    :returns: an :class:`EvaluationReport`.
+    """
+    from factcheck.embed.cache import embedding_cache_for
+    from factcheck.model.datasets import heldout_name, load
+    from factcheck.model.registry import require_model
+
+    model = require_model(version)
+    other = require_model(against) if against else None
+    cache = embedding_cache_for(model.encoder)  # the vectors training stored: the cards' figures
+    out = Path(out_dir)
+    results: dict[str, dict] = {}
+    comparisons: dict[str, dict] = {}
+    for spec in data_specs:
+        examples = load(spec)
+        metrics, probs = evaluate(model, examples, cache)
+        name = heldout_name(examples[0])
+        results[name] = metrics
+        write_report(out, name, metrics, probs, examples)
+        if other is not None:
+            comparisons[name] = compare_models(other, model, examples, cache, probs_b=probs)
+    if other is None:
+        return EvaluationReport(model.version, results)
+    (out / "comparison.json").write_text(
+        json.dumps({"a": other.version, "b": model.version, "sets": comparisons}, indent=2) + "\n", "utf-8")
+    return EvaluationReport(model.version, results, other.version, comparisons)

@@ -32,7 +32,7 @@ from factcheck.embed.cache import embedding_cache_for
 from factcheck.embed.encoder import Encoder
 from factcheck.errors import AnnotationError, ModelError
 from factcheck.model.classifier import Head
-from factcheck.model.datasets import Example, fingerprint
+from factcheck.model.datasets import Example, fingerprint, heldout_name
 
 if TYPE_CHECKING:
     import torch
@@ -516,12 +516,6 @@ def summarize_source(examples: Sequence[Example]) -> dict:
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def heldout_name(example: Example) -> str:
-    """Name of the held-out set an example belongs to: ``format:file-stem``."""
-    fmt, _, name = example.source.rpartition(":")
-    return f"{fmt}:{Path(name).stem}" if fmt else Path(name).stem
 
 
 @dataclass
