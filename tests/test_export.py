@@ -21,8 +21,8 @@ from factcheck.store.export import (
     verdicted_claims,
     write_claimreview,
     write_csv,
-    write_jsonl,
 )
+from factcheck.store.search import write_jsonl
 
 from .factories import annotation, task
 

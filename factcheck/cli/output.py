@@ -3,6 +3,7 @@ the terminal). Tables go to stdout, messages and progress to stderr."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -13,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from factcheck.records import Claim
+from factcheck.store import search
 
 err_console = Console(stderr=True, soft_wrap=True)  # never re-wrap paths and messages
 #: Width of tables written to a file or pipe (rich would squeeze them into 80 columns).
@@ -117,31 +119,19 @@ def add_claim_row(table: Table, claim: Claim) -> None:
 
 
 def format_quantity(q) -> str:
-    """A quantity of an extracted claim as people read it: ``~870,000 oil_barrel/day``."""
-
-    def num(x: float) -> str:
-        return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e15 else f"{x:,.6g}"
-
-    number = f"{num(q.low)}–{num(q.high)}" if q.low is not None and q.high is not None else (
-        num(q.value) if q.value is not None else "?"
-    )
-    parts = [q.comparator or "", "~" if q.approximate else "", number, f" {q.unit}" if q.unit else ""]
-    if q.per:
-        parts.append(f"/{q.per}")
-    return "".join(parts)
+    """A quantity of an extracted claim as people read it: ``~870,000 oil_barrel/day``
+    (the store's own rendering, :func:`factcheck.store.search.format_quantity`)."""
+    return search.format_quantity(dataclasses.asdict(q))
 
 
 def print_claims(rows: list[dict], fmt: str, *, reviewed: bool = False) -> None:
     """Search or verdict rows as a table, JSON Lines or CSV on stdout."""
-    from factcheck.store.search import format_quantity as format_stored_quantity
-    from factcheck.store.search import write_csv
-
     if fmt == "jsonl":
         for row in rows:
             echo_json(row)
         return
     if fmt == "csv":
-        write_csv(rows, sys.stdout)
+        search.write_csv(rows, sys.stdout)
         return
     table = Table(show_lines=reviewed)
     columns = ("reviewed", "verdict", "claim", "evidence", "article") if reviewed else (
@@ -159,7 +149,7 @@ def print_claims(rows: list[dict], fmt: str, *, reviewed: bool = False) -> None:
             table.add_row(str(row["rank"]), "" if row["score"] is None else f"{row['score']:.2f}",
                           row["verdict"] or "", row["kind"], row["text"],
                           ", ".join(t["value"] or f"{t['text']}?" for t in row["times"]),
-                          "; ".join(format_stored_quantity(q) for q in row["quantities"]), article)
+                          "; ".join(search.format_quantity(q) for q in row["quantities"]), article)
     table_console().print(table)
 
 

@@ -94,7 +94,8 @@ def export_command(db, fmt, out, lang, verdict, since, review_url_base):
     import contextlib
     import sys
 
-    from factcheck.store.export import verdicted_claims, write_claimreview, write_csv, write_jsonl
+    from factcheck.store.export import verdicted_claims, write_claimreview, write_csv
+    from factcheck.store.search import write_jsonl
 
     rows = verdicted_claims(db, lang=lang, verdict=verdict, since=since)
     # csv wants newline="" on the file it writes; click.open_file cannot pass it.

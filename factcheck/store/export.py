@@ -144,14 +144,6 @@ def write_claimreview(rows: Iterable[dict], fp: IO[str], **kwargs) -> int:
     return n
 
 
-def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:
-    n = 0
-    for row in rows:
-        fp.write(json.dumps(row, ensure_ascii=False) + "\n")
-        n += 1
-    return n
-
-
 def flat_row(row: dict) -> dict:
     """A ``verdicted_claims`` row as flat CSV columns (lists joined with " | ")."""
     flat = {k: row.get(k) for k in CSV_COLUMNS}
