@@ -143,6 +143,7 @@ CODES: dict[str, str] = {
     "F306": "store file cannot be opened (missing folder, a folder, no permission)",
     "F307": "no store at the path (serve and stats never create one)",
     "F308": "disk I/O error reading or writing the store",
+    "F309": "output file exists already, or is the store itself (export --out; --force replaces a file)",
     "F310": "backup destination already exists",
     "F311": "backup source store does not exist",
     "F312": "backup could not be written",

@@ -19,15 +19,20 @@ def _db(func):
     return click.option("--db", "db_path", default=None, help=DB_HELP)(func)
 
 
-def db_option(func):
-    """``--db PATH``; the command gets ``db``, the store opened (and created if missing)
-    before its body runs."""
+def db_option(func=None, *, create: bool = False):
+    """``--db PATH``; the command gets ``db``, the store opened before its body runs.
+    Commands that read or add to a store find a missing one an error (F307), never a new
+    empty store made from a mistyped path; those that bring claims of their own
+    (``create=True``: ``verdicts import``) start one."""
 
-    @functools.wraps(func)
-    def command(*args, db_path=None, **kwargs):
-        return func(*args, db=open_db(db_path or default_db_path()), **kwargs)
+    def decorate(func):
+        @functools.wraps(func)
+        def command(*args, db_path=None, **kwargs):
+            return func(*args, db=open_db(db_path or default_db_path(), create=create), **kwargs)
 
-    return _db(command)
+        return _db(command)
+
+    return decorate(func) if func is not None else decorate
 
 
 def db_path_option(func):

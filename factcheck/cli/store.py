@@ -47,7 +47,7 @@ def verdicts(ctx, text, db_path, fmt, limit, **filters) -> None:
         return  # the store is opened by the subcommand, with its own --db
     from factcheck.store.search import list_verdicts
 
-    rows = list_verdicts(open_db(db_path), text, limit=limit, **filters)
+    rows = list_verdicts(open_db(db_path, create=False), text, limit=limit, **filters)
     print_claims(rows, fmt, reviewed=True)
     say(f"{len(rows)} checked claims")
 
@@ -57,7 +57,7 @@ def verdicts(ctx, text, db_path, fmt, limit, **filters) -> None:
 @click.option("--format", "fmt", type=click.Choice(["claimreview", "averitec", "liar", "labelstudio"]), default=None,
               help="Format of FILE (default: detected from its extension and first record).")
 @click.option("--limit", type=int, default=None, help="Read at most N records (to seed a store quickly).")
-@db_option
+@db_option(create=True)
 def verdicts_import(file, fmt, limit, db):
     """Store the verdicts of FILE: ClaimReview JSON-LD (JSON or JSONL), AVeriTeC JSON, LIAR /
     LIAR-PLUS TSV, or a Label Studio JSON export (offline; same checks as pull).
@@ -89,14 +89,18 @@ def verdicts_import(file, fmt, limit, db):
 @click.option("--verdict", default=None, help="Only claims with this final verdict.")
 @click.option("--since", default=None, help="Only claims reviewed on or after this ISO date.")
 @click.option("--review-url-base", default=None, help="Review URLs become BASE + claim_id.")
-def export_command(db, fmt, out, lang, verdict, since, review_url_base):
+@click.option("--force", is_flag=True, help="Replace --out if it exists (never the store itself).")
+def export_command(db, fmt, out, lang, verdict, since, review_url_base, force):
     """Export verdicted claims (majority verdict per claim, evidence, claimant)."""
     import contextlib
     import sys
 
+    from factcheck.store.db import check_output, store_path
     from factcheck.store.export import verdicted_claims, write_claimreview, write_csv
     from factcheck.store.search import write_jsonl
 
+    if out != "-":
+        check_output(out, store=store_path(db), force=force)
     rows = verdicted_claims(db, lang=lang, verdict=verdict, since=since)
     # csv wants newline="" on the file it writes; click.open_file cannot pass it.
     opened = contextlib.nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8", newline="")

@@ -317,19 +317,32 @@ def connect(path: str | Path, *, read_only: bool = False, timeout: float = BUSY_
     return conn
 
 
-def open_db(path: str | Path | None = None, *, timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
-    """Open (creating if needed) the store at ``path`` with WAL and foreign keys on.
+def open_db(path: str | Path | None = None, *, create: bool = True,
+            timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
+    """Open the store at ``path`` with WAL and foreign keys on; with ``create`` (the
+    default) a missing file becomes a new store, without it a missing store is F307
+    (commands that only read or add to a store never create one from a mistyped path).
 
-    The database runs on a :class:`StoreConnection`, so whatever fails in SQLite,
-    here or later, is a StoreError (:func:`store_error`); ``timeout`` is how long a
-    statement waits for another process's write lock.
+    A database that has tables but none of factcheck's is refused (F304): its schema is
+    never written into someone else's file. The database runs on a
+    :class:`StoreConnection`, so whatever fails in SQLite, here or later, is a StoreError
+    (:func:`store_error`); ``timeout`` is how long a statement waits for another
+    process's write lock.
     """
     path = Path(path or default_db_path())
     if path.parent and not path.parent.exists():
         raise StoreError(f"Directory {str(path.parent)!r} does not exist: create it or choose another --db.",
                          code="F306")
+    if not create and not path.exists():
+        raise StoreError(f"No store at {str(path)!r}: check --db (or FACTCHECK_DB); `factcheck extract ARTICLES "
+                         f"--db {path}` creates one.", code="F307")
     db = sqlite_utils.Database(connect(path, timeout=timeout))
     try:
+        foreign = set(db.table_names()) - STORE_TABLES
+        if foreign and not set(db.table_names()) & STORE_TABLES:
+            raise StoreError(f"{str(path)!r} is an SQLite database but not a factcheck store (its tables: "
+                             f"{', '.join(sorted(foreign)[:5])}); factcheck will not add its own tables to it. "
+                             "Pass the store with --db (or FACTCHECK_DB).", code="F304")
         db.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
         ensure_schema(db)
@@ -355,7 +368,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         )
     if current == SCHEMA_VERSION:
         return
-    if current and db.conn.execute("pragma database_list").fetchone()[2]:
+    if current and store_path(db) is not None:
         _backup_before_upgrade(db, current)
     db.table("schema_migrations").create({"version": int, "name": str, "applied_at": str}, pk="version",
                                          if_not_exists=True)
@@ -369,6 +382,24 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                  "applied_at": datetime.now(UTC).isoformat(timespec="seconds")}, pk="version")
 
 
+#: Tables whose presence marks a factcheck store (of any schema version).
+STORE_TABLES = frozenset({"articles", "claims", "meta", "schema_migrations"})
+
+
+def check_output(path: str | Path, *, store: str | Path | None = None, force: bool = False) -> Path:
+    """A file a command is about to write: refused when it is the store itself (always)
+    or when it exists already (unless ``force``), so an export never replaces the store
+    or someone's file by a slip of ``--out``. Returns the path."""
+    out = Path(path)
+    if store is not None and out.exists() and Path(store).exists() and out.resolve() == Path(store).resolve():
+        raise StoreError(f"{str(out)!r} is the store itself: writing there would replace it. Choose another "
+                         "output file.", code="F309")
+    if out.exists() and not force:
+        raise StoreError(f"{str(out)!r} exists already: choose another output file, or pass --force to "
+                         "replace it.", code="F309")
+    return out
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     """The store's schema version; 0 for a new file (1 for stores from before versioning)."""
     if "meta" not in db.table_names():
@@ -377,8 +408,15 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(row[0]) if row else 1
 
 
+def store_path(db: sqlite_utils.Database) -> Path | None:
+    """The file an open store lives in (None in memory)."""
+    name = db.conn.execute("pragma database_list").fetchone()[2]
+    return Path(name) if name else None
+
+
 def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
-    path = Path(db.conn.execute("pragma database_list").fetchone()[2])
+    path = store_path(db)
+    assert path is not None  # only called for a store in a file
     dest = path.with_name(f"{path.name}.v{version}.bak")
     target = connect(dest)
     with target:
