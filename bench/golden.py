@@ -46,13 +46,9 @@ def tasks_of(db_path: str) -> dict:
     """The task ``push`` would build for every stored claim (without a prior verdict)."""
     code = """
 import json, sys
+from factcheck.review.tasks import build_task
+from factcheck.store.claims import claim_from_row
 from factcheck.store.db import open_db
-try:
-    from factcheck.review.tasks import build_task
-    from factcheck.store.claims import claim_from_row
-except ImportError:
-    from factcheck.review.tasks import build_task
-    from factcheck.review.labelstudio import claim_from_row
 db = open_db(sys.argv[1])
 rows = db.query("select c.*, a.title, a.url from claims c join articles a on a.id = c.article_id "
                 "where c.is_claim = 1 order by c.id")
@@ -109,6 +105,9 @@ def conflict_pairs(rows: list) -> set:
 
 
 def main() -> int:
+    if len(sys.argv) != 3 or sys.argv[1] not in ("record", "compare"):
+        print(__doc__)
+        return 2
     command, path = sys.argv[1], Path(sys.argv[2])
     now = record()
     if command == "record":
