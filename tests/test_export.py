@@ -230,3 +230,18 @@ def test_export_and_backup_commands(tmp_path):
     assert runner.invoke(cli, ["backup", str(tmp_path / "b.db"), "--db", str(db_path)]).exit_code == 0
     again = runner.invoke(cli, ["backup", str(tmp_path / "b.db"), "--db", str(db_path)])
     assert again.exit_code == 1 and "Error: [F310]" in again.stderr
+
+
+def test_export_claims_writes_every_format_through_one_call(reviewed):
+    from factcheck.store.export import FORMATS, export_claims
+
+    _, db, _ = reviewed
+    for fmt in FORMATS:
+        fp = io.StringIO(newline="")
+        # a "not a claim" verdict has no ClaimReview
+        assert export_claims(db, fp, fmt) == (2 if fmt == "claimreview" else 3), fmt
+        assert fp.getvalue()
+    zh_only = io.StringIO()
+    assert export_claims(db, zh_only, "jsonl", lang="zh") == 1
+    with pytest.raises(ValueError):
+        export_claims(db, io.StringIO(), "xml")

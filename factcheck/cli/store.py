@@ -9,6 +9,7 @@ from rich.table import Table
 from factcheck.cli.options import db_option, db_path_option, query_options
 from factcheck.cli.output import StageBars, counter, echo_json, err_console, print_claims, say, table_console
 from factcheck.store.db import open_db
+from factcheck.store.export import FORMATS as EXPORT_FORMATS
 
 
 @click.command("search")
@@ -81,7 +82,7 @@ def verdicts_import(file, fmt, limit, db):
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["claimreview", "csv", "jsonl"]), default="claimreview",
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="claimreview",
               show_default=True, help="claimreview: schema.org ClaimReview JSON-LD; csv/jsonl: plain tables.")
 @click.option("--out", type=click.Path(dir_okay=False), default="-", show_default=True,
               help="Output file (- = stdout).")
@@ -96,21 +97,14 @@ def export_command(db, fmt, out, lang, verdict, since, review_url_base, force):
     import sys
 
     from factcheck.store.db import check_output, store_path
-    from factcheck.store.export import verdicted_claims, write_claimreview, write_csv
-    from factcheck.store.search import write_jsonl
+    from factcheck.store.export import export_claims
 
     if out != "-":
         check_output(out, store=store_path(db), force=force)
-    rows = verdicted_claims(db, lang=lang, verdict=verdict, since=since)
     # csv wants newline="" on the file it writes; click.open_file cannot pass it.
     opened = contextlib.nullcontext(sys.stdout) if out == "-" else open(out, "w", encoding="utf-8", newline="")
     with opened as fp:
-        if fmt == "claimreview":
-            n = write_claimreview(rows, fp, review_url_base=review_url_base)
-        elif fmt == "csv":
-            n = write_csv(rows, fp)
-        else:
-            n = write_jsonl(rows, fp)
+        n = export_claims(db, fp, fmt, lang=lang, verdict=verdict, since=since, review_url_base=review_url_base)
     say(f"{n} verdicted claims exported as {fmt}")
 
 

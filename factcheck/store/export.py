@@ -29,7 +29,7 @@ from typing import IO
 
 from factcheck.errors import StoreError
 from factcheck.store.db import connect, store_error
-from factcheck.store.search import list_verdicts, write_flat_csv
+from factcheck.store.search import list_verdicts, write_flat_csv, write_jsonl
 
 #: verdict → ClaimReview ratingValue (worst 1, best 5); "not a claim" has none.
 RATING: dict[str, int] = {"supported": 5, "misleading": 3, "unverifiable": 2, "refuted": 1}
@@ -158,6 +158,24 @@ def flat_row(row: dict) -> dict:
 def write_csv(rows: Iterable[dict], fp: IO[str]) -> int:
     """Flat CSV of ``verdicted_claims`` rows with a header (open ``fp`` with ``newline=""``)."""
     return write_flat_csv(rows, fp, CSV_COLUMNS, flat_row)
+
+
+#: ``factcheck export`` formats.
+FORMATS = ("claimreview", "csv", "jsonl")
+
+
+def export_claims(db, fp: IO[str], fmt: str = "claimreview", *, lang: str | None = None,
+                  verdict: str | None = None, since: str | date | None = None,
+                  review_url_base: str | None = None) -> int:
+    """Write the verdicted claims (:func:`verdicted_claims`, filtered by ``lang``,
+    ``verdict`` and ``since``) to ``fp`` as ClaimReview JSON-LD, CSV or JSON Lines
+    (``factcheck export``); returns how many. Open ``fp`` with ``newline=""`` for CSV."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}")
+    rows = verdicted_claims(db, lang=lang, verdict=verdict, since=since)
+    if fmt == "claimreview":
+        return write_claimreview(rows, fp, review_url_base=review_url_base)
+    return write_csv(rows, fp) if fmt == "csv" else write_jsonl(rows, fp)
 
 
 def backup(db_path: str | Path, dest_path: str | Path) -> Path:
