@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import factcheck
 from factcheck.errors import CODES, InputError
 from factcheck.extraction import ingest
 from factcheck.extraction.ingest import (
@@ -798,3 +799,23 @@ def test_random_markup_never_crashes_html_parsing(seed):
             assert parse_html(html).text.strip()
         except InputError as err:
             assert err.code == "F106"
+
+
+@pytest.mark.issue(21)
+@pytest.mark.parametrize("line", ["Iran's crude exports fell to 130,000 barrels a day in September 2019",
+                                  "伊朗石油出口已降至不足13万桶/日", "伊朗石油出口已降至不足13萬桶/日"])
+def test_a_text_of_one_line_is_a_sentence_not_a_heading(line):
+    from factcheck.extraction.ingest import split_blocks
+
+    assert [b.kind for b in split_blocks(line + "\n")] == ["body"]
+    (claim,) = factcheck.extract(line)
+    assert claim.is_claim and claim.kind == "numeric"
+
+
+@pytest.mark.issue(21)
+def test_a_marked_heading_or_a_title_above_a_body_stays_a_heading():
+    from factcheck.extraction.ingest import split_blocks
+
+    assert [b.kind for b in split_blocks("# 伊朗石油出口已降至不足13万桶/日\n")] == ["heading"]
+    titled = "伊朗石油出口断崖式下滑\n\n截至2019年9月，伊朗石油出口已降至不足13万桶/日。\n"
+    assert [b.kind for b in split_blocks(titled)] == ["heading", "body"]

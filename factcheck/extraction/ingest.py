@@ -565,6 +565,9 @@ def split_blocks(text: str) -> list[Block]:
     * ``heading``: Markdown headings (span after the "#"), the title line and short
       lines without sentence-final punctuation;
     * ``body``: everything else.
+
+    A text of one line is a sentence, not a heading, unless it is marked as one ("# …"):
+    a claim pasted on standard input, a tweet or a one-line fact-check reads as body.
     """
     blocks: list[Block] = []
     front = _front_matter_end(text)
@@ -582,6 +585,10 @@ def split_blocks(text: str) -> list[Block]:
         blocks.append(Block(start + lo, start + hi, kind))
         if kind not in ("debris", "credit"):
             first = False
+    content = [i for i, b in enumerate(blocks) if b.kind not in ("debris", "credit")]
+    if len(content) == 1 and blocks[content[0]].kind == "heading" and not _ATX_RE.match(text.lstrip()):
+        only = blocks[content[0]]
+        blocks[content[0]] = Block(only.start, only.end, "body")
     return blocks
 
 
