@@ -127,16 +127,8 @@ def _lines(path: Path, *, keepends: bool = False) -> Generator[tuple[int, str], 
     """
     try:
         handle = path.open("rb")
-    except FileNotFoundError:
-        raise AnnotationError(
-            "data file does not exist; check the path", code="F508", source=str(path)
-        ) from None
     except OSError as exc:
-        raise AnnotationError(
-            f"data file could not be opened ({exc.strerror}); check the path and permissions",
-            code="F508",
-            source=str(path),
-        ) from None
+        raise _unreadable(path, exc) from None
     with handle:
         for number, raw in enumerate(handle, 1):
             try:
@@ -162,20 +154,20 @@ def _first_line(path: Path) -> str | None:
         lines.close()
 
 
+def _unreadable(path: Path, exc: OSError) -> AnnotationError:
+    """F508 for a data file that cannot be opened, saying why."""
+    if isinstance(exc, FileNotFoundError):
+        return AnnotationError("data file does not exist; check the path", code="F508", source=str(path))
+    return AnnotationError(f"data file could not be opened ({exc.strerror}); check the path and permissions",
+                           code="F508", source=str(path))
+
+
 def _read_text(path: Path) -> str:
     """The whole file as text (for JSON lists), with UTF-8 errors located by line."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise AnnotationError(
-            "data file does not exist; check the path", code="F508", source=str(path)
-        ) from None
     except OSError as exc:
-        raise AnnotationError(
-            f"data file could not be opened ({exc.strerror}); check the path and permissions",
-            code="F508",
-            source=str(path),
-        ) from None
+        raise _unreadable(path, exc) from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
