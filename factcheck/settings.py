@@ -85,6 +85,12 @@ def labelstudio_venv(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env).expanduser() if env else project_dir() / ".venv-labelstudio"
 
 
+def labelstudio_config(environ: Mapping[str, str] | None = None) -> Path:
+    """``$FACTCHECK_LABELSTUDIO_CONFIG``, else ``~/.config/factcheck/labelstudio.json``."""
+    env = _env(environ).get("FACTCHECK_LABELSTUDIO_CONFIG")
+    return Path(env).expanduser() if env else Path.home() / ".config" / "factcheck" / "labelstudio.json"
+
+
 def data_home(environ: Mapping[str, str] | None = None) -> Path:
     env = _env(environ)
     return Path(env["XDG_DATA_HOME"]).expanduser() if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"

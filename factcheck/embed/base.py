@@ -82,8 +82,8 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck import settings
 from factcheck.errors import ModelError
+from factcheck.settings import cache_dir  # the one cache setting; embed modules import it from here
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +117,6 @@ Progress = Callable[[str], None]
 
 
 # --------------------------------------------------------------------------- paths
-
-
-def cache_dir() -> Path:
-    """The factcheck cache: ``$FACTCHECK_CACHE`` or ``~/.cache/factcheck`` (:mod:`factcheck.settings`)."""
-    return settings.cache_dir()
 
 
 def base_path() -> Path:

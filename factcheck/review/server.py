@@ -132,13 +132,7 @@ class ServerInfo:
 # --- pure helpers ---------------------------------------------------------------------------
 
 
-def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$FACTCHECK_LABELSTUDIO_CONFIG`` or ``~/.config/factcheck/labelstudio.json``."""
-    env = os.environ if environ is None else environ
-    value = env.get(CONFIG_ENV)
-    return Path(value).expanduser() if value else Path.home() / ".config" / "factcheck" / "labelstudio.json"
-
-
+default_config_path = settings.labelstudio_config
 def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``$XDG_DATA_HOME/factcheck/labelstudio`` (``~/.local/share/...`` by default)."""
     return settings.data_home(environ) / "factcheck" / "labelstudio"

@@ -45,7 +45,6 @@ from factcheck.records import Article, Claim
 from factcheck.store import fts
 
 SCHEMA_VERSION = 3
-DEFAULT_DB = "factcheck.db"
 #: Seconds a connection waits for another connection's write lock before SQLite
 #: gives up with "database is locked" (Python's sqlite3 default).
 BUSY_TIMEOUT = 5.0
