@@ -33,6 +33,7 @@ run: setup
 # Everything CI runs: lint, types, the generated docs, then the whole suite (Label Studio,
 # models and browser included).
 test: setup lint
+	bash scripts/install-browser.sh
 	.venv/bin/python -m pytest $(ARGS)
 
 # Day to day: the pure-core tests, no Label Studio server, model weights, browser or slow

@@ -1,0 +1,56 @@
+"""A real browser for tests: Debian's headless ``chromium`` driven by playwright.
+
+Import the fixture into a test module and mark its tests ``@pytest.mark.browser``::
+
+    from .browser_fixtures import browser  # noqa: F401
+
+    @pytest.mark.browser
+    def test_journey(browser):
+        page = browser.new_page()
+
+``browser`` (session) runs ``scripts/install-browser.sh`` first (instant when chromium and
+the CJK fonts are there; a failed install fails the test, never skips it) and launches
+``/usr/bin/chromium`` headless. playwright never downloads a browser here.
+Screenshots a test wants to keep go to ``docs/screenshots/`` through :func:`screenshot`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def install_browser() -> None:
+    done = subprocess.run(["bash", str(REPO / "scripts" / "install-browser.sh")], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"scripts/install-browser.sh failed:\n{done.stdout}\n{done.stderr}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    install_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as docs/screenshots/NAME.png (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
