@@ -110,6 +110,7 @@ class Article:
     source: str | None = None  # path, "<stdin>", or a caller's label
     encoding: str | None = None
     format: str = "txt"
+    replacements: list[int] = field(default_factory=list)  # input byte offsets decoded as U+FFFD
 
 
 @dataclass(slots=True)

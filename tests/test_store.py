@@ -106,7 +106,7 @@ def test_upgrading_a_v2_store_keeps_its_data_and_backs_it_up(tmp_path):
     db = open_db(path)
     assert db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION)
     assert {t: db[t].count for t in before} == before
-    assert [r["version"] for r in db.query("select version from schema_migrations")] == [3]
+    assert [r["version"] for r in db.query("select version from schema_migrations")] == [3, 4]
     # Old verdicts are Label Studio's; every old claim got a key and is searchable.
     assert db.execute("select distinct source from verdicts").fetchall() == [("labelstudio",)]
     assert db["claim_keys"].count == before["claims"]
@@ -117,7 +117,7 @@ def test_upgrading_a_v2_store_keeps_its_data_and_backs_it_up(tmp_path):
     assert sqlite3.connect(backup).execute("select value from meta where key='schema_version'").fetchone() == ("2",)
     # Opening again is a no-op: no second backup round, no new migration rows.
     open_db(path)
-    assert db["schema_migrations"].count == 1
+    assert db["schema_migrations"].count == 2
 
 
 def test_a_store_from_a_newer_factcheck_is_refused(tmp_path):

@@ -5,6 +5,7 @@ store or an existing file unless asked (issue 19, items 1 and 4)."""
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -82,3 +83,78 @@ def test_writing_commands_still_start_a_new_store(tmp_path):
                                 input=TEXT)
     assert result.exit_code == 0, result.output
     assert open_db(new, create=False)["claims"].count > 0
+
+
+# --- item 2: extracting the same text again keeps what is known -----------------------------------
+
+GRAIN = "去年，全国粮食总产量达到6.95亿吨，比前年增长1.3%。"
+
+
+def extract_into(db_path, *paths):
+    result = run("extract", *map(str, paths), "--db", str(db_path), "--model", "none", "--format", "summary")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def add_verdict(db_path, claim_id):
+    from factcheck.store.verdicts import write_verdicts
+
+    db = open_db(db_path)
+    with db.conn:
+        write_verdicts(db, [{"annotation_id": 1, "project_id": 1, "task_id": 1, "claim_id": claim_id,
+                             "verdict": "supported", "annotator": "a@example.org",
+                             "created_at": "2024-06-01T00:00:00Z"}], {})
+    db.close()
+
+
+def test_a_stray_copy_of_the_text_keeps_title_url_date_resolved_times_and_sources(tmp_path):
+    import json
+
+    original = tmp_path / "a.json"
+    original.write_text(json.dumps({"text": GRAIN, "title": "粮食产量", "url": "https://example.org/grain",
+                                    "published": "2024-05-01"}, ensure_ascii=False), encoding="utf-8")
+    copy = tmp_path / "a.txt"
+    copy.write_text(GRAIN, encoding="utf-8")
+    store = tmp_path / "kb.db"
+    extract_into(store, original)
+    db = open_db(store)
+    claim_id = db.execute("select claim_id from times where text = '去年'").fetchone()[0]
+    db.close()
+    add_verdict(store, claim_id)
+
+    extract_into(store, copy)
+
+    db = open_db(store)
+    article = db.execute("select title, url, published, version, conflicts from articles").fetchall()
+    assert article == [("粮食产量", "https://example.org/grain", "2024-05-01", 1, None)]
+    assert db.execute("select value, resolved from times where text = '去年'").fetchall() == [("2023", 1)]
+    sources = {Path(s).name for (s,) in db.execute("select source from article_sources")}
+    assert sources == {"a.json", "a.txt"}
+    db.close()
+    out = tmp_path / "reviews.json"
+    result = run("export", "--db", str(store), "--format", "claimreview", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    reviews = exported if isinstance(exported, list) else exported.get("reviews", exported)
+    review = next(r for r in reviews if r["itemReviewed"]["appearance"])
+    assert review["itemReviewed"]["datePublished"] == "2024-05-01"
+    assert review["itemReviewed"]["appearance"][0]["url"] == "https://example.org/grain"
+
+
+def test_a_copy_that_fills_a_gap_adds_to_what_is_known_and_a_disagreement_is_recorded(tmp_path):
+    import json
+
+    store = tmp_path / "kb.db"
+    (tmp_path / "a.txt").write_text(GRAIN, encoding="utf-8")
+    extract_into(store, tmp_path / "a.txt")
+    (tmp_path / "b.json").write_text(json.dumps({"text": GRAIN, "url": "https://example.org/grain",
+                                                 "published": "2024-05-01"}), encoding="utf-8")
+    extract_into(store, tmp_path / "b.json")
+    (tmp_path / "c.json").write_text(json.dumps({"text": GRAIN, "published": "2024-06-30"}), encoding="utf-8")
+    extract_into(store, tmp_path / "c.json")
+
+    db = open_db(store)
+    url, published, conflicts = db.execute("select url, published, conflicts from articles").fetchone()
+    assert (url, published) == ("https://example.org/grain", "2024-05-01")
+    assert json.loads(conflicts) == {"published": ["2024-05-01", "2024-06-30"]}
+    assert db["article_sources"].count == 3

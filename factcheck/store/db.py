@@ -16,8 +16,14 @@ Tables (foreign keys in brackets)::
     times       claim_id [claims], idx, text, start, end, value, kind, relative, ...
     entities    claim_id [claims], idx, text, label, start, end
 
-plus the review tables (:func:`_migrate_v2_review`) and the knowledge-base tables
-(:func:`_migrate_v3_knowledge_base`).
+plus the review tables (:func:`_migrate_v2_review`), the knowledge-base tables
+(:func:`_migrate_v3_knowledge_base`) and ``article_sources`` (:func:`_migrate_v4_sources`).
+
+Extracting the same text again (from another file, or the same file later) keeps what
+is known: :func:`save_extraction` merges the article's title, URL and date (a new value
+fills a gap and never erases one; two different values are a conflict, recorded in
+``articles.conflicts``), keeps resolved times resolved when the new copy has no date,
+and records every source path in ``article_sources``.
 
 SQLite's failures reach users as :class:`~factcheck.errors.StoreError` by one
 mechanism: :func:`open_db` (and :func:`connect`) hand out a
@@ -44,7 +50,7 @@ from factcheck.errors import StoreError
 from factcheck.records import Article, Claim
 from factcheck.store import fts
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Seconds a connection waits for another connection's write lock before SQLite
 #: gives up with "database is locked" (Python's sqlite3 default).
 BUSY_TIMEOUT = 5.0
@@ -547,8 +553,33 @@ def _migrate_v3_knowledge_base(db: sqlite_utils.Database) -> None:
                "where deleted_at is null and verdict <> ''")
 
 
+def _migrate_v4_sources(db: sqlite_utils.Database) -> None:
+    """Article provenance: every source an article's text came from, decoding replacements, conflicts.
+
+    article_sources       one row per (article, source path or label): what that copy said (title, url,
+                          published, encoding, format, replacements), first and last seen
+    articles.replacements JSON list of the input byte offsets that decoding replaced with U+FFFD
+    articles.conflicts    JSON {field: [kept value, other values seen]} when copies disagree
+    """
+    articles = db.table("articles")
+    for column in ("replacements", "conflicts"):
+        if column not in articles.columns_dict:
+            articles.add_column(column, str)
+    db.table("article_sources").create(
+        {"article_id": str, "source": str, "title": str, "url": str, "published": str, "encoding": str,
+         "format": str, "replacements": str, "first_seen": str, "last_seen": str},
+        pk=("article_id", "source"), foreign_keys=[("article_id", "articles", "id")], if_not_exists=True,
+    )
+    db.execute(
+        "insert or ignore into article_sources (article_id, source, title, url, published, encoding, format, "
+        "first_seen, last_seen) select id, coalesce(source, ''), title, url, published, encoding, format, "
+        "extracted_at, extracted_at from articles"
+    )
+
+
 #: version → migration; each takes the store from version - 1 to version.
-MIGRATIONS = {1: _migrate_v1_extraction, 2: _migrate_v2_review, 3: _migrate_v3_knowledge_base}
+MIGRATIONS = {1: _migrate_v1_extraction, 2: _migrate_v2_review, 3: _migrate_v3_knowledge_base,
+              4: _migrate_v4_sources}
 
 
 def doc_key_for(article: Article) -> str:
@@ -562,30 +593,86 @@ def doc_key_for(article: Article) -> str:
     return f"text:{article.article_id}"
 
 
-def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterable[Claim]) -> dict:
+#: Article fields that copies of one text may state differently: merged, never erased.
+MERGED_FIELDS = ("title", "url", "published")
+
+
+def merge_metadata(stored: dict, new: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Merge what a new copy of a text says (``new``) into what the store knows (``stored``).
+
+    A new value fills a gap and never erases one; where both have a value and they
+    differ, the stored one stays and the pair is a conflict. Returns the merged fields
+    and the conflicts (``{field: [kept, other, ...]}``, ``stored["conflicts"]`` included).
+    """
+    conflicts: dict[str, list[str]] = json.loads(stored.get("conflicts") or "{}")
+    merged = {}
+    for name in MERGED_FIELDS:
+        old, value = stored.get(name), new.get(name)
+        merged[name] = old if old else value
+        if old and value and value != old:
+            seen = conflicts.setdefault(name, [old])
+            if value not in seen:
+                seen.append(value)
+    return merged, conflicts
+
+
+def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterable[Claim], *,
+                    merge: bool = True) -> dict:
     """Store one article and its candidates; idempotent for the same text.
 
-    Returns ``{"article_id", "version", "claims", "new_version"}``.
+    When the text is stored already, ``merge`` (the default) keeps what is known
+    (:func:`merge_metadata`; times that were resolved against a date stay resolved when
+    this copy has none) and adds ``article.source`` to the article's sources. Without
+    ``merge`` this copy's title, URL and date replace the stored ones (a verdict import
+    re-importing its own record). Everything is written in one short transaction.
+
+    Returns ``{"article_id", "version", "claims", "new_version", "conflicts"}``.
     """
     claims = list(claims)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     key = doc_key_for(article)
+    fields = {"title": article.title, "url": article.url, "published": article.published}
+    conflicts: dict[str, list[str]] = {}
+    keep_times = False
     with db.conn:
-        existing = db.execute("select version from articles where id = ?", [article.article_id]).fetchone()
+        existing = db.execute(
+            "select version, doc_key, title, url, published, conflicts, source, encoding, replacements, format "
+            "from articles where id = ?", [article.article_id]).fetchone()
         if existing:
             version, new_version = existing[0], False
+            stored = dict(zip(("version", "doc_key", "title", "url", "published", "conflicts", "source",
+                               "encoding", "replacements", "format"), existing, strict=True))
+            if merge:
+                key = stored["doc_key"]
+                fields, conflicts = merge_metadata(stored, fields)
+                keep_times = bool(stored["published"]) and not article.published
         else:
+            stored = {}
             latest = db.execute("select max(version) from articles where doc_key = ?", [key]).fetchone()[0]
             version, new_version = (latest or 0) + 1, True
+        replacements = json.dumps(article.replacements) if article.replacements else None
+        keep = merge and existing
         db.table("articles").upsert(
             {
-                "id": article.article_id, "doc_key": key, "version": version, "title": article.title,
-                "url": article.url, "published": article.published, "source": article.source,
-                "encoding": article.encoding, "format": article.format, "n_chars": len(article.text),
-                "text": article.text, "extracted_at": now,
+                "id": article.article_id, "doc_key": key, "version": version, **fields,
+                "source": (stored["source"] or article.source) if keep else article.source,
+                "encoding": (stored["encoding"] or article.encoding) if keep else article.encoding,
+                "replacements": (stored["replacements"] or replacements) if keep else replacements,
+                "conflicts": json.dumps(conflicts, ensure_ascii=False) if conflicts else None,
+                "format": (stored["format"] or article.format) if keep else article.format,
+                "n_chars": len(article.text), "text": article.text, "extracted_at": now,
             },
             pk="id",
         )
+        source = article.source or ""
+        db.execute(
+            "insert into article_sources (article_id, source, title, url, published, encoding, format, "
+            "replacements, first_seen, last_seen) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "on conflict (article_id, source) do update set title = excluded.title, url = excluded.url, "
+            "published = excluded.published, encoding = excluded.encoding, format = excluded.format, "
+            "replacements = excluded.replacements, last_seen = excluded.last_seen",
+            [article.article_id, source, article.title, article.url, article.published, article.encoding,
+             article.format, replacements, now, now])
         sentences = {}
         for claim in claims:
             sid = _sentence_id(article.article_id, claim.sentence_start, claim.sentence_end)
@@ -599,10 +686,23 @@ def save_extraction(db: sqlite_utils.Database, article: Article, claims: Iterabl
         _delete_claims(db, article.article_id, keep=ids)
         db.table("claims").upsert_all((_claim_row(c, now) for c in claims), pk="id")
         db.conn.executemany("insert or ignore into claim_keys (claim_id) values (?)", [(i,) for i in ids])
+        resolved = _resolved_times(db, ids) if keep_times else {}
         for table, attr in (("quantities", "quantities"), ("times", "times"), ("entities", "entities")):
-            _replace_parts(db, table, ids, claims, attr)
+            _replace_parts(db, table, ids, claims, attr, resolved if table == "times" else None)
         fts.reindex(db, ids)
-    return {"article_id": article.article_id, "version": version, "claims": len(claims), "new_version": new_version}
+    return {"article_id": article.article_id, "version": version, "claims": len(claims),
+            "new_version": new_version, "conflicts": conflicts}
+
+
+def _resolved_times(db: sqlite_utils.Database, ids: list[str]) -> dict[tuple, dict]:
+    """(claim id, start, end, text) → the stored row of each resolved time of these claims."""
+    found: dict[tuple, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for row in db.query(f"select * from times where resolved = 1 and claim_id in ({','.join('?' * len(chunk))})",
+                            chunk):
+            found[(row["claim_id"], row["start"], row["end"], row["text"])] = row
+    return found
 
 
 def _sentence_id(article_id: str, start: int, end: int) -> str:
@@ -640,13 +740,20 @@ def _delete_claims(db: sqlite_utils.Database, article_id: str, keep: list[str]) 
     db.conn.executemany("delete from claims where id = ?", [(cid,) for cid in stale])
 
 
-def _replace_parts(db, table: str, ids: list[str], claims: list[Claim], attr: str) -> None:
+def _replace_parts(db, table: str, ids: list[str], claims: list[Claim], attr: str,
+                   kept: dict[tuple, dict] | None = None) -> None:
+    """Replace the claims' rows of ``table``; a new unresolved row whose (claim, span, text)
+    is in ``kept`` takes that stored, resolved row instead."""
     db.conn.executemany(f"delete from [{table}] where claim_id = ?", [(cid,) for cid in ids])
     rows = []
     for claim in claims:
         for idx, part in enumerate(getattr(claim, attr)):
-            row = dataclasses.asdict(part)
-            rows.append({"claim_id": claim.claim_id, "idx": idx, **{k: _sql(v) for k, v in row.items()}})
+            row = {"claim_id": claim.claim_id, "idx": idx,
+                   **{k: _sql(v) for k, v in dataclasses.asdict(part).items()}}
+            old = kept.get((claim.claim_id, row["start"], row["end"], row["text"])) if kept else None
+            if old is not None and not row.get("resolved"):
+                row = {**old, "idx": idx}
+            rows.append(row)
     if rows:
         db[table].insert_all(rows, pk=("claim_id", "idx"))
 

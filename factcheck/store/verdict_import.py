@@ -676,7 +676,7 @@ def _save_claim(db, article, claim) -> None:
     found = db.execute("select format, title, url, published, source, encoding, text from articles where id = ?",
                        [article.article_id]).fetchone()
     if found is None or found[0] in IMPORT_SOURCES:
-        save_extraction(db, dataclasses.replace(article, url=article.source), [claim])
+        save_extraction(db, dataclasses.replace(article, url=article.source), [claim], merge=False)
         return
     rows = list(db.query(
         "select c.*, s.text as sentence_text, s.start as sentence_start, s.end as sentence_end from claims c "
