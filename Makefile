@@ -11,8 +11,11 @@ TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.json
 	clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev.tsv \
 	claimbuster:$(DATA)/claimbuster/2.5xNCS.sample3000.json \
 	clef2020_tweets:$(DATA)/clef2020-checkthat-task1-tweets/test-gold.tsv \
-	factcheck_gpt:$(DATA)/factcheck-gpt/subtasks/subtask2_claim_checkworthiness.jsonl
-EVAL_SOURCES = --eval clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev_test.tsv \
+	factcheck_gpt:$(DATA)/factcheck-gpt/subtasks/subtask2_claim_checkworthiness.jsonl \
+	clef2024:$(DATA)/clef2024-checkthat-task1-en/CT24_checkworthy_english_train.tsv \
+	clef2024:$(DATA)/clef2024-checkthat-task1-en/CT24_checkworthy_english_dev.tsv
+EVAL_SOURCES = --eval clef2024:$(DATA)/clef2024-checkthat-task1-en/CT24_checkworthy_english_dev-test.tsv \
+	--eval clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev_test.tsv \
 	--eval clef2022_1a:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1A_checkworthy_dev_test.tsv \
 	--eval clef2019:$(DATA)/clef2019-checkthat-task1/CT19-T1-Test.csv \
 	--eval claimbuster:$(DATA)/claimbuster/test.json

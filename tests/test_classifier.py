@@ -59,6 +59,7 @@ def test_a_version_folder_has_a_small_head_and_a_full_card(trained):
     assert card["base"]["source_sha256"]
     assert card["split"]["train"]["fingerprint"] and card["split"]["train"]["n"] > 100
     assert "project_jsonl:slice:test" in card["metrics"]
+    assert card["split"]["withheld_for_heldout"] == {}
     assert "| project_jsonl:slice:test |" in (path / "README.md").read_text("utf-8")
 
 
@@ -66,6 +67,23 @@ def test_held_out_rows_are_never_trained_on(trained):
     _, data, _, card = trained
     test_rows = [json.loads(line) for line in data.read_text("utf-8").splitlines() if '"split": "test"' in line]
     assert card["split"]["heldout"]["project_jsonl:slice:test"]["n"] == len(test_rows)
+
+
+def test_an_eval_set_keeps_every_row_and_its_texts_leave_training(tmp_path):
+    """ClaimBuster's test.json lies inside CLEF 2024's training file: the held-out set wins."""
+    from factcheck.model.train import prepare_data
+
+    train_rows = [{"text": f"Exports fell {i}% in {2000 + i}.", "label": 1, "lang": "en"} for i in range(15)]
+    train_rows += [{"text": f"I think plan {i} is wonderful.", "label": 0, "lang": "en"} for i in range(15)]
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text("".join(json.dumps(r) + "\n" for r in train_rows), "utf-8")
+    evaluated = tmp_path / "held.jsonl"
+    evaluated.write_text("".join(json.dumps(r) + "\n" for r in train_rows[:3] + train_rows[-2:]), "utf-8")
+    data = prepare_data([str(pool)], [str(evaluated)], args=FAST)
+    assert len(data.heldout["project_jsonl:held"]) == 5
+    assert not {e.text for e in data.train + data.dev} & {r["text"] for r in train_rows[:3] + train_rows[-2:]}
+    assert data.withheld == {"project_jsonl:held": 5}
+    assert len(data.train) + len(data.dev) == 25
 
 
 def test_the_model_separates_claims_from_opinions(trained):

@@ -29,6 +29,7 @@ from factcheck.model.datasets import (
     read_clef2020_tweets,
     read_clef2022_1a,
     read_clef2022_1b,
+    read_clef2024,
     read_factcheck_gpt,
     read_project_jsonl,
     split_examples,
@@ -201,6 +202,39 @@ def test_factcheck_gpt_subtasks():
     assert sentences[0].label == 1
     enjoy = next(e for e in claims if e.text == "Enjoy your iced matcha latte!")
     assert (enjoy.label, enjoy.meta["checkworthy"]) == (0, "not_a_claim")
+
+
+def test_clef2024_keeps_the_upstream_split_and_reads_the_two_rows_run_together():
+    folder = "clef2024-checkthat-task1-en/"
+    train = list(read_clef2024(public(folder + "CT24_checkworthy_english_train.tsv")))
+    dev = list(read_clef2024(public(folder + "CT24_checkworthy_english_dev.tsv")))
+    dev_test = list(read_clef2024(public(folder + "CT24_checkworthy_english_dev-test.tsv")))
+    # 22,500 lines, one of which holds two rows (label "No29286"): 22,501 sentences
+    assert (len(train), labels(train)) == (22501, (5413, 17088))
+    assert (len(dev), labels(dev)) == (1032, (238, 794))
+    assert (len(dev_test), labels(dev_test)) == (318, (108, 210))
+    assert ({e.split for e in train}, {e.split for e in dev}, {e.split for e in dev_test}) == ({"train"}, {"dev"},
+                                                                                               {"test"})
+    joined = [e for e in train if e.meta["line"] == 16877]
+    assert [(e.id, e.text, e.label) for e in joined] == [("24098", "We've got to invest and grow.", 0),
+                                                         ("29286", "You can't bring back jobs.", 0)]
+    # a text the upstream CSV writer quoted is unquoted
+    assert any(e.id == "19099" and e.text.startswith("Now, let's balance the budget") for e in train)
+    assert detect_format(public(folder + "CT24_checkworthy_english_dev.tsv")) == "clef2024"
+
+
+def test_clef2024_format_errors(tmp_path):
+    header = "Sentence_id\tText\tclass_label\n"
+    good = write(tmp_path, "CT24_checkworthy_english_dev.tsv", header + '1\t"He said ""no"" twice."\tYes\n')
+    assert [(e.text, e.label, e.split) for e in load(str(good))] == [('He said "no" twice.', 1, "dev")]
+    bad_label = write(tmp_path, "CT24_x_train.tsv", header + "1\tTaxes rose.\tMaybe\n")
+    with pytest.raises(AnnotationError, match="'Maybe'; expected 'Yes' or 'No'") as err:
+        list(read_clef2024(bad_label))
+    assert (err.value.code, err.value.source) == ("F503", f"{bad_label}, line 2")
+    short = write(tmp_path, "CT24_y_train.tsv", header + "1\tTaxes rose.\n")
+    with pytest.raises(AnnotationError, match="2 tab-separated fields") as err:
+        list(read_clef2024(short))
+    assert err.value.code == "F505"
 
 
 def test_whole_shared_folder_loads_and_skips_unknown_files():

@@ -18,6 +18,7 @@ format               files                                            lang  labe
                                                                             (``claim`` → meta)
 ``clef2022_1a``      CLEF 2022 ``CT22_english_1A_checkworthy_*.tsv``  en    ``class_label`` 1 = check-worthy / 0
 ``clef2022_1b``      CLEF 2022 ``CT22_english_1B_claim_*.tsv``        en    ``class_label`` 1 = verifiable claim / 0
+``clef2024``         CLEF 2024 ``CT24_checkworthy_english_*.tsv``     en    ``class_label`` Yes = check-worthy / No
 ``factcheck_gpt``    Factcheck-GPT ``subtask1_sentence_*.jsonl``,     en    ``checkworthy`` yes, factual → 1;
                      ``subtask2_claim_*.jsonl`` (JSONL)                     other, opinion, not_a_claim → 0
 ===================  ===============================================  ====  ============================================
@@ -31,7 +32,9 @@ Fields of the examples a reader yields:
   :func:`split_examples` divides into train and dev. An upstream ``dev`` file
   (``CT22_english_1B_claim_dev.tsv``) is often the only in-domain data with labels, so
   it is trained on rather than kept for early stopping alone. :func:`split_examples`
-  keeps ``"test"`` examples out of training.
+  keeps ``"test"`` examples out of training. CLEF 2024 ships its own three-way split,
+  kept as it is: ``_train`` → ``"train"``, ``_dev`` → ``"dev"`` (early stopping and
+  thresholds), ``_dev-test`` → ``"test"``.
 * ``id`` is the upstream row id when the data has one (ClaimBuster ``sentence_id``,
   tweet id, ``FILE:line_number`` for CLEF 2019), else ``None``.
 * ``meta`` keeps the other columns worth having and always ``line``, the 1-based line
@@ -75,6 +78,7 @@ __all__ = [
     "read_clef2020_tweets",
     "read_clef2022_1a",
     "read_clef2022_1b",
+    "read_clef2024",
     "read_factcheck_gpt",
     "read_project_jsonl",
     "split_examples",
@@ -538,6 +542,55 @@ def read_clef2022_1b(path: str | Path) -> Iterator[Example]:
     return _read_clef2022(path, "clef2022_1b")
 
 
+_CLEF2024_LABELS = {"Yes": 1, "No": 0}
+#: Two rows run together where a newline is missing upstream: ``...\tNo29286\tnext text\tNo``.
+_CLEF2024_JOINED = re.compile(r"(Yes|No)(\d+)")
+
+
+def _unquote(cell: str) -> str:
+    """A cell as written by a CSV writer: ``"a ""b"" c"`` → ``a "b" c``; other cells as they are."""
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        return cell[1:-1].replace('""', '"')
+    return cell
+
+
+def read_clef2024(path: str | Path) -> Iterator[Example]:
+    """CLEF 2024 CheckThat! Task 1, check-worthiness of US debate sentences, English.
+
+    TSV with header ``Sentence_id Text class_label`` (``CT24_checkworthy_english_*.tsv``);
+    ``class_label`` ``Yes`` → 1, ``No`` → 0. A text the upstream CSV writer quoted
+    (``"Now, let's..."``) is unquoted. The upstream split is kept: ``_train`` files give
+    ``"train"``, ``_dev`` files ``"dev"`` and ``_dev-test`` files ``"test"``. One
+    upstream train line holds two rows run together (label ``No29286``, then the next
+    row's text and label); it is read as the two rows it is. ``id`` is the sentence id.
+    """
+    path = Path(path)
+    source = f"clef2024:{path.name}"
+    words = _TOKEN.findall(path.name.lower())
+    split = "test" if "test" in words else "dev" if "dev" in words else "train"
+    lines = _lines(path)
+    first = next(lines, None)
+    columns = [c.strip() for c in first[1].split("\t")] if first else []
+    if columns != ["Sentence_id", "Text", "class_label"]:
+        raise AnnotationError(f"header is {columns}; expected ['Sentence_id', 'Text', 'class_label']",
+                              code="F502", source=_where(path, 1))
+    for number, line in lines:
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        joined = _CLEF2024_JOINED.fullmatch(cells[2].strip()) if len(cells) == 5 else None
+        rows = ([cells[:2] + [joined.group(1)], [joined.group(2), *cells[3:]]] if joined else [cells])
+        for row in rows:
+            if len(row) != 3:
+                raise AnnotationError(f"row has {len(row)} tab-separated fields; expected 3 "
+                                      "(Sentence_id, Text, class_label)", code="F505", source=_where(path, number))
+            sid, text, raw = row[0].strip(), _text(_unquote(row[1]), "Text", path, number), row[2].strip()
+            if raw not in _CLEF2024_LABELS:
+                raise AnnotationError(f"field 'class_label' is {raw!r}; expected 'Yes' or 'No'", code="F503",
+                                      source=_where(path, number))
+            yield Example(text, _CLEF2024_LABELS[raw], "en", source, split, sid, {"line": number})
+
+
 def read_factcheck_gpt(path: str | Path) -> Iterator[Example]:
     """Factcheck-GPT (Factcheck-Bench) check-worthiness subtasks, English (ChatGPT answers).
 
@@ -621,13 +674,14 @@ READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
     "clef2020_tweets": read_clef2020_tweets,
     "clef2022_1a": read_clef2022_1a,
     "clef2022_1b": read_clef2022_1b,
+    "clef2024": read_clef2024,
     "factcheck_gpt": read_factcheck_gpt,
     "labelstudio_export": read_labelstudio_export,
 }
 #: Format names accepted by :func:`load`, in the order of the table above.
 FORMATS = tuple(READERS)
-_ALIASES = {"project": "project_jsonl", "clef2020": "clef2020_tweets", "factcheckgpt": "factcheck_gpt",
-            "labelstudio": "labelstudio_export"}
+_ALIASES = {"project": "project_jsonl", "clef2020": "clef2020_tweets", "ct24": "clef2024",
+            "factcheckgpt": "factcheck_gpt", "labelstudio": "labelstudio_export"}
 
 
 # --------------------------------------------------------------------------------------
@@ -688,6 +742,8 @@ def _sniff(path: Path) -> str | None:
         return "claimbuster"
     if {"tweet_id", "tweet_text", "claim_worthiness"} <= columns:
         return "clef2020_tweets"
+    if cells == ["Sentence_id", "Text", "class_label"]:
+        return "clef2024"
     if {"tweet_id", "tweet_text", "class_label"} <= columns:
         return _clef2022_subtask(path) or "clef2022"
     if len(cells) == 1 and set(_CLEF2019_COLUMNS) <= set(next(csv.reader([head]), [])):

@@ -501,6 +501,9 @@ def render_card(card: dict) -> str:
     lines += ["", f"Split (seed {card['hyperparameters']['seed']}): train {split['train']['n']} "
               f"(`{split['train']['fingerprint'][:16]}`), dev {split['dev']['n']}; held out: "
               + ", ".join(f"{k} {v['n']}" for k, v in split["heldout"].items())]
+    if split.get("withheld_for_heldout"):
+        lines += ["", "Training rows left out because a held-out set holds the same text: "
+                  + ", ".join(f"{n} ({k})" for k, n in split["withheld_for_heldout"].items())]
     lines += ["", "## Held-out metrics (positive class)", "",
               "| set | n | precision | recall | F1 | ROC-AUC |", "| --- | --- | --- | --- | --- | --- |"]
     for name, m in card["metrics"].items():
@@ -526,6 +529,8 @@ class TrainingData:
     dev: list[Example]
     heldout: dict[str, list[Example]]  # held-out set name -> its examples
     sources: dict[str, dict]  # training spec -> summary (n, positives, fingerprint)
+    # training-source rows left out because an --eval set holds the same text: set name -> count
+    withheld: dict[str, int] = field(default_factory=dict)
 
     def texts(self) -> list[str]:
         """Every text in the order the scoring functions index: train, dev, then each held-out set."""
@@ -541,17 +546,28 @@ def prepare_data(train_specs: Sequence[str], eval_specs: Sequence[str] = (), *,
     """Load, deduplicate and split the data of a run exactly as :func:`train_model` does.
 
     Examples marked ``split == "test"`` in the training sources, and every example of
-    ``eval_specs`` not trained on, are held out.
+    ``eval_specs``, are held out. A held-out set wins over a training source: a training
+    row whose text an ``--eval`` set holds is left out of training (counted per set in
+    :attr:`TrainingData.withheld`), so a set keeps all its rows whatever the sources
+    (ClaimBuster's ``test.json`` lies wholly inside CLEF 2024's training file).
     """
     from factcheck.model.datasets import dedupe, load, split_examples
 
     args = args or TrainingArguments()
+    evaluated = [load(spec) for spec in eval_specs]
+    eval_texts = {e.text: heldout_name(ex[0]) for ex in evaluated for e in ex}
     examples: list[Example] = []
     sources: dict[str, dict] = {}
+    withheld: dict[str, int] = {}
     for spec in train_specs:
         loaded = load(spec)
         sources[str(spec)] = summarize_source(loaded)
-        examples.extend(loaded)
+        for example in loaded:
+            if example.split != "test" and example.text in eval_texts:
+                name = eval_texts[example.text]
+                withheld[name] = withheld.get(name, 0) + 1
+            else:
+                examples.append(example)
     train, dev, test = split_examples(dedupe(examples), seed=args.seed, dev_fraction=args.dev_fraction)
     if not dev:  # every row came marked "train": carve the dev split out of them
         import dataclasses
@@ -564,12 +580,10 @@ def prepare_data(train_specs: Sequence[str], eval_specs: Sequence[str] = (), *,
     heldout: dict[str, list[Example]] = {}
     for example in test:
         heldout.setdefault(f"{heldout_name(example)}:test", []).append(example)
-    train_texts = {e.text for e in train}
-    for spec in eval_specs:
-        loaded = [e for e in load(spec) if e.text not in train_texts]  # never score what was trained on
+    for loaded in evaluated:
         if loaded:
             heldout.setdefault(heldout_name(loaded[0]), []).extend(loaded)
-    return TrainingData(train, dev, heldout, sources)
+    return TrainingData(train, dev, heldout, sources, withheld)
 
 
 def tuned_metrics(positive: Callable[[int, int], np.ndarray], data: TrainingData,
@@ -662,6 +676,7 @@ def train_model(
     split = {
         "train": summarize_source(train), "dev": summarize_source(dev),
         "heldout": {k: summarize_source(v) for k, v in heldout.items()},
+        "withheld_for_heldout": data.withheld,
     }
     result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter, device)
     created = now()
