@@ -182,6 +182,8 @@ CODES: dict[str, str] = {
     "F507": "data set format unknown or not detected",
     "F508": "data set path missing or holds no recognised file",
     "F509": "data set file is not valid UTF-8",
+    "F540": "shared data folder (../shared) missing for a set labelled by reference",
+    "F541": "a labelled reference no longer matches the shared data (unknown row, changed text)",
     "F601": "search --since/--until is not an ISO date",
     "F602": "search --unit is not a known unit",
     "F603": "search range is empty or not a number (--min above --max, --since after --until)",
