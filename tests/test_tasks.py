@@ -121,3 +121,35 @@ def test_url_normalisation():
 
 def test_config_offers_exactly_the_five_verdicts(interface):
     assert tuple(interface.get_control("verdict").labels) == VERDICTS
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize(("result", "verdict", "problems"), [
+    ([{"from_name": "verdict", "value": {"choices": "refuted"}}], "refuted", []),
+    ([{"from_name": "verdict", "value": {"choices": None}}], None, ["verdict: choices is null, not a list of strings"]),
+    ([{"from_name": "verdict", "value": {"choices": [3]}}], None,
+     ["verdict: choices is a list, not a list of strings"]),
+    ([{"from_name": "verdict", "value": {"choices": ["refuted"]}},
+      {"from_name": "span", "value": {"start": "x", "end": 4, "labels": ["time"]}}],
+     "refuted", ["span start/end 'x'–4 are not whole numbers"]),
+    ([{"from_name": "verdict", "value": "refuted"}], None, ["verdict: value is the string 'refuted', not an object"]),
+    (["refuted"], None, ["a result is the string 'refuted', not an object"]),
+    ({"verdict": "refuted"}, None, ["result is an object, not a list of results"]),
+    ([{"from_name": "evidence", "value": {"text": "https://example.org/x | one link"}},
+      {"from_name": "verdict", "value": {"choices": ["supported"]}}], "supported", []),
+])
+def test_malformed_pieces_are_problems_and_the_rest_is_read(result, verdict, problems):
+    parsed = parse_annotation(_task(), {"id": 13, "result": result})
+    assert (parsed.verdict, parsed.problems) == (verdict, problems)
+
+
+def test_triage_needs_no_verdict():
+    def triage(choice):
+        return parse_annotation(_task(), {"id": 14, "result": [
+            {"from_name": "checkworthy", "value": {"choices": [choice]}}]})
+
+    assert (triage("not check-worthy").checkworthy, triage("not check-worthy").verdict) == (False, None)
+    assert (triage("not a claim").checkworthy, triage("not a claim").verdict) == (False, "not a claim")
+    assert triage("not check-worthy").problems == [] and triage("not a claim").problems == []
+    assert parse_annotation(_task(), {"id": 15, "result": []}).problems == [
+        "neither a verdict nor a triage choice given"]

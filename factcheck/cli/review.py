@@ -6,6 +6,7 @@ import json
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from factcheck.cli.options import db_option, db_path_option, title_option
 from factcheck.cli.output import StageBars, echo_json, err_console, print_server, say, table_console
@@ -174,6 +175,33 @@ def review_disagreements(db, fmt):
     alpha = "n/a" if stats["alpha"] is None else f"{stats['alpha']:.3f}"
     say(f"{stats['disputed']} disputed of {stats['multi_annotated']} tasks with several annotators; "
         f"Krippendorff's alpha (nominal) {alpha}")
+
+
+@review.command("problems")
+@db_option
+@click.option("--project", "project_id", type=int, default=None, help="Only this Label Studio project id.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def review_problems(db, project_id, fmt):
+    """List annotations that pull, the webhook or retrain could not read in full, with the
+    task, the annotation and the reason; the rest of each was stored. Fix them in Label
+    Studio and pull again: a fixed annotation leaves the list."""
+    from factcheck.review.problems import list_problems
+
+    found = list_problems(db, project_id=project_id)
+    if fmt == "jsonl":
+        for row in found:
+            echo_json(row)
+        return
+    table = Table(title="Annotations with problems")
+    for column in ("project", "task", "annotation", "annotator", "claim", "reason"):
+        table.add_column(column, overflow="fold")
+    for row in found:
+        # Text, not str: a reason quotes annotators' values, which rich would read as markup
+        table.add_row(*(Text("" if row[k] is None else str(row[k])) for k in
+                        ("project_id", "task_id", "annotation_id", "annotator", "claim", "reason")))
+    table_console().print(table)
+    tasks = len({(r["project_id"], r["task_id"]) for r in found})
+    say(f"{len(found)} problem(s) in {tasks} task(s)" if found else "no annotation problems recorded")
 
 
 COMMANDS = [labelstudio, push, pull, review]

@@ -31,6 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from factcheck.errors import LabelStudioError
+from factcheck.review.problems import Problem, replace_problems
 from factcheck.review.tasks import build_task, labelling_config, parse_annotation, task_fingerprint
 from factcheck.store.claims import claim_from_row, load_parts
 from factcheck.store.verdicts import write_verdicts
@@ -415,9 +416,12 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
     """Store every annotation of a page of pulled tasks (SDK task objects) as verdicts,
     in one transaction, and mark stored verdicts whose annotation is gone.
 
-    ``report.verdicts`` counts new or edited annotations only.
+    Each annotation is read on its own: what is malformed in it is recorded in
+    :mod:`factcheck.review.problems` (task, annotation, reason) and the rest is stored.
+    ``report.verdicts`` counts new or edited annotations only; ``report.invalid`` the
+    annotations read with problems.
     """
-    verdicts = []
+    verdicts, problems = [], []
     seen_by_task: dict[int, set[int | None]] = {}
     for task in tasks:
         task_dict = {"id": task.id, "data": task.data or {}, "meta": getattr(task, "meta", None) or {}}
@@ -425,12 +429,10 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
             continue
         report.tasks += 1
         seen_by_task[task.id] = set()
-        for annotation in (a if isinstance(a, dict) else a.dict() for a in (task.annotations or [])):
-            if annotation.get("was_cancelled"):
-                continue
-            verdict = parse_annotation(task_dict, annotation)
-            seen_by_task[task.id].add(verdict.annotation_id)
-            verdicts.append(verdict)
+        read, found = read_annotations(task_dict, task.annotations)
+        seen_by_task[task.id] |= {v.annotation_id for v in read}
+        verdicts += read
+        problems += found
     if not seen_by_task:
         return
     known = _existing(db, "select id, id from claims where id in ({})", {v.claim_id for v in verdicts})
@@ -443,10 +445,40 @@ def store_tasks(db, project_id: int, tasks: Sequence, pulled_at: str, report: Pu
                         verdict.annotation_id, verdict.claim_id)
     changed = [v for v in stored if v.annotation_id not in before or before[v.annotation_id] != v.updated_at]
     report.verdicts += len(changed)
-    report.invalid += sum(bool(v.problems) for v in changed)
+    report.invalid += len({(p.task_id, p.annotation_id) for p in problems})
     with db.conn:
         _write_verdicts(db, project_id, stored, pulled_at)
+        replace_problems(db, project_id, seen_by_task, problems, pulled_at)
         report.deleted += _mark_deleted(db, seen_by_task, pulled_at)
+
+
+def read_annotations(task: dict, annotations) -> tuple[list, list[Problem]]:
+    """Parse a task's annotations one by one: ``(verdicts, problems)``.
+
+    Cancelled (skipped) annotations are left out; one that is not an object or has no
+    id gives only a problem; every other gives a verdict of its valid parts and a
+    problem for each of its ``problems``.
+    """
+    verdicts, problems = [], []
+    claim_id = (task.get("data") or {}).get("claim_id")
+    if annotations is not None and not isinstance(annotations, list):
+        return [], [Problem(task.get("id"), None, claim_id, "the task's annotations are not a list")]
+    for raw in annotations or []:
+        annotation = raw.model_dump() if hasattr(raw, "model_dump") else raw
+        if not isinstance(annotation, dict):
+            problems.append(Problem(task.get("id"), None, claim_id, "an annotation is not an object"))
+            continue
+        if annotation.get("was_cancelled"):
+            continue
+        verdict = parse_annotation(task, annotation)
+        if verdict.annotation_id is None:
+            problems.append(Problem(task.get("id"), None, claim_id,
+                                    f"an annotation has no whole-number id ({annotation.get('id')!r})"))
+            continue
+        verdicts.append(verdict)
+        problems += [Problem(verdict.task_id, verdict.annotation_id, verdict.claim_id, reason, verdict.annotator)
+                     for reason in verdict.problems]
+    return verdicts, problems
 
 
 def _existing(db, sql: str, keys: set) -> dict:
@@ -499,24 +531,27 @@ def import_export(db: sqlite_utils.Database, exported: list[dict], *, project_id
                               code="F514")
     report = ImportReport()
     stamp = now()
-    by_project: dict[int, list] = {}
+    by_project: dict[int, tuple[list, list[Problem], set]] = {}
     for task in exported:
-        if not isinstance(task, dict) or not (task.get("data") or {}).get("claim_id"):
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict) or not task["data"].get("claim_id"):
             report.foreign_tasks += 1
             continue
         report.tasks += 1
         pid = project_id if project_id is not None else task.get("project") or 0
-        for annotation in task.get("annotations") or []:
-            if not annotation.get("was_cancelled"):
-                by_project.setdefault(pid, []).append(parse_annotation(task, annotation))
-    for pid, verdicts in by_project.items():
+        verdicts, problems, task_ids = by_project.setdefault(pid if isinstance(pid, int) else 0, ([], [], set()))
+        read, found = read_annotations(task, task.get("annotations"))
+        verdicts += read
+        problems += found
+        task_ids.add(task.get("id"))
+    for pid, (verdicts, problems, task_ids) in by_project.items():
         known = _existing(db, "select id, id from claims where id in ({})", {v.claim_id for v in verdicts})
         stored = [v for v in verdicts if v.claim_id in known]
         report.unknown_claims += len(verdicts) - len(stored)
         report.verdicts += len(stored)
-        report.invalid += sum(bool(v.problems) for v in stored)
+        report.invalid += len({(p.task_id, p.annotation_id) for p in problems})
         with db.conn:
             _write_verdicts(db, pid, stored, stamp)
+            replace_problems(db, pid, task_ids, problems, stamp)
     return report
 
 

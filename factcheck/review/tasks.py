@@ -16,7 +16,8 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 from factcheck.errors import AnnotationError
@@ -166,53 +167,138 @@ def normalise_url(raw: str) -> str:
 def parse_annotation(task: dict, annotation: dict) -> Verdict:
     """Read one Label Studio annotation of a factcheck task into a :class:`Verdict`.
 
-    Invalid pieces (an unknown verdict, a link that is not http(s), a span outside the
-    sentence) are left out and listed in ``problems``; nothing raises for them, so one
-    bad annotation never blocks a pull.
+    Each result is checked on its own. A piece that is invalid (an unknown verdict, a
+    link that is not http(s), a span outside the sentence) or malformed (a ``choices``
+    value that is null or a number, a span whose ``"start"`` is ``"x"``, a result that is
+    not an object: Label Studio's API stores whatever it is given) is left out and
+    described in ``problems``; nothing raises for it, so one bad annotation never blocks
+    a pull. A ``choices`` value that is a single string is read as that one choice.
+
+    An annotation may carry a triage choice (``checkworthy``: check-worthy, not
+    check-worthy, not a claim) without a verdict; "not a claim" there is also the verdict
+    "not a claim". Only an annotation with neither is a problem.
     """
-    data = task.get("data", {})
+    data = task.get("data") or {}
     claim_id = data.get("claim_id") or (task.get("meta") or {}).get("claim_id")
     if not claim_id:
         raise AnnotationError(f"Task {task.get('id')} carries no claim_id: it was not created by factcheck.",
                               code="F512")
-    sentence = data.get("sentence", "")
+    sentence = data["sentence"] if isinstance(data.get("sentence"), str) else ""
+    annotation_id = annotation.get("id")
     verdict = Verdict(
-        claim_id=claim_id, annotation_id=annotation.get("id"), task_id=task.get("id"), verdict=None,
-        annotator=_annotator(annotation), lead_time=annotation.get("lead_time"),
-        created_at=annotation.get("created_at"), updated_at=annotation.get("updated_at"),
+        claim_id=claim_id, task_id=task.get("id"), verdict=None,
+        annotation_id=annotation_id if _whole(annotation_id) else None,
+        annotator=_annotator(annotation), lead_time=_number(annotation.get("lead_time")),
+        created_at=_text(annotation.get("created_at")), updated_at=_text(annotation.get("updated_at")),
     )
-    for item in annotation.get("result", []):
-        name, value = item.get("from_name"), item.get("value", {})
-        if name == "verdict":
-            choice = (value.get("choices") or [None])[0]
-            if choice in VERDICTS:
-                verdict.verdict = choice
-            else:
-                verdict.problems.append(f"unknown verdict {choice!r}")
-        elif name == "checkworthy":
-            choice = (value.get("choices") or [None])[0]
-            verdict.checkworthy = {"check-worthy": True, "not check-worthy": False}.get(choice)
+    results = annotation.get("result")
+    if results is None:
+        results = []
+    if not isinstance(results, list):
+        verdict.problems.append(f"result is {_kind(results)}, not a list of results")
+        results = []
+    for item in results:
+        if not isinstance(item, dict):
+            verdict.problems.append(f"a result is {_kind(item)}, not an object")
+            continue
+        name, value = item.get("from_name"), item.get("value")
+        if not isinstance(value, dict):
+            verdict.problems.append(f"{name}: value is {_kind(value)}, not an object")
+            continue
+        if name in ("verdict", "checkworthy"):
+            _read_choice(verdict, name, value)
         elif name == "evidence":
-            for entry in value.get("text", []):
+            for entry in _texts(verdict, name, value):
                 url, _, note = entry.partition("|")
                 try:
                     verdict.evidence.append(Evidence(normalise_url(url), note.strip()))
                 except ValueError as exc:
                     verdict.problems.append(str(exc))
         elif name == "corrected_claim":
-            text = " ".join(value.get("text", [])).strip()
+            text = " ".join(_texts(verdict, name, value)).strip()
             verdict.corrected_claim = text or None
         elif name == FROM_NAME_SPAN:
-            start, end = from_utf16(sentence, value.get("start", -1)), from_utf16(sentence, value.get("end", -1))
-            if not (0 <= start < end <= len(sentence)):
-                verdict.problems.append(f"span {value.get('start')}–{value.get('end')} is outside the sentence")
-                continue
-            verdict.span_corrections.append(
-                {"label": (value.get("labels") or ["?"])[0], "start": start, "end": end, "text": sentence[start:end]}
-            )
-    if verdict.verdict is None and not verdict.problems:
-        verdict.problems.append("no verdict given")
+            _read_span(verdict, sentence, value)
+    if verdict.verdict is None and verdict.checkworthy is None and not verdict.problems:
+        verdict.problems.append("neither a verdict nor a triage choice given")
     return verdict
+
+
+#: Triage choices (the ``checkworthy`` control) → (check-worthy?, implied verdict).
+TRIAGE = {"check-worthy": (True, None), "not check-worthy": (False, None), "not a claim": (False, "not a claim")}
+
+
+def _read_choice(verdict: Verdict, name: str, value: dict) -> None:
+    choices = value.get("choices")
+    if isinstance(choices, str):  # Label Studio stores a bare string as given: one choice, not its letters
+        choices = [choices]
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        verdict.problems.append(f"{name}: choices is {_kind(choices)}, not a list of strings")
+        return
+    if len(choices) != 1:
+        verdict.problems.append(f"{name}: {len(choices)} choices given, expected one")
+        return
+    choice = choices[0]
+    if name == "verdict":
+        if choice in VERDICTS:
+            verdict.verdict = choice
+        else:
+            verdict.problems.append(f"unknown verdict {choice!r}")
+    elif choice in TRIAGE:
+        verdict.checkworthy, implied = TRIAGE[choice]
+        verdict.verdict = verdict.verdict or implied
+    else:
+        verdict.problems.append(f"unknown triage choice {choice!r}")
+
+
+def _texts(verdict: Verdict, name: str, value: dict) -> list[str]:
+    texts = value.get("text")
+    if isinstance(texts, str):
+        return [texts]
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        verdict.problems.append(f"{name}: text is {_kind(texts)}, not a list of strings")
+        return []
+    return texts
+
+
+def _read_span(verdict: Verdict, sentence: str, value: dict) -> None:
+    raw_start, raw_end = value.get("start"), value.get("end")
+    if not (_whole(raw_start) and _whole(raw_end)):
+        verdict.problems.append(f"span start/end {raw_start!r}–{raw_end!r} are not whole numbers")
+        return
+    start, end = from_utf16(sentence, raw_start), from_utf16(sentence, raw_end)
+    if not (0 <= raw_start and 0 <= start < end <= len(sentence)):
+        verdict.problems.append(f"span {raw_start}–{raw_end} is outside the sentence")
+        return
+    labels = value.get("labels")
+    label = labels[0] if isinstance(labels, list) and labels and isinstance(labels[0], str) else "?"
+    verdict.span_corrections.append({"label": label, "start": start, "end": end, "text": sentence[start:end]})
+
+
+def _whole(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _kind(value: Any) -> str:
+    """How a malformed value is named in a problem: ``null``, ``the string 'r'``, ``a number``."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    names = {int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, datetime):  # an SDK object's timestamps, after .dict()
+        return value.isoformat().replace("+00:00", "Z")
+    return value if isinstance(value, str) else None
 
 
 def _annotator(annotation: dict) -> str | None:
