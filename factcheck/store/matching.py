@@ -23,9 +23,10 @@ language or number format change:
 
    Outcome ``match`` needs similarity ≥ :data:`MATCH_SIMILARITY` and no
    disagreement; numbers on one side only need :data:`TEXT_ONLY_SIMILARITY`.
-   Outcome ``conflict`` (listed by ``factcheck conflicts``) is a close neighbour
-   (≥ :data:`CONFLICT_SIMILARITY`) that agrees on everything but a number of the same
-   dimension: one article says the talks took two years, another 20 months.
+   Outcome ``conflict`` is a close neighbour (≥ :data:`CONFLICT_SIMILARITY`) that
+   agrees on everything but a number of the same dimension. ``factcheck conflicts``
+   lists only those that :func:`factcheck.store.conflicts.conflict_between` also finds
+   to be the same measure of the same thing (60% enrichment is no answer to 50% inflation).
 
 The thresholds were chosen on the dev half of ``annotations/claim_matching.jsonl``
 and are reported on its test half (``tests/test_matching.py``).
