@@ -162,6 +162,82 @@ def test_truncated_utf16_is_undecodable():
     assert "utf-16-le" in str(err)
 
 
+# --------------------------------------------------------------------------- decoding never guesses silently (issue 19)
+
+EN_TYPOGRAPHY = (
+    "Zoë Müller – the ministry’s spokeswoman – said “output rose 5% in 2024”.\n"
+    "Café owners in Kraków reported a 12% fall in sales, according to the survey.\n"
+)
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("text", [EN_TYPOGRAPHY, ZH], ids=["english", "chinese"])
+def test_utf8_with_two_stray_bytes_stays_utf8_with_them_replaced_and_named(tmp_path, caplog, text):
+    good = text.encode("utf-8")
+    cut = len(text[:20].encode("utf-8"))  # a character boundary
+    data = good[:cut] + b"\x81\xfe" + good[cut:]
+    (article,) = read_article(write(tmp_path, "stray.txt", data))
+    assert article.encoding == "utf-8"
+    assert article.text == text[:20] + "\ufffd\ufffd" + text[20:]  # every other character intact
+    assert article.replacements == [cut, cut + 1]
+    assert f"at byte offset(s) {cut}, {cut + 1}" in caplog.text and "stray.txt" in caplog.text
+
+
+@pytest.mark.issue(19)
+def test_one_nul_byte_is_replaced_and_warned_about_not_refused(tmp_path, caplog):
+    data = EN.encode() + b"\x00" + ZH.encode()
+    (article,) = read_article(write(tmp_path, "nul.txt", data))
+    assert article.text == EN + "\ufffd" + ZH
+    assert article.replacements == [len(EN.encode())]
+    assert "NUL" in caplog.text
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_chinese_utf16_without_bom_is_detected(codec):
+    text, encoding, replaced = ingest.decode_text((ZH * 3).encode(codec), "u16.txt")
+    assert (text, encoding, replaced) == (ZH * 3, codec, [])
+
+
+@pytest.mark.issue(19)
+def test_big5_traditional_chinese_is_read_as_big5():
+    text = "臺灣的電價今年調漲百分之三，經濟部表示將補貼弱勢家庭。\n"
+    assert decode_bytes(text.encode("big5")) == (text, "big5")
+
+
+@pytest.mark.issue(19)
+def test_a_guessed_encoding_is_warned_about(caplog):
+    text, encoding = decode_bytes("Les cafés étaient ouverts à Paris, résumé.".encode("cp1252"), "fr.txt")
+    assert "cafés" in text
+    assert "fr.txt" in caplog.text and "a guess" in caplog.text and encoding in caplog.text
+
+
+@pytest.mark.issue(19)
+def test_an_invalid_published_date_is_warned_about(caplog):
+    (article,) = parse_json(json.dumps({"text": EN, "published": "2024-13-45"}), "bad-date.json")
+    assert article.published is None
+    assert "2024-13-45" in caplog.text and "bad-date.json" in caplog.text
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("opening", ["<!-- menu ", "<script>var page = 1;", "<title>News", "<svg>"])
+def test_malformed_html_with_real_paragraphs_yields_their_text(caplog, opening):
+    html = (f"<html><body>{opening}<p>The refinery processed 450,000 barrels a day in 2024.</p>"
+            "<p>Output is expected to rise by 5% next year, the ministry said.</p>")
+    article = parse_html(html, source="broken.html")
+    assert article.text.splitlines() == ["The refinery processed 450,000 barrels a day in 2024.",
+                                         "Output is expected to rise by 5% next year, the ministry said."]
+    assert "malformed" in caplog.text
+
+
+@pytest.mark.issue(19)
+def test_an_endless_stream_stops_at_max_bytes(tmp_path):
+    endless = tmp_path / "zero.txt"
+    endless.symlink_to("/dev/zero")
+    err = error_of(read_article, endless, max_bytes=100_000)
+    assert err.code == "F108" and "never ends" in str(err)
+
+
 # --------------------------------------------------------------------------- HTML
 
 ARTICLE_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8">
