@@ -895,3 +895,9 @@ def test_a_marked_heading_or_a_title_above_a_body_stays_a_heading():
     assert [b.kind for b in split_blocks("# 伊朗石油出口已降至不足13万桶/日\n")] == ["heading"]
     titled = "伊朗石油出口断崖式下滑\n\n截至2019年9月，伊朗石油出口已降至不足13万桶/日。\n"
     assert [b.kind for b in split_blocks(titled)] == ["heading", "body"]
+
+
+@pytest.mark.issue(19)
+def test_deeply_nested_json_is_an_input_error_not_a_recursion_error(tmp_path):
+    err = error_of(read_article, write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000))
+    assert err.code == "F105" and "nested too deeply" in str(err)

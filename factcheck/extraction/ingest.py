@@ -1058,6 +1058,8 @@ def parse_json(text: str, source: str | None = None) -> list[Article]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         records = _json_lines(text, source, exc)
+    except RecursionError:
+        raise _too_deep(source) from None
     else:
         if isinstance(data, dict):
             records = [(data, "the JSON object")]
@@ -1084,6 +1086,8 @@ def _json_lines(
             continue
         try:
             obj = json.loads(line)
+        except RecursionError:
+            raise _too_deep(source) from None
         except json.JSONDecodeError as exc:
             if not records:  # not JSON Lines either: report the document's own error
                 raise _json_error(
@@ -1144,6 +1148,10 @@ def _json_article(obj: object, where: str, source: str | None) -> Article:
         source=source,
         format="json",
     )
+
+
+def _too_deep(source: str | None) -> InputError:
+    return _json_error(source, "the JSON is nested too deeply to read (thousands of levels of [ or {)")
 
 
 def _json_type(value: object) -> str:
