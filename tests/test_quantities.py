@@ -414,6 +414,11 @@ NEGATIVES = [
     ("en", "The 2019-20 season was cancelled."),
     ("en", "Call +98 21 1234 5678 now."),
     ("en", "The 21st century and the 2nd round."),
+    ("en", "It was a third attempt in the one hundredth year."),
+    ("en", "He is a fifth grader."),
+    ("en", "A twenty-first century idea."),
+    ("zh", "学生们十几人一组"),
+    ("zh", "这本书十元半价"[:2] + "半决赛"),
 ]
 
 
@@ -583,6 +588,27 @@ ZH_FORMS = [
     ("研发投入约为十五点七亿元", [Q("约为十五点七亿元", 1_570_000_000, "CNY", approx=True)]),
     ("营收达到5万4千6百元", [Q("5万4千6百元", 54600, "CNY")]),
     ("央行发行了5306亿新台币的定存单", [Q("5306亿新台币", 530_600_000_000, "TWD")]),
+    # issue 16, second round
+    ("该省财政赤字为负四十五亿零四百零四万元", [Q("负四十五亿零四百零四万元", -4_504_040_000, "CNY")]),
+    ("测得浓度为零点五", [Q("零点五", 0.5)]),
+    ("受灾群众有二十几万", [Q("二十几万", 200_000, cmp=">", approx=True)]),
+    ("这家公司估值一百零几万元", [Q("一百零几万元", 1_000_000, "CNY", cmp=">", approx=True)]),
+    ("全国投资规模达十几万多亿元", [Q("十几万多亿元", 10**13, "CNY", cmp=">", approx=True)]),
+    ("这批煤重一吨半", [Q("一吨半", 1.5, "metric_ton")]),
+    ("他跳了两米半，打破纪录", [Q("两米半", 2.5, "meter")]),
+    ("工程拖延了三个半月才完工", [Q("三个半月", 3.5, "month")]),
+    ("会议开了两个半小时", [Q("两个半小时", 2.5, "hour")]),
+    ("今天的菜十元半价", [Q("十元", 10, "CNY")]),
+    ("工期是三又三分之一年", [Q("三又三分之一年", 3 + 1 / 3, "year")]),
+    ("账面亏损负一又二分之一", [Q("负一又二分之一", -1.5)]),
+    ("合格率只有五 分之 一", [Q("五 分之 一", 0.2, "fraction")]),
+    ("收益率为负三分之一", [Q("负三分之一", -1 / 3, "fraction")]),
+    ("价格在两到三万元之间", [R("两到三万元之间", 20_000, 30_000, "CNY")]),
+    ("这个数大于二十的同时小于等于三十五", [R("大于二十的同时小于等于三十五", 20, 35)]),
+    ("她一共捐了1千零1元", [Q("1千零1元", 1001, "CNY")]),
+    ("公司投入2千零30万元", [Q("2千零30万元", 20_300_000, "CNY")]),
+    ("增幅为百分之1,200", [Q("百分之1,200", 1200, "percent")]),
+    ("两款手机分别卖$20，300美元", [Q("$20", 20, "USD"), Q("300美元", 300, "USD")]),
 ]
 
 
@@ -627,6 +653,25 @@ EN_FORMS = [
     ("The bid values it at 528 million francs.", [Q("528 million francs", 528_000_000, "CHF")]),
     ("The temperature fell to minus five degrees celsius.", [Q("minus five degrees celsius", -5, "degree_Celsius")]),
     ("The score is greater than or equal to 20.", [Q("greater than or equal to 20", 20, cmp=">=")]),
+    # issue 16, second round
+    ("Avogadro wrote 6.02e23 on the board.", [Q("6.02e23", 6.02e23)]),
+    ("The error was 1.3x10^-4 at most.", [Q("1.3x10^-4", 1.3e-4)]),
+    ("Fill a .25 litre cup.", [Q(".25 litre", 0.25, "liter")]),
+    ("She drank a half of the bottle.", [Q("a half", 0.5, "fraction")]),
+    ("The tax is a hundredth of the price.", [Q("a hundredth", 0.01, "fraction")]),
+    ("Three twenty-fifths of the seats are vacant.", [Q("Three twenty-fifths", 3 / 25, "fraction")]),
+    ("The hike took one and a half days.", [Q("one and a half days", 1.5, "day")]),
+    ("The bill came to twenty and three fifths.", [Q("twenty and three fifths", 20.6)]),
+    ("The town grew to 3 million and a half.", [Q("3 million and a half", 3_500_000)]),
+    ("Half a million people marched.", [Q("Half a million people", 500_000, "person")]),
+    ("They owe three quarters billion dollars.", [Q("three quarters billion dollars", 750_000_000, "USD")]),
+    ("The reading was minus five point five.", [Q("minus five point five", -5.5)]),
+    ("Pi is three point one four.", [Q("three point one four", 3.14)]),
+    ("The loan is 35 lakh rupees.", [Q("35 lakh rupees", 3_500_000, "INR")]),
+    ("Spending reached three lakh crore.", [Q("three lakh crore", 3 * 10**12)]),
+    ("The tally was fifty   two.", [Q("fifty   two", 52)]),
+    ("The answer is negative one.", [Q("negative one", -1)]),
+    ("The budget grew from 5k-20k.", [R("5k-20k", 5000, 20000)]),
 ]
 
 

@@ -174,12 +174,25 @@ _EN_VALUES |= {"a": 1, "an": 1}
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_SCALES |= {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
 _EN_SCALES |= {"hundred": 100, "dozen": 12, "dozens": 12, "mil": 10**6, "mln": 10**6, "bln": 10**9, "tln": 10**12}
-_EN_DENOMINATORS = dict(
+_EN_SCALES |= {"lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7}  # Indian English
+_EN_ORDINALS = dict(
     zip(
-        "half halves third quarter fifth sixth seventh eighth ninth tenth".split(),
-        (2, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+        " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split(),
+        range(1, 20),
     )
 )
+_EN_ORDINALS |= {
+    w: 10 * i
+    for i, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split(), 2)
+}
+_EN_ORDINALS |= {"hundredth": 100, "thousandth": 10**3, "millionth": 10**6, "billionth": 10**9,
+                 "trillionth": 10**12}
+#: Denominator words (singular) → value: half, quarter, and every ordinal from third up.
+_EN_DENOMINATORS = {"half": 2, "halve": 2, "quarter": 4} | {
+    w: v for w, v in _EN_ORDINALS.items() if w not in ("first", "second")
+}
+_EN_VALUES |= {"nought": 0, "naught": 0, "oh": 0}
 
 # Plural-looking words that are not counted nouns, and plurals that do not end in -s.
 _NOT_PLURAL = frozenset(
@@ -211,6 +224,9 @@ def _is_cjk(s: str) -> bool:
 
 
 _AR = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+# 2e5, 12.32e+14, 1.1^23, 2^-1, 1.3x10^6, and .25 (no digit before the point).
+_AR_POWER = r"(?:[eE][+-]?[0-9]{1,3}|\^[+-]{0,2}[0-9]{1,3}|[ ]?[x×][ ]?10\^[+-]?[0-9]{1,3})(?![0-9A-Za-z])"
+_AR_HEAD = rf"(?:{_AR})(?:{_AR_POWER})?|(?<![0-9A-Za-z.])\.[0-9]+"
 _ZH_NUMERAL = (
     r"(?:[一二两三四五六七八九十廿卅]|(?<=[逾近约超])[百千万]|零(?=[ ]?点)"  # 逾千人, 近百年, 零点五
     rf"|(?<![{_CJK}])[百千](?=[一二三四五六七八九](?![{_CJK}])))"  # 千三
@@ -228,35 +244,46 @@ def _cap(words: str) -> str:
 _EN_ONES = "one|two|three|four|five|six|seven|eight|nine"
 _EN_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 _EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_EN_BELOW_100 = rf"(?:(?:{_EN_TENS})(?:[- ](?:{_EN_ONES}))?|{_EN_TEENS}|{_EN_ONES})"
-_EN_FIRST_BELOW_100 = rf"(?:(?:{_cap(_EN_TENS)})(?:[- ](?:{_EN_ONES}))?|{_cap(_EN_TEENS)}|{_cap(_EN_ONES)})"
+_EN_BELOW_100 = rf"(?:(?:{_EN_TENS})(?:(?:[ ]?-[ ]?|[ ]+)(?:{_EN_ONES}))?|{_EN_TEENS}|{_EN_ONES})"
+_EN_FIRST_BELOW_100 = (
+    rf"(?:(?:{_cap(_EN_TENS)})(?:(?:[ ]?-[ ]?|[ ]+)(?:{_EN_ONES}))?|{_cap(_EN_TEENS)}|{_cap(_EN_ONES)})"
+)
+# "point" decimals after a number in words: two hundred point seventy-one, nine point nought four.
+_EN_DIGIT_WORDS = "zero|oh|nought|naught|one|two|three|four|five|six|seven|eight|nine"
+_EN_POINT_RE = re.compile(
+    rf"[ \t]+point[ \t]+(?P<digits>(?:(?:{_EN_DIGIT_WORDS})(?![A-Za-z-])(?:[ \t]+(?=[a-z]))?)+"
+    rf"|{_EN_BELOW_100})(?![A-Za-z])"
+)
 _EN_NUMBER = (
     rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?{_EN_BELOW_100})?"
-    rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))"
+    rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
+    r"|[Hh]undred(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
+    r"|[Zz]ero|[Nn][ao]ught(?=[ \t]+point(?![A-Za-z])))"
 )
-_EN_DENOMINATOR_WORDS = "|".join(
-    sorted(
-        ["half", "halves", "third", "thirds", "quarter", "quarters"]
-        + [w + s for w in ("fifth", "sixth", "seventh", "eighth", "ninth", "tenth") for s in ("", "s")],
-        key=len,
-        reverse=True,
-    )
+# Denominators: "thirds", "a quarter", "hundredths", "twenty-firsts" (tens-ordinal compounds).
+_EN_DENOMINATOR_WORDS = (
+    rf"(?:(?:{_EN_TENS})-(?:first|second|{_alt(w for w in _EN_DENOMINATORS if _EN_DENOMINATORS[w] < 10)})"
+    rf"|{_alt(w for w in _EN_DENOMINATORS if w != 'halve')}|halve)s?"
 )
 
 # Every head starts with one of these; the lookahead lets the scan skip other characters fast.
-_HEAD_FIRST = "0-9一二两三四五六七八九十百千万AaEeFfHhNnOoSsTt"
+_HEAD_FIRST = "0-9.零一二两三四五六七八九十百千万AaEeFfHhNnOoQqSsTtZz"
 _HEAD_RE = re.compile(
     f"(?=[{_HEAD_FIRST}])(?:"
     + "|".join(
         (
-            rf"(?P<pct>百分之(?P<pct_n>{_ZH_OR_AR}))",
-            rf"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)分之(?P<fzh_n>{_ZH_OR_AR}))",
+            rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR})(?P<pct_k>k(?![A-Za-z]))?)",
+            r"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)"
+            r"[ ]*分[ ]*之[ ]*"
+            rf"(?P<fzh_neg>负[ ]?)?(?P<fzh_n>{_ZH_OR_AR}))",
             r"(?P<slash>(?P<sl_a>[0-9]+)/(?P<sl_b>[0-9]+)(?P<sl_c>/[0-9]+)?)",
             rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)"
             r"fold(?![A-Za-z]))",
-            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_cap(_EN_ONES)}|[Aa])[- ]"
+            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_EN_FIRST_BELOW_100}|[Aa]n?)(?:[ ]?-[ ]?|[ ])"
             rf"(?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
-            rf"(?P<ar>{_AR})",
+            r"(?P<hscale>(?<![A-Za-z])(?:[Aa][ \t]+)?(?P<hs_w>[Hh]alf|[Qq]uarter)(?:[ \t]+a)?"
+            r"(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))",
+            rf"(?P<ar>{_AR_HEAD})",
             rf"(?P<zh>{_ZH_NUMERAL})",
             rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
         )
@@ -268,9 +295,12 @@ _ZH_TAIL_RE = re.compile(
     r"(?P<duo>[ ]?[多余])?"
     r"(?P<scale>[十百千](?![米克瓦])(?:万亿|万万|[万亿])?|[ ]*(?:万亿|万万|[万亿]|兆(?![瓦赫字比帕焦])))"
 )
-_ZH_CONT_RE = re.compile(r"(?:[ ]?[0-9]{1,4}[ ]?(?:[千百十](?![米克瓦])|[万亿]))+")  # 1万2千, 5亿1万4千6百
+# 1万2千, 5亿1万4千6百, 1千零1, 2千零30万
+_ZH_CONT_RE = re.compile(r"(?:[ ]?零?[0-9]{1,4}[ ]?(?:[千百十](?![米克瓦])|[万亿]))+|零[0-9]{1,3}(?![0-9.])")
+# 二十几万, 一百零几万, 十几万多亿: 几 before a scale is "some": more than the round number.
+_JI_SCALE_RE = re.compile(r"[ ]?几[ ]?(?P<s1>[万亿]*)(?:[ ]?多(?P<s2>[万亿]+))?")
 _EN_SCALE_RE = re.compile(
-    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?))(?![A-Za-z])"
+    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?|lakhs?|crores?))(?![A-Za-z])"
     r"|[ \t]?(?P<abbr>bn|mn|tn|bln|mln|tln|mil)(?![A-Za-z])"
     r"|(?P<cur>[mbkK])(?![A-Za-z])"
     r"|[ \t](?P<kilo>k)(?![A-Za-z])"
@@ -361,7 +391,13 @@ _MONTHS = (
 _MONTH_BEFORE_RE = re.compile(rf"(?<![A-Za-z])(?:{_MONTHS})\.?[ \t]+\Z")
 _MONTH_AFTER_RE = re.compile(rf"(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:{_MONTHS})(?![A-Za-z])")
 _CLOCK_RE = re.compile(r"[ \t]*(?:[ap]\.m\.|(?i:[ap]m)(?![A-Za-z]))")
+# 半 after a unit adds a half (一吨半, 两米半, 三个半月); not 半价, 半决赛, 半岛.
+_HALF_AFTER_UNIT_RE = re.compile(
+    rf"(?<=个)半(?P<unit>月|小时|钟头|星期|礼拜)|(?<!个)半(?![{_CJK}])|(?<!个)半(?=[的左多以])"
+)
 _OF_RE = re.compile(r"[ \t]+of(?![A-Za-z])")
+_THE_BEFORE_RE = re.compile(r"(?<![A-Za-z])[Tt]he[ \t]+\Z")
+_WORD_AFTER_RE = re.compile(r"[ \t]*[A-Za-z]")
 _PLAIN_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _ZH_DIGIT_STRING_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
 _ZH_TRAILING_SCALE_RE = re.compile(r"(.+?)[ ]*([万亿兆]+)")
@@ -408,7 +444,8 @@ class _NFKCTable(dict):
         return self[code]
 
 
-_NFKC = _NFKCTable({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0x3000: ord(" ")})
+# The full-width comma stays: 20，300 is two numbers in Chinese text, not 20,300.
+_NFKC = _NFKCTable({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0x3000: ord(" "), 0xFF0C: 0xFF0C})
 
 
 def _normalise(text: str) -> str:
@@ -434,7 +471,8 @@ def _cn(s: str) -> Decimal | None:
 def _split_zh(s: str) -> tuple[Decimal | None, Decimal]:
     """二百五十万 → (250, 10000): mantissa and trailing 万/亿 scale (for ranges: 两到三万)."""
     m = _ZH_TRAILING_SCALE_RE.fullmatch(s)
-    if m:
+    # 四十五亿零四百零四万 is one numeral: its 万 is not a scale over the 亿 before it.
+    if m and not any(_ZH_SCALES[c] >= _zh_scale(m.group(2)) for c in m.group(1) if c in "万亿兆"):
         mantissa = _cn(m.group(1))
         if mantissa is not None:
             return mantissa, _zh_scale(m.group(2))
@@ -452,6 +490,8 @@ def _zh_scale(s: str) -> Decimal:
 def _en_value(s: str) -> Decimal:
     total = 0
     for token in _EN_SPLIT_RE.split(s.lower()):
+        if not token:
+            continue
         if token == "hundred":
             total = (total or 1) * 100
         elif token != "and":
@@ -459,8 +499,21 @@ def _en_value(s: str) -> Decimal:
     return Decimal(total)
 
 
+_POWER_RE = re.compile(r"(?P<base>[^e^x×]+)(?:[eE](?P<exp>[+-]?[0-9]+)|\^(?P<sign>[+-]*)(?P<pow>[0-9]+)"
+                       r"|[ ]?[x×][ ]?10\^(?P<exp10>[+-]?[0-9]+))")
+
+
 def _ar_value(s: str) -> Decimal:
-    return Decimal(s.replace(",", ""))
+    """130,000 → 130000; 2e5, 1.3x10^6 (scientific notation) and 1.1^23 (a power) computed."""
+    s = s.replace(",", "").strip()
+    m = _POWER_RE.fullmatch(s)
+    if m is None:
+        return Decimal(s)
+    base = Decimal(m.group("base").strip())
+    if m.group("pow") is not None:  # 2^-1; RT-style "^--23" is a plain exponent
+        exponent = int(m.group("pow")) * (-1 if m.group("sign") == "-" else 1)
+        return Decimal(repr(float(base) ** exponent))
+    return base.scaleb(int(m.group("exp") or m.group("exp10")))
 
 
 # --- atoms: one number with everything attached to it -----------------------------
@@ -485,6 +538,7 @@ class _Atom:
     plural_count: bool = False  # English "19,000 centrifuges"
     article_one: bool = False  # 一 / one, which with a 量词 is an article, not a count
     temperature: str | None = None  # 华氏温度98.6度: the scale said before the number
+    mixed: bool = False  # digits with Chinese scales (1千零1), never a year
 
     @property
     def value(self) -> float | None:
@@ -499,6 +553,7 @@ class _Atom:
         return (
             self.source == "ar"
             and self.scale == 1
+            and not self.mixed
             and self.mantissa is not None
             and self.mantissa == self.mantissa.to_integral_value()
             and 1000 <= self.mantissa <= 2100
@@ -524,14 +579,18 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
     prev, prev2 = _at(norm, s - 1), _at(norm, s - 2)
     atom = _Atom(s, e, s, e, "fixed")
     if kind == "pct":
-        atom.mantissa = _cn(m.group("pct_n"))
+        atom.mantissa = _cn(m.group("pct_n").replace(",", ""))
         if atom.mantissa is None:
             return None
+        if m.group("pct_k"):
+            atom.mantissa *= 1000  # 百分之3.2k
         atom.unit = "percent"
     elif kind == "fzh":
         num, den = _cn(m.group("fzh_n")), _cn(m.group("fzh_d"))
         if num is None or not den:
             return None
+        if m.group("fzh_neg"):
+            num = -num  # 三分之负一
         if den >= 1000 and all(c in "十百千万亿" for c in m.group("fzh_d")):
             atom.fixed, atom.unit = float(num) / float(den) * 100, "percent"  # 千分之五 = 0.5%
         else:
@@ -548,15 +607,39 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         atom.mantissa = _en_value(m.group("fold_w"))
         atom.unit = "times"
     elif kind == "fen":
-        numerator, denominator = m.group("fen_n").lower(), m.group("fen_d")
-        if numerator == "a" and not _OF_RE.match(norm, e):
-            return None  # "a third round" is an ordinal
-        fen_den = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
-        atom.fixed, atom.unit = _EN_VALUES[numerator] / fen_den, "fraction"
+        numerator, denominator = m.group("fen_n").lower(), m.group("fen_d").lower()
+        if _THE_BEFORE_RE.search(norm, max(0, s - 5), s):
+            return None  # "the one hundredth", "the twenty third"
+        if numerator in ("a", "an", "one") and not (
+            _OF_RE.match(norm, e)  # a third of
+            or norm[max(0, s - 4) : s].lower() == "and "  # two and a half
+            or _EN_SCALE_RE.match(norm, e)  # a quarter million
+            or not _WORD_AFTER_RE.match(norm, e)  # "a half", at the end of a clause
+        ):
+            return None  # "a third round", "one fifth grader": an ordinal
+        parts = denominator.split("-")
+        if len(parts) == 2:  # twenty-first
+            parts_value = _EN_VALUES[parts[0]] + _EN_ORDINALS[parts[1].removesuffix("s")]
+        else:
+            parts_value = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
+        scale_after = _EN_SCALE_RE.match(norm, e)
+        if scale_after and not scale_after.group("cur"):
+            atom.source = "en"  # three quarters billion
+            atom.mantissa = _en_value(numerator) / Decimal(parts_value)
+        else:
+            atom.fixed, atom.unit = float(_en_value(numerator)) / parts_value, "fraction"
+    elif kind == "hscale":  # half a million, quarter million
+        atom.source = "en"
+        atom.mantissa = Decimal("0.5") if m.group("hs_w").lower() == "half" else Decimal("0.25")
     elif kind == "ar":
         if prev.isascii() and (prev.isalpha() or prev == "_"):
             return None  # G7, A380
-        if prev in "-+" and prev2.isascii() and (prev2.isalpha() or (prev == "+" and prev2.isalnum())):
+        if (
+            prev in "-+"
+            and prev2.isascii()
+            and (prev2.isalpha() or (prev == "+" and prev2.isalnum()))
+            and not (prev2 in "kKmMbB" and _at(norm, s - 3).isdigit())  # 5k-20k
+        ):
             return None  # F-35, COVID-19, P5+1
         if prev in ".:·" and prev2.isdigit():
             return None  # 3.5.1, 12:30, 9·11
@@ -569,8 +652,9 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         text = m.group()
         if prev in "第这那每同哪周几数" or norm[max(0, s - 2) : s] in ("星期", "礼拜"):
             return None
-        if e < len(norm) and norm[e] == "几":
-            return None  # 十几: vague
+        ji = _JI_SCALE_RE.match(norm, e) if _at(norm, e) == "几" else None
+        if ji and not (text[-1] in "十百千零" and ji.group("s1")):
+            return None  # 十几: vague; 二十几万 is read (_read_scale)
         atom.source = "zh"
         atom.mantissa, atom.scale = _split_zh(text)
         if atom.mantissa is None:
@@ -617,8 +701,11 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
         elif m.lastgroup == "temp":
             atom.temperature = "degree_Fahrenheit" if word.startswith("华") else "degree_Celsius"
         elif m.lastgroup == "neg":
+            atom.article_one = False  # negative one
             if atom.mantissa is not None:
                 atom.mantissa = -abs(atom.mantissa)
+            elif atom.fixed is not None:
+                atom.fixed = -atom.fixed  # 负二分之一; 负三分之负一 is positive
         else:
             # "150~500": a tilde right after the previous number is a range sign, not "about".
             if word == "~" and lower > 0 and not norm[lower : m.start()].strip():
@@ -640,20 +727,33 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
             sign = -1 if atom.mantissa < 0 else 1  # 10 1/2 miles
             atom.mantissa += sign * Decimal(mixed.group(1)) / Decimal(mixed.group(2))
             return mixed.end()
+    if atom.source == "zh" and _at(norm, pos) in "几 ":
+        ji = _JI_SCALE_RE.match(norm, pos)
+        if ji and (ji.group("s1") or ji.group("s2")):
+            _set_comparator(atom, (">", True))
+            atom.scale *= _zh_scale(ji.group("s1")) * _zh_scale(ji.group("s2") or "")
+            return ji.end()
     if atom.source in ("ar", "zh"):
         m = _ZH_TAIL_RE.match(norm, pos)
         if m:
             if m.group("duo"):
                 _set_comparator(atom, (">", True))
-            if atom.source == "ar" and m.group("scale")[-1] in "万亿":
+            if atom.source == "ar" and m.group("scale")[-1] in "万亿千百":
                 cont = _ZH_CONT_RE.match(norm, m.end())
                 if cont and not m.group("duo"):  # 1万2千, 1亿2000万
                     whole = _cn(norm[atom.num_start : cont.end()].replace(",", ""))
                     if whole is not None:
-                        atom.mantissa, atom.scale = whole, Decimal(1)
+                        atom.mantissa, atom.scale, atom.mixed = whole, Decimal(1), True
                         return cont.end()
             atom.scale *= _zh_scale(m.group("scale"))
             return m.end()
+    if atom.source == "en" and atom.mantissa is not None:
+        point = _EN_POINT_RE.match(norm, pos)
+        if point:
+            digits = "".join(str(_en_value(w)) for w in point.group("digits").split())
+            atom.mantissa += Decimal("0." + digits) * (-1 if atom.mantissa < 0 else 1)
+            atom.article_one = False
+            return point.end()
     if atom.source in ("ar", "en"):
         m = _EN_SCALE_RE.match(norm, pos)
         cur = m.group("cur") if m else None
@@ -661,7 +761,11 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
             # $3.5m; 10k and 1.2b without a sign, but 3m stays three metres
             word = (m.group("word") or m.group("abbr") or cur or m.group("kilo")).strip().lower()
             atom.scale *= _EN_SCALES[word]
-            return m.end()
+            pos = m.end()
+            while m.group("word") and (m := _EN_SCALE_RE.match(norm, pos)) and m.group("word"):
+                atom.scale *= _EN_SCALES[m.group("word").strip().lower()]  # three lakh crore
+                pos = m.end()
+            return pos
     return pos
 
 
@@ -714,6 +818,13 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 surface, unit = longer.group("cjk"), _SUFFIX_UNITS[longer.group("cjk")]
                 after += longer.end()
                 _set_comparator(atom, (">", True))
+        half = _HALF_AFTER_UNIT_RE.match(norm, after)
+        if half and atom.scale == 1 and atom.mantissa is not None and atom.mantissa == int(atom.mantissa):
+            if half.group("unit"):  # 三个半月, 2个半小时
+                surface = "个" + half.group("unit")
+                unit = _SUFFIX_UNITS[surface]
+            atom.mantissa += Decimal("0.5") if atom.mantissa >= 0 else Decimal("-0.5")  # 一吨半, 两米半
+            after = half.end()
         if surface == "年":
             if _YEAR_AFTER_RE.match(norm, after) or atom.year_like:
                 return None  # 2019年, 50年代, 25年4月, 3年级
@@ -945,6 +1056,37 @@ def _inherit(a: _Atom, b: _Atom) -> None:
         a.scale = b.scale
 
 
+_MIXED_GAP_RE = re.compile(r"[ \t]*又[ \t]*|[ \t]+(?i:and)[ \t]+")
+
+
+def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
+    """A whole number and a fraction: 三又三分之一, one and a half, 3 million and a half."""
+    out: list[_Atom] = []
+    for atom in atoms:
+        whole = out[-1] if out else None
+        if (
+            whole is not None
+            and atom.unit == "fraction"
+            and atom.fixed is not None
+            and 0 < atom.fixed < 1
+            and whole.unit is None
+            and whole.fixed is None
+            and whole.mantissa is not None
+            and whole.mantissa == whole.mantissa.to_integral_value()
+            and _MIXED_GAP_RE.fullmatch(norm, whole.end, atom.start)
+            and not _BETWEEN_RE.search(norm, max(0, whole.start - 10), whole.start)  # between 1 and 1/2
+        ):
+            sign = -1 if whole.mantissa < 0 else 1
+            whole.fixed = sign * (abs(float(whole.mantissa)) + atom.fixed) * float(whole.scale)
+            whole.end = whole.num_end = atom.end
+            whole.comparator, whole.approximate = whole.comparator or atom.comparator, whole.approximate
+            whole.source, whole.article_one = "fixed", False
+            whole.end = _read_unit(norm, whole, whole.end, lang) or whole.end  # one and a half days
+            continue
+        out.append(atom)
+    return out
+
+
 def _group(norm: str, atoms: list[_Atom]) -> list[_Atom | _Range]:
     out: list[_Atom | _Range] = []
     lower = 0
@@ -993,6 +1135,7 @@ def _is_numbering(norm: str, a: _Atom) -> bool:
         return bool(re.fullmatch(r"[0-9]{1,2}", norm[a.num_start : a.num_end]))  # 01 alone, not 192
     if (
         before in ("", "(", "[", "【")
+        and a.num_end - a.num_start <= 2  # 1. and 12、 are list markers, 192. is a number
         and after[:1] in (".", "、", ")", "]", "】")
         and not (after[:1] == "." and after[1:2].isdigit())
     ):
@@ -1068,10 +1211,17 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
         return []
     norm = _normalise(text)
     out = []
-    for g in _group(norm, _scan(norm, lang)):
+    for g in _group(norm, _join_mixed(norm, _scan(norm, lang), lang)):
         if isinstance(g, _Range):
-            if g.unit is None and (g.low.source in ("zh", "en") and g.high.source in ("zh", "en")):
-                continue
+            if (
+                g.unit is None
+                and g.low.source in ("zh", "en")
+                and g.high.source in ("zh", "en")
+                and not (g.low.comparator and g.high.comparator)  # 大于二十且小于三十
+                and g.low.scale == g.high.scale == 1
+                and not any(c in "十百千万亿点" for c in norm[g.low.num_start : g.high.num_end])
+            ):
+                continue  # 三到五, one to two: vague
             out.append(_quantity(text, g, norm))
         elif _reportable(norm, g):
             out.append(_quantity(text, g, norm))
