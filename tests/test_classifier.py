@@ -362,6 +362,12 @@ def test_evaluate_cli_writes_plots_and_metrics(trained, tmp_path, monkeypatch):
     metrics = json.loads((out / "project_jsonl:slice.metrics.json").read_text())
     assert {"precision", "recall", "f1", "roc_auc", "per_lang"} <= set(metrics)
     assert set(metrics["per_lang"]) == {"zh", "en"}
+    # only the rows the version never trained or stopped on are scored, and the table says so
+    rows = [json.loads(line) for line in data.read_text("utf-8").splitlines()]
+    held_out = sum(r["split"] == "test" for r in rows)
+    assert (metrics["n"], metrics["trained_rows_left_out"]) == (held_out, len(rows) - held_out)
+    assert f"(held-out {held_out} of {len(rows)})" in result.stdout.replace("\n", "")
+    assert metrics["f1"] == card["metrics"]["project_jsonl:slice:test"]["f1"]
 
 
 def test_evaluation_reads_trainings_vectors_and_gives_the_cards_figures(trained):

@@ -10,14 +10,18 @@ same data, with a paired bootstrap interval for the difference in F1.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from factcheck import settings
 from factcheck.model.datasets import Example
+
+log = logging.getLogger(__name__)
 
 
 def metrics_for(probs: np.ndarray, labels: np.ndarray, predictions: np.ndarray) -> dict:
@@ -135,8 +139,13 @@ def compare_models(
     return result
 
 
-def write_report(out_dir: Path, name: str, metrics: dict, probs: np.ndarray, examples: Sequence[Example]) -> list[Path]:
-    """PR curve and confusion matrix PNGs plus the metrics JSON; returns the paths."""
+def write_report(out_dir: Path, name: str, metrics: dict, probs: np.ndarray, examples: Sequence[Example],
+                 thresholds=None) -> list[Path]:
+    """PR curve and confusion matrix PNGs plus the metrics JSON; returns the paths.
+
+    With ``thresholds`` (the model's :class:`~factcheck.extraction.score.Thresholds`) each
+    curve marks the point the model operates at: a curve shows what any threshold would
+    give, the marker what ``classify`` gives."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -154,7 +163,12 @@ def write_report(out_dir: Path, name: str, metrics: dict, probs: np.ndarray, exa
         if labels[mask].min() == labels[mask].max():
             continue
         precision, recall, _ = precision_recall_curve(labels[mask], probs[mask])
-        ax.plot(recall, precision, label=f"{lang} (n={mask.sum()})")
+        (line,) = ax.plot(recall, precision, label=f"{lang} (n={mask.sum()})")
+        if thresholds is not None:
+            at = metrics if lang == "all" else metrics["per_lang"][lang]
+            cut = "per language" if lang == "all" else f"{thresholds.for_lang(lang):.2f}"
+            ax.plot([at["recall"]], [at["precision"]], "o", color=line.get_color(), markeredgecolor="black",
+                    label=f"{lang} at threshold {cut}")
     ax.set(xlabel="recall", ylabel="precision", title=f"{name}: F1 {metrics['f1']:.3f}, AUC {metrics['roc_auc']:.3f}",
            xlim=(0, 1), ylim=(0, 1.02))
     ax.legend(loc="lower left")
@@ -199,8 +213,9 @@ class VersionDiff:
 
     version_a: str
     version_b: str
-    compared: int  # sentences compared
+    compared: int  # sentences compared: those neither version trained or stopped on
     flips: list[dict]
+    left_out: int = 0  # sentences left out because one of the versions trained or stopped on them
 
     @property
     def fixed(self) -> int:
@@ -210,6 +225,9 @@ class VersionDiff:
 
 def diff_versions(version_a: str, version_b: str, data_specs: Sequence[str] | None = None) -> VersionDiff:
     """Where two versions label the same sentences differently, each at its own thresholds.
+
+    Only sentences neither version trained or stopped on are compared (:func:`seen_texts`);
+    ``left_out`` counts the others.
 
     :param version_a: the version before (its labels are the old ones).
     :param version_b: the version after.
@@ -222,9 +240,11 @@ def diff_versions(version_a: str, version_b: str, data_specs: Sequence[str] | No
     from factcheck.model.datasets import load
     from factcheck.model.registry import load_version
 
-    examples = [e for spec in (data_specs or project_data_specs()) for e in load(spec)]
-    texts = [e.text for e in examples]
     a, b = load_version(version_a), load_version(version_b)
+    seen = seen_texts(a.card) | seen_texts(b.card)
+    loaded = [e for spec in (data_specs or project_data_specs()) for e in load(spec)]
+    examples = [e for e in loaded if e.text not in seen]
+    texts = [e.text for e in examples]
     cache = embedding_cache_for(a.encoder)
     scores_a = positive_probabilities(a, texts, cache).tolist()
     scores_b = positive_probabilities(b, texts, cache).tolist()
@@ -235,7 +255,50 @@ def diff_versions(version_a: str, version_b: str, data_specs: Sequence[str] | No
             flips.append({"text": example.text, "lang": example.lang, "gold": example.label,
                           version_a: round(sa, 3), version_b: round(sb, 3),
                           "now": "claim" if lb else "not_claim", "fixed": int(lb) == example.label})
-    return VersionDiff(version_a, version_b, len(examples), flips)
+    return VersionDiff(version_a, version_b, len(examples), flips, len(loaded) - len(examples))
+
+
+def _resolve(spec: str) -> str:
+    """A training spec of a card (``FORMAT:PATH`` or ``PATH``, relative to where training
+    ran, usually the checkout) with a path that exists from here when it can."""
+    from factcheck.model.registry import models_dir
+
+    fmt, sep, rest = spec.partition(":")
+    prefix, path = (f"{fmt}:", rest) if sep and len(fmt) > 1 and not Path(spec).exists() else ("", spec)
+    for base in (Path.cwd(), models_dir().resolve().parent):
+        if (base / path).exists():
+            return prefix + str(base / path)
+    return spec
+
+
+@lru_cache(maxsize=8)
+def _seen_texts(card_json: str) -> frozenset[str]:
+    from factcheck.model.datasets import load
+    from factcheck.model.train import TrainingArguments, prepare_data
+
+    card = json.loads(card_json)
+    train_specs = [_resolve(spec) for spec in card.get("data", {})]
+    if "withheld_for_heldout" in card.get("split", {}):  # the held-out sets won over the training sources
+        data = prepare_data(train_specs, [_resolve(s) for s in card.get("eval_sources", [])],
+                            args=TrainingArguments.like(card))
+        return frozenset(e.text for e in data.train + data.dev)
+    # Older cards: every row of a training source but its test rows may have been trained on.
+    return frozenset(e.text for spec in train_specs for e in load(spec) if e.split != "test")
+
+
+def seen_texts(card: dict) -> frozenset[str]:
+    """The texts a version trained on or stopped on (its train and dev splits), rebuilt
+    from the recipe on its card. ``evaluate`` and ``models diff`` leave them out, so a
+    figure on the project's files is a held-out figure. A card whose sources cannot be
+    read here gives an empty set, with a warning in the log."""
+    from factcheck.errors import AnnotationError
+
+    try:
+        return _seen_texts(json.dumps(card, sort_keys=True))
+    except AnnotationError as exc:
+        log.warning("cannot tell which rows %s trained on (%s); its figures may include them",
+                    card.get("version"), exc)
+        return frozenset()
 
 
 @dataclass
@@ -266,15 +329,26 @@ def evaluate_versions(data_specs: Sequence[str], out_dir: str | Path, *, version
     model = require_model(version)
     other = require_model(against) if against else None
     cache = embedding_cache_for(model.encoder)  # the vectors training stored: the cards' figures
+    seen = seen_texts(model.card) | (seen_texts(other.card) if other is not None else set())
     out = Path(out_dir)
     results: dict[str, dict] = {}
     comparisons: dict[str, dict] = {}
     for spec in data_specs:
-        examples = load(spec)
+        loaded = load(spec)
+        examples = [e for e in loaded if e.text not in seen]
+        name = heldout_name(loaded[0])
+        left_out = len(loaded) - len(examples)
+        if left_out:
+            log.warning("%s: %d of its %d rows were trained on (or stopped on) by %s; scoring the %d held-out rows "
+                        "only", name, left_out, len(loaded), " or ".join(m.version for m in (model, other) if m),
+                        len(examples))
+            name = f"{name} (held-out {len(examples)} of {len(loaded)})"
+        if not examples:
+            continue
         metrics, probs = evaluate(model, examples, cache)
-        name = heldout_name(examples[0])
+        metrics["trained_rows_left_out"] = left_out
         results[name] = metrics
-        write_report(out, name, metrics, probs, examples)
+        write_report(out, name.split(" ")[0], metrics, probs, examples, model.thresholds)
         if other is not None:
             comparisons[name] = compare_models(other, model, examples, cache, probs_b=probs)
     if other is None:
