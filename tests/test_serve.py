@@ -126,6 +126,7 @@ def test_metadata_is_pure_and_names_what_the_store_has(store):
         assert used <= columns[name], (name, used - columns[name])
     assert set(meta["queries"]) == {"verdicted_claims", "claims_by_quantity", "claims_about_entity",
                                     "recent_verdicts", "review_queue", "conflicting_verdicts"}
+    serve.register_functions(db.conn)  # as the server does on each connection
     for query in meta["queries"].values():  # every canned query runs, all parameters empty
         assert query["title"] and query["description"]
         params = {p: "" for p in query.get("params", [])}
@@ -354,6 +355,108 @@ def test_a_claim_links_to_its_article_verdicts_and_evidence(server):
     assert status == 200 and '<a href="https://customs.example/2024">' in page.decode()
     status, page = get(f"{db}/verdicted_claims?verdict=refuted&lang=")
     assert status == 200 and f'<a href="/store/claims/{crude}">' in page.decode()
+
+
+@pytest.mark.issue(18)
+def test_the_index_lists_the_useful_views_first_and_hides_the_bookkeeping(server):
+    status, page = get(f"{server['db']}")
+    html = page.decode()
+    assert status == 200
+    start = html.index("Start here")
+    assert html.index('href="/store/claims_overview"', start) < html.index('href="/store/claim_verdicts"', start)
+    assert start < html.index('<h2 id="tables">')  # before Datasette's own list
+    listed = {t["name"]: t["hidden"] for t in get_json(f"{server['db']}.json")["tables"]}
+    assert all(listed[t] for t in ("ls_outbox", "ls_state", "meta", "schema_migrations", "claims_fts"))
+    assert not any(listed[t] for t in ("claims", "articles", "verdicts", "evidence"))
+    status, page = get(f"{server['base']}/")
+    assert "Start here" in page.decode() and 'href="/store/claims_overview"' in page.decode()
+
+
+@pytest.mark.issue(18)
+def test_the_search_box_finds_chinese_and_english_claims_as_the_cli_does(server):
+    named = server["named"]
+
+    def search(text):
+        return ids(get_json(f"{server['db']}/claims_overview.json?"
+                            + urllib.parse.urlencode({"_search": text, "_shape": "array"})))
+
+    assert search("原油进口") == {named["crude"].claim_id}  # jieba words, not Datasette's whole-run token
+    assert search("风电") == {named["wind"].claim_id}
+    assert search("vehicle") == {named["tesla"].claim_id}  # stemmed: vehicles
+    assert search("2023 -Tesla") == {named["oil"].claim_id}
+    status, page = get(f"{server['db']}/claims_overview")
+    assert status == 200 and 'name="_search"' in page.decode()
+
+
+@pytest.mark.issue(18)
+def test_the_quantity_query_takes_the_clis_unit_words(server):
+    named = server["named"]
+    assert ids(query(server, "claims_by_quantity", unit="桶/日", min="", max="")) == {named["oil"].claim_id}
+    assert ids(query(server, "claims_by_quantity", unit="barrels a day", min="", max="")) == {named["oil"].claim_id}
+    assert ids(query(server, "claims_by_quantity", unit="oil_barrel", min="", max="")) == {named["oil"].claim_id}
+    assert ids(query(server, "claims_by_quantity", unit="吨", min="5e8", max="")) == {named["crude"].claim_id}
+    assert ids(query(server, "claims_by_quantity", unit="no-such-unit", min="", max="")) == set()
+
+
+@pytest.mark.issue(18)
+def test_a_claims_page_reads_as_a_card_with_verdicts_and_evidence(server):
+    named = server["named"]
+    status, page = get(f"{server['db']}/claims/{named['crude'].claim_id}")
+    html = page.decode()
+    assert status == 200
+    card = html[html.index('class="factcheck-card"'):html.index('class="factcheck-raw"')]
+    assert named["crude"].text in card and "refuted=2; supported=1" in card
+    assert '<a href="https://energy.example.cn/2024">能源数据</a>' in card and "published 2025-01-10" in card
+    assert "5.53亿吨" in card and "2024" in card  # the quantity and the time
+    assert '<a href="https://customs.example/2024">https://customs.example/2024</a> — 海关数据' in card
+    assert card.count("<strong>refuted</strong>") == 2 and "<strong>supported</strong>" in card
+    # an imported verdict shows its review link
+    status, page = get(f"{server['db']}/claims/{named['tesla'].claim_id}")
+    assert '<a href="https://factcheck.example/tesla">review</a>' in page.decode()
+
+
+@pytest.mark.issue(18)
+def test_json_columns_read_as_short_text_in_tables(server):
+    status, page = get(f"{server['db']}/claims?_size=50")
+    html = page.decode()
+    assert status == 200 and 'class="factcheck-json"' in html
+    table = html.split('<table class="rows-and-columns">')[1].split("</table>")[0]
+    assert "has a quantity" in table and "[&#34;" not in table and "{&#34;" not in table
+
+
+@pytest.mark.issue(18)
+def test_analysts_metadata_and_plugins_are_passed_through(store, tmp_path):
+    import asyncio
+
+    db_path, _ = store
+    (tmp_path / "metadata.yml").write_text("title: Analyst desk\ndatabases:\n  store:\n    queries:\n"
+                                           "      two:\n        sql: select 2 as n\n", encoding="utf-8")
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "hello.py").write_text(
+        "from datasette import hookimpl\nfrom datasette.utils.asgi import Response\n\n"
+        "@hookimpl\ndef register_routes():\n"
+        "    return [(r'^/-/hello$', lambda: Response.text('hello from a plugin'))]\n", encoding="utf-8")
+
+    async def fetch(ds, path):
+        response = await ds.client.get(path)
+        return response.status_code, response.text
+
+    with serve.open_app(db_path, extra_metadata=serve.read_metadata(tmp_path / "metadata.yml"),
+                        plugins_dir=plugins) as ds:
+        assert asyncio.run(fetch(ds, "/-/hello")) == (200, "hello from a plugin")
+        status, html = asyncio.run(fetch(ds, "/"))
+        assert "Analyst desk" in html and "Start here" in html
+        status, body = asyncio.run(fetch(ds, "/store/two.json?_shape=array"))
+        assert json.loads(body) == [{"n": 2}]
+        status, body = asyncio.run(fetch(ds, "/store/verdicted_claims.json?verdict=&lang=&_shape=array"))
+        assert status == 200  # factcheck's own queries are still there
+    (tmp_path / "bad.yml").write_text("[not: a mapping", encoding="utf-8")
+    with pytest.raises(ReportError) as info:
+        serve.read_metadata(tmp_path / "bad.yml")
+    assert info.value.code == "F803"
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db_path), "--metadata", str(tmp_path / "bad.yml")])
+    assert result.exit_code == 1 and "[F803]" in result.output
 
 
 def test_the_server_cannot_write_the_store(server):

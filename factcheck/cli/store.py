@@ -175,13 +175,19 @@ def backup(dest, db_path):
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but 127.0.0.1 exposes the store to other machines.")
-def serve_command(db_path, port, host):
-    """Browse the store read-only in Datasette: facets, canned queries, and links from
-    claims to their articles, verdicts and evidence. Runs until Ctrl-C."""
+@click.option("--metadata", "metadata_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Datasette metadata (JSON or YAML) merged over factcheck's: descriptions, canned queries…")
+@click.option("--plugins-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A folder of Datasette plugins to load, as for `datasette --plugins-dir`.")
+def serve_command(db_path, port, host, metadata_path, plugins_dir):
+    """Browse the store read-only in Datasette: a search box for Chinese and English
+    claims, a card per claim with its verdicts and evidence, facets, canned queries.
+    Runs until Ctrl-C."""
     from factcheck.store import serve
 
     path = serve.check_store(db_path)
-    with serve.bind(host, port) as sock, serve.open_app(path) as ds:
+    extra = serve.read_metadata(metadata_path) if metadata_path else None
+    with serve.bind(host, port) as sock, serve.open_app(path, extra_metadata=extra, plugins_dir=plugins_dir) as ds:
         url = serve.url_for(sock, path.stem)
         if host not in ("127.0.0.1", "localhost", "::1"):
             err_console.print(f"[yellow]Warning:[/yellow] listening on {host}: anyone who can reach it can read "

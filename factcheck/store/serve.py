@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import json
 import logging
 import socket
 import sqlite3
@@ -115,8 +116,23 @@ join claims c on c.id = e.claim_id
 left join claim_verdicts cv on cv.claim_id = e.claim_id
 where v.deleted_at is null and coalesce(v.verdict, '') <> '' and coalesce(e.url, '') <> ''"""
 
-#: name → ``create view`` statement; ensure_views keeps the store's copy equal to these.
-VIEWS: dict[str, str] = {"claim_verdicts": CLAIM_VERDICTS_SQL, "evidence_links": EVIDENCE_LINKS_SQL}
+#: One row per checkable claim, with what an analyst scans for; ``search_key`` is the
+#: claim's rowid in ``claims_fts``, so Datasette's search box (``?_search=``) works here.
+CLAIMS_OVERVIEW_SQL = """create view claims_overview as
+select c.id as claim_id, c.text as claim, cv.verdict, c.kind, c.lang, c.checkworthiness,
+       (select group_concat(q.text, ' · ') from quantities q where q.claim_id = c.id) as quantities,
+       (select group_concat(coalesce(t.value, t.text), ' · ') from times t where t.claim_id = c.id) as times,
+       a.title as article_title, a.published, c.article_id, k.key as search_key
+from claims c
+join claim_keys k on k.claim_id = c.id
+join articles a on a.id = c.article_id
+left join claim_verdicts cv on cv.claim_id = c.id
+where c.is_claim = 1"""
+
+#: name → ``create view`` statement; ensure_views keeps the store's copy equal to these
+#: (in this order: claims_overview reads claim_verdicts).
+VIEWS: dict[str, str] = {"claim_verdicts": CLAIM_VERDICTS_SQL, "evidence_links": EVIDENCE_LINKS_SQL,
+                         "claims_overview": CLAIMS_OVERVIEW_SQL}
 
 _STAMP = "coalesce(nullif(v.updated_at, ''), nullif(v.created_at, ''), nullif(v.pulled_at, ''))"
 _LIVE_VERDICT = "v.deleted_at is null and coalesce(v.verdict, '') <> ''"
@@ -138,15 +154,18 @@ QUERIES: dict[str, dict] = {
     },
     "claims_by_quantity": {
         "title": "Claims by quantity unit and value range",
-        "description": "Claims with a quantity in a canonical unit (oil_barrel, percent, USD, kilogram, meter, "
-                       "count, person, ...) whose value or range overlaps [min, max]. An empty min or max is "
-                       "open; an empty unit matches every unit.",
+        "description": "Claims with a quantity in a unit, written as for `factcheck search --unit` (桶/日, "
+                       "barrels a day, %, 亿美元, kg, or a canonical name: oil_barrel/day, percent, USD, count, "
+                       "...), whose value or range overlaps [min, max] (in that unit's canonical terms: barrels, "
+                       "not 万桶). A unit with a rate (桶/日) keeps only that rate. An empty min or max is open; "
+                       "an empty unit matches every unit.",
         "sql": "select c.id as claim_id, c.text as claim, q.text as quantity, q.value, q.low, q.high, q.unit, "
                "q.per, q.comparator, q.approximate, cv.verdict, c.kind, c.lang, c.article_id\n"
                "from quantities q\n"
                "join claims c on c.id = q.claim_id\n"
                "left join claim_verdicts cv on cv.claim_id = c.id\n"
-               "where c.is_claim = 1 and (:unit = '' or q.unit = :unit)\n"
+               "where c.is_claim = 1 and (:unit = '' or (q.unit = factcheck_unit(:unit)\n"
+               "  and (factcheck_per(:unit) is null or q.per = factcheck_per(:unit))))\n"
                "  and (:min = '' or coalesce(q.high, q.value, q.low) >= cast(:min as real))\n"
                "  and (:max = '' or coalesce(q.low, q.value, q.high) <= cast(:max as real))\n"
                "order by q.unit, coalesce(q.value, q.low, q.high), c.id",
@@ -297,15 +316,43 @@ _TABLES: dict[str, dict] = {
         "columns": {"annotation_verdict": "the verdict this annotation gave",
                     "final_verdict": "the claim's final verdict"},
     },
+    "claims_overview": {
+        "description": "Every checkable claim, one row each, with its final verdict, quantities, times and "
+                       "article. The search box finds Chinese and English words as `factcheck search` does "
+                       "(石油出口, exports -Iran, \"13万桶\"); a claim's id opens its card.",
+        "fts_table": "claims_fts", "fts_pk": "search_key", "sort_desc": "checkworthiness",
+        "facets": ["verdict", "kind", "lang"],
+        "columns": {"verdict": "the final verdict (empty: not reviewed)", "quantities": "as written in the claim",
+                    "times": "resolved time anchors (ISO 8601 / EDTF)", "search_key": "the claim's rowid in "
+                    "the full-text index (claims_fts)"},
+    },
+    # Internal bookkeeping: hidden from the lists (still reachable by URL and SQL).
     "ls_tasks": {"description": "Claim → Label Studio task map per project: a claim here was sent for review.",
-                 "facets": ["project_id"]},
-    "ls_outbox": {"description": "Claims handed to Label Studio but not yet confirmed (survives a crash)."},
+                 "facets": ["project_id"], "hidden": True},
+    "ls_outbox": {"description": "Claims handed to Label Studio but not yet confirmed (survives a crash).",
+                  "hidden": True},
     "ls_state": {"description": "Per Label Studio project: the last pull's high-water mark.",
-                 "label_column": "title"},
-    "meta": {"description": "Store metadata; schema_version lives here."},
-    "schema_migrations": {"description": "One row per schema migration run."},
+                 "label_column": "title", "hidden": True},
+    "meta": {"description": "Store metadata; schema_version lives here.", "hidden": True},
+    "schema_migrations": {"description": "One row per schema migration run.", "hidden": True},
     "claims_fts": {"hidden": True}, "claim_vectors": {"hidden": True}, "claim_keys": {"hidden": True},
 }
+
+#: What the index and database pages list first, in this order: (title, table or query, what it is).
+START_HERE = [
+    ("Search claims", "claims_overview", "every checkable claim, with a search box for Chinese and English"),
+    ("Verdicted claims", "claim_verdicts", "final verdicts with votes and evidence links"),
+    ("Evidence links", "evidence_links", "one row per evidence link of a live verdict"),
+    ("Claims by quantity", "claims_by_quantity", "unit words as the CLI takes them (桶/日) and a value range"),
+    ("Unreviewed claims", "review_queue", "most check-worthy first"),
+    ("Conflicting verdicts", "conflicting_verdicts", "claims whose annotators disagree"),
+]
+
+#: Columns holding JSON, shown as short text in tables (the raw JSON is in the row's .json).
+JSON_COLUMNS = {("claims", "carried"), ("claims", "reasons"), ("verdicts", "problems"),
+                ("verdicts", "span_corrections")}
+TEMPLATES = Path(__file__).with_name("templates")
+STATIC = Path(__file__).with_name("static")
 
 
 def metadata(db_name: str, *, title: str = "factcheck store") -> dict:
@@ -317,6 +364,7 @@ def metadata(db_name: str, *, title: str = "factcheck store") -> dict:
     """
     return {
         "title": title,
+        "extra_css_urls": ["/factcheck-static/factcheck.css"],
         "description": "Claims extracted from Chinese and English articles, with their quantities, time anchors "
                        "and entities, and the verdicts and evidence from review. Read-only.",
         "databases": {
@@ -394,13 +442,34 @@ class _Plugin:
     def __init__(self, db_name: str, *, temp_views: bool, foreign_keys: dict[tuple[str, str], tuple[str, str]]):
         self.db_name, self.temp_views, self.foreign_keys = db_name, temp_views, foreign_keys
 
-    @hookimpl
+    @hookimpl(trylast=True)  # after Datasette's own functions, so that escape_fts is ours
     def prepare_connection(self, conn, database, datasette):
         if database != self.db_name:
             return
         if self.temp_views:
             ensure_views(conn, temp=True)
         conn.execute("PRAGMA query_only = 1")
+        register_functions(conn)
+
+    @hookimpl
+    def extra_template_vars(self, template, database, table, view_name, request, datasette):
+        if database not in (None, self.db_name):
+            return None
+        start = [{"title": title, "description": what, "url": (
+            datasette.urls.table(self.db_name, name) if name in VIEWS else datasette.urls.query(self.db_name, name))}
+            for title, name, what in START_HERE]
+        if view_name != "row" or table != "claims" or not request:
+            return {"factcheck_start": start}
+        from datasette.utils import tilde_decode
+
+        claim_id = tilde_decode(request.url_vars.get("pks", ""))
+
+        async def card():
+            db = datasette.get_database(database)
+            found = await db.execute_fn(lambda conn: claim_card(conn, claim_id))
+            return {"factcheck_start": start, "factcheck_card": found}
+
+        return card
 
     @hookimpl
     def handle_exception(self, datasette, request, exception):
@@ -418,6 +487,8 @@ class _Plugin:
         from datasette.utils import tilde_encode
         from markupsafe import Markup
 
+        if (table, column) in JSON_COLUMNS and isinstance(value, str):
+            return _json_cell(value)
         if table is None or table in VIEWS:
             if column == "evidence_urls" and isinstance(value, str):
                 urls = [u.strip() for u in value.splitlines() if u.strip().startswith(("http://", "https://"))]
@@ -449,13 +520,133 @@ class _Plugin:
         return link
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the views and canned queries use, on one connection:
+
+    - ``escape_fts(text)``: Datasette passes the search box (``?_search=``) through it;
+      on the store it becomes the project's own parser (:func:`fts_match`), so 石油出口
+      finds jieba's words and character phrases as ``factcheck search`` does;
+    - ``factcheck_unit(spec)`` and ``factcheck_per(spec)``: the canonical unit and rate of
+      a unit written as the CLI takes it (桶/日 → oil_barrel, day).
+    """
+    conn.create_function("escape_fts", 1, fts_match, deterministic=True)
+    conn.create_function("factcheck_unit", 1, lambda spec: _unit_spec(spec)[0], deterministic=True)
+    conn.create_function("factcheck_per", 1, lambda spec: _unit_spec(spec)[1], deterministic=True)
+
+
+def fts_match(text: str | None) -> str:
+    """The FTS5 MATCH expression for what a user typed (:func:`factcheck.store.fts.parse_query`);
+    a query of exclusions alone matches nothing rather than failing."""
+    from factcheck.store.fts import parse_query
+
+    return parse_query(text).match or '"\u2400"'
+
+
+def _unit_spec(spec: str | None) -> tuple[str | None, str | None]:
+    """(canonical unit, rate) of a unit as the CLI takes it; an unknown unit is kept as
+    written (so it matches nothing, or a unit named exactly so)."""
+    from factcheck.errors import InputError
+    from factcheck.store.search import parse_unit
+
+    if not spec or not spec.strip():
+        return None, None
+    try:
+        return parse_unit(spec)
+    except InputError:
+        return spec, None
+
+
+def _json_cell(value: str):
+    """A JSON cell as one short line: ``subject: 伊朗; time: 2019年`` or ``has a quantity, ...``."""
+    from markupsafe import Markup
+
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if isinstance(data, dict):
+        text = "; ".join(f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}"
+                         for k, v in data.items() if v not in (None, "", [], {}))
+    elif isinstance(data, list):
+        text = ", ".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in data)
+    else:
+        return None
+    return Markup('<span class="factcheck-json">{}</span>').format(text or "–")
+
+
+def claim_card(conn: sqlite3.Connection, claim_id: str) -> dict | None:
+    """Everything a claim's page shows as a card (pure SQL on an open connection): the claim,
+    its sentence and context, the article, quantities, times, entities, the final verdict
+    and every live verdict with its evidence links; None for an unknown id."""
+    from factcheck.store.search import format_quantity
+
+    def rows(sql: str, *params) -> list[dict]:
+        cursor = conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    found = rows("select c.id, c.text, c.kind, c.lang, c.is_claim, c.checkworthiness, c.context, c.article_id, "
+                 "s.text as sentence, a.title as article_title, a.url as article_url, a.published, a.source "
+                 "from claims c left join sentences s on s.id = c.sentence_id "
+                 "left join articles a on a.id = c.article_id where c.id = ?", claim_id)
+    if not found:
+        return None
+    card = found[0]
+    card["quantities"] = [dict(q, shown=format_quantity(q)) for q in rows(
+        "select text, value, low, high, unit, per, comparator, approximate, item from quantities "
+        "where claim_id = ? order by idx", claim_id)]
+    card["times"] = rows("select text, value, relation from times where claim_id = ? order by idx", claim_id)
+    card["entities"] = rows("select distinct text, label from entities where claim_id = ?", claim_id)
+    final = rows("select verdict, votes, reviewed_at from claim_verdicts where claim_id = ?", claim_id)
+    card["final"] = final[0] if final else None
+    card["verdicts"] = rows(
+        f"select annotation_id, verdict, annotator, source, rating, review_url, claimant, {_STAMP} as reviewed_at "
+        f"from verdicts v where v.claim_id = ? and {_LIVE_VERDICT} order by reviewed_at desc", claim_id)
+    for verdict in card["verdicts"]:
+        verdict["evidence"] = rows("select url, note from evidence where annotation_id = ? order by idx",
+                                   verdict["annotation_id"])
+    return card
+
+
+def _merge(ours: dict, theirs: dict) -> dict:
+    """``theirs`` over ``ours``, dictionaries merged key by key (an analyst's --metadata)."""
+    out = dict(ours)
+    for key, value in theirs.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def read_metadata(path: str | Path) -> dict:
+    """An analyst's Datasette metadata file (JSON or YAML, as ``datasette --metadata``
+    takes it). Raises ReportError F803 when it cannot be read."""
+    from datasette.utils import BadMetadataError, parse_metadata
+
+    path = Path(path)
+    try:
+        data = parse_metadata(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, BadMetadataError) as exc:
+        raise ReportError(f"Cannot read the metadata file {str(path)!r} ({exc}). Give a JSON or YAML file as "
+                          "for `datasette --metadata`.", code="F803") from exc
+    if not isinstance(data, dict):
+        raise ReportError(f"The metadata file {str(path)!r} holds no mapping. Give a JSON or YAML object as for "
+                          "`datasette --metadata`.", code="F803")
+    return data
+
+
 @contextmanager
-def open_app(path: str | Path, *, title: str = "factcheck store") -> Iterator:
+def open_app(path: str | Path, *, title: str = "factcheck store", extra_metadata: dict | None = None,
+             plugins_dir: str | Path | None = None) -> Iterator:
     """A ``datasette.app.Datasette`` serving the store at ``path`` read-only.
 
     Upgrades an older store (``open_db``) and adds the views first; the
     Datasette plugin that keeps connections read-only and links the views is
     registered while the context is open.
+
+    :param extra_metadata: Datasette metadata merged over factcheck's (``--metadata``):
+        a table's description, more canned queries, a license.
+    :param plugins_dir: a folder of Datasette plugins (``--plugins-dir``), loaded as
+        ``datasette --plugins-dir`` loads them; its templates are not factcheck's,
+        which are in ``factcheck/store/templates`` (index, database and row pages).
     """
     from datasette.app import Datasette  # first: importing it registers Datasette's default plugins
 
@@ -479,8 +670,10 @@ def open_app(path: str | Path, *, title: str = "factcheck store") -> Iterator:
     ds = None
     try:
         ds = Datasette(
-            [str(path)], metadata=metadata(db_name, title=title),
+            [str(path)], metadata=_merge(metadata(db_name, title=title), extra_metadata or {}),
             settings={"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "suggest_facets": True},
+            template_dir=str(TEMPLATES), static_mounts=[("factcheck-static", str(STATIC))],
+            plugins_dir=str(plugins_dir) if plugins_dir else None,
         )
         if db_name not in ds.databases:  # pragma: no cover - Datasette names a file by its stem
             raise ReportError(f"Datasette named the store {list(ds.databases)} rather than {db_name!r}.")
