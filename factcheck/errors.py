@@ -162,6 +162,7 @@ CODES: dict[str, str] = {
     "F410": "Label Studio refused the API key",
     "F411": "Label Studio answered with an error",
     "F412": "Label Studio is not reachable",
+    "F413": "annotators per task (--overlap) must be 1 or more",
     "F420": "webhook receiver cannot listen on its host and port",
     "F421": "webhook secret missing or unusable",
     "F500": "annotation problem",
@@ -200,5 +201,6 @@ CODES: dict[str, str] = {
     "F708": "verdict file could not be opened",
     "F800": "store could not be served or reported on",
     "F802": "cannot listen on the host and port asked for (busy or not local)",
+    "F803": "a Datasette metadata file (serve --metadata) could not be read",
     "F804": "stats plot could not be written",
 }

@@ -265,3 +265,52 @@ def test_a_claim_matching_a_checked_one_arrives_with_that_verdict_prefilled(ls, 
     verdicts = [r["value"]["choices"] for r in prediction.result if r["from_name"] == "verdict"]
     assert verdicts == [["supported"]]
     assert solar in task.data["model_info"]
+
+
+@pytest.mark.issue(18)
+def test_setup_gives_instructions_and_a_queue_tab_of_claim_columns(ls, project, db):
+    _, project_id = project
+    settings = ls.projects.get(id=project_id)
+    assert settings.show_instruction and "<b>misleading</b>" in settings.expert_instruction
+    fls.push(db, ls, project_id)
+    views = list(ls.views.list(project=project_id))
+    assert [v.data["title"] for v in views] == ["Review queue"]  # the one tab, a short readable name
+    hidden = set(views[0].data["hiddenColumns"]["explore"])
+    task = server_tasks(ls, project_id)[0]
+    shown = [f for f in task.data if f"tasks:data.{f}" not in hidden]
+    assert shown == list(fls.QUEUE_COLUMNS)
+    assert {"tasks:id", "tasks:completed_at", "tasks:total_predictions", "tasks:predictions_score"} <= hidden
+
+
+@pytest.mark.issue(18)
+def test_overlap_asks_several_annotators_per_task(ls, project, db):
+    title, project_id = project
+    assert fls.setup_project(ls, title, overlap=3) == project_id
+    settings = ls.projects.get(id=project_id)
+    assert (settings.maximum_annotations, settings.overlap_cohort_percentage) == (3, 100)
+    view = next(v for v in ls.views.list(project=project_id) if v.data["title"] == fls.QUEUE_VIEW)
+    assert view.data["filters"]["items"][0]["value"] == 3  # a task stays queued until three have annotated it
+    fls.setup_project(ls, title)  # without --overlap the setting stays
+    assert ls.projects.get(id=project_id).maximum_annotations == 3
+    with pytest.raises(LabelStudioError, match="1 or more"):
+        fls.setup_project(ls, title, overlap=0)
+
+
+@pytest.mark.issue(18)
+def test_a_task_shows_its_context_source_and_the_matched_verdict_with_evidence(ls, project, db):
+    from factcheck.store.matching import ClaimIndex
+
+    _, project_id = project
+    solar = db.execute("select id from claims where text like '%8.9亿千瓦%'").fetchone()[0]
+    db["verdicts"].insert({"annotation_id": 1, "project_id": project_id, "task_id": 0, "claim_id": solar,
+                           "verdict": "supported", "annotator": "a@example.org", "created_at": "2026-11-01T10:00:00"})
+    db["evidence"].insert({"annotation_id": 1, "idx": 0, "claim_id": solar, "url": "https://nea.example.gov/2024",
+                           "note": "year-end statistics"})
+    english = parse_text("By the end of 2024, China's installed solar capacity reached 890 million kilowatts.\n",
+                         "solar_en.txt", "txt")
+    save_extraction(db, english, extract_article(english))
+    fls.push(db, ls, project_id, index=ClaimIndex(db))
+    task = next(t for t in server_tasks(ls, project_id) if t.data["article_id"] == english.article_id)
+    assert "8.9亿千瓦" in task.data["matches_html"] and "supported" in task.data["matches_html"]
+    assert '<a href="https://nea.example.gov/2024"' in task.data["matches_html"]
+    assert "solar_en.txt" in task.data["source_html"] and "<mark" in task.data["context_html"]

@@ -7,11 +7,15 @@ from label_studio_sdk.label_interface import LabelInterface
 
 import factcheck
 from factcheck.review.tasks import (
+    CONTEXT_CHARS,
     VERDICTS,
+    annotation_guideline,
     build_task,
+    context_html,
     from_utf16,
     labelling_config,
     normalise_url,
+    paragraph_around,
     parse_annotation,
     task_fingerprint,
     to_utf16,
@@ -153,3 +157,84 @@ def test_triage_needs_no_verdict():
     assert triage("not check-worthy").problems == [] and triage("not a claim").problems == []
     assert parse_annotation(_task(), {"id": 15, "result": []}).problems == [
         "neither a verdict nor a triage choice given"]
+
+
+ARTICLE = ("2023年国内新能源汽车市场份额排名如下。\n"
+           "比亚迪为30.1%，吉利为18.8%。\n"
+           "分析人士认为明年格局不变。\n")
+
+
+@pytest.mark.issue(18)
+def test_a_sentence_alone_in_its_paragraph_comes_with_the_one_before():
+    start = ARTICLE.index("比亚迪")
+    end = ARTICLE.index("\n", start)
+    shown, s, e = paragraph_around(ARTICLE, start, end)
+    assert shown == "2023年国内新能源汽车市场份额排名如下。\n比亚迪为30.1%，吉利为18.8%。"
+    assert shown[s:e] == ARTICLE[start:end]
+    html_ = context_html(ARTICLE, start, end)
+    assert '<mark class="fc-sentence">比亚迪为30.1%，吉利为18.8%。</mark>' in html_ and "市场份额排名" in html_
+
+
+@pytest.mark.issue(18)
+def test_a_long_paragraph_is_cut_at_sentence_ends_around_the_claim():
+    text = "First. " + "Filler words here. " * 100 + "The plant made 5 MW in 2023. " + "More filler. " * 100
+    start = text.index("The plant")
+    shown, s, e = paragraph_around(text, start, start + len("The plant made 5 MW in 2023."))
+    assert shown[s:e] == "The plant made 5 MW in 2023."
+    assert len(shown) <= CONTEXT_CHARS + 2 and shown.startswith("…") and shown.endswith("…")
+    assert shown[1:].lstrip().startswith("Filler") and shown[:-1].endswith("filler.")
+
+
+@pytest.mark.issue(18)
+def test_the_task_shows_title_once_source_date_context_and_matches(interface):
+    text = "The ministry said on Monday that crude exports fell to 120,000 barrels a day in September."
+    article = "Oil exports slump\n" + text + "\n"
+    claim = factcheck.extract(article)[0]
+    match = {"verdict": "refuted", "claim_id": "c9", "similarity": 0.91, "text": "伊朗石油出口降至不足13万桶/日",
+             "article": "Earlier report", "evidence": [("https://stats.example.gov/t3", "table 3: 410,000 bpd")],
+             "review_url": "https://factcheck.example.org/oil"}
+    task = build_task(claim, title="Oil exports slump", url="https://www.news.example.com/oil?id=1",
+                      published="2024-10-02", source="oil.json", article_text=article, matches=[match])
+    data = task["data"]
+    assert data["publisher"] == "news.example.com" and data["published"] == "2024-10-02"
+    assert "news.example.com" in data["source_html"] and "published 2024-10-02" in data["source_html"]
+    assert "Oil exports slump" not in data["source_html"]  # the title is the header, shown once
+    assert "<mark" in data["context_html"] and "120,000 barrels" in data["context_html"]
+    matches = data["matches_html"]
+    assert "refuted" in matches and "伊朗石油出口降至不足13万桶/日" in matches and "Earlier report" in matches
+    assert '<a href="https://stats.example.gov/t3"' in matches and "table 3: 410,000 bpd" in matches
+    assert '<a href="https://factcheck.example.org/oil"' in matches
+    verdicts = [r for r in task["predictions"][0]["result"] if r["from_name"] == "verdict"]
+    assert verdicts[0]["value"]["choices"] == ["refuted"]  # the closest match pre-fills, to confirm
+    assert interface.validate_prediction(task["predictions"][0])
+    assert list(data)[:6] == ["claim_id", "claim", "lang", "kind", "score", "article"]
+
+
+def test_html_in_article_fields_is_escaped():
+    claim = factcheck.extract("The plant produced 400 MW in 2023.")[0]
+    task = build_task(claim, title="<script>x</script>", url="javascript:alert(1)", source="<b>a</b>.txt",
+                      matches=[{"verdict": "supported", "claim_id": "c", "similarity": 1.0, "text": "<img src=x>",
+                                "evidence": [("javascript:alert(2)", "x")]}])
+    shown = task["data"]["source_html"] + task["data"]["matches_html"] + task["data"]["context_html"]
+    assert "<script" not in shown and "<img" not in shown and "javascript:" not in shown
+
+
+def test_config_pins_every_hotkey_and_the_guideline_defines_each_verdict(interface):
+    import re
+
+    config = labelling_config()
+    controls = re.findall(r"<(?:Choice|Label) value=\"([^\"]+)\"([^>]*)/>", config)
+    assert controls and all("hotkey=" in attrs for _, attrs in controls)
+    keys = [re.search(r'hotkey="([^"]+)"', attrs).group(1) for _, attrs in controls]
+    assert len(keys) == len(set(keys))
+    guideline = annotation_guideline()
+    for (value, _), key in zip(controls, keys):
+        assert f"<kbd>{key}</kbd>" in guideline, f"the guideline does not name key {key} ({value})"
+    for verdict in VERDICTS:
+        assert f"<b>{verdict}</b>" in guideline
+    assert "<i>" in guideline.split("<b>refuted</b>")[1].split("</li>")[0]  # each verdict has an example
+
+
+def test_triage_and_a_verdict_are_both_optional_in_the_config(interface):
+    assert 'required="true"' not in labelling_config()
+    assert tuple(interface.get_control("checkworthy").labels) == ("check-worthy", "not check-worthy")

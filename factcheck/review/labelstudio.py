@@ -32,7 +32,13 @@ import sqlite_utils
 
 from factcheck.errors import LabelStudioError
 from factcheck.review.problems import Problem, replace_problems
-from factcheck.review.tasks import build_task, labelling_config, parse_annotation, task_fingerprint
+from factcheck.review.tasks import (
+    annotation_guideline,
+    build_task,
+    labelling_config,
+    parse_annotation,
+    task_fingerprint,
+)
 from factcheck.store.claims import claim_from_row, load_parts
 from factcheck.store.verdicts import write_verdicts
 
@@ -88,24 +94,53 @@ def with_retries(call: Callable[[], Any], *, what: str, attempts: int = 4, base_
         log.warning("retrying %s (attempt %d)", what, attempt + 1)
 
 
-def setup_project(ls, title: str = DEFAULT_TITLE, db: sqlite_utils.Database | None = None) -> int:
-    """Create the project, or update its labelling config: same title → same project."""
-    config = labelling_config()
+def project_settings(overlap: int | None = None) -> dict[str, Any]:
+    """What :func:`setup_project` sets on the project: the labelling config, the annotation
+    guideline as its instructions (shown before the first task and under "Instructions"),
+    and with ``overlap`` how many annotators label each task."""
+    settings: dict[str, Any] = {"label_config": labelling_config(), "expert_instruction": annotation_guideline(),
+                                "show_instruction": True, "show_skip_button": True}
+    if overlap is not None:
+        if overlap < 1:
+            raise LabelStudioError(f"--overlap must be 1 or more annotators per task, not {overlap}.", code="F413")
+        # every task (cohort 100%) waits for `overlap` annotations; partly done tasks are offered first
+        settings.update(maximum_annotations=overlap, overlap_cohort_percentage=100, show_overlap_first=overlap > 1)
+    return settings
+
+
+def setup_project(ls, title: str = DEFAULT_TITLE, db: sqlite_utils.Database | None = None, *,
+                  overlap: int | None = None) -> int:
+    """Create the project, or bring an existing one up to date: same title → same project.
+
+    Sets the labelling config, the guideline (:func:`project_settings`) and, when given,
+    the overlap (annotators per task; left as it is otherwise), then the review-queue tab
+    (:func:`ensure_queue_view`). Only what differs is sent.
+    """
+    wanted = project_settings(overlap)
     found = [p for p in with_retries(lambda: list(ls.projects.list(title=title)), what="list projects")
              if p.title == title]
     if found:
         project = found[0]
-        if (project.label_config or "").strip() != config.strip():
-            with_retries(lambda: ls.projects.update(id=project.id, label_config=config), what="update the config")
+        changed = {k: v for k, v in wanted.items() if _differs(getattr(project, k, None), v)}
+        if changed:
+            with_retries(lambda: ls.projects.update(id=project.id, **changed), what="update the project's settings")
     else:
         project = with_retries(
-            lambda: ls.projects.create(title=title, label_config=config,
-                                       description="Claims extracted by factcheck; one task per claim."),
+            lambda: ls.projects.create(title=title, description="Claims extracted by factcheck; one task per claim.",
+                                       **wanted),
             what="create the project",
         )
+    ensure_queue_view(ls, project.id, overlap=wanted.get("maximum_annotations") or
+                      getattr(project, "maximum_annotations", None) or 1)
     if db is not None:
         db.table("ls_state").upsert({"project_id": project.id, "title": title}, pk="project_id")
     return project.id
+
+
+def _differs(current, wanted) -> bool:
+    if isinstance(wanted, str):
+        return (current or "").strip() != wanted.strip()
+    return current != wanted
 
 
 @dataclass
@@ -150,7 +185,8 @@ def _claims_to_push(db, project_id: int, *, limit: int | None, min_score: float 
         "article": "a.published, c.article_id, c.start",
     }[order]
     sql = f"""
-        select c.*, a.title, a.url, t.task_id, t.fingerprint as pushed_fingerprint,
+        select c.*, a.title, a.url, a.published, a.source as article_source, t.task_id,
+               t.fingerprint as pushed_fingerprint,
                s.text as sentence_text, s.start as sentence_start, s.end as sentence_end
         from claims c join articles a on a.id = c.article_id join sentences s on s.id = c.sentence_id
         left join ls_tasks t on t.claim_id = c.id and t.project_id = ?
@@ -182,10 +218,13 @@ def push(
     parts = load_parts(db, [r["id"] for r in rows])
     annotated = {r[0] for r in db.execute("select distinct claim_id from verdicts where deleted_at is null")}
     claims = {row["id"]: claim_from_row(db, row, parts[row["id"]]) for row in rows}
-    priors = _prior_verdicts(db, index, list(claims.values())) if index is not None else {}
+    matches = checked_matches(db, index, list(claims.values())) if index is not None else {}
+    article_text = _article_texts(db)
     for row in rows:
-        prior = priors.get(row["id"])
-        task = build_task(claims[row["id"]], title=row["title"], url=row["url"], prior_verdict=prior)
+        prior = matches.get(row["id"])
+        task = build_task(claims[row["id"]], title=row["title"], url=row["url"], published=row["published"],
+                          source=row["article_source"], article_text=article_text(row["article_id"]),
+                          matches=prior)
         fingerprint = task_fingerprint(task)
         if row["task_id"] is not None and row["pushed_fingerprint"] == fingerprint:
             report.already += 1
@@ -207,8 +246,6 @@ def push(
         report.sent += _send_batch(db, ls, project_id, batch)
         if progress:
             progress(len(batch))
-    if new or changed:
-        ensure_queue_view(ls, project_id)
     for claim_id, task_id, task, fingerprint in changed:
         _update_task(ls, task_id, task)
         db.table("ls_tasks").update((project_id, claim_id), {"fingerprint": fingerprint, "updated_at": now()})
@@ -218,39 +255,108 @@ def push(
     return report
 
 
-def _prior_verdicts(db, index, claims: Sequence) -> dict[str, dict]:
-    """claim id → the closest verdicted match, as ``build_task``'s ``prior_verdict``."""
+def checked_matches(db, index, claims: Sequence, *, limit: int = 3) -> dict[str, list[dict]]:
+    """claim id → up to ``limit`` earlier claims with a verdict that match it, closest
+    first, each with what an annotator needs to confirm it (:func:`~factcheck.review.tasks.matches_html`):
+    verdict, text, article, similarity and evidence links (a fact-check's own URL first)."""
     from factcheck.store.matching import match_claims
 
-    priors = {}
+    found: dict[str, list[dict]] = {}
     for claim_id, matches in match_claims(db, claims, index=index).items():
-        checked = [m for m in matches if m.verdict and m.claim_id != claim_id]
+        checked = [m for m in matches if m.verdict and m.claim_id != claim_id][:limit]
         if checked:
-            priors[claim_id] = {"verdict": checked[0].verdict, "claim_id": checked[0].claim_id,
-                                "similarity": checked[0].similarity}
-    return priors
+            found[claim_id] = [{"verdict": m.verdict, "claim_id": m.claim_id, "similarity": m.similarity,
+                                "text": m.text} for m in checked]
+    wanted = sorted({m["claim_id"] for ms in found.values() for m in ms})
+    if not wanted:
+        return found
+    marks = ",".join("?" * len(wanted))
+    articles = dict(db.execute(
+        f"select c.id, coalesce(nullif(a.title, ''), a.url, a.source) from claims c "
+        f"join articles a on a.id = c.article_id where c.id in ({marks})", wanted).fetchall())
+    evidence: dict[str, list[tuple[str, str]]] = {}
+    for claim_id, url, note in db.execute(
+            f"select e.claim_id, e.url, e.note from evidence e join verdicts v on v.annotation_id = e.annotation_id "
+            f"where v.deleted_at is null and e.claim_id in ({marks}) order by e.annotation_id, e.idx", wanted):
+        if (url, note) not in evidence.setdefault(claim_id, []):
+            evidence[claim_id].append((url, note))
+    reviews = dict(db.execute(
+        f"select claim_id, max(review_url) from verdicts where deleted_at is null and review_url like 'http%' "
+        f"and claim_id in ({marks}) group by claim_id", wanted).fetchall())
+    for match in (m for ms in found.values() for m in ms):
+        match.update(article=articles.get(match["claim_id"]), evidence=evidence.get(match["claim_id"], [])[:5],
+                     review_url=reviews.get(match["claim_id"]))
+    return found
 
 
-QUEUE_VIEW = "Review queue: most uncertain first"
+def _article_texts(db) -> Callable[[str], str | None]:
+    """article id → its text, remembering the last few (claims come roughly by article)."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=32)
+    def text(article_id: str) -> str | None:
+        row = db.execute("select text from articles where id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    return text
 
 
-def ensure_queue_view(ls, project_id: int) -> int:
-    """A Data Manager tab listing unlabelled tasks, most uncertain first ("Label tasks as
-    displayed" then follows it), so annotators work where the model learns most."""
-    data = {
+QUEUE_VIEW = "Review queue"
+#: Titles the queue tab had before; a project set up then gets its tab renamed, not a second one.
+OLD_QUEUE_VIEWS = ("Review queue: most uncertain first",)
+#: The queue's columns, first to last: what a lead scans.
+QUEUE_COLUMNS = ("claim", "lang", "kind", "score", "article", "uncertainty")
+#: Label Studio's own columns (1.23) that the queue hides; "annotators" and
+#: "total_annotations" stay, after the claim's columns, to show who has done what.
+SYSTEM_COLUMNS = ("id", "inner_id", "completed_at", "cancelled_annotations", "total_predictions",
+                  "annotations_results", "annotations_ids", "predictions_score", "predictions_model_versions",
+                  "predictions_results", "file_upload", "storage_filename", "created_at", "updated_at", "updated_by",
+                  "avg_lead_time", "draft_exists", "comment_count", "unresolved_comment_count",
+                  "last_comment_updated_at", "comments", "comment_authors", "reviewers", "reviewed",
+                  "reviews_accepted", "reviews_rejected", "ground_truth", "agreement")
+
+
+def queue_view_data(data_columns: Sequence[str], *, overlap: int = 1) -> dict[str, Any]:
+    """The review-queue tab: tasks that still need an annotation (fewer than ``overlap``),
+    most uncertain first, showing :data:`QUEUE_COLUMNS` first and hiding Label Studio's
+    system columns and every other data field (``data_columns``: the project's)."""
+    hidden = [f"tasks:{c}" for c in SYSTEM_COLUMNS]
+    hidden += [f"tasks:data.{c}" for c in data_columns if c not in QUEUE_COLUMNS]
+    return {
         "title": QUEUE_VIEW,
         "ordering": ["-tasks:data.uncertainty"],
         "filters": {"conjunction": "and", "items": [
-            {"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}]},
+            {"filter": "filter:tasks:total_annotations", "operator": "less", "type": "Number", "value": overlap}]},
+        "hiddenColumns": {"explore": hidden, "labeling": hidden},
+        "columnsWidth": {"tasks:data.claim": 520, "tasks:data.article": 200},
     }
+
+
+def ensure_queue_view(ls, project_id: int, *, overlap: int = 1) -> int:
+    """The project's Data Manager tab (:func:`queue_view_data`), created or updated.
+
+    "Label tasks as displayed" then follows it, so annotators work where the model
+    learns most (active learning).
+    """
     views = with_retries(lambda: ls.views.list(project=project_id), what="list Data Manager views")
-    existing = [v for v in views if (getattr(v, "data", None) or {}).get("title") == QUEUE_VIEW]
+    data = queue_view_data(task_fields(), overlap=overlap)
+    existing = [v for v in views if (getattr(v, "data", None) or {}).get("title") in (QUEUE_VIEW, *OLD_QUEUE_VIEWS)]
     if existing:
-        with_retries(lambda: ls.views.update(id=str(existing[0].id), data=data, project=project_id),
-                     what="update the review-queue view")
+        if existing[0].data != data:
+            with_retries(lambda: ls.views.update(id=str(existing[0].id), data=data, project=project_id),
+                         what="update the review-queue view")
         return existing[0].id
     view = with_retries(lambda: ls.views.create(data=data, project=project_id), what="create the review-queue view")
     return view.id
+
+
+def task_fields() -> list[str]:
+    """The data fields of every task factcheck sends (:func:`build_task`'s ``data``)."""
+    from factcheck.records import Claim
+
+    sample = Claim(claim_id="", article_id="", lang="", text="", sentence="", start=0, end=0, kind="",
+                   is_claim=True)
+    return list(build_task(sample)["data"])
 
 
 def _send_batch(db, ls, project_id: int, batch: Sequence[tuple[str, dict, str]]) -> int:
@@ -332,10 +438,11 @@ def recover_outbox(db, ls, project_id: int) -> int:
     arrived = []
     for claim_id in pending & set(on_server):
         record = next(db.query(
-            "select c.*, a.title, a.url from claims c join articles a on a.id = c.article_id where c.id = ?",
-            [claim_id]))
-        fingerprint = task_fingerprint(build_task(claim_from_row(db, record), title=record["title"],
-                                                  url=record["url"]))
+            "select c.*, a.title, a.url, a.published, a.source as article_source, a.text as article_text "
+            "from claims c join articles a on a.id = c.article_id where c.id = ?", [claim_id]))
+        fingerprint = task_fingerprint(build_task(
+            claim_from_row(db, record), title=record["title"], url=record["url"], published=record["published"],
+            source=record["article_source"], article_text=record["article_text"]))
         arrived.append((claim_id, on_server[claim_id], fingerprint))
     _record(db, project_id, arrived)
     with db.conn:  # the rest never arrived: the next push sends them as new

@@ -25,6 +25,7 @@ from factcheck.records import VERDICTS, Claim
 from factcheck.settings import DATA_DIR
 
 CONFIG_PATH = DATA_DIR / "labelstudio_config.xml"
+GUIDELINE_PATH = DATA_DIR / "annotation_guideline.html"
 FROM_NAME_SPAN, TO_NAME_SENTENCE = "span", "sentence"
 
 
@@ -35,6 +36,16 @@ def labelling_config() -> str:
     except OSError as exc:
         raise AnnotationError(
             f"The labelling config {CONFIG_PATH} is missing ({exc}); restore it from git.", code="F513"
+        ) from exc
+
+
+def annotation_guideline() -> str:
+    """The annotation guideline (HTML) that setup makes the project's instructions."""
+    try:
+        return GUIDELINE_PATH.read_text("utf-8")
+    except OSError as exc:
+        raise AnnotationError(
+            f"The annotation guideline {GUIDELINE_PATH} is missing ({exc}); restore it from git.", code="F513"
         ) from exc
 
 
@@ -79,27 +90,137 @@ def describe_parts(claim: Claim) -> str:
     return "\n".join(lines) or "(no quantities, times or entities)"
 
 
+#: The paragraph shown around a claim's sentence stops after about this many characters.
+CONTEXT_CHARS = 600
+ENDS = "。！？.!?;；"
+
+
+def paragraph_around(text: str, start: int, end: int, *, limit: int = CONTEXT_CHARS) -> tuple[str, int, int]:
+    """The paragraph of ``text`` holding ``text[start:end]`` (a sentence), as
+    ``(paragraph, start, end)`` with the sentence's offsets inside it.
+
+    Paragraphs end at line breaks. A sentence that is a paragraph of its own gets the
+    paragraph before it too (``吉利为18.8%`` means nothing without the line that names
+    the measure). Beyond ``limit`` characters the paragraph is cut to the sentences
+    nearest the claim's, at a sentence end where there is one, with ``…`` marking a cut.
+    """
+    if not (0 <= start <= end <= len(text)):
+        return text[start:end], 0, max(0, end - start)
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    if not text[para_start:start].strip() and not text[end:para_end].strip() and para_start > 1:
+        before = text[:para_start].rstrip("\n")
+        para_start = before.rfind("\n") + 1 if before.strip() else para_start
+    room = max(0, limit - (end - start))
+    left, right = max(para_start, start - room * 2 // 3), min(para_end, end + room // 3)
+    if left > para_start:  # start after the window's first sentence end, where there is one
+        cuts = [i for i in (text.find(mark, left, start) for mark in ENDS) if i >= 0]
+        left = min(cuts) + 1 if cuts else left
+    if right < para_end:  # stop at its last
+        right = max((text.rfind(mark, end, right) + 1 for mark in ENDS), default=0) or right
+    head = "…" if left > para_start else ""
+    tail = "…" if right < para_end else ""
+    shown = head + text[left:right].strip("\n") + tail
+    offset = len(head) + (start - left) - (len(text[left:right]) - len(text[left:right].lstrip("\n")))
+    return shown, offset, offset + (end - start)
+
+
+def context_html(text: str, start: int, end: int) -> str:
+    """:func:`paragraph_around` as HTML: the sentence marked, line breaks kept."""
+    shown, s, e = paragraph_around(text, start, end)
+    parts = (html.escape(shown[:s]), html.escape(shown[s:e]), html.escape(shown[e:]))
+    marked = f'{parts[0]}<mark class="fc-sentence">{parts[1]}</mark>{parts[2]}'
+    return f'<div class="fc-context">{marked.replace(chr(10), "<br/>")}</div>'
+
+
+def publisher(url: str | None, source: str | None = None) -> str:
+    """Who publishes an article, as far as the store knows: the URL's host without
+    ``www.``, else the name of the file or label it came from."""
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www.")
+    if source:
+        return source.replace("\\", "/").rsplit("/", 1)[-1]
+    return "unknown source"
+
+
+def _link(url: str, label: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{html.escape(label)}</a>'
+
+
+def source_line_html(url: str | None, published: str | None, source: str | None) -> str:
+    """One line under the title: publisher, publication date and a link to the article."""
+    bits = [f"<b>{html.escape(publisher(url, source))}</b>",
+            f"published {html.escape(published)}" if published else "publication date unknown"]
+    if url and urlsplit(url).scheme in ("http", "https"):
+        bits.append(_link(url, "open the article ↗"))
+    return '<div class="fc-source">' + " · ".join(bits) + "</div>"
+
+
+def matches_html(matches: list[dict]) -> str:
+    """Earlier checked claims that match, each with its verdict, text, source and evidence links.
+
+    ``matches``: dicts with ``verdict``, ``text``, ``similarity``, ``claim_id`` and
+    optionally ``article``, ``evidence`` (``(url, note)`` pairs) and ``review_url``.
+    """
+    if not matches:
+        return '<div class="fc-matches fc-none">No earlier checked claim matches this one.</div>'
+    items = []
+    for match in matches:
+        links = [_link(url, note or publisher(url)) for url, note in match.get("evidence", ())
+                 if urlsplit(url).scheme in ("http", "https")]
+        if match.get("review_url") and urlsplit(match["review_url"]).scheme in ("http", "https"):
+            links.insert(0, _link(match["review_url"], "fact-check ↗"))
+        article = f' <span class="fc-meta">({html.escape(match["article"])})</span>' if match.get("article") else ""
+        items.append(
+            f'<li><b class="fc-verdict">{html.escape(match.get("verdict") or "no verdict")}</b> '
+            f'<span class="fc-meta">similarity {match.get("similarity", 0):.2f}</span>'
+            f'<div class="fc-match-text">“{html.escape(match.get("text") or match.get("claim_id", ""))}”{article}</div>'
+            f'<div class="fc-evidence">evidence: {" · ".join(links) if links else "none recorded"}</div></li>'
+        )
+    return '<ol class="fc-matches">' + "".join(items) + "</ol>"
+
+
 def build_task(claim: Claim, *, title: str | None = None, url: str | None = None,
-               prior_verdict: dict | None = None) -> dict:
+               prior_verdict: dict | None = None, published: str | None = None, source: str | None = None,
+               article_text: str | None = None, matches: list[dict] | None = None) -> dict:
     """A Label Studio task for one claim, with the model's pre-annotation.
 
-    ``prior_verdict`` (``{"verdict", "claim_id", "similarity"}``) pre-fills the verdict
-    when the claim matches one already checked; the annotator confirms it.
+    What the annotator reads (``factcheck/data/labelstudio_config.xml``): the title once;
+    the publisher, publication date and a link (``source_html``); the claim; the paragraph
+    around its sentence with the sentence marked (``context_html``, from ``article_text``;
+    the sentence alone without it); the sentence with its spans; and the earlier checked
+    claims it matches with their verdicts, texts and evidence links (``matches_html``).
+
+    ``matches`` are those checked claims, closest first (see :func:`matches_html`); the
+    first pre-fills the verdict for the annotator to confirm. ``prior_verdict``
+    (``{"verdict", "claim_id", "similarity"}``) pre-fills it without the details.
     """
     sentence = claim.sentence
     rel_start, rel_end = claim.start - claim.sentence_start, claim.end - claim.sentence_start
-    source = html.escape(title or "untitled")
-    if url:
-        source = f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{source}</a>'
+    matches = list(matches or [])
+    if prior_verdict is None and matches:
+        prior_verdict = matches[0]
+    if article_text is None:
+        article_text, sentence_at = sentence, (0, len(sentence))
+    else:
+        sentence_at = (claim.sentence_start, claim.sentence_end)
     score = "not scored" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
     data: dict[str, Any] = {
-        "claim_id": claim.claim_id, "article_id": claim.article_id, "claim": claim.text, "sentence": sentence,
-        "title": title or "", "url": url or "", "source_html": source, "lang": claim.lang, "kind": claim.kind,
-        "parts": describe_parts(claim),
-        "model_info": f"check-worthiness {score} (model {claim.model_version or 'rules only'})",
+        "claim_id": claim.claim_id, "claim": claim.text, "lang": claim.lang, "kind": claim.kind,
+        "score": None if claim.checkworthiness is None else round(claim.checkworthiness, 4),
+        "article": title or publisher(url, source),
         # 1 = the model cannot tell (score 0.5), 0 = it is sure: sort the Data Manager by
         # this column to annotate where the model learns most (active learning).
         "uncertainty": None if claim.checkworthiness is None else round(1 - abs(claim.checkworthiness - 0.5) * 2, 4),
+        "published": published or "", "publisher": publisher(url, source),
+        "article_id": claim.article_id, "sentence": sentence, "title": title or "untitled", "url": url or "",
+        "source_html": source_line_html(url, published, source),
+        "context_html": context_html(article_text, *sentence_at),
+        "matches_html": matches_html(matches),
+        "parts": describe_parts(claim),
+        "model_info": f"check-worthiness {score} (model {claim.model_version or 'rules only'})",
     }
     result = [_region(sentence, rel_start, rel_end, "claim", f"{claim.claim_id}-claim")]
     for k, q in enumerate(claim.quantities):
@@ -174,9 +295,9 @@ def parse_annotation(task: dict, annotation: dict) -> Verdict:
     described in ``problems``; nothing raises for it, so one bad annotation never blocks
     a pull. A ``choices`` value that is a single string is read as that one choice.
 
-    An annotation may carry a triage choice (``checkworthy``: check-worthy, not
-    check-worthy, not a claim) without a verdict; "not a claim" there is also the verdict
-    "not a claim". Only an annotation with neither is a problem.
+    An annotation may carry a triage choice (``checkworthy``: check-worthy or not
+    check-worthy) without a verdict; only one with neither is a problem. ("not a claim"
+    is a verdict, and is read as a triage choice too should a config offer it there.)
     """
     data = task.get("data") or {}
     claim_id = data.get("claim_id") or (task.get("meta") or {}).get("claim_id")
