@@ -461,6 +461,35 @@ EXACT_OR_OPEN = [
     # open relations
     ("出货量在2024年1月1日或之后增长。", "zh", PUB, "2024年1月1日或之后", "2024-01-01", "since", True),
     ("出貨量在2024年1月1日或之前下降。", "zh", PUB, "2024年1月1日或之前", "2024-01-01", "by", True),
+    # issue 17, second round: the N units after or up to publication, as an interval
+    ("Rain is forecast for the next three days.", "en", PUB, "next three days", "2025-05-23/2025-05-25", None,
+     True),
+    ("Prices doubled over the past 3 months.", "en", PUB, "past 3 months", "2025-02-22/2025-05-21", None, True),
+    ("Output fell in the 2 previous weeks.", "en", PUB, "2 previous weeks", "2025-05-08/2025-05-21", None, True),
+    ("Sales grew in the last 2 quarters.", "en", PUB, "last 2 quarters", "2024-Q4/2025-Q1", None, True),
+    ("Profits should rise in the coming three quarters.", "en", PUB, "coming three quarters",
+     "2025-Q3/2026-Q1", None, True),
+    ("Hiring will slow in the next quarter.", "en", PUB, "the next quarter", "2025-Q3", None, True),
+    ("Revenue beat the previous quarter.", "en", PUB, "the previous quarter", "2025-Q1", None, True),
+    ("Rates rose in the last 3 weeks of this year.", "en", PUB, "the last 3 weeks of this year", None, None,
+     False),
+    # holidays on a fixed day; moving ones are left to other rules
+    ("Shops close on Christmas Eve.", "en", PUB, "Christmas Eve", "2025-12-24", None, True),
+    ("The strike began on New Year's Day 2019.", "en", PUB, "New Year's Day 2019", "2019-01-01", None, True),
+    ("The fund closed 2 weeks before Christmas.", "en", PUB, "2 weeks before Christmas", "2025-12-11", None,
+     True),
+    # days in words; a month after another month and a connector
+    ("The bridge opened on the second of August 2019.", "en", PUB, "the second of August 2019", "2019-08-02",
+     None, True),
+    ("The law passed on January first 2000.", "en", PUB, "January first 2000", "2000-01-01", None, True),
+    ("It reopens on the twenty third day of September.", "en", PUB, "the twenty third day of September",
+     "2025-09-23", None, True),
+    ("The plant was shut from August to October.", "en", PUB, "from August to October", "2025-08/2025-10",
+     None, True),
+    ("Visits fell between March and June 2024.", "en", PUB, "between March and June 2024", "2024-03/2024-06",
+     None, True),
+    ("Talks ran from the 27th to the third of April.", "en", PUB, "the third of April", None, None, False),
+    ("In March first-time buyers rushed in.", "en", PUB, "March", "2025-03", None, True),
 ]
 
 
@@ -475,6 +504,8 @@ def test_read_exactly_or_left_open(text, lang, published, span, value, relation,
     ("每周一例会。", "zh"),
     ("Prices rose 2000% in a year.", "en"),
     ("they may 12 times repeat it", "en"),
+    ("The next 3 days after the vote were calm.", "en"),
+    ("It may day by day improve.", "en"),
 ])
 def test_recurring_and_vague_are_not_dates(text, lang):
     assert [t for t in find_times(text, lang, PUB) if t.resolved] == []

@@ -827,6 +827,26 @@ _EN_DMY = re.compile(
     rf"(?<![A-Za-z0-9_.,$£€¥#-])(?P<d>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD})?\s+"
     rf"(?:(?i:of)\s+)?{_MON}(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
+# Days in words: April ninth, January first 2000, the second of Aug, the twenty third day of September.
+_DAY_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth"
+        " fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        1,
+    )
+}
+_DAY_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(_DAY_WORDS.items())[:9]}
+_DAY_WORDS |= {"thirtieth": 30, "thirty-first": 31}
+_DAY_WORD = "|".join(sorted((w.replace("-", r"[\s-]") for w in _DAY_WORDS), key=len, reverse=True))
+_EN_MDY_WORD = re.compile(
+    rf"(?<![A-Za-z0-9_]){_MON}\s+(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))(?:{_MYEAR})?(?![A-Za-z0-9_-])"
+    r"(?!\s+(?i:quarter|half|week|time|round|place|day|person|people|man|woman|half)\b)"
+)
+_EN_DMY_WORD = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))\s+(?:(?i:day)\s+)?(?i:of)\s+{_MON}"
+    rf"(?:{_MYEAR})?(?![A-Za-z0-9_%])"
+)
 _EN_MONTH = re.compile(
     rf"(?<![A-Za-z0-9_-])(?:(?P<q>{_EN_QUAL})[\s-]*)?(?:(?P<w>(?i:last|this|next))\s+)?{_MON}"
     rf"(?:{_MYEAR})?(?![A-Za-z0-9_-])"
@@ -889,9 +909,42 @@ _EN_AGO = re.compile(
     r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty))\s+"
     r"(?P<u>(?i:years?|months?|weeks?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
 )
+_EN_COUNT = (
+    r"\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+)
+# The N units after, or up to, the publication date: the next two days, the past 3 months,
+# the 10 previous weeks, the last 2 quarters. Not "the last 3 weeks of this year" (a part of
+# another period, left to _guard) nor "the next 3 days after the vote" (anaphora).
+_EN_SPAN = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:next|last|past|previous|coming|upcoming))\s+(?P<n>{_EN_COUNT})"
+    rf"|(?P<n2>{_EN_COUNT})\s+(?P<w2>(?i:next|previous|upcoming|coming|past)))\s+"
+    r"(?P<u>(?i:days|weeks|months|years|quarters))(?![A-Za-z0-9_-])"
+    r"(?!\s+(?i:of|after|before|from|since|following|preceding)\b)"
+)
+# The quarter before or after publication's: the next quarter, the coming quarter, previous quarter.
+_EN_REL_QUARTER = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<w>(?i:next|previous|coming|upcoming|past))\s+(?i:quarter)"
+    r"(?![A-Za-z0-9_-])(?!\s+(?i:of|after|before)\b)"
+)
+# Holidays on a fixed day of the Gregorian calendar (Easter and lunar holidays move: left open).
+_FIXED_HOLIDAYS = {
+    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
+    "new year's eve": (12, 31), "new year's day": (1, 1), "valentine's day": (2, 14), "halloween": (10, 31),
+    "may day": (5, 1), "international workers' day": (5, 1),
+}
+_EN_HOLIDAY = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<h>(?i:christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year['’]s\s+(?:eve|day)"
+    r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day))"
+    rf"(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+)
 # A month name alone is a time only after one of these ("in May", not "May I").
 _EN_MONTH_PREP = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|till|before|after|from|during|through|throughout|between)\s+$"
+)
+# ... or after another month and a connector: from August to October, between May and July.
+_EN_MONTH_CONNECTOR = re.compile(
+    r"(?<![A-Za-z0-9_-])(?i:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(?i:to|through|till|until|and)\s+$"
 )
 
 
@@ -919,7 +972,13 @@ def _month_number(name: str) -> int:
 
 def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     mo = _month_number(m["mon"])
-    d = int(m["d"])
+    gd = m.groupdict()
+    if gd.get("dw"):
+        if m["mon"] in ("march", "may"):
+            return None  # "they march first", "it may second"
+        d = _DAY_WORDS[re.sub(r"\s+", "-", m["dw"].lower())]
+    else:
+        d = int(m["d"])
     y = _en_year(m, cx)
     if not 1 <= d <= 31:
         return None
@@ -933,7 +992,7 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
         hit.relative = True  # a two-digit year without a publication date
     if not _valid_day(y, mo, d):
         hit.invalid = True  # feb 30: read, left open
-    if m["d2"]:
+    if gd.get("d2"):
         d2 = int(m["d2"])
         if d2 <= d or not _valid_day(y, mo, d2):
             hit.invalid = True
@@ -987,7 +1046,11 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
             else:
                 hit.y = a.year
         return hit
-    if not m["q"] and not _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start()):
+    if not (
+        m["q"]
+        or _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start())
+        or (name.lower() != "may" and _EN_MONTH_CONNECTOR.search(cx.text, max(0, m.start() - 20), m.start()))
+    ):
         return None
     return _inferred(hit, cx)
 
@@ -1128,6 +1191,53 @@ def _h_en_day_after(m: re.Match, cx: _Ctx) -> _Hit:
     return _rel_week(m, cx, 2 if m["y"].lower().startswith("after") else -2)
 
 
+def _h_en_span(m: re.Match, cx: _Ctx) -> _Hit | None:
+    n = _count(m["n"] or m["n2"])
+    if n <= 0:
+        return None
+    forward = (m["w"] or m["w2"]).lower() in ("next", "coming", "upcoming")
+    unit = m["u"].lower()[:-1]
+    a = cx.anchor
+    if unit == "quarter":
+        hit = _Hit(m.start(), m.end(), "quarter", relative=True)
+        if a:
+            now = a.year * 4 + (a.month - 1) // 3
+            lo, hi = (now + 1, now + n) if forward else (now - n, now - 1)
+            ends = [_Hit(m.start(), m.end(), "quarter", y=t // 4, q=t % 4 + 1) for t in (lo, hi)]
+            hit.interval = (ends[0], ends[1])
+        return hit
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    if a:
+        first: date | None
+        last: date | None
+        if forward:  # the days after publication, up to the same day n units on
+            first, last = a + timedelta(days=1), _shift(a, n, unit)
+        else:  # the n units up to the day before publication
+            first, last = _shift(a, -n, unit), a - timedelta(days=1)
+        if first is None or last is None:
+            hit.invalid = True
+            return hit
+        ends = [_Hit(m.start(), m.end(), "date", y=d.year, m=d.month, d=d.day) for d in (first, last)]
+        hit.interval = (ends[0], ends[1])
+    return hit
+
+
+def _h_en_rel_quarter(m: re.Match, cx: _Ctx) -> _Hit:
+    return _rel_quarter(m, cx, 1 if m["w"].lower() in ("next", "coming", "upcoming") else -1)
+
+
+def _h_en_holiday(m: re.Match, cx: _Ctx) -> _Hit | None:
+    name = re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")
+    mo, d = _FIXED_HOLIDAYS[name]
+    hit = _Hit(m.start(), m.end(), "date", m=mo, d=d)
+    if m["y"]:
+        hit.y = int(m["y"])
+        return hit
+    if name == "may day" and not m["h"][0].isupper():
+        return None  # "it may day..." is not a holiday
+    return _inferred(hit, cx)
+
+
 def _h_en_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
     raw = m["n"].lower()
     n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
@@ -1172,6 +1282,8 @@ _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
 _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_MDY, _en_date),
     (_EN_DMY, _en_date),
+    (_EN_MDY_WORD, _en_date),
+    (_EN_DMY_WORD, _en_date),
     (_EN_MONTH, _h_en_month),
     (_EN_NUMMON, _h_en_nummon),
     (_EN_QYEAR, _h_en_qyear),
@@ -1186,6 +1298,9 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_IN_UNITS, _h_en_in_units),
     (_EN_DAY_AFTER, _h_en_day_after),
     (_EN_AGO, _h_en_ago),
+    (_EN_SPAN, _h_en_span),
+    (_EN_REL_QUARTER, _h_en_rel_quarter),
+    (_EN_HOLIDAY, _h_en_holiday),
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -1353,6 +1468,9 @@ def _runnable(present: int, chinese: bool, english: bool) -> list[tuple[re.Patte
 
 _CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
 _OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+)$")
+
+
+_UNREAD_START = re.compile(r"(?<![A-Za-z])(?i:from|between)\s+\S.*?\s(?i:to|through|till|until|and)\s+\Z")
 
 
 def _merge_intervals(text: str, hits: list[_Hit]) -> list[_Hit]:
@@ -1720,6 +1838,9 @@ def find_times(text: str, lang: str | None = None, published: str | None = None)
     if not candidates:
         return []
     hits = _merge_intervals(norm, _guard(norm, _select(candidates)))
+    for h in hits:
+        if h.inferred and not h.interval and _UNREAD_START.search(norm, max(0, h.start - 40), h.start):
+            h.invalid = True  # from the 27th to the third of April: its year hangs on an end not read
     _attach_relations(norm, hits)
     out = []
     for h in hits:
