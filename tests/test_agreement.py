@@ -15,6 +15,8 @@ from factcheck.review.agreement import krippendorff_alpha, per_task, summary
 from factcheck.review.labelstudio import import_export
 from factcheck.store.db import open_db, save_extraction
 
+from .labelstudio_fixtures import ls_server  # noqa: F401
+
 
 def rows(*items):
     return [{"task_id": t, "claim_id": f"c{t}", "annotator": a, "verdict": v, "annotation_id": i}
@@ -118,3 +120,56 @@ def test_a_labelstudio_export_is_training_data(store, tmp_path):
     assert detect_format(path) == "labelstudio_export"
     examples = load(str(path))
     assert [(e.text, e.label) for e in examples] == [(claim.text, 1), ("What a day.", 0)]
+
+
+@pytest.mark.labelstudio
+@pytest.mark.issue(18)
+def test_with_overlap_two_annotators_make_agreement_measurable(ls_server, tmp_path):  # noqa: F811
+    """`labelstudio setup --overlap 2`: a task stays in the queue until two people have
+    annotated it, and `review disagreements` then has agreement to report."""
+    import uuid
+
+    from label_studio_sdk import LabelStudio
+
+    from factcheck.review import labelstudio as fls
+
+    ls = LabelStudio(base_url=ls_server.url, api_key=ls_server.api_key)
+    env = {"LABEL_STUDIO_URL": ls_server.url, "LABEL_STUDIO_API_KEY": ls_server.api_key}
+    db_path = tmp_path / "store.db"
+    db = open_db(db_path)
+    article = parse_text("The refinery processed 450,000 barrels a day in 2024. Exports rose 12% in 2023.\n",
+                         "r.txt", "txt")
+    save_extraction(db, article, extract_article(article))
+    title = f"overlap {uuid.uuid4().hex[:8]}"
+    setup = CliRunner().invoke(cli, ["labelstudio", "setup", "--overlap", "2", "--title", title, "--db", str(db_path)],
+                               env=env)
+    assert setup.exit_code == 0, setup.output
+    project_id = json.loads(setup.stdout)["project_id"]
+    try:
+        fls.push(db, ls, project_id)
+        first, second = list(ls.tasks.list(project=project_id, fields="all"))[:2]
+        colleague = ls.users.create(username=f"bo{uuid.uuid4().hex[:6]}", email=f"bo{uuid.uuid4().hex[:6]}@x.org",
+                                    password=uuid.uuid4().hex)
+
+        def verdict(task, value, who=None):
+            result = [{"from_name": "verdict", "to_name": "claim", "type": "choices", "value": {"choices": [value]}}]
+            ls.annotations.create(id=task.id, result=result, **({"completed_by": who} if who else {}))
+
+        verdict(first, "refuted")
+        view = next(v for v in ls.views.list(project=project_id) if v.data["title"] == fls.QUEUE_VIEW)
+        queued = {t.id for t in ls.tasks.list(project=project_id, view=view.id)}
+        assert first.id in queued  # one annotation of two: still waiting for the second annotator
+        verdict(first, "refuted", colleague.id)
+        verdict(second, "supported")
+        verdict(second, "misleading", colleague.id)
+        assert first.id not in {t.id for t in ls.tasks.list(project=project_id, view=view.id)}
+
+        pulled = CliRunner().invoke(cli, ["pull", "--db", str(db_path), "--title", title], env=env)
+        assert pulled.exit_code == 0, pulled.output
+        listed = CliRunner().invoke(cli, ["review", "disagreements", "--db", str(db_path), "--format", "jsonl"])
+        disputed = [json.loads(line) for line in listed.stdout.splitlines()]
+        assert [d["task_id"] for d in disputed] == [second.id]
+        assert sorted(disputed[0]["verdicts"].values()) == ["misleading", "supported"]
+        assert "2 tasks with several annotators" in listed.output and "alpha (nominal) n/a" not in listed.output
+    finally:
+        ls.projects.delete(id=project_id)

@@ -246,3 +246,30 @@ def test_ls_project_takes_tasks(ls_project):  # noqa: F811
     client.projects.import_tasks(id=ls_project.id, request=[{"text": text} for text in TEXTS])
     tasks = list(client.tasks.list(project=ls_project.id))
     assert sorted(task.data["text"] for task in tasks) == sorted(TEXTS)
+
+
+@pytest.mark.labelstudio
+@pytest.mark.issue(18)
+def test_login_prints_what_logs_in_without_opening_files(ls_server):  # noqa: F811
+    from click.testing import CliRunner
+
+    from factcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["labelstudio", "login"],
+                                env={"FACTCHECK_LABELSTUDIO_CONFIG": str(ls_server.config_path)})
+    assert result.exit_code == 0, result.output
+    printed = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    saved = json.loads(ls_server.config_path.read_text())
+    assert printed["URL"].strip() == f"{ls_server.url}/user/login/"
+    assert (printed["username"].strip(), printed["password"].strip()) == (saved["username"], saved["password"])
+    assert "not running" not in result.output
+
+
+def test_login_without_a_server_says_how_to_start_one(tmp_path):
+    from click.testing import CliRunner
+
+    from factcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["labelstudio", "login"],
+                                env={"FACTCHECK_LABELSTUDIO_CONFIG": str(tmp_path / "none.json")})
+    assert result.exit_code == 1 and "F401" in result.output and "factcheck labelstudio start" in result.output

@@ -26,8 +26,8 @@ def labelstudio() -> None:
 def labelstudio_start(port, data_dir, timeout):
     """Start the local Label Studio (installed by `make setup` in .venv-labelstudio).
 
-    Prints the URL and the username; the password lives in the private config file
-    whose path is printed too.
+    Prints the URL and the username; `factcheck labelstudio login` prints the password
+    (kept in the private config file whose path is printed too).
     """
     import dataclasses
 
@@ -36,7 +36,7 @@ def labelstudio_start(port, data_dir, timeout):
     info = start(port=port, data_dir=data_dir, timeout=timeout)
     print_server(dataclasses.asdict(info))
     say(f"Label Studio {'already running' if info.reused else 'started'} at {info.url} — log in as "
-        f"{info.username}; the password is in {info.config_path}")
+        f"{info.username}; `factcheck labelstudio login` prints the password")
 
 
 @labelstudio.command("stop")
@@ -58,12 +58,36 @@ def labelstudio_status():
 @labelstudio.command("setup")
 @title_option("Project title (same title → same project).")
 @db_path_option
-def labelstudio_setup(title, db_path):
-    """Create the review project, or update its labelling config (idempotent)."""
+@click.option("--overlap", type=int, default=None,
+              help="Annotators per task (default: leave as set; a new project starts with 1). With 2 or more, "
+                   "`factcheck review disagreements` has agreement to measure.")
+def labelstudio_setup(title, db_path, overlap):
+    """Create the review project, or bring its labelling config, instructions and queue tab
+    up to date (idempotent)."""
     from factcheck.review.labelstudio import client, setup_project
 
-    project_id = setup_project(client(), title, open_db(db_path))  # the server is asked before the store opens
-    click.echo(json.dumps({"project_id": project_id, "title": title}))
+    # the server is asked before the store opens
+    project_id = setup_project(client(), title, open_db(db_path), overlap=overlap)
+    click.echo(json.dumps({"project_id": project_id, "title": title, "overlap": overlap}))
+
+
+@labelstudio.command("login")
+@click.option("--open", "open_browser", is_flag=True, help="Also open the login page in the default browser.")
+def labelstudio_login(open_browser):
+    """Print the local Label Studio's address, username and password (from its private
+    config file), so annotators and leads can log in without opening files."""
+    from factcheck.review.server import login
+
+    found = login()
+    if not found["running"]:
+        say("[yellow]Label Studio is not running[/yellow]: start it with `factcheck labelstudio start`.")
+    click.echo(f"URL:      {found['login_url']}")
+    click.echo(f"username: {found['username']}")
+    click.echo(f"password: {found['password']}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(found["login_url"])
 
 
 @labelstudio.command("webhook")

@@ -617,6 +617,24 @@ def status(*, config_path: Path | None = None) -> dict[str, Any]:
     }
 
 
+def login(*, config_path: Path | None = None) -> dict[str, Any]:
+    """How to log in to the local server, password included, read from its config file
+    (``factcheck labelstudio login`` prints it, so nobody opens the file).
+
+    Keys: url, login_url, username, password, running, config_path.
+
+    :raises LabelStudioError: F401 when no local server was ever started here.
+    """
+    path = config_path or default_config_path()
+    config = load_config(path)
+    if config is None or not config.url or not config.password:
+        raise LabelStudioError(
+            f"No local Label Studio login is known ({str(path)!r} is missing or has no password). Run "
+            f"`{START_HINT}` first; for a remote server, ask its administrator for an account.", code="F401")
+    return {"url": config.url, "login_url": f"{config.url}/user/login/", "username": config.username,
+            "password": config.password, "running": _running(config), "config_path": str(path)}
+
+
 def connect(*, config_path: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[str, str]:
     """``(url, api_key)`` of a Label Studio server that answers and accepts the key.
 
