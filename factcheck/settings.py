@@ -38,6 +38,11 @@ SETTINGS: list[tuple[str, str, str]] = [
      "A Label Studio server of your own instead of the one factcheck starts."),
     ("LABEL_STUDIO_API_KEY", "(from the config file)", "Its API key (legacy token)."),
     ("FACTCHECK_WEBHOOK_SECRET", "(generated)", "Shared secret of `labelstudio webhook`."),
+    ("FACTCHECK_PUBLISHER", "factcheck", "Who publishes the ClaimReview export (`export`): its publisher and the "
+     "author of your annotators' reviews."),
+    ("FACTCHECK_PUBLISHER_URL", "(none)", "The publisher's home page, in the ClaimReview export."),
+    ("FACTCHECK_REVIEW_URL_BASE", "(none)", "A review's `url` in the ClaimReview export is this + the claim id "
+     "(`--review-url-base` overrides it)."),
     ("XDG_DATA_HOME", "~/.local/share", "The Label Studio data folder is `$XDG_DATA_HOME/factcheck/labelstudio`."),
 ]
 
@@ -89,6 +94,18 @@ def labelstudio_config(environ: Mapping[str, str] | None = None) -> Path:
     """``$FACTCHECK_LABELSTUDIO_CONFIG``, else ``~/.config/factcheck/labelstudio.json``."""
     env = _env(environ).get("FACTCHECK_LABELSTUDIO_CONFIG")
     return Path(env).expanduser() if env else Path.home() / ".config" / "factcheck" / "labelstudio.json"
+
+
+def publisher(environ: Mapping[str, str] | None = None) -> tuple[str, str | None]:
+    """(name, URL or None) of the ClaimReview export's publisher: ``$FACTCHECK_PUBLISHER``
+    (default ``factcheck``) and ``$FACTCHECK_PUBLISHER_URL``."""
+    env = _env(environ)
+    return env.get("FACTCHECK_PUBLISHER") or "factcheck", env.get("FACTCHECK_PUBLISHER_URL") or None
+
+
+def review_url_base(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$FACTCHECK_REVIEW_URL_BASE``: a review's URL is this + the claim id."""
+    return _env(environ).get("FACTCHECK_REVIEW_URL_BASE") or None
 
 
 def data_home(environ: Mapping[str, str] | None = None) -> Path:

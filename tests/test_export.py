@@ -245,3 +245,59 @@ def test_export_claims_writes_every_format_through_one_call(reviewed):
     assert export_claims(db, zh_only, "jsonl", lang="zh") == 1
     with pytest.raises(ValueError):
         export_claims(db, io.StringIO(), "xml")
+
+
+@pytest.mark.issue(18)
+def test_claimreview_url_and_publisher_come_from_the_settings(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from factcheck.cli import cli
+
+    from .conftest import REPO
+
+    dbp = str(tmp_path / "imported.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["verdicts", "import", str(REPO / "tests" / "data" / "verdicts_liar.tsv"),
+                                 "--format", "liar", "--db", dbp])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("FACTCHECK_PUBLISHER", "Example Checks")
+    monkeypatch.setenv("FACTCHECK_PUBLISHER_URL", "https://checks.example/")
+    monkeypatch.setenv("FACTCHECK_REVIEW_URL_BASE", "https://checks.example/claims/")
+    out = runner.invoke(cli, ["export", "--db", dbp])
+    assert out.exit_code == 0, out.output
+    reviews = json.loads(out.stdout)
+    assert reviews and '"url": null' not in out.stdout
+    publisher = {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example/"}
+    for review in reviews:  # imported LIAR verdicts have no review URL of their own
+        check_claimreview(review)
+        assert review["url"].startswith("https://checks.example/claims/")
+        assert review["publisher"] == publisher
+        assert review["author"] == {"@type": "Organization", "name": "PolitiFact"}  # an imported review's own
+    override = runner.invoke(cli, ["export", "--db", dbp, "--review-url-base", "https://other.example/"])
+    assert json.loads(override.stdout)[0]["url"].startswith("https://other.example/")
+    monkeypatch.delenv("FACTCHECK_REVIEW_URL_BASE")
+    assert all("url" not in r for r in json.loads(runner.invoke(cli, ["export", "--db", dbp]).stdout))
+
+
+@pytest.mark.issue(18)
+def test_your_annotators_reviews_are_authored_by_the_publisher(reviewed):
+    from factcheck.store.export import export_claims
+
+    _, db, _ = reviewed
+    fp = io.StringIO()
+    export_claims(db, fp, publisher="Example Checks", publisher_url="https://checks.example/")
+    publisher = {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example/"}
+    assert all(r["author"] == r["publisher"] == publisher for r in json.loads(fp.getvalue()))
+
+
+@pytest.mark.issue(18)
+def test_a_backup_is_readable_by_its_owner_only(reviewed, tmp_path):
+    import os
+
+    db_path, _, _ = reviewed
+    old = os.umask(0o022)
+    try:
+        dest = backup(db_path, tmp_path / "copy.db")
+    finally:
+        os.umask(old)
+    assert dest.stat().st_mode & 0o777 == 0o600

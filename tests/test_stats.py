@@ -102,6 +102,27 @@ def test_article_origin():
     assert article_origin(None, "/data/news/a.txt") == "/data/news"
     assert article_origin("", "<stdin>") == "<stdin>"
     assert article_origin(None, None) == "unknown"
+    # claims that came with imported verdicts: one group per importer, not per record
+    assert article_origin(None, "liar:2635.json") == article_origin(None, "liar:10540") == "liar (imported)"
+    assert article_origin(None, "claimreview:https://www.fact.example/r/1") == "claimreview (imported)"
+    assert article_origin(None, "https://www.fact.example/r/1") == "fact.example"
+
+
+@pytest.mark.issue(18)
+def test_imported_verdicts_group_by_importer_and_source(tmp_path):
+    from .conftest import REPO
+
+    runner = CliRunner()
+    dbp = str(tmp_path / "imported.db")
+    for name, fmt in (("verdicts_liar.tsv", "liar"), ("verdicts_claimreview.json", "claimreview")):
+        result = runner.invoke(cli, ["verdicts", "import", str(REPO / "tests" / "data" / name), "--format", fmt,
+                                     "--db", dbp])
+        assert result.exit_code == 0, result.output
+    result = stats(open_db(dbp))
+    origins = set(result["by_article_source"])
+    assert "liar (imported)" in origins and not any(o.startswith("liar:") for o in origins)
+    assert not any("https:/" in o for o in origins), origins
+    assert {"liar", "claimreview"} <= set(result["by_verdict_source"])
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -12,7 +12,34 @@ from factcheck.store.db import open_db
 from factcheck.store.export import FORMATS as EXPORT_FORMATS
 
 
-@click.command("search")
+_TERM = "\x00"  # marks a QUERY word that starts with - while click parses
+
+
+class SearchCommand(click.Command):
+    """``search``'s parsing: a word that starts with a single - (-伊朗, -word) is a QUERY word to
+    exclude, not an unknown option, so ``factcheck search "-word"`` works without ``--``."""
+
+    def parse_args(self, ctx, args):
+        options = [p for p in self.params if isinstance(p, click.Option)]
+        valued = {name for p in options if not p.is_flag and not p.count for name in p.opts + p.secondary_opts}
+        known = {name for p in options for name in p.opts + p.secondary_opts} | set(ctx.help_option_names)
+        marked, i = [], 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                marked += args[i:]
+                break
+            if arg in valued:  # the option and its value (which may start with -: --min -5)
+                marked += args[i : i + 2]
+                i += 2
+                continue
+            is_term = arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 and arg not in known
+            marked.append(_TERM + arg if is_term else arg)
+            i += 1
+        return super().parse_args(ctx, marked)
+
+
+@click.command("search", cls=SearchCommand)
 @click.argument("query", nargs=-1)
 @query_options
 @click.option("--all", "include_rejected", is_flag=True, help="Also rejected candidates (opinions, predictions…).")
@@ -25,12 +52,13 @@ def search_command(query, db, fmt, limit, **filters):
 
     Words are all required; OR between words, -word or NOT word to exclude, "…" for an
     exact phrase. Chinese is segmented (石油 finds 石油出口); English words match their
-    other forms (export finds exports, exported). A query that starts with - needs
-    -- before it: factcheck search -- -伊朗 石油.
+    other forms (export finds exports, exported). -word works anywhere, first included:
+    factcheck search -伊朗 石油.
     """
     from factcheck.store.search import search
 
-    rows = search(db, " ".join(query) or None, limit=limit, **filters)
+    words = [word.removeprefix(_TERM) for word in query]
+    rows = search(db, " ".join(words) or None, limit=limit, **filters)
     print_claims(rows, fmt)
     more = f" (--limit {limit} reached)" if limit is not None and len(rows) == limit else ""
     say(f"{len(rows)} claims{more}")
@@ -89,7 +117,8 @@ def verdicts_import(file, fmt, limit, db):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @click.option("--verdict", default=None, help="Only claims with this final verdict.")
 @click.option("--since", default=None, help="Only claims reviewed on or after this ISO date.")
-@click.option("--review-url-base", default=None, help="Review URLs become BASE + claim_id.")
+@click.option("--review-url-base", default=None,
+              help="Review URLs become BASE + claim_id (default: $FACTCHECK_REVIEW_URL_BASE).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists (never the store itself).")
 def export_command(db, fmt, out, lang, verdict, since, review_url_base, force):
     """Export verdicted claims (majority verdict per claim, evidence, claimant)."""

@@ -27,6 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO
 
+from factcheck import settings
 from factcheck.errors import StoreError
 from factcheck.store.db import connect, store_error
 from factcheck.store.search import list_verdicts, write_flat_csv, write_jsonl
@@ -85,8 +86,15 @@ def _iso_date(value: str | None) -> str | None:
         return value[:10] if len(value) >= 10 else None
 
 
-def to_claimreview(row: dict, *, publisher: str = "factcheck", review_url_base: str | None = None) -> dict | None:
-    """schema.org ClaimReview JSON-LD for one ``verdicted_claims`` row; None for "not a claim"."""
+def to_claimreview(row: dict, *, publisher: str = "factcheck", publisher_url: str | None = None,
+                   review_url_base: str | None = None) -> dict | None:
+    """schema.org ClaimReview JSON-LD for one ``verdicted_claims`` row; None for "not a claim".
+
+    ``url`` is an imported verdict's own review URL, else ``review_url_base`` + claim id,
+    else the first evidence link (absent when there is none: never null). ``publisher``
+    (with ``publisher_url``) publishes every review and writes those of your annotators;
+    an imported review keeps its own reviewer as author.
+    """
     rating = RATING.get(row.get("verdict") or "")
     if rating is None:
         return None
@@ -115,7 +123,10 @@ def to_claimreview(row: dict, *, publisher: str = "factcheck", review_url_base: 
         review["url"] = row["evidence"][0]["url"]
     if row.get("reviewed_at"):
         review["datePublished"] = _iso_date(row["reviewed_at"])
-    review["author"] = {"@type": "Organization", "name": row.get("reviewed_by") or publisher}
+    organisation = {"@type": "Organization", "name": publisher, **({"url": publisher_url} if publisher_url else {})}
+    review["author"] = {"@type": "Organization", "name": row["reviewed_by"]} if row.get("reviewed_by") \
+        else organisation
+    review["publisher"] = organisation
     review["itemReviewed"] = item
     review["reviewRating"] = {
         "@type": "Rating", "ratingValue": rating, "bestRating": BEST_RATING, "worstRating": WORST_RATING,
@@ -166,15 +177,21 @@ FORMATS = ("claimreview", "csv", "jsonl")
 
 def export_claims(db, fp: IO[str], fmt: str = "claimreview", *, lang: str | None = None,
                   verdict: str | None = None, since: str | date | None = None,
-                  review_url_base: str | None = None) -> int:
+                  review_url_base: str | None = None, publisher: str | None = None,
+                  publisher_url: str | None = None) -> int:
     """Write the verdicted claims (:func:`verdicted_claims`, filtered by ``lang``,
     ``verdict`` and ``since``) to ``fp`` as ClaimReview JSON-LD, CSV or JSON Lines
-    (``factcheck export``); returns how many. Open ``fp`` with ``newline=""`` for CSV."""
+    (``factcheck export``); returns how many. Open ``fp`` with ``newline=""`` for CSV.
+
+    ``review_url_base``, ``publisher`` and ``publisher_url`` default to the settings
+    ``FACTCHECK_REVIEW_URL_BASE``, ``FACTCHECK_PUBLISHER`` and ``FACTCHECK_PUBLISHER_URL``."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}")
     rows = verdicted_claims(db, lang=lang, verdict=verdict, since=since)
     if fmt == "claimreview":
-        return write_claimreview(rows, fp, review_url_base=review_url_base)
+        name, url = settings.publisher()
+        return write_claimreview(rows, fp, review_url_base=review_url_base or settings.review_url_base(),
+                                 publisher=publisher or name, publisher_url=publisher_url or url)
     return write_csv(rows, fp) if fmt == "csv" else write_jsonl(rows, fp)
 
 
@@ -182,7 +199,8 @@ def backup(db_path: str | Path, dest_path: str | Path) -> Path:
     """A consistent single-file copy of the store via SQLite's online backup API.
 
     Safe while other connections read or write (WAL included). Never overwrites:
-    an existing ``dest_path`` raises StoreError F310.
+    an existing ``dest_path`` raises StoreError F310. The copy is readable by its owner
+    only (mode 0600), whatever the umask.
     """
     src_path, dest = Path(db_path), Path(dest_path)
     if not src_path.is_file():
@@ -192,7 +210,8 @@ def backup(db_path: str | Path, dest_path: str | Path) -> Path:
         raise StoreError(f"Cannot write the backup: directory {str(dest.parent)!r} does not exist. Create it "
                          "or choose another destination.", code="F312")
     try:
-        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        # 0600: a store holds annotators' names and unpublished verdicts; only its owner reads a copy
+        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         raise StoreError(f"Backup destination {str(dest)!r} already exists; it was left untouched. Choose a new "
                          "file name or move the old backup away first.", code="F310") from None

@@ -17,7 +17,8 @@ breakdowns differ on purpose:
 
 by_month          the month of the claim's latest live annotation (as export's ``reviewed_at``)
 by_article_source the article URL's host (``www.`` dropped), else the folder of its path
-                  (``examples``), else the path itself (``<stdin>``)
+                  (``examples``), else the path itself (``<stdin>``); claims that came with
+                  imported verdicts group by importer (``liar (imported)``)
 by_verdict_source the final verdict among that source's annotations alone, so a claim that
                   Label Studio annotators and an imported ClaimReview both judged counts
                   once under ``labelstudio`` and once under ``claimreview``
@@ -45,14 +46,24 @@ BREAKDOWNS = {"by_month": "month of review", "by_article_source": "article sourc
               "by_verdict_source": "verdict source", "by_kind": "claim kind"}
 
 
+def _host(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    return (host[4:] if host.startswith("www.") else host) or None
+
+
 def article_origin(url: str | None, source: str | None) -> str:
-    """Where an article came from: its URL's host, else its path's folder, else the path."""
-    if url:
-        host = (urlsplit(url).hostname or "").lower()
-        if host:
-            return host[4:] if host.startswith("www.") else host
+    """Where an article came from: its URL's host, else its path's folder, else the path.
+    An imported verdict's claim (source ``liar:2635``, ``claimreview:https://…``) comes
+    from its importer: ``liar (imported)``, not one group per record."""
+    if url and (host := _host(url)):
+        return host
     if not source:
         return "unknown"
+    importer, colon, rest = source.partition(":")
+    if colon and importer.isalpha() and len(importer) > 1:  # not C:\ nor a plain path
+        if rest.startswith("//"):  # a URL given as the source
+            return _host(source) or source
+        return f"{importer} (imported)"
     parent = PurePath(source).parent
     return source if str(parent) in ("", ".") else str(parent)
 
