@@ -618,3 +618,29 @@ def test_verdicts_command_lists_newest_first_and_import_still_works(kb):
     out = run("verdicts", "--db", str(path))
     assert out.exit_code == 0 and "misleading" in out.stdout and "4 checked claims" in out.stderr
     assert run("verdicts", "import", "--help").exit_code == 0
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("words", [["--", "-伊朗", "石油"], ["-伊朗", "石油"], ["石油", "-伊朗"]],
+                         ids=["after --", "first", "later"])
+def test_a_leading_minus_word_is_a_search_term_not_an_option(kb, words):
+    path, _, c = kb
+    out = run("search", "--db", str(path), "--format", "jsonl", "--all", *words)
+    assert out.exit_code == 0, out.output
+    found = {json.loads(line)["claim_id"] for line in out.stdout.splitlines()}
+    assert c["opec"].claim_id in found and c["exports"].claim_id not in found
+    # An option value may still start with -, and a misspelt option is still an error.
+    assert run("search", "-word", "--min", "-5", "--db", str(path)).exit_code == 0
+    assert run("search", "oil", "--limt", "3", "--db", str(path)).exit_code == 2
+
+
+@pytest.mark.issue(19)
+def test_a_30_kb_query_is_refused_at_once_with_an_f_code(kb):
+    path, db, _ = kb
+    pasted = (ZH * 200)[:30_000]
+    with pytest.raises(InputError) as refused:
+        search(db, pasted)
+    assert refused.value.code == "F607" and "factcheck match" in str(refused.value)
+    out = run("search", pasted, "--db", str(path))
+    assert out.exit_code == 1 and out.stderr.startswith("Error: [F607]")
+    assert search(db, ZH[:900]) is not None  # a long query under the limit still runs

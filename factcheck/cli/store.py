@@ -11,7 +11,6 @@ from factcheck.cli.output import StageBars, counter, echo_json, err_console, pri
 from factcheck.store.db import open_db
 from factcheck.store.export import FORMATS as EXPORT_FORMATS
 
-
 _TERM = "\x00"  # marks a QUERY word that starts with - while click parses
 
 

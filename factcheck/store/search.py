@@ -36,9 +36,9 @@ Filters (all optional, all combined with AND)
     ``limit``          at most this many rows
 
 Errors are :class:`~factcheck.errors.InputError` with codes F601–F606 for filters
-that cannot be understood, and :class:`~factcheck.errors.StoreError` F320 when the
-store cannot run the query (F301–F308 when SQLite itself fails: locked, read-only,
-damaged…, see :func:`factcheck.store.db.store_error`).
+that cannot be understood and F607 for a query longer than :data:`MAX_QUERY_CHARS`,
+and :class:`~factcheck.errors.StoreError` F320 when the store cannot run the query
+(F301–F308 when SQLite itself fails: locked, read-only, damaged…, see :func:`factcheck.store.db.store_error`).
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ from factcheck.store.verdicts import FINAL_VERDICT_SQL, final_verdict, live_sql,
 log = logging.getLogger(__name__)
 
 LANGS = ("zh", "en")
+#: Longest full-text query (characters): a pasted 30 KB article took a minute to search.
+MAX_QUERY_CHARS = 1_000
 TIME_FUNCTION = "factcheck_time_overlaps"
 
 CSV_COLUMNS = (
@@ -101,6 +103,12 @@ class Query:
     limit: int | None = None
 
     def __post_init__(self) -> None:
+        if self.text is not None and len(self.text) > MAX_QUERY_CHARS:
+            raise InputError(
+                f"The search query is {len(self.text):,} characters long; the limit is {MAX_QUERY_CHARS:,} (a "
+                "longer one would take minutes, every word being required). Search for a few distinctive words "
+                "or a quoted phrase; to find the stored claims like a whole text, use `factcheck match TEXT`.",
+                code="F607")
         if self.lang is not None and self.lang not in LANGS:
             raise InputError(f"Unknown language {self.lang!r}: use one of {', '.join(LANGS)}.", code="F606")
         kinds = CLAIM_KINDS + NON_CLAIM_KINDS
