@@ -1,14 +1,23 @@
 """Claim candidates → kind: is this a checkable claim, and of what sort?
 
-Rules, ordered from the strongest signal down. Rejections first: a question, a
-prediction or a hedged opinion is not a claim even when it holds a number ("这一比例
-恐怕还会翻番" has a number and is still a prediction). Then the checkable kinds, by what
-an annotator would check: an attributed statement (quote), a number (numeric), a
-comparison (comparative), a dated fact (temporal), a named actor doing something
-(event). What is left is opinion, or meta for headings and navigation text.
+The rules inform; the model judges. Each rule gives a kind and the reason it fired, and the
+check-worthiness model (``factcheck.extraction.score``) then filters the soft kinds. A rule
+rejects a candidate only where the *whole statement* is a question, a prediction, an opinion
+or text about the text: a marker that fires inside reported speech or an accusation
+("国际社会指责伊朗可能…", "据X称…", "estimates suggest that … would …", "X said that …") does
+not reject the event, number or date it is reported with; the candidate is a ``quote``,
+whose reasons say who reports it and which marker sits inside.
 
-The classifier (``factcheck.extraction.score``) refines this with a check-worthiness score; these
-rules keep working without a model and give the reasons they fired.
+Order: a question (the clause that asks, not every clause of a sentence that ends with
+one), a heading or meta text, then an attribution (a named speaker with a say-verb, an
+accusation, reasons cited "以…为由"), then predictions and opinions in the author's own
+voice, then the checkable kinds by what an annotator would check: a number (numeric), a
+comparison (comparative), a dated fact (temporal), an actor doing something (event). A
+statement with an event verb but no named actor is an ``event`` the model decides on; what
+is left is opinion.
+
+An anonymous or generic speaker ("有分析认为", "some analysts say") is no attribution: the
+content is judged alone, as the annotation guideline does.
 """
 
 from __future__ import annotations
@@ -27,9 +36,9 @@ _ZH_PREDICTION = re.compile(
     r"会(?=[\u4e00-\u9fff]{0,3}(上升|下降|增加|减少|扩大|缩小|升级|爆发|失控|破裂|重启|更高|更低|成为|导致|引发|出现)))"
 )
 _ZH_OPINION = re.compile(
-    r"(我认为|我们认为|笔者|本人|显然|无疑|毫无疑问|显而易见|不言而喻|本身就|说明了|意味着|值得|应该|应当|"
+    r"(我认为|我们认为|笔者|(?<![日基])本人|显然|无疑|毫无疑问|显而易见|不言而喻|本身就|说明了|意味着|值得|应该|应当|"
     r"必须|不得不|难以|不可能|根本|无法|只会|才是|关键在于|问题在于|在于|看来|似乎|堪称|所谓|不容|令人|"
-    r"可谓|不过是|最好|太|骗不了|信号|叙事|剧本|逻辑|难度|并不新鲜|另一回事|不是.{0,12}能|有分析认为|"
+    r"可谓|不过是|最好(?![的地])|(?<![老])太(?![阳陽平后後子原湖空极極監监尉守保傅宗祖医醫白古阿])|骗不了|信号|叙事|剧本|逻辑|难度|并不新鲜|另一回事|不是.{0,12}能|有分析认为|"
     r"分析认为|分析人士认为|有观点认为|部分分析家|认为|相信|希望|担心|担忧|恐怕|不妨|岂能|可见|总之|"
     r"综上|归根结底|说到底|毋庸置疑|非常重要|至关重要|十分重要|极为|极其|可观|惊人|难得|来之不易|不值一提|"
     r"乐观|悲观|想象)"
@@ -82,11 +91,94 @@ _EN_EVENT = re.compile(
 
 
 _ANONYMOUS = re.compile(
-    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|"
-    r"\b(?:some|many) (?:analysts|experts|observers|critics|people)\b|"
-    r"\bcritics\b|\bobservers\b|\bit is said\b)",
+    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|知情人士|消息人士|网友|网民|有专家|专家|"
+    r"据说|据传|据悉|传闻|相传|"
+    r"\b(?:some|many|several) (?:analysts|experts|observers|critics|people|sources)\b|"
+    r"\bcritics\b|\bobservers\b|\bit is said\b|\bpeople familiar\b|\bsources\b|\breportedly\b)",
     re.I,
 )
+# The author's own voice: "我认为" is an opinion, not a quote.
+_FIRST_PERSON = re.compile(r"^(我|我们|咱|咱们|笔者|本人|本文|本报|小编|\bI\b|\bwe\b)", re.I)
+# Say-verbs, accusations and attitude verbs that open what someone else reports. 称 as in
+# 称为/称作/堪称 names a thing; 说 as in 说明/说到底 is no speech.
+_ZH_REPORT = re.compile(
+    r"(?<![堪号號俗简簡统統并並自])称(?![为為爲作号號呼赞讚得])|稱(?![为為爲作号號呼赞讚得])|"
+    r"说(?=[，,：:“\"「]|道)|說(?=[，,：:“\"「]|道)|表示|表态|表態|指出|透露|宣布|宣佈|警告|强调|強調|重申|"
+    r"承认|承認|否认|否認|证实|證實|披露|报道|報道|報導|指责|指責|指控|谴责|譴責|批评|批評|控诉|控訴|"
+    r"质疑|質疑|认为|認為|認爲|相信|担心|擔心|担忧|擔憂|怀疑|懷疑|预计|預計|估计|估計|预测|預測|"
+    r"呼吁|呼籲|主张|主張|坚持|堅持|要求|提出|告诉|告訴|获悉|獲悉"
+)
+# 据X称/报道 (according to X) and X以…为由 (X cited … as reasons): the speaker comes first.
+_ZH_ACCORDING = re.compile(r"据(?!说|传|悉)(.{2,24}?)(?:称|稱|报道|報道|透露|介绍|統計|统计|显示|顯示|消息)")
+_ZH_REASONS = re.compile(r"以(.{2,80}?)(?:为由|為由|爲由)")
+_EN_REPORT = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|announces|stated|states|reported|reports|claimed|claims|"
+    r"accused|accuses|alleged|alleges|warned|warns|estimated|estimates|estimate|suggest|suggests|suggested|"
+    r"showed|shows|show|found|finds|argued|argues|insisted|insists|noted|notes|added|confirmed|confirms|"
+    r"denied|denies|predicted|predicts|projected|projects|forecast|forecasts|expects|expected|believes|"
+    r"believed|(?i:according to))\b"
+)
+# A sentence that opens with an anonymous view ("有分析认为，…", "Some analysts say …"): the
+# clauses after it are that view, checkable only with a number or a date of their own.
+_ANONYMOUS_VIEW = re.compile(
+    r"(有分析|分析人士|有观点|部分分析家?|有专家|业内人士|外界|舆论|有人)[^，,。；;]{0,8}?(认为|相信|称|表示|指出|担心|预计)|"
+    r"\b(?i:some|many|several) (?i:analysts|experts|observers|critics)\b[^,;.]{0,12}?\b"
+    r"(?:say|said|believe|think|argue|warn|expect)"
+)
+_CLAUSE_PUNCT = re.compile(r"[，,；;：:。！!？?]")
+
+
+@dataclass(slots=True, frozen=True)
+class Report:
+    """Who reports a statement and where the reported part starts (offsets into the clause)."""
+
+    speaker: str
+    verb: str
+    start: int  # where the say-verb (or 据 / 以) starts: markers from here on are reported
+
+
+def find_report(text: str, lang: str) -> Report | None:
+    """The attribution frame of ``text`` with a named speaker: "X称…", "X指责…", "据X报道…",
+    "X以…为由", "X said (that) …", "according to X, …". None when there is none, or when
+    the speaker is anonymous ("有分析认为", "some analysts say") or the author ("我认为")."""
+    if lang == "zh":
+        candidates = []
+        if m := _ZH_ACCORDING.search(text):
+            candidates.append(Report(m.group(1), "据", m.start()))
+        for m in _ZH_REPORT.finditer(text):
+            before = text[: m.start()]
+            speaker = _CLAUSE_PUNCT.split(before)[-1].strip(" 　“”\"【】[]")
+            candidates.append(Report(speaker, m.group(0), m.start()))
+        if m := _ZH_REASONS.search(text):
+            speaker = _CLAUSE_PUNCT.split(text[: m.start()])[-1].strip()
+            candidates.append(Report(speaker, "以…为由", m.start()))
+    else:
+        candidates = []
+        for m in _EN_REPORT.finditer(text):
+            if _EN_REPORT.match(text, m.end() + 1):
+                continue  # "estimates suggest": the first word is the speaker's noun
+            if m.group(0).lower() == "according to":
+                speaker = re.split(r"[,;:]", text[m.end() :], maxsplit=1)[0].strip()
+            else:
+                speaker = re.split(r"[,;:]", text[: m.start()])[-1].strip()
+            candidates.append(Report(speaker, m.group(0), m.start()))
+    for report in sorted(candidates, key=lambda r: r.start):
+        if _is_speaker(report.speaker, lang):
+            return report
+    return None
+
+
+def _is_speaker(speaker: str, lang: str) -> bool:
+    """A named or identifiable speaker: a few words, not anonymous, not the author, not "this"."""
+    if lang == "zh":
+        han = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", speaker)
+        if not 2 <= len(han) <= 30 or re.match(r"^(这|那|此|這)", han):
+            return False
+    elif not re.search(r"[A-Za-z]{2}", speaker) or len(speaker.split()) > 12 or re.match(
+        r"^(?:it|this|that|there)\b", speaker, re.I
+    ):
+        return False
+    return not _ANONYMOUS.search(speaker) and not _FIRST_PERSON.match(speaker)
 
 
 @dataclass(slots=True)
@@ -104,6 +196,38 @@ class KindSignals:
     named_source: bool = False  # the attribution names who said it
 
 
+#: The reason of a candidate no rule marked either way: no number, date, attribution or
+#: event, and no opinion, prediction or question marker. Without a model it is rejected;
+#: with one, the model decides (:func:`factcheck.extraction.score.judge`).
+NO_MARKER = "no checkable content (no number, date, attribution or event)"
+
+_CLOSERS = " \t\u3000”\"」』）)'’"
+
+
+def _asks(sig: KindSignals, question: re.Pattern[str]) -> bool:
+    """Is this clause the question? A question mark rejects the clause that asks, not a fact
+    stated in its own clause before it ("看到一个数据：…已超过1.25亿，你是其中之一吗？")."""
+    if question.search(sig.text):
+        return True
+    sentence = sig.sentence.strip()
+    if not question.search(sentence):
+        return False
+    clause = sig.text.strip().rstrip(_CLOSERS + "。.!！")
+    ending = sentence.rstrip(_CLOSERS + "？?。.!！")
+    # The clause that ends the sentence asks; so does any clause of a short, one-clause question.
+    if not clause or ending.endswith(clause) or len(sentence) - len(clause) <= 4:
+        return True
+    # An earlier clause is a statement only if it carries something checkable.
+    return not (sig.has_quantity or sig.has_absolute_time or sig.has_entity)
+
+
+def _anonymous_view(sig: KindSignals) -> str | None:
+    """The anonymous-view opening ("有分析认为") of the sentence before this clause, if any."""
+    at = sig.sentence.find(sig.text)
+    m = _ANONYMOUS_VIEW.search(sig.sentence[:at]) if at > 0 else None
+    return m.group(0) if m else None
+
+
 def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     """Return ``(kind, reasons)`` for one candidate."""
     zh = sig.lang == "zh"
@@ -114,23 +238,32 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     comparative = _ZH_COMPARATIVE if zh else _EN_COMPARATIVE
     event = _ZH_EVENT_VERB if zh else _EN_EVENT
 
-    if question.search(sig.sentence.strip()) or question.search(sig.text):
+    if _asks(sig, question):
         return "question", ["ends as a question"]
     if sig.block == "heading" or meta.search(sig.text.strip()):
         return "meta", ["heading or text about the article itself"]
     # "Some analysts think" is an opinion wearing an attribution, not a quote.
     # Only the speaker's position counts: "警告外界" has 外界 as its object.
     attributed = sig.attributed and sig.named_source and not _ANONYMOUS.search(sig.text[:16])
-    if m := prediction.search(sig.text):
+    report = find_report(sig.text, sig.lang)
+    marker = prediction.search(sig.text)
+    kind_of_marker = "forecast" if marker else "view"
+    marker = marker or opinion.search(sig.text)
+    if marker and report and marker.start() >= report.start:
+        # The marker sits in what the speaker reports: the claim is that they said it.
+        return "quote", [f"attributed: {report.speaker!r} {report.verb}",
+                         f"{'prediction' if kind_of_marker == 'forecast' else 'opinion'} marker "
+                         f"{marker.group(0)!r} inside the reported part"]
+    if marker:
         if attributed:
-            return "quote", [f"attributed forecast ({m.group(0)!r})"]
-        return "prediction", [f"prediction marker {m.group(0)!r}"]
-    if m := opinion.search(sig.text):
-        if attributed:
-            return "quote", [f"attributed view ({m.group(0)!r})"]
-        return "opinion", [f"opinion marker {m.group(0)!r}"]
+            return "quote", [f"attributed {kind_of_marker} ({marker.group(0)!r})"]
+        if kind_of_marker == "forecast":
+            return "prediction", [f"prediction marker {marker.group(0)!r}"]
+        return "opinion", [f"opinion marker {marker.group(0)!r}"]
     if attributed:
         return "quote", ["attributed statement"]
+    if not (sig.has_quantity or sig.has_absolute_time) and (view := _anonymous_view(sig)):
+        return "opinion", [f"the view of an anonymous source ({view!r})"]
     if sig.has_quantity:
         return "numeric", ["has a quantity"]
     if m := comparative.search(sig.text):
@@ -141,4 +274,4 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "event", ["named actor with an event verb"]
     if sig.block == "caption" and sig.has_entity:
         return "event", ["photo caption naming an actor"]
-    return "opinion", ["no checkable content (no number, date, attribution or event)"]
+    return "opinion", [NO_MARKER]

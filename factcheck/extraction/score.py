@@ -9,8 +9,11 @@ transformers classifier implements it; until a model is promoted the extractor r
 with ``scorer=None``, leaves ``checkworthiness`` null and decides ``is_claim`` by the
 rules in :mod:`factcheck.extraction.kinds` alone.
 
-With a scorer, a candidate is a claim when the rules accept its kind *and* its score
-reaches the threshold for its language (``Thresholds``).
+With a scorer, the rules inform and the model judges (:func:`judge`): a number or a date
+is kept whatever the score; an event, quote or comparison is kept when its score reaches
+the threshold for its language (``Thresholds``); a candidate no rule marked either way is
+kept when the model says so; a question, prediction, opinion or meta text the rules
+rejected for a marker stays rejected.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from factcheck.extraction.kinds import NO_MARKER
+from factcheck.records import Claim
 
 
 @runtime_checkable
@@ -62,3 +68,28 @@ def apply_scores(
             scores.extend(scorer.score(texts[i : i + batch_size], langs[i : i + batch_size]))
             vectors.extend([None] * len(texts[i : i + batch_size]))
     return scores, vectors
+
+
+def judge(claim: Claim, score: float, threshold: float, *, hard_kinds: Sequence[str] = ("numeric", "temporal")) -> None:
+    """The model's verdict on one candidate the rules have typed; sets ``claim.is_claim``
+    (and the kind and reasons when it changes them).
+
+    * A number or a date (``hard_kinds``) is hard evidence of a checkable claim: the model
+      ranks those but cannot veto them.
+    * The softer claim kinds (event, quote, comparative), where the rules are weakest, are
+      claims when the score reaches ``threshold``.
+    * A candidate no rule marked either way (reason :data:`~factcheck.extraction.kinds.NO_MARKER`:
+      no number, date, attribution or event found, and no opinion, prediction or question
+      marker) becomes an ``event`` when the score reaches ``threshold``: the rules found
+      nothing to say, so the model judges.
+    * A candidate a rule rejected for a marker (question, prediction, opinion, meta) stays
+      rejected: the whole statement is one.
+    """
+    if claim.is_claim:
+        if claim.kind not in hard_kinds and score < threshold:
+            claim.is_claim = False
+            claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
+    elif claim.reasons[:1] == [NO_MARKER] and score >= threshold:
+        claim.is_claim = True
+        claim.kind = "event"
+        claim.reasons.append(f"no rule marked it; check-worthiness {score:.2f} reaches the threshold")
