@@ -490,6 +490,18 @@ EXACT_OR_OPEN = [
      None, True),
     ("Talks ran from the 27th to the third of April.", "en", PUB, "the third of April", None, None, False),
     ("In March first-time buyers rushed in.", "en", PUB, "March", "2025-03", None, True),
+    # relation words; a lone day after a preposition; month-year and same-day numeric forms
+    ("Exports will recover no later than January 1, 2027.", "en", PUB, "no later than January 1, 2027",
+     "2027-01-01", "by", True),
+    ("Rates stay high later than 2026.", "en", PUB, "later than 2026", "2026", "after", True),
+    ("Growth resumed after the year 2020.", "en", PUB, "after the year 2020", "2020", "after", True),
+    ("The rule covers cars built in 2012 or later.", "en", PUB, "2012 or later", "2012", "since", True),
+    ("The rule covers 1/1/2016 and later.", "en", PUB, "1/1/2016 and later", "2016-01-01", "since", True),
+    ("Refunds run starting on March 7th, officials said.", "en", PUB, "starting on March 7th", "2025-03-07",
+     "since", True),
+    ("The vote took place on the 18th, officials said.", "en", PUB, "the 18th", "2025-05-18", None, True),
+    ("Payment is due by the 3rd.", "en", PUB, "by the 3rd", "2025-05-03", "by", True),
+    ("Inflation peaked in 12-2022.", "en", PUB, "12-2022", "2022-12", None, True),
 ]
 
 
@@ -506,6 +518,8 @@ def test_read_exactly_or_left_open(text, lang, published, span, value, relation,
     ("they may 12 times repeat it", "en"),
     ("The next 3 days after the vote were calm.", "en"),
     ("It may day by day improve.", "en"),
+    ("They live on the 18th floor.", "en"),
+    ("Scores rose 3-2015 points.", "en"),
 ])
 def test_recurring_and_vague_are_not_dates(text, lang):
     assert [t for t in find_times(text, lang, PUB) if t.resolved] == []

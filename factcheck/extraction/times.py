@@ -724,6 +724,8 @@ _NUM_DATE = re.compile(
     r"(?=[12])(?<![\d.\-/])(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
     r"(?:(?P=s)(?P<d>3[01]|[12]\d|0?[1-9]))?(?!\d)"
 )
+# 12-2015, 03/2019: a two-digit month before a year.
+_MONTH_YEAR = re.compile(r"(?<![\d.\-/])(?P<m>1[0-2]|0[1-9])(?P<s>[-/])(?P<y>(?:19|20)\d\d)(?![\d\-/%]|\.\d)")
 _DECIMAL_UNIT = re.compile(r"\s*(?:[万亿千百元%‰倍]|[A-Za-z])")
 _YEAR_RANGE = re.compile(
     r"(?=[12])(?<![A-Za-z0-9_$£€¥#.,/\-])(?P<a>(?:1[5-9]|20|21)\d\d)\s?(?:年\s?)?"
@@ -753,12 +755,20 @@ def _h_num_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     return _Hit(m.start(), m.end(), "month", y=y, m=mo)
 
 
+def _h_month_year(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if _quantity_after(cx.text, m.end()):
+        return None
+    return _Hit(m.start(), m.end(), "month", y=int(m["y"]), m=int(m["m"]))
+
+
 def _h_digit_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
     if a > 12 and 1 <= b <= 12:
         day, mo = a, b  # 13/4/2025
     elif b > 12 and 1 <= a <= 12:
         day, mo = b, a  # 4/13/2025
+    elif a == b and 1 <= a <= 12:
+        day = mo = a  # 1/1/2016 reads the same either way
     else:
         return None  # ambiguous or invalid
     if not _valid_day(y, mo, day):
@@ -846,6 +856,12 @@ _EN_MDY_WORD = re.compile(
 _EN_DMY_WORD = re.compile(
     rf"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))\s+(?:(?i:day)\s+)?(?i:of)\s+{_MON}"
     rf"(?:{_MYEAR})?(?![A-Za-z0-9_%])"
+)
+# A day of the month alone after a preposition: on the 18th, by the 3rd, on 29th (not the 18th
+# floor, the 21st century: a word after it makes it an ordinal).
+_EN_BARE_DAY = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<p>(?i:on|by|until|till|since))\s+(?P<day>(?:(?i:the)\s+)?(?P<d>3[01]|[12]\d|[1-9])"
+    r"(?:st|nd|rd|th))(?![A-Za-z0-9_-])(?!\s+(?:of\b|[A-Za-z]))"
 )
 _EN_MONTH = re.compile(
     rf"(?<![A-Za-z0-9_-])(?:(?P<q>{_EN_QUAL})[\s-]*)?(?:(?P<w>(?i:last|this|next))\s+)?{_MON}"
@@ -998,6 +1014,13 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
             hit.invalid = True
         hit.d2 = d2
     return hit if y is not None or m.groupdict().get("yy") else _inferred(hit, cx)
+
+
+def _h_en_bare_day(m: re.Match, cx: _Ctx) -> _Hit | None:
+    hit = _h_zh_day(m, cx)  # the same inference as 12日: this month, or the last one that had the day
+    if hit is not None:
+        hit.start = m.start("day")  # the preposition is a relation trigger (by, until) or nothing (on)
+    return hit
 
 
 def _h_en_nummon(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -1256,6 +1279,7 @@ _COMMON: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_DIGIT_DATE, _h_digit_date),
     (_YEAR_RANGE, _h_year_range),
     (_BARE_YEAR, _h_bare_year),
+    (_MONTH_YEAR, _h_month_year),
 )
 _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_ABS, _h_zh_abs),
@@ -1283,6 +1307,7 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_MDY, _en_date),
     (_EN_DMY, _en_date),
     (_EN_MDY_WORD, _en_date),
+    (_EN_BARE_DAY, _h_en_bare_day),
     (_EN_DMY_WORD, _en_date),
     (_EN_MONTH, _h_en_month),
     (_EN_NUMMON, _h_en_nummon),
@@ -1560,10 +1585,16 @@ _ZH_SUFFIX = re.compile(
 )
 _EN_PREFIX = re.compile(
     r"(?<![A-Za-z0-9_-])(?P<t>(?i:since|as\s+of|as\s+at|by|until|till|up\s+until|up\s+to|through"
-    r"|before|prior\s+to|ahead\s+of|after|following|starting\s+(?:in|from)|beginning\s+in"
-    r"|from))\s+$"
+    r"|before|prior\s+to|ahead\s+of|after|following|starting\s+(?:in|from|on)|beginning\s+(?:in|on|from)"
+    r"|no\s+later\s+than|not\s+later\s+than|later\s+than|no\s+earlier\s+than|earlier\s+than"
+    r"|from))\s+(?:(?i:the\s+year)\s+)?$"
 )
-_EN_SUFFIX = re.compile(r"\s+(?P<t>(?i:onwards?|on))(?![A-Za-z0-9_-])")
+# "2012 or later", "1/1/2016 and later", "May 3 or earlier": at the end of a clause only
+# ("2012 or before the war" is a comparison with something else).
+_EN_SUFFIX = re.compile(
+    r"\s+(?P<t>(?i:onwards?|on)|(?i:(?:or|and)\s+(?:later|after)|or\s+(?:earlier|before))"
+    r"(?!\s+[A-Za-z0-9]))(?![A-Za-z0-9_-])"
+)
 
 # 到/至 after these verbs points at a level or origin (上升到2018年的水平, 追溯至), not a deadline.
 _CHANGE_VERBS = frozenset("升降增减涨跌达提扩缩回看听得受遇来走高低少多退溯")
@@ -1577,12 +1608,17 @@ _PREFIX_RELATION = {
     "through": "until", "before": "before", "prior to": "before", "ahead of": "before",
     "after": "after", "following": "after", "starting in": "since",
     "starting from": "since", "beginning in": "since", "from": None,
+    "starting on": "since", "beginning on": "since", "beginning from": "since",
+    "later than": "after", "no later than": "by", "not later than": "by", "earlier than": "before",
+    "no earlier than": "since",
 }
 _SUFFIX_RELATION = {
     "以来": "since", "开始": "since", "至今": "since", "迄今": "since", "起": "since",
     "之前": "before", "以前": "before", "前": "before",
     "之后": "after", "以后": "after", "后": "after", "为止": "by",
     "onward": "since", "onwards": "since", "on": "since",
+    "or later": "since", "and later": "since", "or after": "since", "and after": "since",
+    "or earlier": "by", "or before": "by",
     "或之前": "by", "或以前": "by", "及之前": "by", "及以前": "by",  # on or before
     "或之后": "since", "或以后": "since", "及之后": "since", "及以后": "since",  # on or after
 }
@@ -1622,7 +1658,7 @@ def _attach_relations(text: str, hits: list[_Hit]) -> None:
         suf = _ZH_SUFFIX.match(text, h.end) or _EN_SUFFIX.match(text, h.end)
         if suf and suf.end() > upper:
             suf = None
-        suf_word = suf["t"].lower() if suf else None
+        suf_word = re.sub(r"\s+", " ", suf["t"].lower()) if suf else None
         if suf_word == "on" and not (pre and pre[1] == "from"):
             suf = suf_word = None  # "in 2019 on the border"
         suf_rel = _SUFFIX_RELATION[suf_word] if suf_word else None
