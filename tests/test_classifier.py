@@ -60,6 +60,9 @@ def test_a_version_folder_has_a_small_head_and_a_full_card(trained):
     assert card["split"]["train"]["fingerprint"] and card["split"]["train"]["n"] > 100
     assert "project_jsonl:slice:test" in card["metrics"]
     assert card["split"]["withheld_for_heldout"] == {}
+    timing = card["timing"]  # the card records how long training took, and where
+    assert timing["total"] >= timing["encoding"] >= 0 and timing["training"] > 0 and timing["cpus"] >= 1
+    assert "- Training time: " in (path / "README.md").read_text("utf-8")
     assert "| project_jsonl:slice:test |" in (path / "README.md").read_text("utf-8")
 
 

@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -85,6 +86,9 @@ class TrainingResult:
     extract_thresholds: dict[str, float] = field(default_factory=dict)
     adapter: object | None = None  # the peft-wrapped TunedTop when the encoder was adapted
     device: str = "cpu"  # where it was trained (see training_device)
+    # wall-clock seconds: "encoding" (vectors or hidden states, cached ones read back), "training" (the rest:
+    # loading the data, head or LoRA, out-of-fold heads, thresholds), "total" (from loading the data to the card)
+    timing: dict[str, float] = field(default_factory=dict)
 
 
 def training_device(requested: str | None = None) -> str:
@@ -456,6 +460,7 @@ def write_version(
         "split": split,
         "hyperparameters": asdict(args),
         "device": result.device,
+        "timing": {**result.timing, "cpus": os.cpu_count()},
         "best_epoch": result.best_epoch,
         "epochs_run": len(result.history),
         "thresholds": result.thresholds,
@@ -488,6 +493,9 @@ def render_card(card: dict) -> str:
         + f"pooling {card['base']['pooling']}",
         f"- Head: {card['head']['layers']} layer(s), hidden {card['head']['hidden']}",
         f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run",
+        *([f"- Training time: {t['total']:.0f} s on {card['device']} ({t['cpus']} CPUs seen): encoding "
+           f"{t['encoding']:.0f} s (sentences in the embedding cache are read, not encoded), training "
+           f"{t['training']:.0f} s"] if (t := card.get("timing")) and "total" in t else []),
         f"- Thresholds (max dev F1; `classify`, `evaluate`): {json.dumps(card['thresholds'])}",
         f"- Extractor thresholds (recall {EXTRACT_RECALL:.0%} of the dev claims and, frozen encoder, of the "
         f"training claims' {EXTRACT_FOLDS}-fold out-of-fold scores; never above the F1 threshold; a language "
@@ -634,6 +642,7 @@ def train_model(
     from factcheck.embed.encoder import shared_encoder
     from factcheck.model.registry import models_dir
 
+    started = time.perf_counter()
     args = args or TrainingArguments()
     root = root or models_dir()
     data = prepare_data(train_specs, eval_specs, args=args)
@@ -653,7 +662,9 @@ def train_model(
 
         first = encoder.model.config.num_hidden_layers - args.tune_layers
         tick = progress(f"encoding up to layer {first}", len(everything)) if progress else None
+        encoding = time.perf_counter()
         states = hidden_state_cache_for(encoder, first).states(encoder, everything, first, progress=tick)
+        encoding = time.perf_counter() - encoding
         tick = progress("training (LoRA)", n_train * args.tune_epochs) if progress else None
         adapter, head, history, best_epoch = fit_tuned(
             states[:n_train], data.labels("train"), states[n_train : n_train + n_dev], data.labels("dev"),
@@ -663,7 +674,9 @@ def train_model(
             return head.claim_probabilities(pooled_vectors(adapter, states[lo:hi]))
     else:
         tick = progress("embedding", len(everything)) if progress else None
+        encoding = time.perf_counter()
         vectors = embedding_cache_for(encoder).embed(encoder, everything, progress=tick)
+        encoding = time.perf_counter() - encoding
         tick = progress("training", args.max_epochs) if progress else None
         head, history, best_epoch = fit_frozen(vectors, data, args, progress=tick, device=device)
         tick = progress("out-of-fold scores", EXTRACT_FOLDS) if progress else None
@@ -678,7 +691,9 @@ def train_model(
         "heldout": {k: summarize_source(v) for k, v in heldout.items()},
         "withheld_for_heldout": data.withheld,
     }
-    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter, device)
+    total = time.perf_counter() - started
+    timing = {"encoding": round(encoding, 1), "training": round(total - encoding, 1), "total": round(total, 1)}
+    result = TrainingResult(head, thresholds, history, best_epoch, extract_thresholds, adapter, device, timing)
     created = now()
     version = make_version_name(split["train"]["fingerprint"], args, created)
     path = write_version(root, result, args=args, encoder=encoder, sources=sources, split=split,
