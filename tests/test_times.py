@@ -411,13 +411,23 @@ EXACT_OR_OPEN = [
     ("It closed 2 weeks before May 13 1999.", "en", PUB, "2 weeks before May 13 1999", "1999-04-29", None, True),
     ("Prices rose more than 2 weeks before today.", "en", PUB, "more than 2 weeks before today", None, None, False),
     ("The report is due in two weeks.", "en", PUB, "in two weeks", "2025-06-05", None, True),
-    # a part of a period: an ISO week when it is one, else open
+    # a part of a period: an ISO week when it is one, the first / last n days, weeks or months as an
+    # interval, else open
     ("Output fell in the last week of 2019.", "en", PUB, "the last week of 2019", "2019-W52", None, True),
     ("Output fell in the first week of March 2021.", "en", PUB, "the first week of March 2021", "2021-W09", None, True),
     ("His contract ends week 10 of 2026.", "en", PUB, "week 10 of 2026", "2026-W10", None, True),
-    ("他们在去年的前10天到访。", "zh", PUB, "去年的前10天", None, None, False),
-    ("他們在去年的前10天到訪。", "zh", PUB, "去年的前10天", None, None, False),
-    ("Sales rose in the first ten days of last year.", "en", PUB, "the first ten days of last year", None, None, False),
+    ("他们在去年的前10天到访。", "zh", PUB, "去年的前10天", "2024-01-01/2024-01-10", None, True),
+    ("他們在去年的前10天到訪。", "zh", PUB, "去年的前10天", "2024-01-01/2024-01-10", None, True),
+    ("Sales rose in the first ten days of last year.", "en", PUB, "the first ten days of last year",
+     "2024-01-01/2024-01-10", None, True),
+    ("维修安排在今年的最后3周。", "zh", PUB, "今年的最后3周", "2025-W50/2025-W52", None, True),
+    ("維修安排在今年的最後3週。", "zh", PUB, "今年的最後3週", "2025-W50/2025-W52", None, True),
+    ("新规在2021年的第二周生效。", "zh", PUB, "2021年的第二周", "2021-W02", None, True),
+    ("新規在2021年的第二週生效。", "zh", PUB, "2021年的第二週", "2021-W02", None, True),
+    ("审查定在明年第九个月。", "zh", PUB, "明年第九个月", "2026-09", None, True),
+    ("Output fell in the first 3 months of 2020.", "en", PUB, "the first 3 months of 2020", "2020-01/2020-03",
+     None, True),
+    ("他们在上月的后半段到访。", "zh", PUB, "上月", "2025-04", None, True),
     # two-digit years
     ("He was born on 15 April of 87.", "en", PUB, "15 April of 87", "1987-04-15", None, True),
     ("He was born on 15 April of 87.", "en", None, "15 April of 87", None, None, False),
@@ -471,7 +481,9 @@ EXACT_OR_OPEN = [
      "2025-Q3/2026-Q1", None, True),
     ("Hiring will slow in the next quarter.", "en", PUB, "the next quarter", "2025-Q3", None, True),
     ("Revenue beat the previous quarter.", "en", PUB, "the previous quarter", "2025-Q1", None, True),
-    ("Rates rose in the last 3 weeks of this year.", "en", PUB, "the last 3 weeks of this year", None, None,
+    ("Rates rose in the last 3 weeks of this year.", "en", PUB, "the last 3 weeks of this year",
+     "2025-W50/2025-W52", None, True),
+    ("Rates rose in the last 3 weeks of March 2024.", "en", PUB, "the last 3 weeks of March 2024", None, None,
      False),
     # holidays on a fixed day; moving ones are left to other rules
     ("Shops close on Christmas Eve.", "en", PUB, "Christmas Eve", "2025-12-24", None, True),

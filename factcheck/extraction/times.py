@@ -1705,8 +1705,8 @@ _NUMWORDS_AFTER = re.compile(
 )
 # 四月的最后一个星期一, 2021年的第二周, 明年第九个月, 今年的最后 3 周, 去年的前10天: a part of the period.
 _ZH_PART_AFTER = re.compile(
-    r"的?\s?(?:最后|最初|第|前|后|头)\s?[\d一二三四五六七八九十两]*\s?个?\s?"
-    r"(?:周|星期[一二三四五六日天]?|礼拜[一二三四五六日天]?|天|日|个月|月)"
+    r"的?\s?(?P<o>最后|最初|第|前|后|头)\s?(?P<n>[\d一二三四五六七八九十两]*)\s?个?\s?"
+    r"(?P<u>周|星期[一二三四五六日天]?|礼拜[一二三四五六日天]?|天|日|个月|月)"
 )
 _ZH_LUNAR_BEFORE = re.compile(r"(?:农历|阴历|夏历|旧历)\s?$")
 _WEEKDAY_DAY_AFTER = re.compile(
@@ -1733,10 +1733,69 @@ def _set_day(h: _Hit, d: date | None) -> None:
         h.y, h.m, h.d = d.year, d.month, d.day
 
 
+def _first_or_last(h: _Hit, first: bool, n: int, unit: str) -> bool:
+    """The first or last n days, weeks (ISO weeks of a year) or months (of a year) of ``h``,
+    as an interval; False when that is not exact (weeks of a month, more units than it has)."""
+    if n <= 0 or h.interval or h.y is None or h.kind not in ("year", "month") or (h.kind == "month" and not h.m):
+        return False
+    y = h.y
+    if unit == "day":
+        if h.m is not None:  # of a month
+            lo, hi = date(y, h.m, 1), date(y, h.m, calendar.monthrange(y, h.m)[1])
+        else:
+            lo, hi = date(y, 1, 1), date(y, 12, 31)
+        if n > (hi - lo).days + 1:
+            return False
+        a, b = (lo, lo + timedelta(days=n - 1)) if first else (hi - timedelta(days=n - 1), hi)
+        if n == 1:  # 去年的最后一天: one day
+            h.kind, h.y, h.m, h.d, h.qualifier = "date", a.year, a.month, a.day, None
+            return True
+        ends = (_Hit(h.start, h.end, "date", y=a.year, m=a.month, d=a.day),
+                _Hit(h.start, h.end, "date", y=b.year, m=b.month, d=b.day))
+    elif unit == "week" and h.kind == "year":
+        last = date(y, 12, 28).isocalendar()[1]
+        if n > last:
+            return False
+        w1, w2 = (1, n) if first else (last - n + 1, last)
+        ends = (_Hit(h.start, h.end, "week", fixed=f"{y:04d}-W{w1:02d}"),
+                _Hit(h.start, h.end, "week", fixed=f"{y:04d}-W{w2:02d}"))
+    elif unit == "month" and h.kind == "year" and n <= 12:
+        m1, m2 = (1, n) if first else (13 - n, 12)
+        ends = (_Hit(h.start, h.end, "month", y=y, m=m1), _Hit(h.start, h.end, "month", y=y, m=m2))
+    else:
+        return False
+    h.kind, h.interval, h.qualifier = ends[0].kind, ends, None
+    return True
+
+
+def _zh_part_of(h: _Hit, m: re.Match) -> None:
+    """去年的前10天, 今年的最后3周, 2021年的第二周, 明年第九个月: exact parts, else left open."""
+    h.end = m.end()
+    o, raw, u = m["o"], m["n"], m["u"]
+    unit = {"天": "day", "日": "day", "周": "week", "个月": "month", "月": "month"}.get(u)
+    n = (int(raw) if raw.isdigit() else _zh_int(raw)) if raw else None
+    if unit and n and o == "第" and h.kind == "year" and not h.interval and h.y is not None and not h.qualifier:
+        if unit == "week" and n <= date(h.y, 12, 28).isocalendar()[1]:
+            h.kind, h.fixed = "week", f"{h.y:04d}-W{n:02d}"  # 2021年的第二周: ISO week 2
+            return
+        if unit == "month" and n <= 12 and "个" in m[0]:
+            h.kind, h.m = "month", n  # 明年第九个月
+            return
+    if unit and n and o in ("前", "头", "最初", "最后", "后") and not h.qualifier:
+        if _first_or_last(h, o in ("前", "头", "最初"), n, unit):
+            return
+    h.invalid = True
+
+
 def _week_of(h: _Hit, text: str, m: re.Match) -> None:
-    """The first / last / n-th week of a year or a month, as an ISO week; else left open."""
+    """The first / last / n-th week of a year or a month, as an ISO week; the first / last
+    n days, weeks or months of a year or month as an interval; else left open."""
     o, u = m["o"].lower(), m["u"].lower()
     h.start = m.start()
+    if m["k"] and o in ("first", "last") and u.endswith("s") and not h.qualifier:
+        n = _count(m["k"])
+        if _first_or_last(h, o == "first", n, u.rstrip("s")):
+            return  # the first ten days of last year, the last 3 weeks of this year
     if m["k"] or u != "week" or h.interval or h.y is None or h.kind not in ("year", "month"):
         h.invalid = True
         return
@@ -1792,7 +1851,7 @@ def _guard(text: str, hits: list[_Hit]) -> list[_Hit]:
                 continue
         m = _ZH_PART_AFTER.match(text, h.end)
         if m and not h.weekday:
-            h.end, h.invalid = m.end(), True
+            _zh_part_of(h, m)
             continue
         if h.weekday:
             m = _WEEKDAY_DAY_AFTER.match(text, h.end)
