@@ -428,6 +428,11 @@ EXACT_OR_OPEN = [
     ("Output fell in the first 3 months of 2020.", "en", PUB, "the first 3 months of 2020", "2020-01/2020-03",
      None, True),
     ("他们在上月的后半段到访。", "zh", PUB, "上月", "2025-04", None, True),
+    # X和Y之间 is a range when it does not cross a year end
+    ("工厂2015年和2018年之间扩产。", "zh", PUB, "2015年和2018年之间", "2015/2018", None, True),
+    ("工廠2015年與2018年之間擴產。", "zh", PUB, "2015年與2018年之間", "2015/2018", None, True),
+    ("数据覆盖3月和9月之间。", "zh", PUB, "3月和9月之间", "2025-03/2025-09", None, True),
+    ("今年后半年出口回暖。", "zh", PUB, "今年后半年", "2025", None, True),
     # two-digit years
     ("He was born on 15 April of 87.", "en", PUB, "15 April of 87", "1987-04-15", None, True),
     ("He was born on 15 April of 87.", "en", None, "15 April of 87", None, None, False),

@@ -121,8 +121,8 @@ _NORM = str.maketrans(
         "Ｑ": "Q",
         "\u3000": " ",
         # Traditional characters the grammar reads, read as their Simplified forms.
-        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統",
-                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统")),
+        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統與",
+                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统与")),
     }
 )
 # Most text has none of those: finding that is cheaper than translating.
@@ -407,7 +407,7 @@ _ZDAY = (
 )
 # 中 is mid-month/mid-year only before punctuation or a trigger: 2019年中国 is not.
 _MID = r"中(?=[\s，。、；：！？,.;:!?）)」』”]|$|以|前|后|之|起|至|到)"
-_YQ = rf"(?P<yq>年?(?:初期?|中期|{_MID}|底|末期?)|上半年|下半年)"
+_YQ = rf"(?P<yq>年?(?:初期?|中期|{_MID}|底|末期?)|[上下前后]半年)"
 _QTR = r"(?P<qt>第?[一二三四1-4]\s?季度|[Qq][1-4](?!\d))"
 _MQ = rf"(?P<mq>上旬|中旬|下旬|初|{_MID}|底|末)"
 _MDTAIL = (
@@ -1491,7 +1491,8 @@ def _runnable(present: int, chinese: bool, english: bool) -> list[tuple[re.Patte
 
 # ------------------------------------------------------------ intervals, relations
 
-_CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
+_CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜|和|与)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
+_BETWEEN_AFTER = re.compile(r"\s?之?间")  # 2015年和2018年之间
 _OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+)$")
 
 
@@ -1523,8 +1524,13 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
     if not conn:
         return None
     opener = _OPENER.search(text, max(lower, a.start - 10), a.start)
-    if conn[0].strip().lower() == "and" and not (opener and opener["en"] and opener["en"].lower() == "between"):
+    joiner = conn[0].strip().lower()
+    if joiner == "and" and not (opener and opener["en"] and opener["en"].lower() == "between"):
         return None
+    between_end = _BETWEEN_AFTER.match(text, b.end) if joiner in ("和", "与") else None
+    if joiner in ("和", "与"):
+        if not between_end or _later(a, b):
+            return None  # 2015年和2018年 are two years; 10月和5月间 could cross either year end
     if a.weekday or b.weekday:
         return None
     if a.qualifier or b.qualifier:  # between the end of 2007 and the end of 2008: ends not exact
@@ -1550,7 +1556,8 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
         a.year_given = True
         if _later(a, b):
             a.y = b.y - 1  # Nov - Feb 5th, 2017
-    out = _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
+    out = _Hit(a.start, between_end.end() if between_end else b.end, a.kind, relative=a.relative or b.relative,
+               interval=(a, b))
     if _later(a, b):
         out.invalid = True  # an end before its start is never emitted
     return out
