@@ -306,14 +306,13 @@ QUEUE_VIEW = "Review queue"
 OLD_QUEUE_VIEWS = ("Review queue: most uncertain first",)
 #: The queue's columns, first to last: what a lead scans.
 QUEUE_COLUMNS = ("claim", "lang", "kind", "score", "article", "uncertainty")
-#: Label Studio's own columns (1.23) that the queue hides; "annotators" and
-#: "total_annotations" stay, after the claim's columns, to show who has done what.
-SYSTEM_COLUMNS = ("id", "inner_id", "completed_at", "cancelled_annotations", "total_predictions",
-                  "annotations_results", "annotations_ids", "predictions_score", "predictions_model_versions",
-                  "predictions_results", "file_upload", "storage_filename", "created_at", "updated_at", "updated_by",
-                  "avg_lead_time", "draft_exists", "comment_count", "unresolved_comment_count",
-                  "last_comment_updated_at", "comments", "comment_authors", "reviewers", "reviewed",
-                  "reviews_accepted", "reviews_rejected", "ground_truth", "agreement")
+#: Label Studio's own columns (1.23), all hidden by the queue (Columns brings any back).
+SYSTEM_COLUMNS = ("id", "inner_id", "completed_at", "total_annotations", "annotators", "cancelled_annotations",
+                  "total_predictions", "annotations_results", "annotations_ids", "predictions_score",
+                  "predictions_model_versions", "predictions_results", "file_upload", "storage_filename",
+                  "created_at", "updated_at", "updated_by", "avg_lead_time", "draft_exists", "comment_count",
+                  "unresolved_comment_count", "last_comment_updated_at", "comments", "comment_authors", "reviewers",
+                  "reviewed", "reviews_accepted", "reviews_rejected", "ground_truth", "agreement")
 
 
 def queue_view_data(data_columns: Sequence[str], *, overlap: int = 1) -> dict[str, Any]:
@@ -327,8 +326,10 @@ def queue_view_data(data_columns: Sequence[str], *, overlap: int = 1) -> dict[st
         "ordering": ["-tasks:data.uncertainty"],
         "filters": {"conjunction": "and", "items": [
             {"filter": "filter:tasks:total_annotations", "operator": "less", "type": "Number", "value": overlap}]},
-        "hiddenColumns": {"explore": hidden, "labeling": hidden},
-        "columnsWidth": {"tasks:data.claim": 520, "tasks:data.article": 200},
+        # beside an open task only the claim fits
+        "hiddenColumns": {"explore": hidden, "labeling": [*hidden, *(f"tasks:data.{c}" for c in QUEUE_COLUMNS[1:])]},
+        "columnsWidth": {"tasks:data.claim": 520, "tasks:data.lang": 70, "tasks:data.kind": 110,
+                         "tasks:data.score": 90, "tasks:data.article": 260, "tasks:data.uncertainty": 110},
     }
 
 

@@ -77,9 +77,9 @@ def describe_parts(claim: Claim) -> str:
     lines = []
     for q in claim.quantities:
         if q.low is not None and q.high is not None:
-            number = f"{q.low:g}–{q.high:g}"
+            number = f"{_readable(q.low)}–{_readable(q.high)}"
         else:
-            number = "?" if q.value is None else f"{q.value:g}"
+            number = "?" if q.value is None else _readable(q.value)
         bits = [q.comparator or "", "≈" if q.approximate else "", number, f" {q.unit}" if q.unit else "",
                 f"/{q.per}" if q.per else ""]
         lines.append(f"quantity: {q.text} → {''.join(bits)}")
@@ -180,6 +180,15 @@ def matches_html(matches: list[dict]) -> str:
             f'<div class="fc-evidence">evidence: {" · ".join(links) if links else "none recorded"}</div></li>'
         )
     return '<ol class="fc-matches">' + "".join(items) + "</ol>"
+
+
+def _readable(value: float) -> str:
+    """890000000.0 → "890,000,000" (not "8.9e+08"); 0.125 → "0.125"."""
+    if abs(value) >= 1e18:
+        return f"{value:g}"
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0") if abs(value) >= 1000 else f"{value:g}"
 
 
 def build_task(claim: Claim, *, title: str | None = None, url: str | None = None,
