@@ -4,6 +4,7 @@ store or an existing file unless asked (issue 19, items 1 and 4)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -158,3 +159,48 @@ def test_a_copy_that_fills_a_gap_adds_to_what_is_known_and_a_disagreement_is_rec
     assert (url, published) == ("https://example.org/grain", "2024-05-01")
     assert json.loads(conflicts) == {"published": ["2024-05-01", "2024-06-30"]}
     assert db["article_sources"].count == 3
+
+
+# --- item 3: concurrent writers take turns -----------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_two_extracts_and_a_verdict_import_at_once_on_one_new_store_keep_every_row(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    for batch in ("one", "two"):
+        folder = tmp_path / batch
+        folder.mkdir()
+        for name in ("en_diplomacy.txt", "zh_economy.txt", "zh_public_health.txt", "zh_energy_sanctions.md"):
+            text = (EXAMPLES / name).read_text("utf-8")
+            (folder / name).write_text(f"Batch {batch}: {name}\n\n{text}", "utf-8")
+    store = tmp_path / "kb.db"  # created by whichever command gets there first
+    factcheck = [sys.executable, "-m", "factcheck"]
+    commands = [
+        [*factcheck, "extract", str(tmp_path / "one"), "--db", str(store), "--model", "none", "--format", "summary"],
+        [*factcheck, "extract", str(tmp_path / "two"), "--db", str(store), "--model", "none", "--format", "summary"],
+        [*factcheck, "verdicts", "import", str(Path(__file__).parent / "data" / "verdicts_claimreview.json"),
+         "--db", str(store)],
+    ]
+    running = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    outputs = [p.communicate(timeout=600) for p in running]
+    done = [(p.returncode, out, err) for p, (out, err) in zip(running, outputs, strict=True)]
+    for code, _, err in done:
+        assert code == 0 and "Traceback" not in err and "Error" not in err, err
+
+    extracted = 0
+    for _, out, _ in done[:2]:
+        for line in out.splitlines():  # "PATH v1: N claims, M rejected"
+            claims, rejected = (int(n) for n in re.findall(r"(\d+) (?:claims|rejected)", line))
+            extracted += claims + rejected
+    report = json.loads(done[2][1])
+    db = open_db(store, create=False)
+    assert db.execute("select count(*) from articles where format in ('txt', 'md')").fetchone()[0] == 8
+    assert db.execute("select count(*) from claims c join articles a on a.id = c.article_id "
+                      "where a.format in ('txt', 'md')").fetchone()[0] == extracted
+    assert db.execute("select count(*) from verdicts where source = 'claimreview'").fetchone()[0] == \
+        report["stored"]
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)

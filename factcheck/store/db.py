@@ -38,7 +38,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,8 +54,9 @@ from factcheck.store import fts
 
 SCHEMA_VERSION = 4
 #: Seconds a connection waits for another connection's write lock before SQLite
-#: gives up with "database is locked" (Python's sqlite3 default).
-BUSY_TIMEOUT = 5.0
+#: gives up with "database is locked" (F301). Writers hold the lock for one short
+#: transaction (an article, a batch of verdicts), so concurrent commands take turns.
+BUSY_TIMEOUT = 60.0
 
 
 def default_db_path() -> str:
@@ -265,10 +268,24 @@ class StoreConnection(sqlite3.Connection):
     its ``execute``/``executemany``/``executescript`` (and the :class:`StoreCursor` they
     return), ``commit``, ``rollback``, ``backup`` and the end of a ``with conn:``
     transaction. ``path`` and ``busy_timeout`` go into the messages. Make one with
-    :func:`connect`."""
+    :func:`connect`.
+
+    ``with conn:`` is one write transaction, begun with ``BEGIN IMMEDIATE``: it takes the
+    write lock first (waiting up to ``busy_timeout`` for another writer), so it never
+    fails halfway when another process wrote since it began reading (SQLite cannot wait
+    out that case). A ``with conn:`` inside another joins it: only the outermost commits.
+    """
 
     path: str | None = None
     busy_timeout: float | None = None
+    read_only: bool = False
+    _depth: int = 0
+
+    def __enter__(self):
+        if self._depth == 0 and not self.in_transaction and not self.read_only:
+            self.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        return self
 
     def cursor(self, factory=None):
         return super().cursor(factory or StoreCursor)
@@ -301,6 +318,9 @@ class StoreConnection(sqlite3.Connection):
             raise _error_of(exc, self) from exc
 
     def __exit__(self, *exc_info):
+        self._depth -= 1
+        if self._depth > 0:  # an inner block: the outermost one commits or rolls back
+            return False
         try:
             return super().__exit__(*exc_info)
         except sqlite3.Error as exc:
@@ -318,7 +338,7 @@ def connect(path: str | Path, *, read_only: bool = False, timeout: float = BUSY_
             conn = sqlite3.connect(str(path), timeout=timeout, factory=StoreConnection)
     except sqlite3.Error as exc:
         raise store_error(exc, path, busy_timeout=timeout) from exc
-    conn.path, conn.busy_timeout = str(path), timeout
+    conn.path, conn.busy_timeout, conn.read_only = str(path), timeout, read_only
     return conn
 
 
@@ -349,12 +369,26 @@ def open_db(path: str | Path | None = None, *, create: bool = True,
                              f"{', '.join(sorted(foreign)[:5])}); factcheck will not add its own tables to it. "
                              "Pass the store with --db (or FACTCHECK_DB).", code="F304")
         db.execute("PRAGMA foreign_keys = ON")
-        db.enable_wal()
-        ensure_schema(db)
+        _prepare(db, timeout)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _prepare(db: sqlite_utils.Database, timeout: float) -> None:
+    """WAL on and the schema current, retried while another process does the same: while a
+    new store switches to WAL, SQLite answers "locked" at once instead of waiting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.enable_wal()
+            ensure_schema(db)
+            return
+        except StoreError as exc:
+            if exc.code != "F301" or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.02, 0.2))
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -380,6 +414,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for version in range(current + 1, SCHEMA_VERSION + 1):
         migrate = MIGRATIONS[version]
         with db.conn:
+            if schema_version(db) >= version:  # another process ran it while this one waited for the lock
+                continue
             migrate(db)
             db.table("meta").upsert({"key": "schema_version", "value": str(version)}, pk="key")
             db.table("schema_migrations").upsert(
@@ -424,9 +460,10 @@ def _backup_before_upgrade(db: sqlite_utils.Database, version: int) -> Path:
     assert path is not None  # only called for a store in a file
     dest = path.with_name(f"{path.name}.v{version}.bak")
     target = connect(dest)
-    with target:
-        db.conn.backup(target)
-    target.close()
+    try:
+        db.conn.backup(target)  # (the backup API writes and commits the copy itself)
+    finally:
+        target.close()
     return dest
 
 
