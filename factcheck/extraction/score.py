@@ -70,6 +70,11 @@ def apply_scores(
     return scores, vectors
 
 
+#: The least score at which the model keeps a candidate no rule marked: it must lean to a
+#: claim, whatever a recall-first extraction threshold allows for the typed kinds.
+OPEN_FLOOR = 0.5
+
+
 def judge(claim: Claim, score: float, threshold: float, *, hard_kinds: Sequence[str] = ("numeric", "temporal")) -> None:
     """The model's verdict on one candidate the rules have typed; sets ``claim.is_claim``
     (and the kind and reasons when it changes them).
@@ -80,8 +85,9 @@ def judge(claim: Claim, score: float, threshold: float, *, hard_kinds: Sequence[
       claims when the score reaches ``threshold``.
     * A candidate no rule marked either way (reason :data:`~factcheck.extraction.kinds.NO_MARKER`:
       no number, date, attribution or event found, and no opinion, prediction or question
-      marker) becomes an ``event`` when the score reaches ``threshold``: the rules found
-      nothing to say, so the model judges.
+      marker) becomes an ``event`` when the score reaches ``threshold`` and
+      :data:`OPEN_FLOOR`: the rules found nothing to say, so the model judges, and must
+      lean to a claim.
     * A candidate a rule rejected for a marker (question, prediction, opinion, meta) stays
       rejected: the whole statement is one.
     """
@@ -89,7 +95,7 @@ def judge(claim: Claim, score: float, threshold: float, *, hard_kinds: Sequence[
         if claim.kind not in hard_kinds and score < threshold:
             claim.is_claim = False
             claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
-    elif claim.reasons[:1] == [NO_MARKER] and score >= threshold:
+    elif claim.reasons[:1] == [NO_MARKER] and score >= max(threshold, OPEN_FLOOR):
         claim.is_claim = True
         claim.kind = "event"
         claim.reasons.append(f"no rule marked it; check-worthiness {score:.2f} reaches the threshold")
