@@ -1,16 +1,32 @@
 """Sentences → atomic clauses.
 
 A compound sentence holds several checkable statements; each becomes its own claim
-with the exact source span of its clause. A clause that lacks a subject borrows the
-sentence's (the *carried subject*); ``extract`` carries the time anchor the same way.
+with the exact source span of its clause. The parts a clause leaves out are carried
+into it by grammar, not by nearness (``extract`` writes them into the claim's text):
+
+* the *subject*: a clause without one continues the predicate of the clause before,
+  so it borrows that clause's subject, the head noun phrase with its modifiers
+  (沙特阿美第三季度净利润为277亿美元，同比下降15% → 沙特阿美第三季度净利润同比下降15%);
+  a clause whose own subject is a bare measure (财政赤字, 通胀率) borrows the name
+  that owns the chain's measures (沙特财政赤字);
+* the *source*: an attribution that leads the sentence (据路透社报道, according to
+  Reuters) is the ``source`` of every clause, never a subject, and is carried once;
+* the *time anchor*: a time that leads the sentence dates the clauses of its event chain
+  (``takes_time``), not a clause after a contrast (则, 但, while, whereas), and not the
+  clauses after one whose time sits in a subordinate clause (X上台后，…).
 
 Chinese has no dependency parser on the registry, so clauses are cut at ，；,; (outside
 brackets and quotes, never inside a number such as 130,000) and, for 、, only between
-two numeric statements. Fragments that cannot stand alone (a bare time adverbial
-such as 截至2019年9月, a connective such as 此外) are merged into the next clause.
+two numeric statements; the subject is the run of words before a clause's predicate,
+read from jieba's dictionary tags. A piece without a checkable predicate of its own is
+no claim: a bare time (2003年至2012年), a connective (此外), a comparison frame
+(与上月相比), a subordinate clause (若…, 为了…, X上台后, 以…为由) merges into the clause
+it modifies, after it; a purpose, result or elaboration (以确保…, 使…, 包括…) into the
+clause before it.
 
 English clauses come from en_core_web_sm's dependency tree: the root verb and the
-verbs coordinated with it (``conj``), each with its own subtree.
+verbs coordinated with it (``conj``), each with its own subtree, and a non-restrictive
+relative clause that states a number of its own (", which is more than 60 percent below …").
 
 Attributed sentences (X称…, X said that …) are not split: the attribution governs
 every clause, and the quote is checked as one statement.
@@ -43,6 +59,14 @@ _ZH_SAY = frozenset((
 ))
 _ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
 _ZH_SOURCE_LEAD = re.compile(r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|测算|估计|统计数据)")
+# A first piece that only says who reports (有消息称, 研究报告显示, 长江日报讯).
+_ZH_SOURCE_SEGMENT = re.compile(r"^[^，,]{1,24}(报道|消息称|消息|讯|显示|表明|网上热传|热传)$")
+# Headings and hashtags that open a Weibo post or a news lead: 【…】, #…#.
+_ZH_HEADING = re.compile(r"^(\s*(【[^】]*】|#[^#]{1,30}#|\[[^\]]{0,10}\]】?))+\s*")
+# An attribution of the clause's own, anywhere in it: the sentence's source is not carried there.
+_ZH_OWN_SOURCE = re.compile(
+    r"(^|[^根])据.{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计)|根据.{0,30}(统计|数据|显示)"
+)
 _ZH_CONNECTIVES = re.compile(
     r"^(然而|但是|但|而且|并且|而|并|且|同时|此外|另外|其中|随后|此后|最后|最终|因此|所以|于是|不过|"
     r"目前|如今|当时|当日|次年|此前|之后|其后|与此同时|事实上|实际上|总之|首先|其次|再次|另一方面|一方面)$"
@@ -50,15 +74,59 @@ _ZH_CONNECTIVES = re.compile(
 # Subordinate clauses (condition, purpose, concession, cause, viewpoint) lean on the
 # main clause that follows: they are merged into it rather than standing alone.
 _ZH_SUBORDINATE = re.compile(
-    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|随着|除了|"
+    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|随着|除了|经过|"
     r"在.{1,12}(看来|期间|背景下|情况下|之际|同时|过程中)$|对.{1,12}(来说|而言)$|与其说)"
 )
+# Frames that say under what comparison or view the next clause holds: 与上月相比,
+# 以…为由, 两件事放在一起, 从这个角度看.
+_ZH_FRAME = re.compile(
+    r"^(与|和|同|跟|较|比)[^，,]{1,12}(相比|相较|比较|而言)$|^相比(之下|而言)?$"
+    r"|以.{1,40}为由$|(放在一起|加在一起|叠在一起|合在一起|来看|看来|而言|来说|角度看)$"
+)
+# A condition cut off from its consequence (并威胁若制裁未解除，将…): the consequence follows.
+_ZH_HALF_CONDITION = re.compile(r"^.{1,12}?(若|如果|假如|倘若|一旦|只要)(?!.*(将|就|则|便|会|才))")
+# Words that open a purpose, result or elaboration of the clause before (以确保…, 使…,
+# 包括…): no statement of its own, and no subject to carry into it.
+_ZH_TAIL_WORDS = frozenset((
+    "使", "使得", "致使", "导致", "迫使", "从而", "进而", "以便", "以免", "以期", "以防", "包括", "例如",
+    "比如", "譬如", "诸如", "尤其是", "特别是", "即",
+))
+# Adverbs that may come before such a word (还包括…, 不仅包括…, 并使…).
+_ZH_TAIL_OPENERS = frozenset(("还", "也", "又", "并", "并且", "而且", "不仅", "更", "进一步"))
+# Words before a subject that are not part of it (其中北京1人…, 此外…).
+_ZH_NP_LEAD_WORDS = frozenset(("其中", "此外", "另外", "同时", "目前", "如今", "年", "月", "日"))
+_ZH_PERSONAL_PRONOUNS = frozenset(("他", "她", "它", "他们", "她们", "它们", "我", "我们", "你", "你们"))
+# Words that end a subordinate time clause (X上台后, 哈马斯袭击以色列后).
+_ZH_TIME_CLAUSE_END = frozenset(("后", "以后", "之后", "时", "之际", "期间", "以来", "前夕", "之前", "以前"))
 # Pronouns and collective nouns that are a clause's own subject.
 _ZH_OWN_SUBJECT = re.compile(
     r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)"
 )
 _ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
 _ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
+# Verbs that jieba's dictionary tags as something else (曝光/nz, 上台/ns, 生效/n).
+_ZH_VERB_WORDS = frozenset((
+    "曝光", "上台", "生效", "落地", "中断", "失效", "到期", "去世", "启动", "杀青", "开业", "曝出", "下台",
+))
+# Words that open a predicate even where jieba's dictionary calls them nouns or
+# abbreviations (同比/j, 单方面/n, 一度/mq) or does not know them (较前).
+_ZH_PREDICATE_WORDS = frozenset((
+    "沿", "随", "同比", "环比", "较", "较前", "比", "约", "共", "均", "都", "则", "也", "还", "又", "仅", "只", "一度",
+    "单方面", "已", "已经", "曾", "曾经", "将", "正在", "再", "再次", "多次", "首次", "分别", "同时", "一直",
+    "正式", "即将", "全部", "几乎", "近", "将近", "累计", "合计", "总计", "占", "达", "为", "是", "有", "却",
+    "反而", "仍", "仍然", "依然", "继续",
+))
+# A clause opening with these (or with 则/却 after its subject) turns from the chain before
+# it: the sentence's time anchor stays behind.
+_ZH_CONTRAST_WORDS = frozenset(("但", "但是", "而", "然而", "不过", "可是", "相反", "反之", "却"))
+_ZH_CONTRAST_AFTER_SUBJECT = frozenset(("则", "却", "反而"))
+# A subject that is a bare measure borrows the name its chain is about (沙特 + 财政赤字).
+_ZH_MEASURE = re.compile(
+    r"(率|额|量|值|数|价|价格|赤字|收入|利润|产量|规模|比例|比重|人数|占比|增速|增幅|降幅|水平|储备|总额|余额|销量|指数)$"
+)
+_ZH_TIME_WORDS = frozenset(
+    ("年", "月", "日", "号", "年度", "季度", "年初", "年底", "年末", "年中", "月底", "月初", "底", "初")
+)
 # Who an attributed statement comes from, when the speaker is not a named entity.
 _ZH_SPEAKER = re.compile(
     r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构"
@@ -68,6 +136,9 @@ _EN_SAY = {
     "say", "tell", "state", "announce", "claim", "report", "confirm", "add", "warn", "insist",
     "note", "write", "declare", "argue", "estimate", "reveal", "disclose", "acknowledge",
 }
+_EN_CONTRAST = frozenset(("but", "yet", "while", "whereas", "although", "though", "however"))
+# Entity types that make a relative clause's statement checkable on its own.
+_EN_NUMERIC_ENTS = frozenset(("CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "ORDINAL", "TIME"))
 _SUBJECT_LABELS = ("GPE", "ORG", "PERSON", "NORP", "LAW", "FAC")
 
 
@@ -77,9 +148,11 @@ class Clause:
 
     start: int
     end: int
-    subject: str | None = None  # carried from the sentence when the clause lacks one
+    subject: str | None = None  # carried from the clause chain when the clause lacks one
     attributed: bool = False  # the sentence is an attributed statement (X said …)
-    source: str | None = None  # 据…报道 / according to … lead-in, when present
+    source: str | None = None  # 据…报道 / according to … lead-in, when the clause has none of its own
+    takes_time: bool = True  # may take the time anchor that leads the sentence (same event chain)
+    elliptical: bool = False  # its subject is not in the sentence: the one before says it
 
 
 def split_clauses(sentence: Sentence, span: Span, base: int) -> list[Clause]:
@@ -128,6 +201,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 _IDX = attrgetter("idx")
 
 
+def _top_level(text: str, start: int, end: int, char: str) -> list[int]:
+    """Offsets of ``char`` in ``text[start:end]`` outside brackets (欧洲三国(英国、法国、德国)…)."""
+    found, depth = [], 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in _OPENERS and ch not in "“":
+            depth += 1
+        elif ch in _CLOSERS and ch not in "”":
+            depth = max(0, depth - 1)
+        elif ch == char and not depth:
+            found.append(i)
+    return found
+
+
 def _zh_tokens_in(span: _Materialised, base: int, start: int, end: int) -> list:
     """Tokens with ``start <= base + idx < end`` (tokens are in text order)."""
     tokens = span.tokens
@@ -136,9 +223,9 @@ def _zh_tokens_in(span: _Materialised, base: int, start: int, end: int) -> list:
 
 
 _ZH_TIME_ONLY = re.compile(
-    r"^(截至|截止|截止到|自|从|到|在|于|直到|早在|进入|每逢)?"
-    r"[\d〇零一二三四五六七八九十两年月日号底初末中旬上下半季度第世纪代前后今去明本当每\s/.-]+"
-    r"(起|以来|以后|之后|之前|以前|前|后|为止|期间|时|间)?$"
+    r"^(截至|截止|截止到|自|从|到|至|在|于|直到|早在|进入|每逢|当地时间|北京时间|美东时间|格林尼治时间)?"
+    r"[\d〇零一二三四五六七八九十两年月日号底初末中旬上下半季度第世纪代前后今去明本当每期至昨天午点晚早凌晨夜分\s/.:：-]+"
+    r"(起|以来|以后|之后|之前|以前|前|后|为止|期间|时|间|开始)?$"
 )
 
 
@@ -149,7 +236,7 @@ _NUMBER_STATEMENT = re.compile(r"\d|[一二三四五六七八九十百千万亿�
 def _has_predicate(tokens: list, text: str) -> bool:
     if _ZH_TIME_ONLY.match(text):
         return False  # 截至2019年9月: an anchor for the next clause, not a clause
-    if not _ZH_VERB_TAGS.isdisjoint(map(_TAG, tokens)):
+    if not _ZH_VERB_TAGS.isdisjoint(map(_TAG, tokens)) or any(t.text in _ZH_VERB_WORDS for t in tokens):
         return True
     # A number with a unit is a statement by itself (高达50%, 约300公斤).
     return bool(_NUMBER_STATEMENT.search(text))
@@ -186,6 +273,56 @@ class _Materialised:
         return iter(self.tokens)
 
 
+# What a piece of a sentence is to the clauses around it.
+_MAIN, _LEAD, _SOURCE, _TAIL = "main", "lead", "source", "tail"
+
+
+def _zh_role(tokens: list, seg: str) -> str:
+    """``_MAIN`` for a piece with a checkable predicate of its own; ``_SOURCE`` for an
+    attribution lead-in; ``_TAIL`` for a purpose, result or elaboration of the clause
+    before; ``_LEAD`` for anything that modifies the clause after it (a bare time,
+    a connective, a comparison frame, a condition, a subordinate time clause)."""
+    seg = _ZH_HEADING.sub("", seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
+    if _ZH_SOURCE_LEAD.match(seg) or _ZH_SOURCE_SEGMENT.match(seg):
+        return _SOURCE
+    opening = tokens[1:] if tokens and tokens[0].text in _ZH_TAIL_OPENERS else tokens
+    if opening and (
+        opening[0].text in _ZH_TAIL_WORDS
+        or (opening[0].text == "以" and len(opening) > 1 and opening[1].tag_.startswith("v"))
+    ):
+        return _TAIL
+    if (
+        not _has_predicate(tokens, seg)
+        or len(seg) < 4
+        or _ZH_CONNECTIVES.match(seg)
+        or _ZH_SUBORDINATE.match(seg)
+        or _ZH_FRAME.search(seg)
+        or _ZH_HALF_CONDITION.match(seg)
+        or (len(tokens) > 1 and tokens[-1].text in _ZH_TIME_CLAUSE_END)
+    ):
+        return _LEAD
+    found = _zh_noun_phrase(tokens, whole=True)
+    if (
+        found is not None
+        and found[2] >= len(tokens)
+        and any(t.tag_[:1] == "n" for t in tokens[found[0] : found[2]])
+        and ("的" in seg or not _NUMBER_STATEMENT.search(seg))  # 12国弃权: jieba calls 弃权 a noun
+    ):
+        return _LEAD  # 一位可怜的94岁老奶奶, 2022年2月爆发的俄乌冲突: a topic, its predicate follows
+    return _MAIN
+
+
+@dataclass(slots=True)
+class _Merged:
+    """A clause being built: its span, where its own main piece starts, and the lead
+    pieces merged into it (with their roles)."""
+
+    start: int
+    end: int
+    core: int
+    leads: list[tuple[int, int, str]]
+
+
 def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause]:
     span = _Materialised(sentence_span)
     text = sentence.text
@@ -194,8 +331,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     raw = [(s, e) for s, e in raw if e > s]
     if not raw:
         return []
-    first = text[raw[0][0] : raw[0][1]]
-    source = first if _ZH_SOURCE_LEAD.match(first) and len(raw) > 1 else None
+    first = _ZH_HEADING.sub("", text[raw[0][0] : raw[0][1]])
+    source = first if (_ZH_SOURCE_LEAD.match(first) or _ZH_SOURCE_SEGMENT.match(first)) and len(raw) > 1 else None
     # From the first "speaker + say-verb" segment on, the rest of the sentence is what
     # was said: one quote clause. Segments before it are split as usual.
     quote_at = None
@@ -217,59 +354,188 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         parts = [(s, e)]
         if "、" in text[s:e]:
             subs, cursor = [], s
-            for m in re.finditer("、", text[s:e]):
-                subs.append((cursor, s + m.start()))
-                cursor = s + m.end()
+            for at in _top_level(text, s, e, "、"):
+                subs.append((cursor, at))
+                cursor = at + 1
             subs.append((cursor, e))
             if all(re.search(r"\d", text[a:b]) and len(text[a:b]) >= 4 for a, b in subs):
                 parts = subs
         pieces.extend(parts)
 
-    merged: list[list[int]] = []
-    pending_start: int | None = None
+    rel_base = base - sentence.start
+    merged: list[_Merged] = []
+    pending: list[tuple[int, int, str]] = []
     for s, e in pieces:
-        seg = text[s:e]
-        tokens = _zh_tokens_in(span, base - sentence.start, s, e)
-        stands_alone = (
-            _has_predicate(tokens, seg)
-            and len(seg) >= 4
-            and not _ZH_CONNECTIVES.match(seg)
-            and not _ZH_SUBORDINATE.match(seg)
-            and not _ZH_SOURCE_LEAD.match(seg)
-        )
-        if not stands_alone:
-            if pending_start is None:
-                pending_start = s
-            continue
-        merged.append([pending_start if pending_start is not None else s, e])
-        pending_start = None
-    if pending_start is not None and quote_start is not None:
-        quote_start = pending_start  # 2025年4月12日，X称…: the lead-in belongs to the quote
-    elif pending_start is not None:  # a trailing fragment belongs to the clause before it
-        if merged:
-            merged[-1][1] = pieces[-1][1]
+        role = _zh_role(_zh_tokens_in(span, rel_base, s, e), text[s:e])
+        if role == _TAIL and merged and not pending:
+            merged[-1].end = e
+        elif role == _MAIN:
+            merged.append(_Merged(pending[0][0] if pending else s, e, s, pending))
+            pending = []
         else:
-            merged.append([pending_start, pieces[-1][1]])
+            pending.append((s, e, role))
+    if pending and quote_start is not None:
+        quote_start = pending[0][0]  # 2025年4月12日，X称…: the lead-in belongs to the quote
+    elif pending and merged:  # a trailing fragment belongs to the clause before it
+        merged[-1].end = pending[-1][1]
+    elif pending:
+        merged.append(_Merged(pending[0][0], pending[-1][1], pending[0][0], []))
 
-    # A clause without a subject of its own borrows the nearest earlier clause's
-    # (…，伊朗坚持…，拒绝… → 伊朗拒绝…).
     clauses = []
-    current = None
-    for k, (s, e) in enumerate(merged):
-        own = None
-        if span.ents:  # subjects are named entities: none, nothing to look for
-            own = _zh_own_subject(sentence, span, base, s, e)
-            if own is None and k == 0:
-                own = _zh_subject(sentence, span, base, [s, e])
+    chain: str | None = None  # the subject of the clause before
+    agent: str | None = None  # the last subject that names someone (伊朗, not 浓缩铀库存上限)
+    owner: str | None = None  # the name the chain is about (沙特 of 沙特原油日产量)
+    chain_open = True  # the time anchor still dates the clauses
+    for k, piece in enumerate(merged):
+        s, e = piece.start, piece.end
+        own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece)
         carried = None
         if own is not None:
-            current = own
-        elif k > 0 and current and not _ZH_OWN_SUBJECT.match(text[s:e]):
-            carried = current
-        clauses.append(_zh_clause(sentence, s, e, subject=carried, source=source))
+            if k > 0 and own_owner is None and owner and _ZH_MEASURE.search(own) and not _ZH_OWN_SUBJECT.match(own):
+                carried = owner  # 财政赤字扩大到GDP的6% → 沙特财政赤字…
+                own = owner + own
+            chain = own
+            owner = own_owner or owner
+            if own_owner or own in _ZH_PERSONAL_PRONOUNS:
+                agent = own
+        elif k > 0 and chain:
+            # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
+            carried = chain if _zh_continues_measure(span, rel_base, piece) else agent or chain
+        takes_time = chain_open and not contrast
+        if contrast:
+            chain_open = False
+        if any(role == _LEAD and _ends_time_clause(span, rel_base, a, b) for a, b, role in piece.leads):
+            chain_open = False  # X上台后，…: that time is this clause's, not the chain's
+        clause_source = source if source and not (k > 0 and _ZH_OWN_SOURCE.search(text[s:e])) else None
+        clauses.append(_zh_clause(
+            sentence, s, e, subject=carried, source=clause_source, takes_time=takes_time,
+            elliptical=k == 0 and own is None,
+        ))
     if quote_start is not None:
         clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True))
     return clauses
+
+
+_ZH_MEASURE_PREDICATE = re.compile(
+    r"^(同比|环比|较|比|下降|增长|减少|增加|上涨|下跌|降至|升至|降低|提高|达|达到|占|为|约|超过|高达|累计|共计|分别|一度|仍)"
+)
+
+
+def _zh_continues_measure(span: _Materialised, rel_base: int, piece: _Merged) -> bool:
+    """Does the clause open with a change or comparison (同比下降…, 较前一年减少…, 占…)?"""
+    for token in _zh_tokens_in(span, rel_base, piece.core, piece.end):
+        if token.tag_ in ("c", "d") and not _ZH_MEASURE_PREDICATE.match(token.text):
+            continue  # 并, 也, 还
+        return bool(_ZH_MEASURE_PREDICATE.match(token.text))
+    return False
+
+
+def _ends_time_clause(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
+    tokens = _zh_tokens_in(span, rel_base, start, end)
+    return len(tokens) > 1 and tokens[-1].text in _ZH_TIME_CLAUSE_END
+
+
+def _zh_subject_np(
+    sentence: Sentence, span: _Materialised, rel_base: int, piece: _Merged
+) -> tuple[str | None, str | None, bool]:
+    """The clause's own subject (the words before its predicate, with their modifiers),
+    the named entity that opens it, and whether the clause turns from the chain (但…,
+    X则…). The subject is looked for in the clause's main piece, then in the
+    subordinate pieces merged into it (时任美国总统特朗普以…为由，单方面宣布…)."""
+    text = sentence.text
+    contrast = False
+    for n, (a, b) in enumerate([(piece.core, piece.end)] + [(a, b) for a, b, role in piece.leads if role == _LEAD]):
+        tokens = _zh_tokens_in(span, rel_base, a, b)
+        found = _zh_noun_phrase(tokens)
+        if n == 0:
+            words = [t.text for t in tokens]
+            lead = words[: found[2]] if found else words[:2]
+            contrast = bool(_ZH_CONTRAST_WORDS.intersection(words[:2])) or bool(
+                found and found[2] < len(words) and words[found[2]] in _ZH_CONTRAST_AFTER_SUBJECT
+            ) or bool(lead and lead[0] in _ZH_CONTRAST_AFTER_SUBJECT)
+        if found is None:
+            continue
+        first, last, _ = found
+        np_start = rel_base + tokens[first].idx
+        np_end = rel_base + tokens[last].idx + len(tokens[last].text)
+        np = text[np_start:np_end]
+        if len(np) > 30:
+            return None, None, contrast
+        owner = next(
+            (ent.text for ent in span.ents
+             if ent.label_ in _SUBJECT_LABELS and np_start <= rel_base + ent.start_char < np_end),
+            None,
+        )
+        return np, owner, contrast
+    return None, None, contrast
+
+
+def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int] | None:
+    """(first, last, predicate) token indices of the noun phrase that opens ``tokens``
+    (after a leading time, connective or adverb), and where the predicate starts; None
+    when the clause opens with its predicate (同比下降15%, 较前一年减少9.8%). With
+    ``whole``, a phrase that runs to the end is returned too (a piece that is only a
+    noun phrase)."""
+    n = len(tokens)
+    i = 0
+    # Skip what leads the subject: a 【title】, times (2018年, 去年), connectives (并, 此外), adverbs.
+    while i < n:
+        t = tokens[i]
+        tag = t.tag_
+        if t.text == "【":
+            close = next((j for j in range(i + 1, n) if tokens[j].text == "】"), None)
+            if close is None:
+                break
+            i = close + 1
+        elif t.is_punct or t.is_space or tag in ("t", "c", "mq", "d", "ad") or t.text in _ZH_NP_LEAD_WORDS:
+            if t.text in _ZH_CONTRAST_AFTER_SUBJECT:
+                break
+            i += 1
+        elif t.text[:1].isdigit() and i + 1 < n and tokens[i + 1].text in _ZH_TIME_WORDS:
+            i += 2
+        else:
+            break
+    first = i
+    if i < n and tokens[i].text in _ZH_PERSONAL_PRONOUNS:
+        return i, i, i + 1  # 他冒险…: the pronoun is the subject, whatever jieba calls the next word
+    nouns = 0
+    while i < n:
+        t = tokens[i]
+        word, tag = t.text, t.tag_
+        if t.is_punct and word not in "《》“”()（）·-":
+            break
+        if not nouns and (tag.startswith("v") and tag != "vn" or tag == "d" or word in ("有", "是")):
+            # A verb before any noun opens a modifier (2015年达成的协议, 有人口3.3亿人的西亚),
+            # when a 的 follows it: it is not the predicate.
+            j = i + 1
+            while j < n and not (tokens[j].is_punct or tokens[j].tag_ == "p" or tokens[j].text == "的"):
+                j += 1
+            if j < n and tokens[j].text == "的":
+                i = j + 1
+                continue
+        if word in _ZH_PREDICATE_WORDS or tag in ("p", "d", "ad") or word in _ZH_CONTRAST_AFTER_SUBJECT:
+            break
+        if word in _ZH_VERB_WORDS or (tag == "a" and nouns) or (tag.startswith("v") and tag != "vn"):
+            break
+        if i == first and tag == "vn" and not (i + 1 < n and tokens[i + 1].tag_[:1] == "n"):
+            return None  # 威胁若…: a verb, not the 出口 of 出口总额
+        if word[:1].isdigit() or tag == "m":
+            if i + 1 < n and tokens[i + 1].text in _ZH_TIME_WORDS:  # 台湾2023年出口总额
+                i += 2
+                continue
+            if nouns:
+                break  # 收费公路14万公里: the number is the predicate's (but 5名被告 opens a subject)
+        if tag[:1] in ("n", "r", "j") or tag in ("vn", "", "eng", "x"):
+            nouns += 1
+        i += 1
+    if not nouns or i == first:
+        return None
+    if i >= n and not whole:
+        return None  # no predicate after it: jieba missed the verb (重创其…), so no subject either
+    last = i - 1
+    while last > first and (tokens[last].is_punct or tokens[last].text in ("的", "等")):
+        last -= 1
+    return first, last, i
 
 
 def _zh_attributed(sentence: Sentence, span: _Materialised, base: int, first: tuple[int, int]) -> bool:
@@ -292,37 +558,6 @@ def _zh_clause(sentence: Sentence, s: int, e: int, **kwargs) -> Clause:
 
 def _entities_in(span: _Materialised, base: int, start: int, end: int) -> list:
     return [ent for ent in span.ents if start <= base + ent.start_char < end]
-
-
-def _zh_subject(sentence: Sentence, span: _Materialised, base: int, first: list[int]) -> str | None:
-    """The first actor named in the first clause: the sentence's subject."""
-    rel_base = base - sentence.start
-    s, e = first
-    for ent in _entities_in(span, rel_base, s, e):
-        if ent.label_ in _SUBJECT_LABELS:
-            return ent.text
-    return None
-
-
-_ZH_PREPOSITIONS = set("被对向与和在从给把将同跟让替为由及")
-# Verbs that open time adverbials (截至2019年9月) rather than predicates.
-_TIME_VERBS = {"截至", "截止", "直到", "到", "自", "从", "经过", "进入"}
-
-
-def _zh_own_subject(sentence: Sentence, span: _Materialised, base: int, s: int, e: int) -> str | None:
-    """The named actor before the clause's first predicate verb, if any."""
-    rel_base = base - sentence.start
-    verb_at = e
-    for t in _zh_tokens_in(span, rel_base, s, e):
-        if t.tag_ in _ZH_VERB_TAGS and t.tag_ != "vn" and t.text not in _TIME_VERBS:
-            verb_at = rel_base + t.idx
-            break
-    for ent in _entities_in(span, rel_base, s, verb_at):
-        at = rel_base + ent.start_char
-        # 被美国撕毁, 对伊朗实施: an agent or object after a preposition is not the subject.
-        if ent.label_ in _SUBJECT_LABELS and not (at > s and sentence.text[at - 1] in _ZH_PREPOSITIONS):
-            return ent.text
-    return None
 
 
 def strip_leading_conjunction(text: str) -> str:
