@@ -62,3 +62,49 @@ def test_question_sentence_rejects_each_of_its_clauses():
 def test_reasons_name_the_marker():
     _, reasons = classify_kind(KindSignals(lang="en", text="Oil may hit $120", sentence="Oil may hit $120"))
     assert "may" in reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text, signals, expected",
+    [
+        # Characters of a name or a word, not the markers they spell elsewhere.
+        ("原来日本人从来都不用三文鱼做刺身", {}, "opinion"),  # nothing marked: left to the model, not "本人"
+        ("1915年發現的小行星800是一顆繞著太陽公轉的微型行星", {"has_quantity": True}, "numeric"),
+        ("威克島在北太平洋上是美國的無建制領地", {}, "opinion"),
+        ("這是香港現在保存最好的客家圍村", {}, "comparative"),
+    ],
+)
+def test_markers_do_not_fire_inside_other_words(text, signals, expected):
+    found, reasons = classify_kind(KindSignals(lang="zh", text=text, sentence=text, **signals))
+    assert found == expected
+    assert not any("marker" in reason for reason in reasons)
+
+
+@pytest.mark.parametrize("text, marker", [("这个要求实在太高了", "太"), ("你最好别信", "最好"), ("本人不同意", "本人")])
+def test_the_markers_themselves_still_fire(text, marker):
+    found = classify_kind(KindSignals(lang="zh", text=text, sentence=text))
+    assert found == ("opinion", [f"opinion marker {marker!r}"])
+
+
+def test_a_fact_before_the_question_is_not_the_question():
+    sentence = "看到一个数据：我国独居人口已超过1.25亿，你是其中之一吗？"
+    assert kind("我国独居人口已超过1.25亿", sentence=sentence, has_quantity=True) == "numeric"
+    assert kind("你是其中之一吗", sentence=sentence) == "question"
+
+
+def test_a_clause_with_nothing_checkable_before_a_question_stays_a_question():
+    sentence = "连撤侨通知都发出来了，谁还会相信谈判一帆风顺？"
+    assert kind("连撤侨通知都发出来了", sentence=sentence) == "question"
+
+
+def test_a_marker_in_what_a_named_speaker_reports_makes_a_quote():
+    found, reasons = classify_kind(KindSignals(lang="zh", text="国际社会指责伊朗可能秘密研发核武器",
+                                               sentence="国际社会指责伊朗可能秘密研发核武器", has_entity=True))
+    assert found == "quote"
+    assert reasons == ["attributed: '国际社会' 指责", "prediction marker '可能' inside the reported part"]
+
+
+def test_a_marker_before_the_say_verb_is_the_author_s_own():
+    # "可能" governs the announcement itself: an unattributed prediction.
+    assert kind("美国可能宣布新的制裁", has_entity=True) == "prediction"
+    assert kind("Officials may announce new sanctions", lang="en", has_entity=True) == "prediction"
