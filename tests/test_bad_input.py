@@ -72,3 +72,50 @@ def test_public_api_is_complete():
     for name in factcheck.__all__:
         assert getattr(factcheck, name) is not None
     assert callable(factcheck.extract)
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("url", ["not a url", "localhost:8080"])
+def test_a_label_studio_url_that_is_not_a_url_is_an_f_code_not_a_traceback(tmp_path, url):
+    store = tmp_path / "kb.db"
+    assert CliRunner().invoke(cli, ["extract", "-", "--db", str(store), "--model", "none"],
+                              input="Revenue rose 12% in 2024.").exit_code == 0
+    result = CliRunner().invoke(cli, ["pull", "--db", str(store)],
+                                env={"LABEL_STUDIO_URL": url, "LABEL_STUDIO_API_KEY": "key"})
+    assert result.exit_code == 1 and result.stderr.startswith("Error: [F414]"), result.output
+    assert "http://localhost:8080" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.issue(19)
+def test_an_endless_stdin_stops_at_max_bytes_with_an_f_code(tmp_path):
+    import subprocess
+    import sys
+
+    with open("/dev/zero", "rb") as endless:
+        done = subprocess.run([sys.executable, "-m", "factcheck", "extract", "-", "--no-store", "--max-bytes",
+                               "1000000"], stdin=endless, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "[F108]" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.issue(19)
+def test_a_fifo_is_read_up_to_max_bytes(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "feed.txt"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as writer:
+            try:
+                while True:
+                    writer.write(b"Revenue rose 12% in 2024. " * 1000)
+            except BrokenPipeError:
+                pass  # the reader stopped at its limit
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(factcheck.InputError) as refused:
+        read_article(fifo, max_bytes=200_000)
+    writer.join(timeout=30)
+    assert refused.value.code == "F108" and not writer.is_alive()

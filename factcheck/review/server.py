@@ -56,6 +56,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -652,7 +653,15 @@ def connect(*, config_path: Path | None = None, environ: Mapping[str, str] | Non
                 f"a remote server, or unset both to use the local one (`{START_HINT}`).",
                 code="F409",
             )
-        url, api_key, where = env_url.rstrip("/"), env_key, "LABEL_STUDIO_API_KEY"
+        parts = urllib.parse.urlsplit(env_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise LabelStudioError(
+                f"LABEL_STUDIO_URL={env_url!r} is not an http(s) URL. Set it to the server's address with its "
+                "scheme, e.g. LABEL_STUDIO_URL=http://localhost:8080, or unset LABEL_STUDIO_URL and "
+                f"LABEL_STUDIO_API_KEY to use the local server (`{START_HINT}`).",
+                code="F414",
+            )
+        url, api_key, where = env_url.strip().rstrip("/"), env_key, "LABEL_STUDIO_API_KEY"
         down = f"Check LABEL_STUDIO_URL, or unset LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY and run `{START_HINT}`."
     else:
         path = config_path or default_config_path()
