@@ -10,6 +10,7 @@ from factcheck.errors import LabelStudioError
 from factcheck.extraction.ingest import parse_text
 from factcheck.extraction.pipeline import extract_article
 from factcheck.review import labelstudio as fls
+from factcheck.review.tasks import annotation_guideline
 from factcheck.store.claims import claim_from_row
 from factcheck.store.db import open_db, save_extraction
 
@@ -272,6 +273,8 @@ def test_setup_gives_instructions_and_a_queue_tab_of_claim_columns(ls, project, 
     _, project_id = project
     settings = ls.projects.get(id=project_id)
     assert settings.show_instruction and "<b>misleading</b>" in settings.expert_instruction
+    # stored as sent (Label Studio sanitises HTML), so setting up again sends nothing
+    assert settings.expert_instruction.strip() == annotation_guideline().strip()
     fls.push(db, ls, project_id)
     views = list(ls.views.list(project=project_id))
     assert [v.data["title"] for v in views] == ["Review queue"]  # the one tab, a short readable name

@@ -238,3 +238,12 @@ def test_config_pins_every_hotkey_and_the_guideline_defines_each_verdict(interfa
 def test_triage_and_a_verdict_are_both_optional_in_the_config(interface):
     assert 'required="true"' not in labelling_config()
     assert tuple(interface.get_control("checkworthy").labels) == ("check-worthy", "not check-worthy")
+
+
+def test_the_annotating_guide_lists_every_pinned_key():
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "annotating.md").read_text("utf-8")
+    for key in re.findall(r'hotkey="([^"]+)"', labelling_config()):
+        assert f"`{key}`" in guide, f"docs/annotating.md does not list key {key}"
