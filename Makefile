@@ -7,7 +7,7 @@ DATA ?= ../shared/datasets
 # file and the --eval sets are held out. The promoted model was trained when an upstream
 # dev file (CT22_..._1B_claim_dev.tsv) only served early stopping; it is now trained on,
 # so this recipe makes a new candidate. TRAIN_ARGS passes options (--weight clef2022_1b=3).
-TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.jsonl \
+TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.jsonl annotations/zh_real_checkworthy.jsonl \
 	clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev.tsv \
 	claimbuster:$(DATA)/claimbuster/2.5xNCS.sample3000.json \
 	clef2020_tweets:$(DATA)/clef2020-checkthat-task1-tweets/test-gold.tsv \

@@ -93,7 +93,7 @@ def test_project_annotations_counts_splits_and_languages():
 
 def test_project_annotations_load_as_a_directory():
     examples = load(str(ANNOTATIONS))
-    assert len(examples) == 889 + 883
+    assert sum(e.source.startswith("project_jsonl:") for e in examples) == 889 + 883
     assert [e.source for e in examples[:1]] == ["project_jsonl:en_checkworthy.jsonl"]  # sorted file order
     assert detect_format(ANNOTATIONS / "zh_checkworthy.jsonl") == "project_jsonl"
 
@@ -235,6 +235,19 @@ def test_clef2024_format_errors(tmp_path):
     with pytest.raises(AnnotationError, match="2 tab-separated fields") as err:
         list(read_clef2024(short))
     assert err.value.code == "F505"
+
+
+def test_real_chinese_references_load_as_a_format_of_their_own():
+    public("ced-weibo-rumor")
+    path = ANNOTATIONS / "zh_real_checkworthy.jsonl"
+    if not path.exists():
+        pytest.skip("annotations/zh_real_checkworthy.jsonl not committed yet")
+    examples = load(str(path))
+    assert detect_format(path) == "zh_real" and load(f"zh_real:{path}") == examples
+    assert {e.source for e in examples} == {"zh_real:zh_real_checkworthy.jsonl"}
+    assert {e.lang for e in examples} == {"zh"}
+    assert {e.split for e in examples} == {None, "test"}  # the held-out third stays out of training
+    assert all(e.text.strip() for e in examples)
 
 
 def test_whole_shared_folder_loads_and_skips_unknown_files():
@@ -512,7 +525,7 @@ def test_split_never_separates_identical_texts():
 
 
 def test_split_of_real_annotations_holds_out_their_test_split():
-    examples = load(str(ANNOTATIONS))
+    examples = load(f"project_jsonl:{ANNOTATIONS}")
     train, dev, test = split_examples(examples, seed=0)
     assert (len(train), len(dev), len(test)) == (617 + 608, 96 + 96, 176 + 179)
 

@@ -21,6 +21,8 @@ format               files                                            lang  labe
 ``clef2024``         CLEF 2024 ``CT24_checkworthy_english_*.tsv``     en    ``class_label`` Yes = check-worthy / No
 ``factcheck_gpt``    Factcheck-GPT ``subtask1_sentence_*.jsonl``,     en    ``checkworthy`` yes, factual → 1;
                      ``subtask2_claim_*.jsonl`` (JSONL)                     other, opinion, not_a_claim → 0
+``zh_real``          ``annotations/zh_real_checkworthy.jsonl``        zh    ``label`` as is; the text is resolved
+                     (references into ``../shared``)                        from its reference; ``split`` test kept
 ===================  ===============================================  ====  ============================================
 
 Fields of the examples a reader yields:
@@ -81,6 +83,7 @@ __all__ = [
     "read_clef2024",
     "read_factcheck_gpt",
     "read_project_jsonl",
+    "read_zh_real",
     "split_examples",
 ]
 
@@ -667,6 +670,16 @@ def read_labelstudio_export(path: str | Path) -> Iterator[Example]:
                       meta={"line": number, "verdict": verdict.verdict, "task_id": task.get("id")})
 
 
+def read_zh_real(path: str | Path) -> Iterator[Example]:
+    """Real Chinese sentences labelled by reference (``annotations/zh_real_checkworthy.jsonl``):
+    each row points into a public data set in ``../shared`` and is resolved there at run
+    time (:func:`factcheck.model.real_text.read_real`); ``split: test`` rows are held out,
+    the others are a training pool."""
+    from factcheck.model.real_text import read_real
+
+    return read_real(path)
+
+
 READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
     "project_jsonl": read_project_jsonl,
     "claimbuster": read_claimbuster,
@@ -677,6 +690,7 @@ READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
     "clef2024": read_clef2024,
     "factcheck_gpt": read_factcheck_gpt,
     "labelstudio_export": read_labelstudio_export,
+    "zh_real": read_zh_real,
 }
 #: Format names accepted by :func:`load`, in the order of the table above.
 FORMATS = tuple(READERS)
@@ -722,6 +736,8 @@ def _sniff(path: Path) -> str | None:
             return "project_jsonl"
         if "checkworthy" in keys and keys & {"sentence", "claim"}:
             return "factcheck_gpt"
+        if {"dataset", "file", "start", "end", "sha256", "label"} <= keys:
+            return "zh_real"
         return None
     if stripped.startswith("["):
         elements = _json_list(path)
