@@ -190,10 +190,33 @@ def retrain(db, title, no_pull, base_specs, eval_specs, seed):
         say(f"kept {report.current}: {report.refusal}")
 
 
-@click.command("evaluate")
+class SpreadOptions(click.Command):
+    """A command whose ``spread`` options take every value up to the next option, as the
+    docs write them (``--data A B``), as well as repeated (``--data A --data B``)."""
+
+    spread: tuple[str, ...] = ()
+
+    def parse_args(self, ctx, args):
+        out, current = [], None
+        for arg in args:
+            if arg.startswith("-"):
+                current = arg.split("=", 1)[0] if arg.split("=", 1)[0] in self.spread else None
+                out.append(arg)
+            elif current and out[-1] != current:  # a second, third... value of a spread option
+                out += [current, arg]
+            else:
+                out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+class EvaluateCommand(SpreadOptions):
+    spread = ("--data",)
+
+
+@click.command("evaluate", cls=EvaluateCommand)
 @model_option()
 @click.option("--data", "data_specs", multiple=True, required=True,
-              help="Labelled data (FORMAT:PATH or PATH); repeatable.")
+              help="Labelled data (FORMAT:PATH or PATH): --data A B, or --data A --data B.")
 @click.option("--out", "out_dir", type=click.Path(), default="out/eval", show_default=True,
               help="Folder for the PR curve and confusion matrix PNGs and the metrics JSON.")
 @click.option("--against", "against_version", default=None,
