@@ -418,6 +418,12 @@ NEGATIVES = [
     ("en", "He is a fifth grader."),
     ("en", "A twenty-first century idea."),
     ("zh", "学生们十几人一组"),
+    ("zh", "半成品堆满仓库"),
+    ("zh", "三打白骨精的故事"),
+    ("zh", "原因是三方面的"),
+    ("zh", "院子里有三块石头"),
+    ("zh", "学生分成三到五组"[:4] + "五"),
+    ("en", "Leaders of the AUSD115 group met."),
     ("zh", "这本书十元半价"[:2] + "半决赛"),
 ]
 
@@ -609,6 +615,14 @@ ZH_FORMS = [
     ("公司投入2千零30万元", [Q("2千零30万元", 20_300_000, "CNY")]),
     ("增幅为百分之1,200", [Q("百分之1,200", 1200, "percent")]),
     ("两款手机分别卖$20，300美元", [Q("$20", 20, "USD"), Q("300美元", 300, "USD")]),
+    ("测得数值为两百点两", [Q("两百点两", 200.2)]),
+    ("他买了十打鸡蛋", [Q("十打", 120, "count", item="鸡蛋")]),
+    ("店里还剩三双皮鞋", [Q("三双", 3, "count", item="皮鞋")]),
+    ("这季商品一律五五折", [Q("五五折", 55, "percent")]),
+    ("冬装全场打对折", [Q("对折", 50, "percent")]),
+    ("今年利润下降了半成", [Q("半成", 5, "percent")]),
+    ("那杯咖啡花了我三块。", [Q("三块", 3, "CNY")]),
+    ("正确答案不是四而是五", [Q("四", 4), Q("五", 5)]),
 ]
 
 
@@ -672,6 +686,10 @@ EN_FORMS = [
     ("The tally was fifty   two.", [Q("fifty   two", 52)]),
     ("The answer is negative one.", [Q("negative one", -1)]),
     ("The budget grew from 5k-20k.", [R("5k-20k", 5000, 20000)]),
+    ("Readings ranged between negative ten and fifteen.", [R("between negative ten and fifteen", -10, 15)]),
+    ("The fee is USD115 a year.", [Q("USD115 a year", 115, "USD", per="year")]),
+    ("Add ¾ of the flour.", [Q("¾", 0.75)]),
+    ("Pour 2½ litres of water.", [Q("2½ litres", 2.5, "liter")]),
 ]
 
 

@@ -231,7 +231,7 @@ _ZH_NUMERAL = (
     r"(?:[一二两三四五六七八九十廿卅]|(?<=[逾近约超])[百千万]|零(?=[ ]?点)"  # 逾千人, 近百年, 零点五
     rf"|(?<![{_CJK}])[百千](?=[一二三四五六七八九](?![{_CJK}])))"  # 千三
     r"(?:[ ]?(?:[零〇一二两三四五六七八九十百万亿廿卅]|千(?![米克瓦])|兆(?![瓦赫字比帕焦])))*"
-    r"(?:[ ]?点[ ]?[零〇一二三四五六七八九](?:[ ]?[零〇一二三四五六七八九])*)?"
+    r"(?:[ ]?点[ ]?[零〇一二两三四五六七八九](?:[ ]?[零〇一二两三四五六七八九])*)?"
 )
 _ZH_OR_AR = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点]+"
 
@@ -267,7 +267,9 @@ _EN_DENOMINATOR_WORDS = (
 )
 
 # Every head starts with one of these; the lookahead lets the scan skip other characters fast.
-_HEAD_FIRST = "0-9.零一二两三四五六七八九十百千万AaEeFfHhNnOoQqSsTtZz"
+# Vulgar fractions, which NFKC would spread over three characters (½ → 1⁄2): read as they are.
+_VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+_HEAD_FIRST = f"0-9.零一二两三四五六七八九十百千万对半{_VULGAR}AaEeFfHhNnOoQqSsTtZz"
 _HEAD_RE = re.compile(
     f"(?=[{_HEAD_FIRST}])(?:"
     + "|".join(
@@ -284,6 +286,8 @@ _HEAD_RE = re.compile(
             r"(?P<hscale>(?<![A-Za-z])(?:[Aa][ \t]+)?(?P<hs_w>[Hh]alf|[Qq]uarter)(?:[ \t]+a)?"
             r"(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))",
             rf"(?P<ar>{_AR_HEAD})",
+            rf"(?P<vulgar>[{_VULGAR}])",
+            r"(?P<halfoff>(?<=打)对折|半成(?![品功为本]))",  # 打对折 = 50%, 半成 = 5%
             rf"(?P<zh>{_ZH_NUMERAL})",
             rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
         )
@@ -338,6 +342,7 @@ _POSTFIX_RE = re.compile(
 _cjk_pre = [k for k in PREFIX_WORDS if _is_cjk(k) and k != "近"]
 _en_pre = [k for k in PREFIX_WORDS if not _is_cjk(k) and k != "~"]
 _iso_cur = [k for k in CURRENCY_PREFIXES if k.isascii() and k.isalpha()]
+_ISO_GLUED_RE = re.compile(rf"(?<![A-Za-z])(?:{_alt(k for k in _iso_cur if k.isupper())})\Z")  # USD115
 _PREFIX_RE = re.compile(
     rf"(?:(?P<cur>(?<![A-Za-z])(?:{_alt(_iso_cur)})|{_alt(k for k in CURRENCY_PREFIXES if k not in _iso_cur)})"
     rf"|(?P<rate>{_alt(PER_PREFIXES)})"
@@ -381,6 +386,8 @@ _ZH_CHANGE_GAP_RE = re.compile(
     r"|[ \t]*(?:变为|变成|改为)[ \t]*"
 )
 
+# After 打, these make it the verb (三打白骨精 stays; 五打一, 三打两胜): not a dozen.
+_NOT_DOZEN_AFTER = frozenset("败击了过赢算破开入进出工折车的一二两三四五六七八九十白")
 # Characters right after a number that make it a date, a clock time or a name.
 _NOT_AFTER_RE = re.compile(r"[月日号时点分]|世纪|届|代|期|版|周年|·[0-9]|[.:][0-9]")
 _YEAR_AFTER_RE = re.compile(r"代|级|[初底末度]|[0-9]{1,2}月")
@@ -403,6 +410,8 @@ _ZH_DIGIT_STRING_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
 _ZH_TRAILING_SCALE_RE = re.compile(r"(.+?)[ ]*([万亿兆]+)")
 _EN_SPLIT_RE = re.compile(r"[\s-]+")
 _SENTENCE_END_RE = re.compile(r"[.;!?\n。；！？]\s")
+# A lone digit that stands as a number: 答案不是四而是五, 这不是五这是…: after 是, before 而/这/the end.
+_LONE_DIGIT_RE = re.compile(r"是[二三四五六七八九](?:[而这，。,.；;！？!?\s]|\Z)|是[二三四五六七八九]\Z")
 _NOT_A_MEASURE_RE = re.compile(r"0[0-9]+|[0-9]{7,}")  # 01, 007, phone numbers
 _PLURAL_RE = re.compile(r"[ \t]+(?P<noun>[a-z][a-z-]*[a-z])(?![A-Za-z])")
 _ITEM_RE = re.compile(rf"[{_CJK}]+")
@@ -424,7 +433,7 @@ _BLOCKED_RE = re.compile(
 # ideographs may normalise into one (full-width digits and letters); the common Chinese
 # punctuation does not. A sentence with neither (about half of Chinese sentences) has no
 # quantity, and is passed over without normalising and scanning it.
-_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]"
+_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}對壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]"
                               "|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
 
 
@@ -628,12 +637,16 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
             atom.mantissa = _en_value(numerator) / Decimal(parts_value)
         else:
             atom.fixed, atom.unit = float(_en_value(numerator)) / parts_value, "fraction"
+    elif kind == "vulgar":  # ½ teaspoon: a number that takes a unit
+        atom.fixed = unicodedata.numeric(m.group())
+    elif kind == "halfoff":
+        atom.mantissa, atom.unit = Decimal(50 if m.group().startswith("对") else 5), "percent"
     elif kind == "hscale":  # half a million, quarter million
         atom.source = "en"
         atom.mantissa = Decimal("0.5") if m.group("hs_w").lower() == "half" else Decimal("0.25")
     elif kind == "ar":
-        if prev.isascii() and (prev.isalpha() or prev == "_"):
-            return None  # G7, A380
+        if prev.isascii() and (prev.isalpha() or prev == "_") and not _ISO_GLUED_RE.search(norm, max(0, s - 4), s):
+            return None  # G7, A380; but USD115 is money
         if (
             prev in "-+"
             and prev2.isascii()
@@ -657,6 +670,8 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
             return None  # 十几: vague; 二十几万 is read (_read_scale)
         atom.source = "zh"
         atom.mantissa, atom.scale = _split_zh(text)
+        if atom.mantissa is None and _at(norm, e) == "折" and re.fullmatch("[一二三四五六七八九]{2}", text):
+            atom.mantissa = Decimal(f"{_ZH_DIGIT_VALUES[text[0]]}.{_ZH_DIGIT_VALUES[text[1]]}")  # 五五折 = 5.5折
         if atom.mantissa is None:
             return None
         atom.article_one = text == "一"
@@ -722,6 +737,10 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
 def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
     """Chinese 万/亿 tails and English million/bn (m/b/k after a currency sign only)."""
     if atom.source == "ar" and atom.mantissa is not None and atom.mantissa == atom.mantissa.to_integral_value():
+        if _at(norm, pos) in _VULGAR:  # 2½ cups
+            sign = -1 if atom.mantissa < 0 else 1
+            atom.mantissa += sign * Decimal(repr(unicodedata.numeric(norm[pos])))
+            return pos + 1
         mixed = _MIXED_FRACTION_RE.match(norm, pos)
         if mixed and 0 < int(mixed.group(1)) < int(mixed.group(2)) <= 100:
             sign = -1 if atom.mantissa < 0 else 1  # 10 1/2 miles
@@ -798,6 +817,15 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 atom.mantissa += _cn(tenths.group("digit")) or 0
             atom.unit = "percent"
             return tenths.end()
+    if atom.unit is None and atom.source == "zh" and atom.scale == 1 and atom.mantissa is not None:
+        if _at(norm, pos) == "打" and _at(norm, pos + 1) not in _NOT_DOZEN_AFTER:
+            atom.mantissa *= 12  # 十打苹果: ten dozen
+            atom.unit, atom.article_one = "count", False
+            atom.item = _read_item(norm, pos + 1)
+            return pos + 1
+        if _at(norm, pos) == "块" and not _is_cjk(_at(norm, pos + 1)):
+            atom.unit = "CNY"  # 花了三块。: 块 alone after a number is yuan; 三块石头 is a count
+            return pos + 1
     if atom.temperature and _at(norm, pos) == "度":
         atom.unit = atom.temperature  # 华氏温度98.6度
         pos += 1
@@ -1154,6 +1182,7 @@ def _reportable(norm: str, a: _Atom) -> bool:
             and not any(c in "百千万亿兆点" for c in numeral)
             and len(numeral.replace(" ", "")) < 2
             and (_is_cjk(_at(norm, a.num_start - 1)) or _is_cjk(_at(norm, a.num_end)))
+            and not _LONE_DIGIT_RE.fullmatch(norm, max(0, a.num_start - 1), min(len(norm), a.num_end + 1))
         ):
             return False  # 一些, 统一: a lone digit inside Chinese words is not a number
         digits = norm[a.num_start : a.num_end].lstrip("-")
@@ -1215,13 +1244,13 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
         if isinstance(g, _Range):
             if (
                 g.unit is None
-                and g.low.source in ("zh", "en")
-                and g.high.source in ("zh", "en")
+                and g.low.source == "zh"
+                and g.high.source == "zh"
                 and not (g.low.comparator and g.high.comparator)  # 大于二十且小于三十
                 and g.low.scale == g.high.scale == 1
                 and not any(c in "十百千万亿点" for c in norm[g.low.num_start : g.high.num_end])
             ):
-                continue  # 三到五, one to two: vague
+                continue  # 三到五: vague
             out.append(_quantity(text, g, norm))
         elif _reportable(norm, g):
             out.append(_quantity(text, g, norm))

@@ -145,7 +145,7 @@ _CURRENCIES: dict[str, str] = {
 CLASSIFIERS: dict[str, str] = {
     "名": "person",
     "位": "person",
-    **{c: "count" for c in "台枚座架艘辆个家所项次颗部套处轮条例场张剂件只头支门户栋间本首篇份批起"},
+    **{c: "count" for c in "台枚座架艘辆个家所项次颗部套处轮条例场张剂件只头支门户栋间本首篇份批起双"},
 }
 
 _COUNTS: dict[str, str] = {
