@@ -485,3 +485,52 @@ def test_imported_claims_are_not_sent_for_review_nor_used_as_training_labels(db)
     # A fact-checker has already checked them; check-worthiness labels come from annotators only.
     assert _claims_to_push(db, 1, limit=None, min_score=None, order="uncertainty") == []
     assert labels_from_verdicts(db) == []
+
+
+# ---------------------------------------------------------------------------- hostile files (issue 19)
+
+
+def claimreview(claim, rating, url=None, appearance=None):
+    review = {"@type": "ClaimReview", "claimReviewed": claim, "reviewRating": {"@type": "Rating",
+                                                                               "alternateName": rating}}
+    if url:
+        review["url"] = url
+    if appearance:
+        review["itemReviewed"] = {"@type": "Claim", "appearance": [{"@type": "CreativeWork", "url": appearance}]}
+    return review
+
+
+@pytest.mark.issue(19)
+def test_javascript_and_data_links_are_refused_per_review_and_never_exported(tmp_path):
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps([
+        claimreview("The moon is made of cheese.", "False", url="javascript:alert(document.cookie)"),
+        claimreview("Water boils at 100 degrees at sea level.", "True", url="https://checks.example.org/water",
+                    appearance="data:text/html,<script>alert(1)</script>"),
+        claimreview("Wheat exports rose 5% in 2023.", "True", url="https://checks.example.org/wheat",
+                    appearance="https://news.example.org/wheat"),
+    ]), "utf-8")
+    store = tmp_path / "kb.db"
+    result = CliRunner().invoke(cli, ["verdicts", "import", str(path), "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["stored"], report["skipped"]) == (1, 2)
+    assert all(e.startswith("[F709]") for e in report["errors"]) and "item 0" in report["errors"][0]
+    out = tmp_path / "reviews.json"
+    assert CliRunner().invoke(cli, ["export", "--db", str(store), "--out", str(out)]).exit_code == 0
+    exported = out.read_text("utf-8")
+    assert "javascript:" not in exported and "data:" not in exported
+    assert "https://news.example.org/wheat" in exported
+
+
+@pytest.mark.issue(19)
+@pytest.mark.parametrize("name,text", [
+    ("deep.json", "[" * 100_000 + "]" * 100_000),
+    ("deep.jsonl", '{"a": ' * 100_000 + "1" + "}" * 100_000 + "\n"),
+])
+def test_deeply_nested_json_is_an_f702_not_a_recursion_error(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["verdicts", "import", str(path), "--db", str(tmp_path / "kb.db")])
+    assert "nested too deeply" in result.output and "[F702]" in result.output, result.output
+    assert not isinstance(result.exception, RecursionError)

@@ -63,6 +63,7 @@ import io
 import json
 import logging
 import re
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -227,9 +228,25 @@ def _malformed(path: Path, exc: json.JSONDecodeError, fmt: str, *, jsonl: bool =
         f"{ACCEPTED}. Fix the file or pass --format.", code="F702", source=_where(path, exc.lineno))
 
 
+def _too_deep(path: Path, fmt: str | None, line: int | None = None) -> AnnotationError:
+    read_as = f" (read as {fmt})" if fmt else ""
+    return AnnotationError(
+        f"the JSON is nested too deeply to read (thousands of levels of [ or {{){read_as}; a verdict file holds "
+        "records a few levels deep. Fix the file (or the program that wrote it).",
+        code="F702", source=_where(path, line))
+
+
 def _json_records(path: Path, fmt: str) -> Iterator[tuple[str, object]]:
     """``(where, value)`` for each top-level record: the elements of a JSON list, the one
-    JSON object, or each line of JSON Lines (a bad line is yielded as an AnnotationError)."""
+    JSON object, or each line of JSON Lines (a bad line is yielded as an AnnotationError).
+    JSON nested too deeply for Python's parser is F702 for the file (or the line)."""
+    try:
+        yield from _json_values(path, fmt)
+    except RecursionError:
+        raise _too_deep(path, fmt) from None
+
+
+def _json_values(path: Path, fmt: str) -> Iterator[tuple[str, object]]:
     text = _read_text(path)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -260,6 +277,8 @@ def _json_records(path: Path, fmt: str) -> Iterator[tuple[str, object]]:
             continue
         try:
             yield _where(path, number), json.loads(line)
+        except RecursionError:
+            yield _where(path, number), _too_deep(path, fmt, number)
         except json.JSONDecodeError as exc:
             exc.lineno = number
             yield _where(path, number), _malformed(path, exc, fmt, jsonl=True)
@@ -285,6 +304,12 @@ def _url(value: Any) -> str | None:
     if isinstance(value, dict):
         value = _first(value.get("url") or value.get("@id"))
     return _clean(value) if isinstance(value, str) else None
+
+
+def _is_web_url(url: str) -> bool:
+    """An absolute http(s) link with a host: the only links imported verdicts may carry."""
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _clean(value: Any) -> str | None:
@@ -376,12 +401,17 @@ def from_claimreview(review: dict, where: str) -> ExternalVerdict | AnnotationEr
                     "F704", where)
     verdict = map_rating(text, value=value, best=rating.get("bestRating"), worst=rating.get("worstRating"))
     review_url = _url(review.get("url"))
+    appearance = item.get("appearance") or item.get("firstAppearance")
+    for name, url in (("url", review_url), ("itemReviewed.appearance", _url(appearance))):
+        if url is not None and not _is_web_url(url):
+            return _bad(f"ClaimReview of {claim[:40]!r} has a {name} that is not an http(s) link ({url[:60]!r}); "
+                        "a javascript:, data: or other link would run or open something in whoever follows "
+                        "it, so the review is not imported. Fix the link at its source", "F709", where)
     identifier = review.get("identifier")
     if isinstance(identifier, (str, int)) and str(identifier).strip():
         external_id = str(identifier).strip()
     else:
         external_id = f"{review_url or _name(review.get('author')) or ''}#{_text_hash(claim)}"
-    appearance = item.get("appearance") or item.get("firstAppearance")
     return ExternalVerdict(
         source="claimreview", external_id=external_id, claim_text=claim, lang=_lang(review.get("inLanguage"), claim),
         claimant=_name(item.get("author") or item.get("creator")), claim_date=_iso(item.get("datePublished")),
@@ -401,7 +431,11 @@ def read_claimreview(path: str | Path) -> Iterator[ExternalVerdict | AnnotationE
         if isinstance(value, AnnotationError):
             yield value
             continue
-        reviews = list(_claimreviews(value))
+        try:
+            reviews = list(_claimreviews(value))
+        except RecursionError:
+            yield _bad("the record is nested too deeply to look for ClaimReviews in it", "F702", where)
+            continue
         if not reviews:
             yield _bad(f"no ClaimReview in this record (expected \"@type\": \"ClaimReview\" with claimReviewed and "
                        f"reviewRating); found {_shape(value)}", "F706", where)
@@ -556,6 +590,8 @@ def detect_format(path: str | Path) -> str:
         except json.JSONDecodeError:
             if suffix == ".json":
                 return "labelstudio"
+        except RecursionError:
+            raise _too_deep(path, None) from None
         if isinstance(first, dict):
             if any(k in first for k in ("@type", "@graph", "@context", "claimReviewed", "dataFeedElement")):
                 return "claimreview"
