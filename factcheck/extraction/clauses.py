@@ -58,7 +58,9 @@ _ZH_SAY = frozenset((
     "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
 ))
 _ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
-_ZH_SOURCE_LEAD = re.compile(r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|测算|估计|统计数据)")
+_ZH_SOURCE_LEAD = re.compile(
+    r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计|统计数据)(称|显示|指出)?$"
+)
 # A first piece that only says who reports (有消息称, 研究报告显示, 长江日报讯).
 _ZH_SOURCE_SEGMENT = re.compile(r"^[^，,]{1,24}(报道|消息称|消息|讯|显示|表明|网上热传|热传)$")
 # Headings and hashtags that open a Weibo post or a news lead: 【…】, #…#.
@@ -74,7 +76,7 @@ _ZH_CONNECTIVES = re.compile(
 # Subordinate clauses (condition, purpose, concession, cause, viewpoint) lean on the
 # main clause that follows: they are merged into it rather than standing alone.
 _ZH_SUBORDINATE = re.compile(
-    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|随着|除了|经过|"
+    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|但因|因|随着|除了|经过|"
     r"在.{1,12}(看来|期间|背景下|情况下|之际|同时|过程中)$|对.{1,12}(来说|而言)$|与其说)"
 )
 # Frames that say under what comparison or view the next clause holds: 与上月相比,
@@ -95,6 +97,7 @@ _ZH_TAIL_WORDS = frozenset((
 _ZH_TAIL_OPENERS = frozenset(("还", "也", "又", "并", "并且", "而且", "不仅", "更", "进一步"))
 # Words before a subject that are not part of it (其中北京1人…, 此外…).
 _ZH_NP_LEAD_WORDS = frozenset(("其中", "此外", "另外", "同时", "目前", "如今", "年", "月", "日"))
+_ZH_TIME_PREPOSITIONS = frozenset(("截至", "截止", "截止到", "直到", "自", "从", "到", "至", "于", "在", "早在"))
 _ZH_PERSONAL_PRONOUNS = frozenset(("他", "她", "它", "他们", "她们", "它们", "我", "我们", "你", "你们"))
 # Words that end a subordinate time clause (X上台后, 哈马斯袭击以色列后).
 _ZH_TIME_CLAUSE_END = frozenset(("后", "以后", "之后", "时", "之际", "期间", "以来", "前夕", "之前", "以前"))
@@ -102,11 +105,11 @@ _ZH_TIME_CLAUSE_END = frozenset(("后", "以后", "之后", "时", "之际", "�
 _ZH_OWN_SUBJECT = re.compile(
     r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)"
 )
-_ZH_LEADING_CONJ = re.compile(r"^(并且|而且|并|且|而|同时|还|也|又|则|随后|此后|最终|最后)")
+_ZH_LEADING_CONJ = re.compile(r"^(并且|而且|但是|并|且|而|但|同时|还|也|又|则|随后|此后|最终|最后)")
 _ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
 # Verbs that jieba's dictionary tags as something else (曝光/nz, 上台/ns, 生效/n).
 _ZH_VERB_WORDS = frozenset((
-    "曝光", "上台", "生效", "落地", "中断", "失效", "到期", "去世", "启动", "杀青", "开业", "曝出", "下台",
+    "通过", "曝光", "上台", "生效", "落地", "中断", "失效", "到期", "去世", "启动", "杀青", "开业", "曝出", "下台",
 ))
 # Words that open a predicate even where jieba's dictionary calls them nouns or
 # abbreviations (同比/j, 单方面/n, 一度/mq) or does not know them (较前).
@@ -443,16 +446,18 @@ def _zh_subject_np(
     X则…). The subject is looked for in the clause's main piece, then in the
     subordinate pieces merged into it (时任美国总统特朗普以…为由，单方面宣布…)."""
     text = sentence.text
-    contrast = False
+    opening = [t.text for t in _zh_tokens_in(span, rel_base, piece.start, piece.end)[:2]]
+    contrast = bool(_ZH_CONTRAST_WORDS.intersection(opening)) or bool(
+        opening and opening[0] in _ZH_CONTRAST_AFTER_SUBJECT
+    )
     for n, (a, b) in enumerate([(piece.core, piece.end)] + [(a, b) for a, b, role in piece.leads if role == _LEAD]):
         tokens = _zh_tokens_in(span, rel_base, a, b)
         found = _zh_noun_phrase(tokens)
         if n == 0:
             words = [t.text for t in tokens]
-            lead = words[: found[2]] if found else words[:2]
-            contrast = bool(_ZH_CONTRAST_WORDS.intersection(words[:2])) or bool(
+            contrast = contrast or bool(_ZH_CONTRAST_WORDS.intersection(words[:2])) or bool(
                 found and found[2] < len(words) and words[found[2]] in _ZH_CONTRAST_AFTER_SUBJECT
-            ) or bool(lead and lead[0] in _ZH_CONTRAST_AFTER_SUBJECT)
+            )
         if found is None:
             continue
         first, last, _ = found
@@ -493,6 +498,10 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int
             i += 1
         elif t.text[:1].isdigit() and i + 1 < n and tokens[i + 1].text in _ZH_TIME_WORDS:
             i += 2
+        elif t.text in _ZH_TIME_PREPOSITIONS and i + 1 < n and (
+            tokens[i + 1].tag_ in ("t", "m", "mq") or tokens[i + 1].text[:1].isdigit()
+        ):
+            i += 1  # 截至今年3月底…
         else:
             break
     first = i
