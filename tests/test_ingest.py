@@ -901,3 +901,11 @@ def test_a_marked_heading_or_a_title_above_a_body_stays_a_heading():
 def test_deeply_nested_json_is_an_input_error_not_a_recursion_error(tmp_path):
     err = error_of(read_article, write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000))
     assert err.code == "F105" and "nested too deeply" in str(err)
+
+
+@pytest.mark.issue(19)
+def test_a_json_article_url_that_is_not_a_web_link_is_dropped_with_a_warning(caplog):
+    (article,) = parse_json(json.dumps({"text": EN, "url": "javascript:alert(1)"}), "a.json")
+    assert article.url is None and "javascript:alert(1)" in caplog.text
+    (article,) = parse_json(json.dumps({"text": EN, "url": "https://example.org/a"}), "a.json")
+    assert article.url == "https://example.org/a"

@@ -976,7 +976,7 @@ def parse_html(html: str, url: str | None = None, *, source: str | None = None) 
         text=text,
         article_id=article_id(text),
         title=title or None,
-        url=(doc.url if doc is not None else None) or url,
+        url=next((u for u in (doc.url if doc is not None else None, url) if u and _is_web_url(u)), None),
         published=normalise_date(published) if published else None,
         source=source,
         format="html",
@@ -1133,6 +1133,10 @@ def _json_article(obj: object, where: str, source: str | None) -> Article:
                 source, f'{where}: field "{key}" must be a string, got {_json_type(value)}'
             )
         fields[key] = (value.strip() or None) if isinstance(value, str) else None
+    if fields["url"] and not _is_web_url(fields["url"]):
+        log.warning('%s: %s: "url" %r is not an http(s) link; the article is stored without it',
+                    source or "<input>", where, fields["url"][:80])
+        fields["url"] = None
     published = normalise_date(fields["published"]) if fields["published"] else None
     if fields["published"] and published is None:
         log.warning(
@@ -1152,6 +1156,14 @@ def _json_article(obj: object, where: str, source: str | None) -> Article:
 
 def _too_deep(source: str | None) -> InputError:
     return _json_error(source, "the JSON is nested too deeply to read (thousands of levels of [ or {)")
+
+
+def _is_web_url(url: str) -> bool:
+    """An absolute http(s) link: the only article URLs kept (a javascript: or data: one is not a page)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _json_type(value: object) -> str:
