@@ -204,3 +204,17 @@ def test_two_extracts_and_a_verdict_import_at_once_on_one_new_store_keep_every_r
     assert db.execute("select count(*) from verdicts where source = 'claimreview'").fetchone()[0] == \
         report["stored"]
     assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_the_stored_article_records_its_encoding_and_replaced_bytes(tmp_path, caplog):
+    import json
+
+    text = "Zoë Müller – the ministry’s spokeswoman – said output rose 5% in 2024.\n"
+    data = text.encode()
+    (tmp_path / "stray.txt").write_bytes(data[:10] + b"\x81\xfe" + data[10:])
+    extract_into(tmp_path / "kb.db", tmp_path / "stray.txt")
+    assert "byte offset(s) 10, 11" in caplog.text
+    db = open_db(tmp_path / "kb.db")
+    encoding, replacements, stored = db.execute("select encoding, replacements, text from articles").fetchone()
+    assert (encoding, json.loads(replacements)) == ("utf-8", [10, 11])
+    assert stored.replace("\ufffd\ufffd", "") == text  # every dash, quote and accent intact
