@@ -10,6 +10,7 @@ stored, each malformed one is recorded with its task id and reason, and
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
@@ -112,6 +113,7 @@ def test_review_problems_lists_each_with_task_and_reason(ls, ls_server, store): 
     pulled = runner.invoke(cli, ["pull", "--db", str(path), "--title", title], env=env)
     assert pulled.exit_code == 0, pulled.output
     assert json.loads(pulled.stdout)["verdicts"] == 4
+    assert "2 annotation(s) could not be read in full" in pulled.output and "review problems" in pulled.output
 
     listed = runner.invoke(cli, ["review", "problems", "--db", str(path), "--format", "jsonl"])
     assert listed.exit_code == 0, listed.output
@@ -139,6 +141,26 @@ def test_the_webhook_pull_stores_the_rest_past_a_malformed_annotation(ls, store)
     assert {r["verdict"] for r in db.query("select verdict from verdicts")} == {
         "supported", "refuted", "misleading", None}
     assert len(list_problems(db)) == 2
+
+
+def test_the_live_webhook_receiver_records_a_malformed_annotation_and_stores_the_next(ls, ls_server, store):  # noqa: F811
+    from label_studio_sdk import LabelStudio
+
+    path, project_id, _, tasks = store
+    secret = webhook.new_secret()
+    hook_ls = LabelStudio(base_url=ls_server.url, api_key=ls_server.api_key)  # the worker's own client
+    with webhook.serve(path, project_id=project_id, ls=hook_ls, secret=secret) as hook:
+        webhook.register_webhook(ls, project_id, hook.url, secret)
+        bad = ls.annotations.create(id=tasks[0].id, result=CHOICE_NULL).id
+        good = ls.annotations.create(id=tasks[1].id, result=CHOICE_STRING).id
+        deadline = time.monotonic() + 15
+        while hook.stats["verdicts"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (hook.stats["verdicts"], hook.stats["invalid"], hook.stats["errors"]) == (2, 1, 0)
+    db = open_db(path)
+    assert db["verdicts"].get(good)["verdict"] == "refuted"
+    assert [(p["annotation_id"], p["reason"]) for p in list_problems(db)] == [
+        (bad, "verdict: choices is null, not a list of strings")]
 
 
 def test_retrain_reads_past_malformed_annotations(ls, store, tmp_path):

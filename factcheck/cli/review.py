@@ -169,6 +169,9 @@ def pull(db, full, title):
 
     project_id, report = pull_project(db, title=title, full=full)
     click.echo(json.dumps({"project_id": project_id, **report.__dict__}))
+    if report.invalid:
+        say(f"[yellow]{report.invalid} annotation(s) could not be read in full[/yellow] (the rest of each is "
+            "stored): `factcheck review problems` lists them")
 
 
 @click.group("review")

@@ -296,7 +296,8 @@ class WebhookServer:
     """A running receiver: ``url`` to register, ``stop()`` (or ``with``) to end it.
 
     ``stats`` counts requests (``queued``, ``refused``, ``malformed``, ``ignored``)
-    and the worker's work (``pulls``, ``tasks``, ``verdicts``, ``deleted``, ``errors``).
+    and the worker's work (``pulls``, ``tasks``, ``verdicts``, ``deleted``, ``errors``, and
+    ``invalid``: annotations read with problems, listed by ``factcheck review problems``).
     """
 
     def __init__(self, db_path, *, project_id: int, ls, host: str, port: int, secret: str):
@@ -306,7 +307,8 @@ class WebhookServer:
         self.ls = ls
         self._secret_bytes = secret.encode("utf-8")
         self.stats: dict[str, int] = dict.fromkeys(
-            ("queued", "refused", "malformed", "ignored", "pulls", "tasks", "verdicts", "deleted", "errors"), 0)
+            ("queued", "refused", "malformed", "ignored", "pulls", "tasks", "verdicts", "deleted", "invalid", "errors"),
+            0)
         self._lock = threading.Lock()
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._pending = 0
@@ -422,7 +424,7 @@ class WebhookServer:
             return
         with self._lock:
             self.stats["pulls"] += 1
-            for key in ("tasks", "verdicts", "deleted"):
+            for key in ("tasks", "verdicts", "deleted", "invalid"):
                 self.stats[key] += getattr(report, key)
         log.info("webhook pull: %d task(s), %d verdict(s), %d deleted in %.2f s", report.tasks, report.verdicts,
                  report.deleted, time.monotonic() - started)
