@@ -419,6 +419,7 @@ NEGATIVES = [
     ("en", "A twenty-first century idea."),
     ("zh", "学生们十几人一组"),
     ("zh", "半成品堆满仓库"),
+    ("zh", "五角大楼发表声明"),
     ("zh", "三打白骨精的故事"),
     ("zh", "原因是三方面的"),
     ("zh", "院子里有三块石头"),
@@ -623,6 +624,10 @@ ZH_FORMS = [
     ("今年利润下降了半成", [Q("半成", 5, "percent")]),
     ("那杯咖啡花了我三块。", [Q("三块", 3, "CNY")]),
     ("正确答案不是四而是五", [Q("四", 4), Q("五", 5)]),
+    ("一本练习册卖50元6角三分", [Q("50元6角三分", 50.63, "CNY")]),
+    ("一瓶水卖3块5毛", [Q("3块5毛", 3.5, "CNY")]),
+    ("这支笔两美元又三美分", [Q("两美元又三美分", 2.03, "USD")]),
+    ("一张门票卖四十土耳其里拉", [Q("四十土耳其里拉", 40, "TRY")]),
 ]
 
 
@@ -690,6 +695,16 @@ EN_FORMS = [
     ("The fee is USD115 a year.", [Q("USD115 a year", 115, "USD", per="year")]),
     ("Add ¾ of the flour.", [Q("¾", 0.75)]),
     ("Pour 2½ litres of water.", [Q("2½ litres", 2.5, "liter")]),
+    # currencies from CLDR (babel), sub-units, amounts in two units
+    ("The ticket cost 40 turkish lira.", [Q("40 turkish lira", 40, "TRY")]),
+    ("Rent is 9,000 ₹ a month.", [Q("9,000 ₹ a month", 9000, "INR", per="month")]),
+    ("The fund sold R$ 2 billion of bonds.", [Q("R$ 2 billion", 2_000_000_000, "BRL")]),
+    ("They raised cad$ 15 million.", [Q("cad$ 15 million", 15_000_000, "CAD")]),
+    ("Shares closed at 212 pence.", [Q("212 pence", 2.12, "GBP")]),
+    ("A coffee costs four dollars and twenty cents.", [Q("four dollars and twenty cents", 4.20, "USD")]),
+    ("The book sells for 12 dollars 99.", [Q("12 dollars 99", 12.99, "USD")]),
+    ("The deal is worth 75 USD million.", [Q("75 USD million", 75_000_000, "USD")]),
+    ("They swapped 10 rmb for 2 usd.", [Q("10 rmb", 10, "CNY"), Q("2 usd", 2, "USD")]),
 ]
 
 

@@ -88,6 +88,7 @@ from factcheck.extraction.units import (
     CLASSIFIERS,
     COMPOUND_UNITS,
     CURRENCY_PREFIXES,
+    CURRENCY_SUBUNITS,
     CURRENCY_UNITS,
     DURATION_UNITS,
     PER_PREFIXES,
@@ -548,6 +549,7 @@ class _Atom:
     article_one: bool = False  # 一 / one, which with a 量词 is an article, not a count
     temperature: str | None = None  # 华氏温度98.6度: the scale said before the number
     mixed: bool = False  # digits with Chinese scales (1千零1), never a year
+    subunit: bool = False  # cents, pence, 美分: hundredths of the currency in ``unit``
 
     @property
     def value(self) -> float | None:
@@ -817,8 +819,8 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 atom.mantissa += _cn(tenths.group("digit")) or 0
             atom.unit = "percent"
             return tenths.end()
-    if atom.unit is None and atom.source == "zh" and atom.scale == 1 and atom.mantissa is not None:
-        if _at(norm, pos) == "打" and _at(norm, pos + 1) not in _NOT_DOZEN_AFTER:
+    if atom.unit is None and atom.source in ("zh", "ar") and atom.scale == 1 and atom.mantissa is not None:
+        if atom.source == "zh" and _at(norm, pos) == "打" and _at(norm, pos + 1) not in _NOT_DOZEN_AFTER:
             atom.mantissa *= 12  # 十打苹果: ten dozen
             atom.unit, atom.article_one = "count", False
             atom.item = _read_item(norm, pos + 1)
@@ -868,9 +870,18 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 unit = "GBP"  # "3 billion pounds"
             if unit == "CNY" and surface == "¥" and lang == "en":
                 unit = "JPY"
+            sub = CURRENCY_SUBUNITS.get(surface) or CURRENCY_SUBUNITS.get(surface.lower())
+            if sub:  # 470 pence = 4.70 GBP
+                atom.scale *= Decimal(repr(sub[1]))
+                atom.subunit = True
             atom.unit = unit
             atom.per = atom.per or per
             pos = after
+            if unit in CURRENCY_UNITS and atom.scale == 1:
+                late_scale = _EN_SCALE_RE.match(norm, pos)
+                if late_scale and late_scale.group("word"):  # 75 USD million
+                    atom.scale *= _EN_SCALES[late_scale.group("word").strip().lower()]
+                    pos = late_scale.end()
             if surface in CLASSIFIERS:
                 atom.item = _read_item(norm, pos)
     elif atom.unit is None and atom.source in ("ar", "zh", "en"):
@@ -1115,6 +1126,65 @@ def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
     return out
 
 
+_MONEY_GAP_RE = re.compile(r"[ \t]*(?:(?i:and)|又|零)?[ \t]*")
+_CENTS_GAP_RE = re.compile(r"[ \t]+")
+# 50元6角三分, 3块5毛: 角/毛 (tenths) and 分 (hundredths) right after an amount in yuan.
+_JIAO_FEN_RE = re.compile(r"(?P<j>[0-9]|[一二两三四五六七八九])[角毛](?:(?P<f>[0-9]|[一二两三四五六七八九])分?)?")
+
+
+def _join_money(norm: str, atoms: list[_Atom]) -> list[_Atom]:
+    """One amount written in two units: thirteen dollars and forty-five cents, 两美元又三美分,
+    15 dollars 50, 50元6角三分."""
+    out: list[_Atom] = []
+    for atom in atoms:
+        whole = out[-1] if out else None
+        if (
+            whole is not None
+            and whole.unit in CURRENCY_UNITS
+            and not whole.subunit
+            and whole.value is not None
+            and whole.comparator is None
+            and atom.value is not None
+            and 0 < atom.value < 1
+            and atom.subunit
+            and atom.unit == whole.unit
+            and _MONEY_GAP_RE.fullmatch(norm, whole.end, atom.start)
+        ):
+            whole.fixed, whole.end = whole.value + atom.value, atom.end  # 2 dollars and 3 cents
+            continue
+        if (
+            whole is not None
+            and whole.unit in CURRENCY_UNITS
+            and not whole.currency_prefix
+            and whole.scale == 1
+            and whole.value is not None
+            and atom.unit is None
+            and atom.source in ("ar", "en")
+            and atom.scale == 1
+            and atom.mantissa is not None
+            and atom.mantissa == int(atom.mantissa)
+            and 1 <= atom.mantissa <= 99
+            and _CENTS_GAP_RE.fullmatch(norm, whole.end, atom.start)
+            and (atom.source == "en" or atom.num_end - atom.num_start == 2)  # 15 dollars 50, not 15 dollars 5
+            and not _at(norm, atom.end).isalnum()
+        ):
+            whole.fixed, whole.end = whole.value + float(atom.mantissa) / 100, atom.end  # 15 dollars 50
+            continue
+        out.append(atom)
+    joined: list[_Atom] = []
+    for atom in out:
+        if joined and atom.start < joined[-1].end:
+            continue  # inside 50元6角三分
+        if atom.unit == "CNY" and atom.scale == 1 and atom.value is not None and atom.value == int(atom.value):
+            jf = _JIAO_FEN_RE.match(norm, atom.end)
+            if jf:
+                jiao = _cn(jf.group("j")) or 0
+                fen = (_cn(jf.group("f")) or 0) if jf.group("f") else 0
+                atom.fixed, atom.end = atom.value + float(jiao) / 10 + float(fen) / 100, jf.end()
+        joined.append(atom)
+    return joined
+
+
 def _group(norm: str, atoms: list[_Atom]) -> list[_Atom | _Range]:
     out: list[_Atom | _Range] = []
     lower = 0
@@ -1240,7 +1310,7 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
         return []
     norm = _normalise(text)
     out = []
-    for g in _group(norm, _join_mixed(norm, _scan(norm, lang), lang)):
+    for g in _group(norm, _join_money(norm, _join_mixed(norm, _scan(norm, lang), lang))):
         if isinstance(g, _Range):
             if (
                 g.unit is None

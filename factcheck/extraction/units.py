@@ -186,10 +186,82 @@ UNITS: dict[str, str]
 UNIT_KINDS: dict[str, str]
 UNITS, UNIT_KINDS = _build()
 
+# ISO codes that are also English words, never read as currencies on their own.
+_WORDLIKE_CODES = frozenset("ALL BAM BOB CUP DOP GEL MAD MOP PEN SOS TOP TRY".split())
+
+
+def _cldr_currencies() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """Every currency in use, from CLDR through babel: (suffix surfaces, prefix surfaces) → ISO
+    code, and the codes of dollars and pesos (written with "$").
+
+    Surfaces: the English name, singular and plural, lower-cased (turkish lira, costa rican
+    colóns), the Simplified Chinese name (哥斯达黎加科朗; Traditional text is read through
+    OpenCC), the English and Chinese symbols (₹, ₩, R$, MX$) and the code itself in capitals.
+    A surface already in the hand table keeps its meaning there (dollar, pound, $); a surface
+    two currencies share is left out.
+    """
+    import babel.core
+    from babel import Locale
+    from babel.numbers import get_currency_name
+
+    in_use = sorted(
+        {
+            code
+            for history in babel.core.get_global("territory_currencies").values()
+            for code, _start, end, tender in history
+            if end is None and tender
+        }
+    )
+    en, zh = Locale("en"), Locale("zh")
+    found: dict[str, set[str]] = {}
+    for code in in_use:
+        names = {get_currency_name(code, count=n, locale=en).lower() for n in (1, 2)}
+        names |= {zh.currencies.get(code, code), en.currency_symbols.get(code, code)}
+        names.add(zh.currency_symbols.get(code, code))
+        names.add(code)
+        if code in _WORDLIKE_CODES:
+            names.discard(code)
+        for name in names - {code.lower()}:
+            found.setdefault(name, set()).add(code)
+    suffixes = {name: codes.pop() for name, codes in found.items() if len(codes) == 1 and name not in UNITS}
+    prefixes = {
+        name: code
+        for name, code in suffixes.items()
+        if name == code or not any(c.isalpha() and c.islower() for c in name) and not _has_cjk(name)
+    }
+    dollars = frozenset(
+        code for code in in_use if any(w in get_currency_name(code, locale=en).lower() for w in ("dollar", "peso"))
+    )
+    return suffixes, prefixes, dollars
+
+
+def _has_cjk(s: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in s)
+
+
+_CLDR_SUFFIXES, _CLDR_PREFIXES, _DOLLAR_CODES = _cldr_currencies()
+for _surface, _code in _CLDR_SUFFIXES.items():
+    UNITS[_surface] = _code
+    UNIT_KINDS.setdefault(_code, "currency")
+
+#: Sub-units of a currency → (ISO code, factor): 470 pence = 4.70 GBP, 12 cents = 0.12 USD
+#: (cent follows dollar, which is read as USD), 3美分 = 0.03 USD. 角 and 毛 are read only after
+#: an amount in yuan (50元6角), never alone (五角大楼).
+CURRENCY_SUBUNITS: dict[str, tuple[str, float]] = {
+    **{w: ("USD", 0.01) for w in ("cent", "cents", "美分")},
+    **{w: ("GBP", 0.01) for w in ("pence", "penny", "pennies", "便士")},
+    "欧分": ("EUR", 0.01),
+}
+# Lower-case codes of the common currencies after a number (20 usd, 10 rmb).
+for _code in ("USD", "EUR", "GBP", "JPY", "CNY", "HKD", "TWD", "CAD", "AUD", "CHF", "KRW", "INR", "RUB"):
+    UNITS.setdefault(_code.lower(), _code)
+for _surface, (_code, _factor) in CURRENCY_SUBUNITS.items():
+    UNITS.setdefault(_surface, _code)
+
 #: Canonical names that are physical units (checked against pint by the tests).
 PHYSICAL_UNITS = frozenset(_PHYSICAL)
 DURATION_UNITS = frozenset(_DURATIONS)
-CURRENCY_UNITS = frozenset(_CURRENCIES)
+CURRENCY_UNITS = frozenset(_CURRENCIES) | frozenset(_CLDR_SUFFIXES.values())
 
 #: Surfaces that may stand before the number as a currency sign ($3bn, 人民币500亿元).
 CURRENCY_PREFIXES: dict[str, str] = {
@@ -197,7 +269,14 @@ CURRENCY_PREFIXES: dict[str, str] = {
     for s in (
         "US$|HK$|hk $|HK $|NT$|C$|A$|JP¥|CN¥|$|€|£|¥|USD|CNY|RMB|EUR|GBP|JPY|IRR|HKD|RUB|TWD|CAD|AUD|CHF|人民币"
     ).split("|")
+} | _CLDR_PREFIXES
+# A code before "$" names the dollar or peso: CAD$ 15, mxn$ 15, Mex$ 10 million, c $ 1.34.
+CURRENCY_PREFIXES |= {
+    form: code
+    for code in sorted(_DOLLAR_CODES - _WORDLIKE_CODES)
+    for form in (f"{code}$", f"{code.lower()}$", f"{code.capitalize()}$")
 }
+CURRENCY_PREFIXES |= {"Mex$": "MXN", "mex$": "MXN", "c $": "CAD", "C $": "CAD"}
 
 #: One token carrying a unit and a rate.
 COMPOUND_UNITS: dict[str, tuple[str, str]] = {
