@@ -317,3 +317,44 @@ def test_a_task_shows_its_context_source_and_the_matched_verdict_with_evidence(l
     assert "8.9亿千瓦" in task.data["matches_html"] and "supported" in task.data["matches_html"]
     assert '<a href="https://nea.example.gov/2024"' in task.data["matches_html"]
     assert "solar_en.txt" in task.data["source_html"] and "<mark" in task.data["context_html"]
+
+
+OLD_CONFIG = """<View>
+  <Header value="$title"/>
+  <HyperText name="source" value="$source_html"/>
+  <Text name="claim" value="$claim"/>
+  <Text name="sentence" value="$sentence" granularity="symbol"/>
+  <Labels name="span" toName="sentence">
+    <Label value="claim"/><Label value="quantity"/><Label value="time"/>
+  </Labels>
+  <Text name="parts" value="$parts"/>
+  <Text name="model" value="$model_info"/>
+  <Choices name="verdict" toName="claim" choice="single-radio" required="true">
+    <Choice value="supported"/><Choice value="refuted"/><Choice value="misleading"/>
+    <Choice value="unverifiable"/><Choice value="not a claim"/>
+  </Choices>
+  <Choices name="checkworthy" toName="claim" choice="single-radio">
+    <Choice value="check-worthy"/><Choice value="not check-worthy"/>
+  </Choices>
+  <TextArea name="evidence" toName="claim" editable="true"/>
+  <TextArea name="corrected_claim" toName="claim" editable="true"/>
+</View>"""
+
+
+@pytest.mark.issue(18)
+def test_a_project_set_up_before_takes_the_new_config_with_its_annotations(ls, db):
+    """A project made with the earlier config (verdict required, no context, the long tab
+    name) and annotated already is brought up to date in place."""
+    title = f"factcheck upgrade {uuid.uuid4().hex[:8]}"
+    project = ls.projects.create(title=title, label_config=OLD_CONFIG)
+    try:
+        ls.views.create(project=project.id, data={"title": fls.OLD_QUEUE_VIEWS[0], "ordering": []})
+        fls.push(db, ls, project.id)
+        annotate(ls, server_tasks(ls, project.id)[0].id, verdict="not a claim")
+        assert fls.setup_project(ls, title) == project.id
+        assert ls.projects.get(id=project.id).label_config.strip() == fls.labelling_config().strip()
+        assert [v.data["title"] for v in ls.views.list(project=project.id)] == [fls.QUEUE_VIEW]
+        fls.pull(db, ls, project.id)
+        assert [r["verdict"] for r in db.query("select verdict from verdicts")] == ["not a claim"]
+    finally:
+        ls.projects.delete(id=project.id)
