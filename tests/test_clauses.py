@@ -182,3 +182,39 @@ def test_a_clause_with_its_own_attribution_gets_no_second_source():
     claims = claims_of("据国家卫健委发布的监测数据，本周新增病例300例，据卫健委发布死亡12例。")
     assert [c.text for c in claims] == ["据国家卫健委发布的监测数据，本周新增病例300例", "据卫健委发布死亡12例"]
     assert "source" not in claims[1].carried
+
+
+def test_an_english_relative_clause_with_its_own_number_is_its_own_claim():
+    text = (
+        "Over the past five months, roughly the span of the government's fiscal year, Iran's crude exports "
+        "averaged 986,000 barrels a day, which is more than 60 percent below the 2.5 million barrels a day "
+        "it averaged over the previous two decades."
+    )
+    claims = claims_of(text)
+    assert clause_texts(text)[0].endswith("Iran's crude exports averaged 986,000 barrels a day")
+    assert claims[1].text == (
+        "Iran's crude exports (986,000 barrels a day) is more than 60 percent below the 2.5 million barrels "
+        "a day it averaged over the previous two decades"
+    )
+    # A restrictive relative clause (no comma) stays inside its noun phrase.
+    assert len(claims_of("The ministry approved the 12 reactors that cost $3 billion.")) == 1
+
+
+def test_english_relative_clauses_name_their_antecedent_and_whereas_ends_the_time_chain():
+    claims = claims_of(
+        "The United States has had two black presidents: Barack Obama, who served two terms from 2009 to 2017, "
+        "and Donald Trump, who served one term from 2017 to 2021."
+    )
+    assert [c.text for c in claims[1:]] == [
+        "Barack Obama served two terms from 2009 to 2017", "Donald Trump served one term from 2017 to 2021",
+    ]
+    claims = claims_of("In 2020, exports fell to 300,000 barrels a day, whereas imports rose by 5%.")
+    assert [c.text for c in claims] == ["In 2020, exports fell to 300,000 barrels a day", "Imports rose by 5%"]
+
+
+def test_according_to_is_the_source_of_every_english_clause():
+    claims = claims_of("According to the ministry, exports fell by 12% and imports rose to 40,000 tons.")
+    assert [c.text for c in claims] == [
+        "According to the ministry, exports fell by 12%", "According to the ministry, imports rose to 40,000 tons",
+    ]
+    assert claims[1].carried["source"] == "According to the ministry"
