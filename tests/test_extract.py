@@ -232,3 +232,17 @@ def test_extract_with_the_promoted_model_never_imports_torch():
     claims = [json.loads(line) for line in done.stdout.splitlines()]
     assert claims and all(c["checkworthiness"] is not None for c in claims)  # scored by the model
     assert done.stderr.splitlines()[-2:] == ["False 0", "2.0"]
+
+
+@pytest.mark.issue(19)
+def test_a_long_article_extracted_in_windows_gives_the_candidates_of_one_pass():
+    """Windows of paragraphs bound memory on long articles; each sentence keeps the
+    context it had in one pass, across window edges too."""
+    from factcheck.extraction.pipeline import iter_candidate_windows
+
+    article = read_article(EXAMPLES / "zh_public_health.txt")[0]
+    whole = [c for window in iter_candidate_windows(article, window_chars=10**9) for c in window]
+    windows = list(iter_candidate_windows(article, window_chars=200))
+    assert len(windows) > 3
+    pieces = [c for window in windows for c in window]
+    assert [dataclasses.asdict(c) for c in pieces] == [dataclasses.asdict(c) for c in whole]

@@ -9,20 +9,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
+from factcheck.errors import FactcheckError, InputError
 from factcheck.extraction import clauses as clause_mod
 from factcheck.extraction.components import ENTITY_LABELS, span_ents
 from factcheck.extraction.ingest import split_blocks
 from factcheck.extraction.kinds import KindSignals, classify_kind
 from factcheck.extraction.quantities import find_quantities
-from factcheck.extraction.score import Scorer, Thresholds, apply_scores
+from factcheck.extraction.score import Scorer, Thresholds, apply_scores, judge
 from factcheck.extraction.segment import detect_lang, iter_sentence_spans
 from factcheck.extraction.times import LATIN_LETTER, find_times
 from factcheck.records import (
     CLAIM_KINDS,
     Article,
+    Block,
     Claim,
     Entity,
     Quantity,
@@ -35,6 +37,10 @@ from factcheck.records import (
 SEGMENTED_BLOCKS = ("body", "caption", "heading")
 #: Claim kinds the check-worthiness model cannot reject (see extract_article).
 HARD_KINDS = ("numeric", "temporal")
+#: Candidates the model scores at once across articles (see :func:`extract_articles`).
+SCORE_BATCH = 512
+#: Characters of whole blocks parsed at once (see :func:`iter_candidate_windows`).
+WINDOW_CHARS = 20_000
 # Chinese and English words apart: a case-insensitive pattern with English words gets no
 # fast scan, and the English one runs only on text with Latin letters.
 _SOURCE_NOUN_ZH = re.compile(r"官员|发言人|报告|数据|声明|方面|媒体|公报|通报|白皮书|统计")
@@ -72,11 +78,108 @@ def extract(
 
 def extract_articles(
     articles: Iterable[Article], *, scorer: Scorer | None = None, thresholds: Thresholds | None = None,
-    lang: str | None = None,
+    lang: str | None = None, batch_candidates: int = SCORE_BATCH,
 ) -> Iterator[tuple[Article, list[Claim]]]:
-    """Stream ``(article, candidates)`` pairs, one article at a time."""
+    """Stream ``(article, candidates)`` pairs in input order; the first failure raises
+    (:func:`extract_batch` reports it and goes on)."""
+    for article, found in extract_batch(articles, scorer=scorer, thresholds=thresholds, lang=lang,
+                                        batch_candidates=batch_candidates, guard=False):
+        assert not isinstance(found, BaseException)  # guard=False raises instead
+        yield article, found
+
+
+Progress = Callable[[Article, int, int], None]
+"""``progress(article, chars_done, chars_total)``: called after each window of an article."""
+
+
+def extract_batch(
+    articles: Iterable[Article], *, scorer: Scorer | None = None, thresholds: Thresholds | None = None,
+    lang: str | None = None, batch_candidates: int = SCORE_BATCH, progress: Progress | None = None,
+    guard: bool = True,
+) -> Iterator[tuple[Article, list[Claim] | FactcheckError]]:
+    """``(article, candidates)`` for each article, in input order, or ``(article, error)``
+    for one that failed: any exception while extracting or scoring it (a bug, memory
+    running out) becomes its F151 error and the others go on (``guard=False`` raises it).
+
+    The rules run an article at a time, a window of paragraphs at a time
+    (:func:`iter_candidate_windows`); the model scores the candidates of several articles
+    at once, whenever about ``batch_candidates`` wait, so short articles share encoder
+    batches of similar length instead of each padding its own, and a long one is scored
+    as it goes. The batches depend only on the articles given, so the same articles
+    give the same scores in one process or spread over many.
+    """
+    pending: list[_Pending] = []
+
+    def score_pending() -> None:
+        unscored = [c for p in pending for c in p.unscored]
+        try:
+            score_candidates(unscored, scorer, thresholds)
+        except Exception:
+            if not guard:
+                raise
+            for p in pending:  # find the article that failed; the others are scored alone
+                if p.error is None and p.unscored:
+                    try:
+                        score_candidates(p.unscored, scorer, thresholds)
+                    except Exception as exc:  # noqa: BLE001 - this article's failure only
+                        p.error = unexpected_error(exc, p.article.source)
+        for p in pending:
+            p.unscored = []
+
+    def waiting() -> int:
+        return sum(len(p.unscored) for p in pending)
+
     for article in articles:
-        yield article, extract_article(article, scorer=scorer, thresholds=thresholds, lang=lang)
+        current = _Pending(article)
+        pending.append(current)
+        try:
+            for window in iter_candidate_windows(article, lang=lang):
+                current.candidates.extend(window)
+                current.unscored.extend(window)
+                if waiting() >= batch_candidates:
+                    score_pending()
+                if progress is not None and window:
+                    progress(article, window[-1].end, len(article.text))
+        except Exception as exc:
+            if not guard:
+                raise
+            current.error, current.unscored = unexpected_error(exc, article.source), []
+        if scorer is None or waiting() >= batch_candidates:
+            score_pending()
+        if not waiting():
+            yield from ((p.article, p.error or p.candidates) for p in pending)
+            pending.clear()
+    score_pending()
+    yield from ((p.article, p.error or p.candidates) for p in pending)
+
+
+@dataclass
+class _Pending:
+    """An article of :func:`extract_batch` whose candidates are found (some perhaps not scored yet)."""
+
+    article: Article
+    candidates: list[Claim] = field(default_factory=list)
+    unscored: list[Claim] = field(default_factory=list)
+    error: FactcheckError | None = None
+
+
+def unexpected_error(exc: BaseException, source: str | None, *, reading: bool = False) -> FactcheckError:
+    """An F-coded error for a failure nothing foresaw: F150 while reading an input, F151
+    while extracting, scoring or storing it. A FactcheckError is returned as it is."""
+    if isinstance(exc, FactcheckError):
+        return exc
+    what = "reading" if reading else "extracting"
+    if isinstance(exc, RecursionError):
+        cause = "it is nested too deeply (RecursionError); flatten the structure or split the file"
+    elif isinstance(exc, MemoryError):
+        cause = ("memory ran out (MemoryError); split the file, lower --max-bytes, or run it alone "
+                 "on a machine with more memory")
+    else:
+        cause = (f"{type(exc).__name__}: {exc}. This is a bug in factcheck: please report it with the input; "
+                 "the other inputs were processed")
+    if reading:
+        return InputError(f"{what} failed: {cause}", code="F150", source=source)
+    return InputError(f"{what} failed: {cause}", code="F151", source=source)
 
 
 def extract_article(
@@ -84,47 +187,114 @@ def extract_article(
     thresholds: Thresholds | None = None,
 ) -> list[Claim]:
     """All candidates of one article (claims and rejected ones, ``is_claim`` tells)."""
+    candidates = find_candidates(article, lang=lang)
+    score_candidates(candidates, scorer, thresholds)
+    return candidates
+
+
+def find_candidates(article: Article, *, lang: str | None = None) -> list[Claim]:
+    """The candidates of one article by the rules alone (not scored: see :func:`score_candidates`)."""
+    return [claim for window in iter_candidate_windows(article, lang=lang) for claim in window]
+
+
+def iter_candidate_windows(
+    article: Article, *, lang: str | None = None, window_chars: int = WINDOW_CHARS
+) -> Iterator[list[Claim]]:
+    """The unscored candidates of one article, a window of paragraphs at a time.
+
+    A long article is parsed ``window_chars`` at a time (whole blocks), so its spaCy
+    documents never all sit in memory and a caller can show progress; the candidates
+    are the same as in one pass (a sentence's context reaches into the neighbouring
+    windows as it would).
+    """
     text = article.text
     if not article.article_id:
         article.article_id = article_id(text)
     blocks = [b for b in split_blocks(text) if b.kind in SEGMENTED_BLOCKS]
-    sentences = list(iter_sentence_spans(text, blocks))
-    if lang:
-        for sentence, _, _ in sentences:
-            sentence.lang = lang
-    # Each finder runs over all sentences in turn, not all finders per sentence: a loop
-    # that stays in one stage's code and tables runs faster (about 0.02 ms a sentence).
-    found_quantities = [find_quantities(s.text, s.lang) for s, _, _ in sentences]
-    found_times = [find_times(s.text, s.lang, article.published) for s, _, _ in sentences]
-    found_clauses = [clause_mod.split_clauses(s, span, base) for s, span, base in sentences]
-    candidates: list[Claim] = []
-    for index, (sentence, span, base) in enumerate(sentences):
-        context = " ".join(
-            s.text for s, _, _ in sentences[max(0, index - 1) : index + 2] if s.block == sentence.block
-        )
-        candidates.extend(
-            _sentence_candidates(
-                article, sentence, span, base, context,
-                found_quantities[index], found_times[index], found_clauses[index],
-            )
-        )
-    scores, vectors = apply_scores([c.text for c in candidates], [c.lang for c in candidates], scorer)
+    windows = (w for w in (_sentences_of(text, group, lang) for group in _block_windows(blocks, window_chars)) if w)
+    previous: list = []
+    current = next(windows, None)
+    while current is not None:
+        following = next(windows, None)
+        yield _window_candidates(article, current, previous[-1:], (following or [])[:1])
+        previous, current = current, following
+
+
+def score_candidates(
+    candidates: Sequence[Claim], scorer: Scorer | None, thresholds: Thresholds | None = None
+) -> None:
+    """Score ``candidates`` in place: ``checkworthiness``, ``model_version``, ``vector``,
+    and ``is_claim`` where the model rejects a soft kind. Each distinct text is scored once."""
+    if scorer is None or not candidates:
+        return
+    distinct: dict[tuple[str, str], int] = {}
+    for claim in candidates:
+        distinct.setdefault((claim.text, claim.lang), len(distinct))
+    keys = list(distinct)
+    # One call: the encoder sorts the texts by length across the whole lot.
+    scores, vectors = apply_scores([t for t, _ in keys], [lang for _, lang in keys], scorer,
+                                   batch_size=max(1, len(keys)))
     # A model brings the thresholds tuned for it (its recall-first extractor ones when
     # it has them); an explicit argument wins.
     thresholds = (
         thresholds or getattr(scorer, "extract_thresholds", None) or getattr(scorer, "thresholds", None) or Thresholds()
     )
-    for claim, score, vector in zip(candidates, scores, vectors):
-        claim.vector = vector
+    for claim in candidates:
+        row = distinct[(claim.text, claim.lang)]
+        score = scores[row]
+        claim.vector = vectors[row]
         if score is not None:
             claim.checkworthiness = round(float(score), 4)
-            claim.model_version = scorer.version if scorer else None
-            # A number or a date is hard evidence of a checkable claim: the model ranks
-            # those but cannot veto them; it filters the softer kinds (event, quote,
-            # comparative), where the rules are weakest.
-            if claim.is_claim and claim.kind not in HARD_KINDS and score < thresholds.for_lang(claim.lang):
-                claim.is_claim = False
-                claim.reasons.append(f"check-worthiness {score:.2f} below threshold")
+            claim.model_version = scorer.version
+            judge(claim, score, thresholds.for_lang(claim.lang), hard_kinds=HARD_KINDS)
+
+
+def _block_windows(blocks: Sequence[Block], window_chars: int) -> Iterator[list[Block]]:
+    group: list[Block] = []
+    size = 0
+    for block in blocks:
+        group.append(block)
+        size += block.end - block.start
+        if size >= window_chars:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _sentences_of(text: str, blocks: Sequence[Block], lang: str | None) -> list:
+    sentences = list(iter_sentence_spans(text, blocks))
+    if lang:
+        for sentence, _, _ in sentences:
+            sentence.lang = lang
+    return sentences
+
+
+def _window_candidates(article: Article, sentences: list, before: list, after: list) -> list[Claim]:
+    """The candidates of one window's sentences; ``before``/``after``: the neighbouring
+    windows' nearest sentence, for the context of the first and last."""
+    # Each finder runs over all sentences in turn, not all finders per sentence: a loop
+    # that stays in one stage's code and tables runs faster (about 0.02 ms a sentence).
+    found_quantities = [find_quantities(s.text, s.lang) for s, _, _ in sentences]
+    found_times = [find_times(s.text, s.lang, article.published) for s, _, _ in sentences]
+    found_clauses = [clause_mod.split_clauses(s, span, base) for s, span, base in sentences]
+    around = [*before, *sentences, *after]
+    shift = len(before)
+    candidates: list[Claim] = []
+    for index, (sentence, span, base) in enumerate(sentences):
+        at = index + shift
+        context = " ".join(
+            s.text for s, _, _ in around[max(0, at - 1) : at + 2] if s.block == sentence.block
+        )
+        found = _sentence_candidates(
+            article, sentence, span, base, context,
+            found_quantities[index], found_times[index], found_clauses[index],
+        )
+        previous = around[at - 1][0].text if at > 0 else ""
+        for claim, clause in zip(found, found_clauses[index]):  # one claim per clause, in order
+            if clause.elliptical:
+                claim.antecedent = previous
+        candidates.extend(found)
     return candidates
 
 
@@ -198,7 +368,7 @@ def _sentence_candidates(
         clause_text = text[clause.start : clause.end]
         carried: dict[str, str] = {}
         prefix = ""
-        if not own_t and anchors:
+        if not own_t and anchors and clause.takes_time:  # only into clauses of the anchor's event chain
             earlier = [t for t in anchors if t.end <= clause.start]
             if earlier and not _mentions(clause_text, _OWN_TIME_WORD_ZH, _OWN_TIME_WORD_EN):
                 anchor = earlier[-1]

@@ -1,21 +1,32 @@
-"""Intake: files and folders extracted into the store, one article at a time.
+"""Intake: files and folders extracted into the store.
 
 :func:`extract_paths` is what ``factcheck extract`` runs: read each input, extract its
 candidates (scored by the model it is given), store them, and match them against the
-claims of other articles. One bad input yields its error; the others go on.
+claims of other articles. Nothing one input does stops the others: an error of any kind
+while reading or extracting it (a JSON file nested too deeply, a bug, memory running
+out) becomes that input's F-coded error, and the run goes on.
+
+The pieces are public for the parallel runners (:mod:`factcheck.parallel`), which
+extract elsewhere and store here: :func:`read_chunks` (the inputs, read with every failure
+F-coded, in the chunks every runner extracts alike) and :class:`Writer` (the one writer:
+store, match, count).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from factcheck.errors import FactcheckError, InputError
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, iter_articles
-from factcheck.extraction.pipeline import extract_article
+from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, _expand, iter_articles
+from factcheck.extraction.pipeline import Progress, extract_batch, unexpected_error
+from factcheck.records import Article, Claim
 from factcheck.store.db import save_extraction
 from factcheck.store.matching import ClaimIndex, match_claims
+
+#: Characters of consecutive articles extracted (and scored) together: about 500 candidates.
+CHUNK_CHARS = 25_000
 
 
 @dataclass
@@ -46,15 +57,115 @@ class ExtractedArticle:
     error: FactcheckError | None = None
 
 
+def read_inputs(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | FactcheckError]:
+    """:func:`~factcheck.extraction.ingest.iter_articles`, one file at a time, so that a file
+    failing in a way the reader did not foresee (RecursionError from JSON nested thousands
+    deep, MemoryError, a bug) yields its F150 error and the files after it are still read."""
+    for path in paths:
+        for item in _expand(path):
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                articles = list(iter_articles([item], max_bytes=max_bytes))
+            except Exception as exc:  # noqa: BLE001 - any failure is this file's, not the batch's
+                yield unexpected_error(exc, str(item), reading=True)
+                continue
+            yield from articles
+
+
+def read_chunks(
+    paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_chars: int = CHUNK_CHARS
+) -> Iterator[list[Article] | FactcheckError]:
+    """The inputs in order, as runs of consecutive articles of about ``chunk_chars``
+    characters, each read error in its place between them.
+
+    A chunk is what one worker extracts at once (:func:`~factcheck.extraction.pipeline.extract_batch`),
+    and the serial run extracts the same chunks, so both score the same encoder batches
+    and give the same scores.
+    """
+    chunk: list[Article] = []
+    size = 0
+    for item in read_inputs(paths, max_bytes=max_bytes):
+        if isinstance(item, FactcheckError):
+            if chunk:
+                yield chunk
+                chunk, size = [], 0
+            yield item
+            continue
+        chunk.append(item)
+        size += len(item.text)
+        if size >= chunk_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def guarded(call: Callable[[], Any], source: str | None) -> Any:
+    """``call()``, or the F151 error it raised (any exception, F-coded)."""
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - one input's failure is reported, not raised
+        return unexpected_error(exc, source)
+
+
+class Writer:
+    """The one writer of an extraction run: stores each extracted article, matches its
+    claims against the stored ones of other articles, and keeps the totals.
+
+    :param db: the store, or None to only count.
+    :param match: look claims up among the stored ones; None: when storing with a model
+        (its encoder is loaded anyway). Needs ``db``.
+    :param encoder: the encoder that made the claims' vectors (the scorer's).
+    :param scored: whether the claims are scored by a model (for ``match=None``).
+    """
+
+    def __init__(self, db=None, *, match: bool | None = None, encoder=None, scored: bool = False,
+                 totals: ExtractTotals | None = None):
+        if match and db is None:
+            raise ValueError("matching needs the store: pass db")
+        self.db = db
+        self.totals = totals if totals is not None else ExtractTotals()
+        self.index = None
+        if db is not None and (match or (match is None and scored)):
+            self.index = ClaimIndex(db, encoder=encoder)
+        self.totals.matching = self.index is not None
+
+    def failed(self, error: FactcheckError, article: Article | None = None) -> ExtractedArticle:
+        self.totals.failures += 1
+        return ExtractedArticle(article.source if article is not None else None, article, error=error)
+
+    def write(self, article: Article, candidates: list[Claim]) -> ExtractedArticle:
+        """Store and match one article's candidates; a failure doing so is the article's F151."""
+        done = guarded(lambda: self._write(article, candidates), article.source)
+        return self.failed(done, article) if isinstance(done, FactcheckError) else done
+
+    def _write(self, article: Article, candidates: list[Claim]) -> ExtractedArticle:
+        saved = save_extraction(self.db, article, candidates) if self.db is not None else None
+        matches = None
+        if self.index is not None:
+            matches = match_claims(self.db, candidates, index=self.index)
+            self.totals.matched += sum(bool(m) for m in matches.values())
+            self.totals.verdicted += sum(any(x.verdict for x in m) for m in matches.values())
+        self.totals.articles += 1
+        self.totals.claims += sum(c.is_claim for c in candidates)
+        self.totals.rejected += sum(not c.is_claim for c in candidates)
+        return ExtractedArticle(article.source, article, candidates, saved, matches)
+
+
 def extract_paths(
     paths: Sequence[str], *, db=None, scorer=None, lang: str | None = None, max_bytes: int | None = None,
-    match: bool | None = None, totals: ExtractTotals | None = None,
+    match: bool | None = None, totals: ExtractTotals | None = None, progress: Progress | None = None,
 ) -> Iterator[ExtractedArticle]:
-    """Extract the claims of files, folders or ``-`` one article at a time (``factcheck extract``).
+    """Extract the claims of files, folders or ``-``, yielding each article in input order
+    (``factcheck extract``).
 
     Each article is read, extracted (scored by ``scorer``), stored in ``db`` when given and
-    matched against the stored claims of other articles. A file that cannot be read or
-    extracted yields its error and the others go on.
+    matched against the stored claims of other articles. The model scores the candidates
+    of several articles at once; a long article is extracted a window of paragraphs at a
+    time (``progress`` hears of each). Any failure while reading, extracting or storing
+    one input yields that input's F-coded error and the others go on.
 
     :param paths: files, folders (recursive) or ``-`` for standard input.
     :param db: the store to save into, or None to only extract.
@@ -64,33 +175,14 @@ def extract_paths(
     :param match: look each claim up among the stored ones; None: when storing with a
         model (its encoder is loaded anyway). Needs ``db``.
     :param totals: an :class:`ExtractTotals` to keep the running counts in.
+    :param progress: ``progress(article, chars_done, chars_total)`` after each window of an article.
     :returns: an iterator of :class:`ExtractedArticle`, one per input.
     """
-    if match and db is None:
-        raise ValueError("matching needs the store: pass db")
-    totals = totals if totals is not None else ExtractTotals()
-    index = None
-    if db is not None and (match or (match is None and scorer is not None)):
-        index = ClaimIndex(db, encoder=getattr(scorer, "encoder", None))
-    totals.matching = index is not None
-    for item in iter_articles(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes):
-        if isinstance(item, InputError):
-            totals.failures += 1
-            yield ExtractedArticle(None, error=item)
+    writer = Writer(db, match=match, encoder=getattr(scorer, "encoder", None), scored=scorer is not None,
+                    totals=totals)
+    for chunk in read_chunks(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes):
+        if isinstance(chunk, FactcheckError):
+            yield writer.failed(chunk)
             continue
-        try:
-            candidates = extract_article(item, lang=lang, scorer=scorer)
-        except FactcheckError as exc:
-            totals.failures += 1
-            yield ExtractedArticle(item.source, item, error=exc)
-            continue
-        saved = save_extraction(db, item, candidates) if db is not None else None
-        matches = None
-        if index is not None:
-            matches = match_claims(db, candidates, index=index)
-            totals.matched += sum(bool(m) for m in matches.values())
-            totals.verdicted += sum(any(x.verdict for x in m) for m in matches.values())
-        totals.articles += 1
-        totals.claims += sum(c.is_claim for c in candidates)
-        totals.rejected += sum(not c.is_claim for c in candidates)
-        yield ExtractedArticle(item.source, item, candidates, saved, matches)
+        for article, found in extract_batch(chunk, scorer=scorer, lang=lang, progress=progress):
+            yield writer.failed(found, article) if isinstance(found, FactcheckError) else writer.write(article, found)
