@@ -12,8 +12,9 @@ PACKAGE = Path(factcheck.__file__).parent
 
 #: Higher layers may import lower ones, never the reverse; a stage imports freely within itself.
 LAYERS = {
-    "__init__": 6, "__main__": 6,  # the public facade and `python -m factcheck`
-    "cli": 5,
+    "__init__": 7, "__main__": 7,  # the public facade and `python -m factcheck`
+    "cli": 6,
+    "parallel": 5,  # its workers load a model version; its writer stores
     "model": 4,
     "review": 3,
     "store": 2,

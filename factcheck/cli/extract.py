@@ -20,7 +20,7 @@ from factcheck.cli.output import (
     table_console,
 )
 from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
-from factcheck.model.registry import classify_lines, load_scorer
+from factcheck.model.registry import classify_lines, load_scorer, scorer_version
 from factcheck.records import Quantity
 from factcheck.store.db import open_db
 from factcheck.store.intake import ExtractTotals, extract_paths
@@ -44,23 +44,42 @@ from factcheck.store.intake import ExtractTotals, extract_paths
 @click.option("--match/--no-match", "match", default=None,
               help="Look up each claim among the stored ones (other articles, either language) and add `matches`. "
                    "Default: on when storing with a model (the encoder is loaded anyway).")
-def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version, match):
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that extract and score (each loads the model, about 0.6 GB); this one stores. "
+                   "Same claims, ids and scores as 1.")
+@click.option("--dask-scheduler", "scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Extract and score on this Dask cluster (docs/scaling.md); this process stores.")
+def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, model_version, match, workers,
+            scheduler):
     """Extract claims from PATHS: .txt, .md, .html, .json/.jsonl files, directories
     (recursive) or - for standard input.
 
     Exit status: 0 when every input was processed, 1 when some failed (each failure is
     reported on stderr; the others are still processed and stored).
     """
-    db = None if no_store else open_db(db_path)
-    scorer = load_scorer(model_version)
-    if match and db is None:
+    if match and no_store:
         raise click.UsageError("--match needs the store: drop --no-store.")
+    if scheduler and workers > 1:
+        raise click.UsageError("--workers runs on this machine, --dask-scheduler on a cluster: give one of them.")
+    db = None if no_store else open_db(db_path)
     totals = ExtractTotals()
     table = claims_table() if fmt == "table" else None
+    options = {"db": db, "lang": lang, "max_bytes": max_bytes, "match": match, "totals": totals}
     with counter("articles") as progress:
         task = progress.add_task("extracting", total=None)
-        for done in extract_paths(paths, db=db, scorer=scorer, lang=lang, max_bytes=max_bytes, match=match,
-                                  totals=totals):
+        if scheduler:
+            from factcheck.parallel.cluster import extract_paths_dask
+
+            results = extract_paths_dask(paths, scheduler=scheduler, version=scorer_version(model_version), **options)
+        elif workers > 1:
+            from factcheck.parallel.local import extract_paths_parallel
+
+            results = extract_paths_parallel(paths, workers=workers, version=scorer_version(model_version),
+                                             **options)
+        else:
+            results = extract_paths(paths, scorer=load_scorer(model_version), progress=_LongArticles(progress),
+                                    **options)
+        for done in results:
             if done.error is not None:
                 say(f"[red]Error:[/red] {done.error}" if done.source is None
                     else f"[red]Error:[/red] {done.source}: {done.error}")
@@ -89,6 +108,30 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
         + (f"; [red]{totals.failures} input(s) failed[/red]" if totals.failures else ""))
     if totals.failures:
         sys.exit(1)
+
+
+class _LongArticles:
+    """Progress through an article of more than ``LONG`` characters: a bar on a terminal,
+    else a line on stderr at each tenth."""
+
+    LONG = 200_000
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.task = None
+        self.tenths = 0
+
+    def __call__(self, article, done: int, total: int) -> None:
+        if total < self.LONG:
+            return
+        if self.task is None or done < self.progress.tasks[self.task].completed:
+            name = article.source or "article"
+            self.task = self.progress.add_task(f"{name} ({total / 1e6:.1f} M chars)", total=total)
+            self.tenths = 0
+        self.progress.update(self.task, completed=done)
+        if not self.progress.console.is_terminal and done * 10 // total > self.tenths:
+            self.tenths = done * 10 // total
+            say(f"{article.source}: {self.tenths * 10}% ({done / 1e6:.1f} of {total / 1e6:.1f} M chars)")
 
 
 @click.command("classify")

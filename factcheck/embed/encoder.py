@@ -187,6 +187,26 @@ class Encoder:
 
 
 @lru_cache(maxsize=2)
-def shared_encoder(path: str | None = None) -> Encoder:
-    """One encoder per process (it takes ~0.5 GB)."""
-    return Encoder(path)
+def shared_encoder(path: str | None = None, num_threads: int | None = None) -> Encoder:
+    """One encoder per process (it takes ~0.5 GB); ``num_threads`` caps its intra-op
+    threads (a worker among N on a machine takes its share of the cores)."""
+    return Encoder(path, num_threads=num_threads)
+
+
+class LazyEncoder:
+    """The shared encoder's identity now (``path``: what claim matching records as the
+    vectors' model), its weights only when something must be embedded: the writer of a
+    parallel run, whose claims bring their vectors from the workers, never loads them."""
+
+    def __init__(self, path: str | None = None):
+        from factcheck.embed.base import load_base
+
+        self._path = path
+        self.path = load_base(path)
+
+    @property
+    def dim(self) -> int:
+        return shared_encoder(self._path).dim
+
+    def embed(self, texts: Sequence[str], **options):
+        return shared_encoder(self._path).embed(texts, **options)

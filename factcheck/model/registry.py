@@ -148,10 +148,12 @@ def load_promoted(root: Path | None = None):
     return CheckworthinessModel(version_dir(version, root))
 
 
-def load_version(version: str, root: Path | None = None):
+def load_version(version: str, root: Path | None = None, *, encoder=None):
+    """A version's :class:`~factcheck.model.classifier.CheckworthinessModel` (on ``encoder``,
+    default the process's shared one)."""
     from factcheck.model.classifier import CheckworthinessModel
 
-    return CheckworthinessModel(version_dir(version, root))
+    return CheckworthinessModel(version_dir(version, root), encoder=encoder)
 
 
 # --- the model a command scores with, and extraction with it --------------------------
@@ -170,6 +172,20 @@ def load_scorer(version: str | None, root: Path | None = None):
     if version == "none":
         return None
     return load_version(version, root) if version else load_promoted(root)
+
+
+def scorer_version(version: str | None, root: Path | None = None) -> str | None:
+    """The name of the version :func:`load_scorer` would load, without loading it (what a
+    parallel run sends its workers): None for ``"none"`` or when nothing is promoted.
+
+    :raises ModelError: F213 for an unknown version, F214 for a damaged ``promoted.json``.
+    """
+    if version == "none":
+        return None
+    name = version or promoted_version(root)
+    if name is not None:
+        version_dir(name, root)
+    return name
 
 
 def require_model(version: str | None, root: Path | None = None):
