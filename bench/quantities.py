@@ -40,7 +40,9 @@ Scoring rules
   mapping: ISO 4217 codes for currencies (a unit named only "Dollar" accepts any dollar
   code, "Franc" any franc, "Pound" GBP; "Cent"/"Pence"/"Sen" accept the value in
   hundredths of a currency), pint units for dimensions, temperatures and ages (compared
-  in the project's registry, ``factcheck.extraction.units.registry()``, so "Mu" is 亩).
+  in the project's registry, ``factcheck.extraction.units.registry()``, so "Mu" is 亩); a
+  dimension read in another unit of the same dimension is right when it converts to the
+  expected value (三千比特 read as 3000 bit against 3 kilobit), for every system alike.
   ``value_acc = value-correct / found``; ``read = value-correct / expected`` (found and
   read right: the strictest figure, and the one the issue's first measurement used).
 * Cases of a type declared out of scope (``OUT_OF_SCOPE``) are listed with the reason and
@@ -286,6 +288,13 @@ def value_ok(expected: dict, pred: dict) -> bool:
     if kind == "currency":
         return _currency_ok(res, value, unit)
     exp = _num(raw)
+    if kind == "dimension" and res.get("unit") and value is not None and exp is not None:
+        a, b = _pint_unit(res["unit"]), _pint_unit(unit)
+        if a is not None and b is not None and a.dimensionality == b.dimensionality:
+            try:  # the same quantity in another unit: 3000 bit = 3 kilobit
+                return _close(_UREG.Quantity(value, b).to(a).magnitude, exp)
+            except Exception:
+                return False
     if not _close(value, exp):
         return False
     if kind in ("dimension", "temperature", "age") and res.get("unit"):

@@ -420,6 +420,7 @@ NEGATIVES = [
     ("zh", "学生们十几人一组"),
     ("zh", "半成品堆满仓库"),
     ("zh", "五角大楼发表声明"),
+    ("zh", "他一两天就回来"),
     ("zh", "三打白骨精的故事"),
     ("zh", "原因是三方面的"),
     ("zh", "院子里有三块石头"),
@@ -628,6 +629,10 @@ ZH_FORMS = [
     ("一瓶水卖3块5毛", [Q("3块5毛", 3.5, "CNY")]),
     ("这支笔两美元又三美分", [Q("两美元又三美分", 2.03, "USD")]),
     ("一张门票卖四十土耳其里拉", [Q("四十土耳其里拉", 40, "TRY")]),
+    ("这锭银子重三十两", [Q("三十两", 30, "liang")]),
+    ("库存白银两万两", [Q("两万两", 20_000, "liang")]),
+    ("新硬盘容量为五千字节", [Q("五千字节", 5000, "byte")]),
+    ("这颗芯片主频3兆赫兹", [Q("3兆赫兹", 3, "megahertz")]),
 ]
 
 
@@ -705,6 +710,13 @@ EN_FORMS = [
     ("The book sells for 12 dollars 99.", [Q("12 dollars 99", 12.99, "USD")]),
     ("The deal is worth 75 USD million.", [Q("75 USD million", 75_000_000, "USD")]),
     ("They swapped 10 rmb for 2 usd.", [Q("10 rmb", 10, "CNY"), Q("2 usd", 2, "USD")]),
+    # data sizes, spelled metric prefixes, degrees without a scale
+    ("The leak exposed 40 GB of records.", [Q("40 GB", 40, "gigabyte")]),
+    ("The probe is 3 picometres wide.", [Q("3 picometres", 3, "picometer")]),
+    ("Add 2 decilitres of milk.", [Q("2 decilitres", 2, "deciliter")]),
+    ("It reached 98 degrees on Friday.", [Q("98 degrees", 98, "degree")]),
+    ("The sample held 120 μg of lead.", [Q("120 μg", 120, "microgram")]),
+    ("Add ½ teaspoon of salt.", [Q("½ teaspoon", 0.5, "teaspoon")]),
 ]
 
 

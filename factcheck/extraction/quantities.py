@@ -231,7 +231,8 @@ _AR_HEAD = rf"(?:{_AR})(?:{_AR_POWER})?|(?<![0-9A-Za-z.])\.[0-9]+"
 _ZH_NUMERAL = (
     r"(?:[一二两三四五六七八九十廿卅]|(?<=[逾近约超])[百千万]|零(?=[ ]?点)"  # 逾千人, 近百年, 零点五
     rf"|(?<![{_CJK}])[百千](?=[一二三四五六七八九](?![{_CJK}])))"  # 千三
-    r"(?:[ ]?(?:[零〇一二两三四五六七八九十百万亿廿卅]|千(?![米克瓦])|兆(?![瓦赫字比帕焦])))*"
+    r"(?:[ ]?(?:[零〇一二三四五六七八九十百万亿廿卅]|两(?=[ ]?[十百千万亿])|千(?![米克瓦赫字比])"
+    r"|兆(?![瓦赫字比帕焦])))*"
     r"(?:[ ]?点[ ]?[零〇一二两三四五六七八九](?:[ ]?[零〇一二两三四五六七八九])*)?"
 )
 _ZH_OR_AR = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点]+"
@@ -667,6 +668,8 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         text = m.group()
         if prev in "第这那每同哪周几数" or norm[max(0, s - 2) : s] in ("星期", "礼拜"):
             return None
+        if prev in "一二两三四五六七八九" and len(text) == 1:
+            return None  # 一两天, 三四年: a string of digits is vague
         ji = _JI_SCALE_RE.match(norm, e) if _at(norm, e) == "几" else None
         if ji and not (text[-1] in "十百千零" and ji.group("s1")):
             return None  # 十几: vague; 二十几万 is read (_read_scale)
@@ -819,6 +822,13 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 atom.mantissa += _cn(tenths.group("digit")) or 0
             atom.unit = "percent"
             return tenths.end()
+    if (
+        atom.unit is None
+        and _at(norm, pos) == "两"
+        and (_at(norm, pos - 1) in "十百千万亿0123456789" or any(c in "十百千万亿" for c in norm[atom.num_start : pos]))
+    ):
+        atom.unit = "liang"  # 三十两, 十二两, 1234两, 两万两: 两 after a number is the weight (50 g)
+        return pos + 1
     if atom.unit is None and atom.source in ("zh", "ar") and atom.scale == 1 and atom.mantissa is not None:
         if atom.source == "zh" and _at(norm, pos) == "打" and _at(norm, pos + 1) not in _NOT_DOZEN_AFTER:
             atom.mantissa *= 12  # 十打苹果: ten dozen

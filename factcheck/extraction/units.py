@@ -61,7 +61,7 @@ _PHYSICAL: dict[str, str] = {
     "kilogram": "公斤|千克|kg|kgs|kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos",
     "gram": "克|g|gram|grams|gramme|grammes",
     "milligram": "毫克|mg|milligram|milligrams",
-    "microgram": "微克|mcg|µg|microgram|micrograms",
+    "microgram": "微克|mcg|µg|μg|microgram|micrograms",
     "jin": "斤|市斤",
     "metric_ton": "吨|公吨|tonne|tonnes|ton|tons|metric ton|metric tons",
     "kiloton": "kiloton|kilotons|kilotonne|kilotonnes",
@@ -92,14 +92,52 @@ _PHYSICAL: dict[str, str] = {
     "terawatt_hour": "太瓦时|TWh|terawatt-hour|terawatt-hours|terawatt hour|terawatt hours",
     "degree_Celsius": (
         "摄氏度|℃|°C|° C|degree Celsius|degrees Celsius|degrees C|degree celsius|degrees celsius|deg celsius"
-        "|degrees c|degree c|celsius"
+        "|degrees c|degree c|celsius|celcius|centigrade|degrees centigrade"
     ),
     "degree_Fahrenheit": (
         "华氏度|℉|°F|° F|degree Fahrenheit|degrees Fahrenheit|degrees F|degree fahrenheit|degrees fahrenheit"
         "|deg fahrenheit|degrees f|degree f|fahrenheit"
     ),
     "knot": "knot|knots",
+    "degree": "degree|degrees|deg",  # 98 degrees, rotate 90 degrees: the scale is not said
+    "decimeter": "分米|dm",
+    "micrometer": "微米|μm|µm",
+    "nanometer": "纳米",
+    "picometer": "皮米",
+    "bit": "比特|bit|bits",
+    "byte": "字节|byte|bytes",
+    "kilobyte": "千字节|KB|kB",
+    "megabyte": "兆字节|MB",
+    "gigabyte": "吉字节|GB",
+    "terabyte": "太字节|TB",
+    "kilobit": "千比特|kbit|Kb",
+    "megabit": "兆比特|Mbit|Mb",
+    "gigabit": "吉比特|Gbit|Gb",
+    "hertz": "赫兹|赫|Hz",
+    "kilohertz": "千赫|千赫兹|kHz",
+    "megahertz": "兆赫|兆赫兹|MHz",
+    "gigahertz": "吉赫|吉赫兹|GHz",
+    "teaspoon": "茶匙|teaspoon|teaspoons|tsp",
+    "tablespoon": "汤匙|tablespoon|tablespoons|tbsp",
 }
+
+# Metric prefixes on the base units, spelled out: picometer, kilobytes, megahertz, decilitres.
+_PREFIXES = "pico nano micro milli centi deci deca hecto kilo mega giga tera".split()
+_BASES = {"meter": ("meter", "metre"), "gram": ("gram", "gramme"), "liter": ("liter", "litre"),
+          "byte": ("byte",), "bit": ("bit",), "hertz": ("hertz",), "watt": ("watt",), "joule": ("joule",)}
+_SPELLED: dict[str, list[str]] = {}
+for _prefix in _PREFIXES:
+    for _base, _spellings in _BASES.items():
+        for _spelling in _spellings:
+            _SPELLED.setdefault(_prefix + _base, []).extend(
+                [_prefix + _spelling, _prefix + _spelling + ("" if _spelling.endswith("z") else "s")]
+            )
+for _name, _forms in _SPELLED.items():
+    _listed = set(_PHYSICAL.get(_name, "").split("|"))
+    _taken = {f for v in _PHYSICAL.values() for f in v.split("|")}
+    _fresh = [f for f in dict.fromkeys(_forms) if f not in _listed and f not in _taken]
+    if _fresh:
+        _PHYSICAL[_name] = "|".join(filter(None, [_PHYSICAL.get(_name, ""), *_fresh]))
 
 _DURATIONS: dict[str, str] = {
     "year": "年|岁|周岁|year|years|yr|yrs",
