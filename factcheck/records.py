@@ -161,6 +161,9 @@ class Claim:
     sentence_start: int = 0
     sentence_end: int = 0
     context: str = ""
+    #: The sentence before, when the claim cannot say alone what it is about: its clause opens
+    #: with a pronoun or leaves its subject or measure to that sentence (吉利为18.8%, It rose 5%).
+    antecedent: str = ""
     is_caption: bool = False
     carried: dict[str, str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)

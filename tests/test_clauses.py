@@ -218,3 +218,14 @@ def test_according_to_is_the_source_of_every_english_clause():
         "According to the ministry, exports fell by 12%", "According to the ministry, imports rose to 40,000 tons",
     ]
     assert claims[1].carried["source"] == "According to the ministry"
+
+
+def test_a_claim_that_leaves_its_subject_to_the_sentence_before_carries_that_sentence():
+    text = "特斯拉适用的税率为7.8%。\n比亚迪为30.1%，吉利为18.8%。\n欧盟的关税于10月30日正式生效。"
+    claims = {c.text: c for c in claims_of(text)}
+    # 18.8% of what? The line before says: the tax rate.
+    assert claims["吉利为18.8%"].antecedent == "特斯拉适用的税率为7.8%。"
+    assert claims["欧盟的关税于10月30日正式生效"].antecedent == ""
+    english = claims_of("The U-boat was launched in 1914. It sank 42 ships and was sunk in 1915.")
+    before = "The U-boat was launched in 1914."
+    assert [c.antecedent for c in english] == ["", before, before]

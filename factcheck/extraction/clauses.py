@@ -139,6 +139,7 @@ _EN_SAY = {
     "say", "tell", "state", "announce", "claim", "report", "confirm", "add", "warn", "insist",
     "note", "write", "declare", "argue", "estimate", "reveal", "disclose", "acknowledge",
 }
+_EN_REFERRING = frozenset(("it", "he", "she", "they", "this", "these", "those", "that", "its", "their"))
 _EN_CONTRAST = frozenset(("but", "yet", "while", "whereas", "although", "though", "however"))
 # Entity types that make a relative clause's statement checkable on its own.
 _EN_NUMERIC_ENTS = frozenset(("CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "ORDINAL", "TIME"))
@@ -350,7 +351,9 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     if quote_start is None and len(raw) == 1 and "、" not in text[raw[0][0] : raw[0][1]]:
         # One segment and no quote (most of half of all sentences): the merging below
         # would keep it whole, and a first clause never carries a subject. Skip the scans.
-        return [_zh_clause(sentence, *raw[0], source=source)]
+        s, e = raw[0]
+        alone, alone_owner = _zh_single_subject(sentence, span, base - sentence.start, s, e)
+        return [_zh_clause(sentence, s, e, source=source, elliptical=_zh_elliptical(alone, alone_owner, text[s:e]))]
     # 、 separates clauses only when both sides are numeric statements.
     pieces: list[tuple[int, int]] = []
     for s, e in raw:
@@ -412,7 +415,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         clause_source = source if source and not (k > 0 and _ZH_OWN_SOURCE.search(text[s:e])) else None
         clauses.append(_zh_clause(
             sentence, s, e, subject=carried, source=clause_source, takes_time=takes_time,
-            elliptical=k == 0 and own is None,
+            elliptical=carried is None and _zh_elliptical(own, own_owner, text[piece.core : e]),
         ))
     if quote_start is not None:
         clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True))
@@ -431,6 +434,17 @@ def _zh_continues_measure(span: _Materialised, rel_base: int, piece: _Merged) ->
             continue  # 并, 也, 还
         return bool(_ZH_MEASURE_PREDICATE.match(token.text))
     return False
+
+
+_ZH_BARE_FIGURE = re.compile(r"^[^，,]{1,12}?(为|是|占|达)[约近超逾]?[\d一二三四五六七八九十百千万亿两.]+")
+
+
+def _zh_elliptical(own: str | None, owner: str | None, core: str) -> bool:
+    """Does the clause leave what it is about to the sentence before? No subject (此后棄醫從文),
+    a pronoun (他是…, 其…), or a name with a bare figure and no measure (吉利为18.8%)."""
+    if own is None or _ZH_OWN_SUBJECT.match(own) and len(own) <= 3:
+        return True
+    return own == owner and bool(_ZH_BARE_FIGURE.match(core))
 
 
 def _ends_time_clause(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
@@ -473,6 +487,14 @@ def _zh_subject_np(
         )
         return np, owner, contrast
     return None, None, contrast
+
+
+def _zh_single_subject(
+    sentence: Sentence, span: _Materialised, rel_base: int, s: int, e: int
+) -> tuple[str | None, str | None]:
+    """The subject and its named entity of a one-piece sentence (see :func:`_zh_subject_np`)."""
+    own, owner, _ = _zh_subject_np(sentence, span, rel_base, _Merged(s, e, s, []))
+    return own, owner
 
 
 def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int] | None:
@@ -586,8 +608,13 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     heads = [root] + _en_conj_verbs(root)
     relatives = _en_numeric_relatives(span, heads)
     heads = sorted(heads + relatives + _en_contrast_clauses(root), key=lambda t: t.i)
+    # A pronoun (or no subject) that opens the sentence is resolved by the sentence before.
+    elliptical = not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children) or any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" and c.lower_ in _EN_REFERRING for c in root.children
+    )
     if attributed or len(heads) == 1:
-        return [Clause(sentence.start + whole[0], sentence.start + whole[1], attributed=attributed, source=source)]
+        return [Clause(sentence.start + whole[0], sentence.start + whole[1], attributed=attributed, source=source,
+                       elliptical=elliptical)]
     subject = _en_subject(root)
     clauses = []
     chain_open = True
@@ -623,7 +650,8 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         )
         if contrast:
             chain_open = False
-        clauses.append(Clause(start, end, subject=carried, source=source, takes_time=chain_open and not contrast))
+        clauses.append(Clause(start, end, subject=carried, source=source, takes_time=chain_open and not contrast,
+                              elliptical=elliptical and (head is root or carried == subject)))
         if head in relatives and head is heads[-1]:
             # What follows the last relative clause and belongs to no clause is its own
             # (… the 2.5 million barrels a day it averaged over the previous two decades).
