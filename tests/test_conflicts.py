@@ -42,6 +42,8 @@ def test_the_subject_is_read_in_both_languages():
     assert subject_of("2023年中国国内生产总值为126万亿元").measures == {"gdp"}
     assert subject_of("出口额为5003亿美元").places == frozenset()
     assert subject_of("伊朗低浓缩铀库存的上限为300公斤").modality == {"limit"}
+    # Traditional script reads as Simplified; CLDR names countries in both scripts
+    assert subject_of("美國原油進口") == subject_of("美国原油进口") == subject_of("US crude imports")
 
 
 @pytest.mark.parametrize(("ours", "theirs", "reason"), [
@@ -80,6 +82,15 @@ def test_the_same_measure_with_other_numbers_conflicts_across_languages():
     judged = conflict_between(zh, en, 0.90)
     assert judged.outcome == "conflict" and judged.disagreeing == [("5.2%", "4.1%")]
     assert conflict_between(zh, en, 0.70).outcome == "different"  # candidates must still be close neighbours
+
+
+def test_a_dated_figure_and_an_undated_one_are_not_a_conflict():
+    before = make_facts("Iranian crude exports had run at about 2.5 million barrels a day", "en",
+                        [q(2.5e6, "oil_barrel", "day", approximate=True)], [], [])
+    last_year = make_facts("去年伊朗的原油出口量回升至约150万桶/日", "zh",
+                           [q(1.5e6, "oil_barrel", "day", approximate=True)], ["2024"], [])
+    judged = conflict_between(before, last_year, 0.90)
+    assert judged.outcome == "different" and "only one side says when" in judged.reason
 
 
 @pytest.mark.model  # the e5 encoder

@@ -9,10 +9,11 @@ speak of one measure and their numbers cannot both be true:
 measure         the same measure words (exports, 通胀, enrichment, 谈判, ...; ``MEASURES``)
                 on both sides, in either language: 50% inflation is no answer to 60% enrichment
 thing           the same goods (oil, 天然气, uranium) where both name some, and the same
-                places and institutions (Iran = 伊朗 = 伊朗, via CLDR's territory names in
-                Babel) on both sides; in one language the same named people and organisations
+                places and institutions on both sides (Iran = 伊朗, 美國 = 美国 = United
+                States: CLDR's territory names in Babel); in one language, the same named
+                people and organisations (Traditional script is read as Simplified)
 kind of figure  an actual figure is not a cap, target or forecast (上限300公斤 vs 逾400公斤)
-time            resolved times overlap and written years agree; rates (per day) are equal
+time            resolved times overlap and written years agree, or neither side says when
 numbers         the same dimensions on both sides; a change ("from X to Y", 从X降至Y) is
                 compared end to end with another change, and a single figure conflicts
                 with it only when it fits neither end; bounds are intervals (不足13万 and
@@ -60,7 +61,7 @@ MEASURES: dict[str, str] = {
     "production": "产量|日产|生产|产出|produc|output",
     "sales": "销量|销售|售出|sold|sales|sell",
     "deliveries": "交付|deliver",
-    "inflation": "通胀|通货膨胀|消费者物价|cpi|inflation|consumer price",
+    "inflation": "通胀|通膨|通货膨胀|消费者物价|cpi|inflation|consumer price",
     "unemployment": "失业|unemploy|jobless",
     "gdp": "国内生产总值|gdp|经济增长|经济增速|经济|economy|economic growth|gross domestic product",
     "enrichment": "浓缩|丰度|enrich",
@@ -192,8 +193,11 @@ class Subject:
 
 
 def subject_of(text: str) -> Subject:
-    """The :class:`Subject` of a claim's text, Chinese or English."""
+    """The :class:`Subject` of a claim's text: Chinese (Simplified or Traditional) or English."""
+    from factcheck.extraction.numerals import script_table
+
     find = _finders()
+    text = text.translate(script_table())  # 進口 is 进口, 濃縮 is 浓缩: the word lists are Simplified
     return Subject(find["measures"](text), find["goods"](text), find["places"](text), find["modality"](text))
 
 
@@ -272,6 +276,10 @@ def conflict_between(ours: Facts, theirs: Facts, similarity: float) -> Compariso
     if times_agree(ours.times, theirs.times) is False or (ours.years and theirs.years
                                                            and not ours.years & theirs.years):
         return Comparison("different", "different time")
+    if bool(ours.times or ours.years) != bool(theirs.times or theirs.years):
+        # a dated figure and an undated one need not be of the same time (had run at 2.5
+        # million a day, before the sanctions, vs 去年回升至150万)
+        return Comparison("different", "only one side says when")
     ours_dims, theirs_dims = _by_dimension(ours.amounts), _by_dimension(theirs.amounts)
     if not ours_dims or set(ours_dims) != set(theirs_dims):
         return Comparison("different", "figures of different kinds (units, rates or qualifiers)")
