@@ -369,8 +369,8 @@ def metadata(db_name: str, *, title: str = "factcheck store") -> dict:
                        "and entities, and the verdicts and evidence from review. Read-only.",
         "databases": {
             db_name: {
-                "description": "Start with the claim_verdicts view or the canned queries below. A claim's page "
-                               "links to its article and lists its verdicts; a verdict's page lists its evidence.",
+                "description": "Start with a search (claims_overview) or a canned query. A claim's page is a "
+                               "card with its context, article, verdicts and evidence links.",
                 "tables": copy.deepcopy(_TABLES),
                 "queries": copy.deepcopy(QUERIES),
             }
