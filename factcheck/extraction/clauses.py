@@ -227,8 +227,8 @@ def _zh_tokens_in(span: _Materialised, base: int, start: int, end: int) -> list:
 
 
 _ZH_TIME_ONLY = re.compile(
-    r"^(截至|截止|截止到|自|从|到|至|在|于|直到|早在|进入|每逢|当地时间|北京时间|美东时间|格林尼治时间)?"
-    r"[\d〇零一二三四五六七八九十两年月日号底初末中旬上下半季度第世纪代前后今去明本当每期至昨天午点晚早凌晨夜分\s/.:：-]+"
+    r"^(截至|截止|截止到|自|从|到|至|在|于|直到|早在|进入|每逢|[\u4e00-\u9fff]{0,6}(当地时间|北京时间|美东时间|格林尼治时间))?"
+    r"[\d〇零一二三四五六七八九十两年月日号底初末中旬上下半季度第世纪代前后今去明本当每期至昨天午点晚早凌晨夜分深傍清左右\s/.:：-]+"
     r"(起|以来|以后|之后|之前|以前|前|后|为止|期间|时|间|开始)?$"
 )
 
@@ -392,6 +392,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     agent: str | None = None  # the last subject that names someone (伊朗, not 浓缩铀库存上限)
     owner: str | None = None  # the name the chain is about (沙特 of 沙特原油日产量)
     chain_open = True  # the time anchor still dates the clauses
+    leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
         own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece)
@@ -407,7 +408,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         elif k > 0 and chain:
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
             carried = chain if _zh_continues_measure(span, rel_base, piece) else agent or chain
-        takes_time = chain_open and not contrast
+        # A time inside the sentence (not leading it) dates only the clauses without a subject of their own.
+        takes_time = chain_open and not contrast and (k == 0 or own is None or carried is not None or leads_with_time)
         if contrast:
             chain_open = False
         if any(role == _LEAD and _ends_time_clause(span, rel_base, a, b) for a, b, role in piece.leads):
@@ -445,6 +447,15 @@ def _zh_elliptical(own: str | None, owner: str | None, core: str) -> bool:
     if own is None or _ZH_OWN_SUBJECT.match(own) and len(own) <= 3:
         return True
     return own == owner and bool(_ZH_BARE_FIGURE.match(core))
+
+
+def _zh_leads_with_time(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
+    """Does the sentence open with a time (2002年，…; 截至2019年9月…), a heading aside?"""
+    for token in _zh_tokens_in(span, rel_base, start, end):
+        if token.is_punct or token.text in _ZH_TIME_PREPOSITIONS:
+            continue
+        return token.tag_ == "t" or token.text[:1].isdigit()
+    return False
 
 
 def _ends_time_clause(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
@@ -556,7 +567,7 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int
                 continue
             if nouns:
                 break  # 收费公路14万公里: the number is the predicate's (but 5名被告 opens a subject)
-        if tag[:1] in ("n", "r", "j") or tag in ("vn", "", "eng", "x"):
+        if tag[:1] in ("n", "r", "j") or tag in ("vn", "eng", "x") or (tag == "" and not word[:1].isdigit()):
             nouns += 1
         i += 1
     if not nouns or i == first:
