@@ -176,6 +176,17 @@ def test_a_sentence_alone_in_its_paragraph_comes_with_the_one_before():
 
 
 @pytest.mark.issue(18)
+def test_a_sentence_opening_its_paragraph_comes_with_the_paragraph_before():
+    text = "The company reported its market shares.\nIt held 18.8% in 2023. Rivals fell behind.\n"
+    start = text.index("It held")
+    shown, s, e = paragraph_around(text, start, text.index("2023.") + 5)
+    assert shown == "The company reported its market shares.\nIt held 18.8% in 2023. Rivals fell behind."
+    assert shown[s:e] == "It held 18.8% in 2023."
+    later = text.index("Rivals")  # a sentence inside its paragraph has what it needs before it there
+    assert paragraph_around(text, later, len(text) - 1)[0] == "It held 18.8% in 2023. Rivals fell behind."
+
+
+@pytest.mark.issue(18)
 def test_a_long_paragraph_is_cut_at_sentence_ends_around_the_claim():
     text = "First. " + "Filler words here. " * 100 + "The plant made 5 MW in 2023. " + "More filler. " * 100
     start = text.index("The plant")

@@ -99,9 +99,10 @@ def paragraph_around(text: str, start: int, end: int, *, limit: int = CONTEXT_CH
     """The paragraph of ``text`` holding ``text[start:end]`` (a sentence), as
     ``(paragraph, start, end)`` with the sentence's offsets inside it.
 
-    Paragraphs end at line breaks. A sentence that is a paragraph of its own gets the
-    paragraph before it too (``吉利为18.8%`` means nothing without the line that names
-    the measure). Beyond ``limit`` characters the paragraph is cut to the sentences
+    Paragraphs end at line breaks. A sentence that opens its paragraph gets the paragraph
+    before it too (``吉利为18.8%`` means nothing without the line that names the measure;
+    :attr:`~factcheck.records.Claim.antecedent` marks such claims at extraction, but the
+    store does not keep it). Beyond ``limit`` characters the text is cut to the sentences
     nearest the claim's, at a sentence end where there is one, with ``…`` marking a cut.
     """
     if not (0 <= start <= end <= len(text)):
@@ -109,7 +110,7 @@ def paragraph_around(text: str, start: int, end: int, *, limit: int = CONTEXT_CH
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
-    if not text[para_start:start].strip() and not text[end:para_end].strip() and para_start > 1:
+    if not text[para_start:start].strip() and para_start > 1:
         before = text[:para_start].rstrip("\n")
         para_start = before.rfind("\n") + 1 if before.strip() else para_start
     room = max(0, limit - (end - start))
