@@ -163,3 +163,23 @@ def test_the_promoted_model_keeps_an_unmarked_rumour_and_drops_an_unmarked_musin
                                include_rejected=True)
     assert any(c.is_claim for c in rumour), [(c.kind, c.checkworthiness, c.reasons) for c in rumour]
     assert not any(c.is_claim for c in musing), [(c.kind, c.checkworthiness, c.reasons) for c in musing]
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("届时,联合国安理会第2231号决议规定的限制将到期。", "zh"),
+        ("新规将于明年1月1日起施行。", "zh"),
+        ("The new tariffs will take effect on 1 June.", "en"),
+    ],
+)
+def test_a_fixed_schedule_is_a_claim_not_a_forecast(text, lang):
+    candidates = factcheck.extract(text, lang=lang, include_rejected=True)
+    assert any(c.is_claim for c in candidates), [(c.kind, c.reasons) for c in candidates]
+
+
+@pytest.mark.parametrize("text, lang", [("新规可能将于明年起施行。", "zh"), ("如果谈判破裂,制裁将于下月生效。", "zh"),
+                                        ("The new tariffs could take effect in June.", "en")])
+def test_a_hedged_schedule_stays_a_prediction(text, lang):
+    candidates = factcheck.extract(text, lang=lang, include_rejected=True)
+    assert not any(c.is_claim for c in candidates), [(c.kind, c.reasons) for c in candidates]

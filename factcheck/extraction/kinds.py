@@ -44,6 +44,20 @@ _ZH_OPINION = re.compile(
     r"乐观|悲观|想象)"
 )
 _ZH_META = re.compile(r"^(本文|本报告|本期|引言|前言|结语|参考文献|小结|导读|编者按|以下|如下|图\d|表\d)")
+# A fixed schedule is a fact about the present, not a forecast ("届时…将到期", "will take effect on
+# 1 June"); a hedge word turns it back into speculation.
+_ZH_SCHEDULE = re.compile(
+    r"(将|将于|将从|将在|将自|于|自|从)[^，,。；;]{0,24}?(到期|失效|生效|实施|施行|举行|召开|启用|开通|开幕|闭幕|"
+    r"投入使用|上市|开始|结束|截止|起施行|起实施)"
+)
+_ZH_HEDGE = re.compile(r"可能|也许|或许|恐怕|大概|大概率|有望|势必|必将|或将|料将|恐将|如果|假如|若|一旦|要是|倘若")
+_EN_SCHEDULE = re.compile(
+    r"\bwill (?:take effect|come into force|enter into force|expire|begin|start|end|open|close|resume|"
+    r"be held|be launched|be released)\b"
+)
+_EN_HEDGE = re.compile(r"\b(?:may|might|could|would|likely|unlikely|probably|perhaps|if|unless|expected)\b", re.I)
+# "从全国范围看", "总体来看": a clause that only leads in to what follows.
+_ZH_LEAD_IN = re.compile(r"^(从|就|总体|整体|综合|总的|相比之下).{0,12}?(看|来看|而言|来说|说来)$")
 _ZH_COMPARATIVE = re.compile(
     r"(?=[比超远快慢高低大小多少强弱优好差首第领落相仅之最])"
     r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|超过|超出|远超|(快|慢|高|低|大|小|多|少|强|弱|优|好|差)于|首次|第一|"
@@ -221,6 +235,14 @@ def _asks(sig: KindSignals, question: re.Pattern[str]) -> bool:
     return not (sig.has_quantity or sig.has_absolute_time or sig.has_entity)
 
 
+def _schedule(text: str, zh: bool) -> str | None:
+    """The schedule phrase of a clause whose future is fixed, not forecast, if any."""
+    m = (_ZH_SCHEDULE if zh else _EN_SCHEDULE).search(text)
+    if m is None or (_ZH_HEDGE if zh else _EN_HEDGE).search(text):
+        return None
+    return m.group(0)
+
+
 def _anonymous_view(sig: KindSignals) -> str | None:
     """The anonymous-view opening ("有分析认为") of the sentence before this clause, if any."""
     at = sig.sentence.find(sig.text)
@@ -254,6 +276,8 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "quote", [f"attributed: {report.speaker!r} {report.verb}",
                          f"{'prediction' if kind_of_marker == 'forecast' else 'opinion'} marker "
                          f"{marker.group(0)!r} inside the reported part"]
+    if marker and kind_of_marker == "forecast" and (schedule := _schedule(sig.text, zh)):
+        return "event", [f"a fixed schedule ({schedule!r})"]
     if marker:
         if attributed:
             return "quote", [f"attributed {kind_of_marker} ({marker.group(0)!r})"]
@@ -274,4 +298,8 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "event", ["named actor with an event verb"]
     if sig.block == "caption" and sig.has_entity:
         return "event", ["photo caption naming an actor"]
+    if schedule := _schedule(sig.text, zh):
+        return "event", [f"a fixed schedule ({schedule!r})"]
+    if zh and (m := _ZH_LEAD_IN.match(sig.text.strip())):
+        return "opinion", [f"a lead-in, no statement ({m.group(0)!r})"]
     return "opinion", [NO_MARKER]
