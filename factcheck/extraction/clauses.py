@@ -544,7 +544,14 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int
     while i < n:
         t = tokens[i]
         word, tag = t.text, t.tag_
+        if word in _OPENERS and nouns:  # 欧洲三国(英国、法国、德国，简称E3): the brackets belong to the noun
+            close = next((j for j in range(i + 1, n) if tokens[j].text == _OPENERS[word]), None)
+            if close is not None:
+                i = close + 1
+                continue
         if t.is_punct and word not in "《》“”()（）·-":
+            if not whole:
+                return None  # no predicate before the comma: it was no subject (描述命案的背景、…)
             break
         if not nouns and (tag.startswith("v") and tag != "vn" or tag == "d" or word in ("有", "是")):
             # A verb before any noun opens a modifier (2015年达成的协议, 有人口3.3亿人的西亚),
