@@ -159,6 +159,7 @@ _CHANGE_VERBS = frozenset(
 )
 
 _CJK = "\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{_CJK}]")
 _ZH_DIGIT_VALUES = dict(zip("零〇一二两三四五六七八九十", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10)))
 _ZH_SCALES = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 _EN_VALUES = dict(
@@ -215,8 +216,28 @@ _ITEM_STOP_WORDS = frozenset(
 
 
 def _alt(words) -> str:
-    """Alternation of literal words, longest first so 个百分点 beats 个."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """Alternation of literal words as a trie, the longest first (个百分点 beats 个).
+
+    ``re`` tries the branches of ``a|b|c`` one after the other at each position; with
+    hundreds of unit and currency names that dominated the scan. A trie reads each
+    character once: ``k(?:m|g|ilo(?:gram)?)``, and its greedy ``?`` prefers the longer word.
+    """
+    root: dict = {}
+    for word in set(words):
+        node = root
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(root)
 
 
 def _is_cjk(s: str) -> bool:
@@ -271,9 +292,11 @@ _EN_DENOMINATOR_WORDS = (
 # Every head starts with one of these; the lookahead lets the scan skip other characters fast.
 # Vulgar fractions, which NFKC would spread over three characters (½ → 1⁄2): read as they are.
 _VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
-_HEAD_FIRST = f"0-9.零一二两三四五六七八九十百千万对半{_VULGAR}AaEeFfHhNnOoQqSsTtZz"
+_HEAD_FIRST = f"0-9零一二两三四五六七八九十百千万{_VULGAR}AaEeFfHhNnOoQqSsTtZz"
+# Heads that start with a common character only in these pairs: .25, 打对折, 半成.
+_HEAD_PAIRS = r"\.[0-9]|对折|半成"
 _HEAD_RE = re.compile(
-    f"(?=[{_HEAD_FIRST}])(?:"
+    f"(?=[{_HEAD_FIRST}]|{_HEAD_PAIRS})(?:"
     + "|".join(
         (
             rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR})(?P<pct_k>k(?![A-Za-z]))?)",
@@ -435,7 +458,7 @@ _BLOCKED_RE = re.compile(
 # ideographs may normalise into one (full-width digits and letters); the common Chinese
 # punctuation does not. A sentence with neither (about half of Chinese sentences) has no
 # quantity, and is passed over without normalising and scanning it.
-_MAY_HOLD_NUMBER = re.compile(f"[{_HEAD_FIRST}對壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]"
+_MAY_HOLD_NUMBER = re.compile(f"{_HEAD_PAIRS}|對摺|對折|[{_HEAD_FIRST}壹贰貳叁叄參肆伍陆陸柒捌玖拾佰仟萬億兩廿卅零〇]"
                               "|[^\\x00-\\x7f\u4e00-\u9fff，。：；（）？！“”‘’《》、—…·]")
 
 
@@ -1315,7 +1338,7 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
     text with a Chinese character is "zh" (which only decides that ¥ is CNY).
     """
     if lang is None:
-        lang = "zh" if re.search(f"[{_CJK}]", text or "") else "en"
+        lang = "zh" if _CJK_RE.search(text or "") else "en"
     if not text or not _MAY_HOLD_NUMBER.search(text):
         return []
     norm = _normalise(text)
