@@ -229,3 +229,8 @@ def test_a_claim_that_leaves_its_subject_to_the_sentence_before_carries_that_sen
     english = claims_of("The U-boat was launched in 1914. It sank 42 ships and was sunk in 1915.")
     before = "The U-boat was launched in 1914."
     assert [c.antecedent for c in english] == ["", before, before]
+
+
+def test_a_relative_of_the_topic_is_said_of_the_topic():
+    claims = claims_of("一位82岁的老人，老伴去年去世，儿子在外地工作，两个孙子在读大学。")
+    assert [c.text for c in claims[1:]] == ["老人儿子在外地工作", "老人两个孙子在读大学"]

@@ -127,6 +127,11 @@ _ZH_CONTRAST_AFTER_SUBJECT = frozenset(("则", "却", "反而"))
 _ZH_MEASURE = re.compile(
     r"(率|额|量|值|数|价|价格|赤字|收入|利润|产量|规模|比例|比重|人数|占比|增速|增幅|降幅|水平|储备|总额|余额|销量|指数)$"
 )
+# Nouns that name a relation to someone (老伴, 儿子): said of the topic of the chain.
+_ZH_RELATIONAL = re.compile(
+    r"^[\d一二两三四五六七八九十几个位名]*(老伴|儿子|女儿|孙子|孙女|妻子|丈夫|父亲|母亲|父母|家人|老公|老婆|男友|女友|"
+    r"哥哥|姐姐|弟弟|妹妹|子女|孩子)$"
+)
 _ZH_TIME_WORDS = frozenset(
     ("年", "月", "日", "号", "年度", "季度", "年初", "年底", "年末", "年中", "月底", "月初", "底", "初")
 )
@@ -392,6 +397,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     agent: str | None = None  # the last subject that names someone (伊朗, not 浓缩铀库存上限)
     owner: str | None = None  # the name the chain is about (沙特 of 沙特原油日产量)
     chain_open = True  # the time anchor still dates the clauses
+    topic: str | None = None  # whose 老伴, 儿子: the head noun of the first subject
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
@@ -401,6 +407,11 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             if k > 0 and own_owner is None and owner and _ZH_MEASURE.search(own) and not _ZH_OWN_SUBJECT.match(own):
                 carried = owner  # 财政赤字扩大到GDP的6% → 沙特财政赤字…
                 own = owner + own
+            elif k > 0 and topic and own_owner is None and _ZH_RELATIONAL.search(own):
+                carried = topic  # 一位94岁老奶奶，老伴去世，儿子…死了 → 老奶奶儿子…
+                own = topic + own
+            if k == 0:
+                topic = _zh_topic(span, rel_base, text, piece) or own_owner or _zh_head_noun(own)
             chain = own
             owner = own_owner or owner
             if own_owner or own in _ZH_PERSONAL_PRONOUNS:
@@ -447,6 +458,23 @@ def _zh_elliptical(own: str | None, owner: str | None, core: str) -> bool:
     if own is None or _ZH_OWN_SUBJECT.match(own) and len(own) <= 3:
         return True
     return own == owner and bool(_ZH_BARE_FIGURE.match(core))
+
+
+def _zh_topic(span: _Materialised, rel_base: int, text: str, piece: _Merged) -> str | None:
+    """The head noun of a topic that opens the sentence on its own (一位可怜的94岁老奶奶，…)."""
+    for a, b, role in piece.leads:
+        tokens = _zh_tokens_in(span, rel_base, a, b)
+        found = _zh_noun_phrase(tokens, whole=True) if role == _LEAD else None
+        if found is not None and found[2] >= len(tokens):
+            last = tokens[found[1]]
+            return _zh_head_noun(text[rel_base + tokens[found[0]].idx : rel_base + last.idx + len(last.text)])
+    return None
+
+
+def _zh_head_noun(phrase: str) -> str:
+    """The head of a noun phrase, after its last 的 and any count (一位可怜的94岁老奶奶 → 老奶奶)."""
+    head = phrase.rsplit("的", 1)[-1]
+    return re.sub(r"^[\d.]+[岁个位名只]?|^[一二两三四五六七八九十几]+[个位名只]", "", head) or head
 
 
 def _zh_leads_with_time(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
