@@ -10,13 +10,20 @@ In Python::
 
 What an analyst gets (:func:`metadata` builds it, a pure function):
 
-- two views, added by :func:`ensure_views`: ``claim_verdicts`` (one row per claim
-  with a live verdict: the final verdict, the votes, the evidence links) and
-  ``evidence_links`` (one row per evidence link of a live verdict). The final
+- a "Start here" list (``START_HERE``) above Datasette's own lists on the home and
+  database pages; the store's bookkeeping tables are hidden;
+- three views, added by :func:`ensure_views`: ``claims_overview`` (one row per
+  checkable claim, with a search box: Datasette's ``?_search=`` runs the project's own
+  Chinese/English query parser, see :func:`register_functions`), ``claim_verdicts``
+  (one row per claim with a live verdict: the final verdict, the votes, the evidence
+  links) and ``evidence_links`` (one row per evidence link of a live verdict). The final
   verdict follows :func:`factcheck.store.verdicts.final_verdict`: each annotator's latest
   live annotation votes once, the majority wins, a tie goes to the most recent;
-- canned queries (see ``QUERIES``): verdicted claims, claims by quantity unit and
-  value range, claims about an entity, recent verdicts, the unreviewed claims most
+- a claim's page as a card (:func:`claim_card`, ``templates/row.html``): the claim, its
+  sentence and paragraph, the article with its link and date, quantities, times,
+  names, and every live verdict with its evidence links; JSON cells as one short line;
+- canned queries (see ``QUERIES``): verdicted claims, claims by quantity unit (as the
+  CLI writes it: 桶/日) and value range, claims about an entity, recent verdicts, the unreviewed claims most
   check-worthy first, and conflicting verdicts;
 - facets on verdict, kind and language, default sorts, column descriptions and
   label columns, so a foreign key shows the claim text or the article title;
@@ -26,6 +33,9 @@ What an analyst gets (:func:`metadata` builds it, a pure function):
   so a small in-process plugin links ``claim_id``, ``article_id`` and
   ``annotation_id`` cells of the views and queries to their rows, and each URL of
   ``evidence_urls``.
+
+An analyst's own metadata (``--metadata``) is merged over :func:`metadata`, and
+``--plugins-dir`` loads their plugins beside this one.
 
 Read-only: Datasette opens a mutable file with ``mode=ro`` for its reads; the
 plugin also sets ``PRAGMA query_only`` on every connection to the store,
