@@ -721,7 +721,7 @@ def _h_zh_bare_qual(m: re.Match, cx: _Ctx) -> _Hit:
 # ----------------------------------------------------------- patterns in both scripts
 
 _NUM_DATE = re.compile(
-    r"(?=[12])(?<![\d.\-/])(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
+    r"(?=[12])(?<![\d./])(?<!\d-)(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
     r"(?:(?P=s)(?P<d>3[01]|[12]\d|0?[1-9]))?(?!\d)"
 )
 # 12-2015, 03/2019: a two-digit month before a year.
@@ -897,7 +897,7 @@ _EN_CENTURY = re.compile(
 # "the last year" / "the next year" are a duration and an anaphor, not calendar times.
 _EN_REL = re.compile(
     rf"(?<![A-Za-z0-9_-])(?<!the\s)(?<!The\s)(?:(?P<q>{_EN_QUAL})\s+)?(?P<w>(?i:last|this|next))\s+"
-    r"(?P<u>(?i:year|month|week|quarter|century))(?![A-Za-z0-9_-])"
+    r"(?:(?i:calendar)\s+(?=[Yy]))?(?P<u>(?i:year|month|week|quarter|century))(?![A-Za-z0-9_-])"
 )
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _EN_WEEKDAY = re.compile(
@@ -953,10 +953,84 @@ _EN_HOLIDAY = re.compile(
     r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day))"
     rf"(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
+# Years in words: nineteen ninety six, nineteen oh five, two thousand and fifteen, twenty twenty.
+_W_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_W_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_W_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_W_BELOW_100 = rf"(?:(?:{_W_TENS})(?:[\s-]+(?:{_W_ONES}))?|{_W_TEENS}|{_W_ONES})"
+_WORD_YEAR = (
+    rf"(?i:(?P<wc>eighteen|nineteen|twenty)[\s-]+(?:(?P<wt>{_W_BELOW_100})|oh[\s-]+(?P<wo>{_W_ONES}))"
+    rf"|two\s+thousand(?:(?:\s+and)?[\s-]+(?P<wk>{_W_BELOW_100}))?)(?![A-Za-z-])"
+)
+_WORD_YEAR_AFTER = re.compile(rf",?\s+(?:(?i:of|in)\s+)?{_WORD_YEAR}")
+_EN_WORD_YEAR = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?P<p>(?i:in|since|by|until|till|before|after|during))\s+(?P<year>{_WORD_YEAR})"
+)
+_W_VALUES = {w: i for i, w in enumerate(f"{_W_ONES}|{_W_TEENS}".split("|"), 1)} | {
+    w: 10 * i for i, w in enumerate(_W_TENS.split("|"), 2)
+}
+
+
+def _words_value(words: str) -> int:
+    return sum(_W_VALUES[w] for w in re.split(r"[\s-]+", words.lower()) if w)
+
+
+def _word_year(m: re.Match) -> int | None:
+    """The year of a _WORD_YEAR match (1996 for nineteen ninety six); None for 2000 + 100 or more."""
+    if m["wc"]:
+        century = _W_VALUES[m["wc"].lower()]
+        rest = _words_value(m["wt"]) if m["wt"] else _W_VALUES[m["wo"].lower()]
+        return century * 100 + rest if rest >= 1 else None
+    return 2000 + (_words_value(m["wk"]) if m["wk"] else 0)
+
+
+def _h_en_word_year(m: re.Match, cx: _Ctx) -> _Hit | None:
+    y = _word_year(m)
+    return _Hit(m.start("year"), m.end(), "year", y=y) if y else None
+
+
+# Easter moves: its date comes from dateutil (the Gregorian computus). Easter 2018, last Easter,
+# the following Easter; Easter alone is the one of the publication year.
+_EN_EASTER = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|following|coming|previous))\s+)?"
+    rf"(?P<e>(?i:easter)(?:\s+(?i:sunday|day))?)(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+    r"(?!\s+(?:[A-Z][a-z]|(?i:eggs?|bunny|island|rising|monday)\b))"  # the Easter Rising, Easter eggs
+)
+
+
+def _h_en_easter(m: re.Match, cx: _Ctx) -> _Hit | None:
+    from dateutil.easter import easter
+
+    hit = _Hit(m.start(), m.end(), "date")
+    w = (m["w"] or "").lower()
+    if m["y"]:
+        if w:
+            return None  # "last Easter 2018": which one?
+        d = easter(int(m["y"]))
+    else:
+        hit.relative = True
+        if cx.anchor is None:
+            return hit
+        a = cx.anchor
+        if w in ("last", "previous"):
+            d = easter(a.year) if easter(a.year) < a else easter(a.year - 1)
+        elif w in ("next", "following", "coming"):
+            d = easter(a.year) if easter(a.year) > a else easter(a.year + 1)
+        else:  # Easter, this Easter: the one of the publication year
+            d = easter(a.year)
+            hit.inferred = True
+    hit.y, hit.m, hit.d = d.year, d.month, d.day
+    return hit
+
+
 # A month name alone is a time only after one of these ("in May", not "May I").
 _EN_MONTH_PREP = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|till|before|after|from|during|through|throughout|between)\s+$"
 )
+# ... or after a part of it: the last week of July (the part is read by _guard).
+_EN_PART_OF = re.compile(r"(?<![A-Za-z])(?i:week|weeks|days|half|end|middle|beginning|start)\s+(?i:of)\s+$")
+# An abbreviated month is a month after these (not after "from", where "Jan" is often a person).
+_EN_ABBR_PREP = re.compile(r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|before|after|during)\s+$")
 # ... or after another month and a connector: from August to October, between May and July.
 _EN_MONTH_CONNECTOR = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:january|february|march|april|may|june|july|august|september|october|november"
@@ -1056,8 +1130,13 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
         return hit
     if name.islower() and name in ("may", "march"):
         return None  # "they may", "they march" (lowercase names need a day or a year)
-    if name.lower() not in _FULL_MONTHS and not m["q"] and not m["w"]:
-        return None  # "Mar", "Jan" alone are too often names
+    if (
+        name.lower() not in _FULL_MONTHS
+        and not m["q"]
+        and not m["w"]
+        and (name.lower() in ("mar", "jan") or not _EN_ABBR_PREP.search(cx.text, max(0, m.start() - 10), m.start()))
+    ):
+        return None  # "Mar", "Jan" alone are too often names; "after Feb", "in Dec" are months
     if m["w"]:
         hit.relative = True
         if cx.anchor:
@@ -1072,6 +1151,8 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
     if not (
         m["q"]
         or _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start())
+        or _EN_PART_OF.search(cx.text, max(0, m.start() - 16), m.start())
+        or (name.lower() in _FULL_MONTHS and _WORD_YEAR_AFTER.match(cx.text, m.end()))  # August two thousand
         or (name.lower() != "may" and _EN_MONTH_CONNECTOR.search(cx.text, max(0, m.start() - 20), m.start()))
     ):
         return None
@@ -1326,6 +1407,8 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_SPAN, _h_en_span),
     (_EN_REL_QUARTER, _h_en_rel_quarter),
     (_EN_HOLIDAY, _h_en_holiday),
+    (_EN_WORD_YEAR, _h_en_word_year),
+    (_EN_EASTER, _h_en_easter),
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -1852,6 +1935,14 @@ def _guard(text: str, hits: list[_Hit]) -> list[_Hit]:
             h.invalid = True  # next year's first quarter: the year is the other expression's
         hi = hits[i + 1].start if i + 1 < len(hits) else len(text)
         if h.kind in ("date", "month") and h.inferred and not h.interval:
+            m = _WORD_YEAR_AFTER.match(text, h.end)
+            year = _word_year(m) if m else None
+            if m and year and not _NUMWORDS_AFTER.match(text, m.end()):
+                h.end, h.y = m.end(), year  # August two thousand and fifteen
+                h.relative = h.inferred = False
+                h.year_given = True
+                h.invalid = h.m is not None and h.d is not None and not _valid_day(year, h.m, h.d)
+                continue
             m = _NUMWORDS_AFTER.match(text, h.end)
             if m:
                 h.end, h.invalid = m.end(), True
