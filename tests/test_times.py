@@ -447,6 +447,9 @@ EXACT_OR_OPEN = [
     ("Prices fell after Feb, analysts said.", "en", PUB, "after Feb", "2025-02", "after", True),
     ("The file is report-2002-10-09.xlsx.", "en", PUB, "2002-10-09", "2002-10-09", None, True),
     ("Traffic peaked in the last week of July.", "en", PUB, "the last week of July", "2025-W31", None, True),
+    ("The ferry resumes on 22/04, the operator said.", "en", PUB, "22/04", "2025-04-22", None, True),
+    ("Filing closes 11/20.", "en", PUB, "11/20", "2025-11-20", None, True),
+    ("The levy was due 2/29.", "en", "2025-03-10", "2/29", "2024-02-29", None, True),
     # two-digit years
     ("He was born on 15 April of 87.", "en", PUB, "15 April of 87", "1987-04-15", None, True),
     ("He was born on 15 April of 87.", "en", None, "15 April of 87", None, None, False),
@@ -552,6 +555,9 @@ def test_read_exactly_or_left_open(text, lang, published, span, value, relation,
     ("They live on the 18th floor.", "en"),
     ("The Easter Rising shaped Ireland.", "en"),
     ("She sent a letter from Jan.", "en"),
+    ("The desk runs 24/7.", "en"),
+    ("He scored 11/20 points and 4/5 overall.", "en"),
+    ("Only 1/15 of the votes were counted.", "en"),
     ("Scores rose 3-2015 points.", "en"),
 ])
 def test_recurring_and_vague_are_not_dates(text, lang):

@@ -724,6 +724,12 @@ _NUM_DATE = re.compile(
     r"(?=[12])(?<![\d./])(?<!\d-)(?P<y>(?:1[5-9]|2[01])\d\d)(?P<s>[-/.])(?P<m>1[0-2]|0?[1-9])"
     r"(?:(?P=s)(?P<d>3[01]|[12]\d|0?[1-9]))?(?!\d)"
 )
+# 22/04, 11/20, 2/29: a day and a month without a year, read only when one number cannot be a
+# month (13-31); 4/5 stays ambiguous, 24/7 is an idiom, 11/20 points or 1/15 of a score.
+_MD_NUM = re.compile(
+    r"(?<![\d/.\-$£€¥#:])(?P<a>3[01]|[12]\d|0?[1-9])/(?P<b>3[01]|[12]\d|0?[1-9])"
+    r"(?![\d/%]|[.:]\d|\s*(?:[A-Za-z]|[\u3400-\u9fff]))"
+)
 # 12-2015, 03/2019: a two-digit month before a year.
 _MONTH_YEAR = re.compile(r"(?<![\d.\-/])(?P<m>1[0-2]|0[1-9])(?P<s>[-/])(?P<y>(?:19|20)\d\d)(?![\d\-/%]|\.\d)")
 _DECIMAL_UNIT = re.compile(r"\s*(?:[万亿千百元%‰倍]|[A-Za-z])")
@@ -753,6 +759,22 @@ def _h_num_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     if re.match(r"[.\-/]\d", cx.text[m.end():m.end() + 2]):
         return None
     return _Hit(m.start(), m.end(), "month", y=y, m=mo)
+
+
+def _h_md_num(m: re.Match, cx: _Ctx) -> _Hit | None:
+    a, b = int(m["a"]), int(m["b"])
+    if (a, b) == (24, 7):
+        return None  # 24/7
+    if a > 12 and b <= 12:
+        day, mo = a, b  # 22/04
+    elif b > 12 and a <= 12:
+        day, mo = b, a  # 11/20
+    else:
+        return None
+    if not _valid_day(None, mo, day):
+        return None
+    hit = _Hit(m.start(), m.end(), "date", m=mo, d=day)
+    return _inferred(hit, cx)
 
 
 def _h_month_year(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -1361,6 +1383,7 @@ _COMMON: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_YEAR_RANGE, _h_year_range),
     (_BARE_YEAR, _h_bare_year),
     (_MONTH_YEAR, _h_month_year),
+    (_MD_NUM, _h_md_num),
 )
 _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_ABS, _h_zh_abs),
