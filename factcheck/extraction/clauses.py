@@ -310,7 +310,9 @@ def _zh_role(tokens: list, seg: str) -> str:
         or (len(tokens) > 1 and tokens[-1].text in _ZH_TIME_CLAUSE_END)
     ):
         return _LEAD
-    found = _zh_noun_phrase(tokens, whole=True)
+    # A topic without a predicate (一位可怜的94岁老奶奶, 2022年2月爆发的俄乌冲突) holds a 的 where
+    # jieba sees a verb; without one the verb test above decided.
+    found = _zh_noun_phrase(tokens, whole=True) if "的" in seg else None
     if (
         found is not None
         and found[2] >= len(tokens)
@@ -357,8 +359,11 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         # One segment and no quote (most of half of all sentences): the merging below
         # would keep it whole, and a first clause never carries a subject. Skip the scans.
         s, e = raw[0]
-        alone, alone_owner = _zh_single_subject(sentence, span, base - sentence.start, s, e)
-        return [_zh_clause(sentence, s, e, source=source, elliptical=_zh_elliptical(alone, alone_owner, text[s:e]))]
+        elliptical = False
+        if _ZH_BARE_FIGURE.match(text, s, e) or _ZH_OWN_SUBJECT.match(text, s, e) or not span.ents:
+            alone, alone_owner = _zh_single_subject(sentence, span, base - sentence.start, s, e)
+            elliptical = _zh_elliptical(alone, alone_owner, text[s:e])
+        return [_zh_clause(sentence, s, e, source=source, elliptical=elliptical)]
     # 、 separates clauses only when both sides are numeric statements.
     pieces: list[tuple[int, int]] = []
     for s, e in raw:
