@@ -183,3 +183,10 @@ def test_a_fixed_schedule_is_a_claim_not_a_forecast(text, lang):
 def test_a_hedged_schedule_stays_a_prediction(text, lang):
     candidates = factcheck.extract(text, lang=lang, include_rejected=True)
     assert not any(c.is_claim for c in candidates), [(c.kind, c.reasons) for c in candidates]
+
+
+@pytest.mark.parametrize("text", ["许多分析家也认为此举将使谈判复杂化至难以达成任何协议的程度。",
+                                  "一些官员称,谈判可能破裂。"])
+def test_generic_speakers_are_anonymous(text):
+    candidates = factcheck.extract(text, lang="zh", include_rejected=True)
+    assert not any(c.kind == "quote" or c.is_claim for c in candidates), [(c.kind, c.reasons) for c in candidates]

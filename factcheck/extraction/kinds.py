@@ -105,7 +105,8 @@ _EN_EVENT = re.compile(
 
 
 _ANONYMOUS = re.compile(
-    r"(有分析|分析人士|有观点|部分分析|有人|外界|舆论|业内人士|知情人士|消息人士|网友|网民|有专家|专家|"
+    r"(有分析|分析人士|分析家|分析师|有观点|部分分析|有人|外界|舆论|业内人士|知情人士|消息人士|网友|网民|有专家|专家|"
+    r"(?:许多|一些|不少|多数|有些|部分)(?:人|学者|观察人士|官员)|"
     r"据说|据传|据悉|传闻|相传|"
     r"\b(?:some|many|several) (?:analysts|experts|observers|critics|people|sources)\b|"
     r"\bcritics\b|\bobservers\b|\bit is said\b|\bpeople familiar\b|\bsources\b|\breportedly\b)",
