@@ -450,6 +450,9 @@ EXACT_OR_OPEN = [
     ("The ferry resumes on 22/04, the operator said.", "en", PUB, "22/04", "2025-04-22", None, True),
     ("Filing closes 11/20.", "en", PUB, "11/20", "2025-11-20", None, True),
     ("The levy was due 2/29.", "en", "2025-03-10", "2/29", "2024-02-29", None, True),
+    ("The fair runs 9 to 12 of June.", "en", PUB, "9 to 12 of June", "2025-06-09/2025-06-12", None, True),
+    ("Roads close April 9th through 17th.", "en", PUB, "April 9th through 17th", "2025-04-09/2025-04-17", None,
+     True),
     # two-digit years
     ("He was born on 15 April of 87.", "en", PUB, "15 April of 87", "1987-04-15", None, True),
     ("He was born on 15 April of 87.", "en", None, "15 April of 87", None, None, False),

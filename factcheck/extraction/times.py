@@ -851,12 +851,14 @@ _EN_QUAL = (
     r"(?i:earlier|later|early|mid-?|late|(?:the\s+)?(?:end|start|beginning|middle)\s+of"
     r"|(?:the\s+)?(?:first|second)\s+half\s+of)"
 )
+# Day ranges inside a month: April 12-14, April 9 through 17, 9 to 12 of June.
+_DAY_TO = r"(?:\s*[-–]\s*|\s+(?i:to|through|till|until)\s+(?:(?i:the)\s+)?)"
 _EN_MDY = re.compile(
     rf"(?<![A-Za-z0-9_]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
-    rf"(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:{_MYEAR})?(?![A-Za-z0-9_%])"
+    rf"(?:{_DAY_TO}(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 _EN_DMY = re.compile(
-    rf"(?<![A-Za-z0-9_.,$£€¥#-])(?P<d>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<d2>\d{{1,2}}){_ORD})?\s+"
+    rf"(?<![A-Za-z0-9_.,$£€¥#-])(?P<d>\d{{1,2}}){_ORD}(?:{_DAY_TO}(?P<d2>\d{{1,2}}){_ORD})?\s+"
     rf"(?:(?i:of)\s+)?{_MON}(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 # Days in words: April ninth, January first 2000, the second of Aug, the twenty third day of September.
