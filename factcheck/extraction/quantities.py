@@ -18,7 +18,12 @@ so offsets stay valid. Then, for each number found left to right:
    百分之X (percent), X分之Y and proper fractions a/b with b ≤ 10 (fraction),
    "tenfold" and "two-thirds". A scale may follow: 万/亿/千万, thousand, million,
    billion, trillion, bn/mn/tn; m/b/k only right after a currency sign ($3.5m),
-   because "3m" is three metres.
+   because "3m" is three metres. Also: scientific notation and powers (2e5, 1.3x10^6,
+   1.1^23), .25, vulgar fractions (¾, 2½), fraction words (a hundredth, three twenty-firsts,
+   half a million, three quarters billion), "point" decimals (two hundred point seventy-one),
+   lakh/crore, 几 and 多 before a scale (二十几万, 十几万多亿: ">" and approximate), 打 (a
+   dozen), 五五折, 对折, 半成, 两 after a number as liang, 半 after a unit (一吨半, 三个半月), and
+   mixed numbers (三又三分之一, one and a half days, 3 million and a half).
 2. **Prefixes** (read leftwards, any order, no digits in between): a currency sign
    ($, US$, €, £, ¥, RMB, 人民币), a rate (日均, 每年, 时速 → ``per``),
    comparators and approximations (``PREFIX_WORDS``: 不足/under → "<", 超过/逾/more
@@ -32,8 +37,9 @@ so offsets stay valid. Then, for each number found left to right:
    300余人) mean approximate and ">".
 4. **Ranges and changes.** Two neighbouring numbers joined by 到/至/~/-/–/to, or by
    and/和/与 after between/介于, become one range: ``low``/``high``, ``value`` None,
-   never a midpoint. A missing unit, rate or scale on the first number is taken
-   from the second (30亿至50亿美元, 3-5%, 2 to 3 million); a currency sign on the
+   never a midpoint. One amount in two units is one quantity: four dollars and twenty cents,
+   12 dollars 99, 两美元又三美分, 50元6角三分, 3块5毛 (``_join_money``). A missing unit, rate
+   or scale on the first number is taken from the second (30亿至50亿美元, 3-5%, 2 to 3 million); a currency sign on the
    first also covers the second ($3-5 billion). Ranges need low < high and
    compatible units. Two numbers joined by a change verb (降至, 增加到, 减少至...) or by
    "to" after "<change verb> ... from" are a change: two quantities, and the first

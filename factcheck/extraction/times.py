@@ -68,11 +68,13 @@ after/through it is always a year. Plural nouns that usually follow a year
 (elections, Olympics, talks, levels...) do not make it a quantity.
 
 Read exactly or left open (issue 17; docs/times.md): impossible dates (2019年2月29日, Feb 30),
-lunar dates (农历…, 正月初一, months of an imperial reign year), holidays, fiscal and school
-years, parts of a period other than a week (去年的前10天), comparisons (more than 2 weeks
-before today), a weekday beside a day it does not read or that contradicts its date, and
-ranges with qualified ends are returned with their whole span and ``resolved=False``; a
-range whose end precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
+lunar dates (农历…, 正月初一, months of an imperial reign year), holidays other than those on
+a fixed day and Easter, fiscal and school years, parts of a period other than a week or the
+first/last n days, weeks or months (weeks of a month), comparisons (more than 2 weeks before
+today), a weekday beside a day it does not read or that contradicts its date, a date whose
+year hangs on a range end not read (from the 27th to the third of April), and ranges with
+qualified ends are returned with their whole span and ``resolved=False``; a range whose end
+precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
 last one on or before ``published``; next/last/this Monday: that day of the next/previous/
 current ISO week), 上上周/下下周, 大前天/大后天, the day after tomorrow, week 10 (of 2026),
 the first/last/n-th week of a year or month (an ISO week), arithmetic on a day (three weeks
@@ -80,7 +82,16 @@ from tomorrow), in two days / in a week, month names in any case and month-name 
 forms (05-Aug-2016, Dec-2018), q3 2024 / 2019-h2, Chinese-numeral days (二零零四年八月十五),
 two-digit years with a leading zero or a month (08年, 98年3月, April of 87: the publication
 date's century, or the one before when that is more than ten years ahead), 民国/民國 N年
-(1911+N) and Qing reign years; Traditional characters are read as Simplified.
+(1911+N) and Qing reign years; Traditional characters are read as Simplified. Since the
+second round: the n units after or up to publication as an interval (the next three days,
+the past 3 months, the 10 previous weeks, the last 2 quarters), the next/previous/coming
+quarter, the first/last n days, weeks or months of a year or month (去年的前10天, 今年的最后3周,
+the first 3 months of 2020), 2021年的第二周, 明年第九个月, fixed-day holidays (Christmas Eve,
+New Year's Day, Halloween, May Day) and Easter (dateutil), years in words (nineteen ninety
+six, August two thousand and fifteen), days in words (the second of August, January first),
+a lone day after on/by/until (on the 18th), day ranges with to/through (9 to 12 of June),
+unambiguous numeric month-days (22/04, 11/20), 12-2022, X和Y之间, 前半年/后半年, and the relation
+words later than / no later than / starting on / or later.
 
 Not returned: durations (两年, 20个月, 近2000年, two years, for three decades),
 numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, 当前, 现在,
@@ -88,7 +99,8 @@ numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, �
 year, the previous year), times of day (10点, 10:30 are ignored; a date before them
 is still found), recurring weekdays (每周一, every Friday), seasons (2019年夏天, summer
 2019), bare two-digit years (19年), "20年代" without a century, ambiguous all-numeric
-dates (4/5/2025; 13/4/2025 and 4/13/2025 are read), BC years.
+dates (4/5/2025, 4/5; 13/4/2025, 4/13/2025, 1/1/2016 and 22/04 are read), BC years,
+"in two months/years" (news uses it for "within"), the next decade, weekends, fortnights.
 """
 
 from __future__ import annotations
