@@ -11,7 +11,8 @@ measure         the same measure words (exports, 通胀, enrichment, 谈判, ...
 thing           the same goods (oil, 天然气, uranium) where both name some, and the same
                 places and institutions on both sides (Iran = 伊朗, 美國 = 美国 = United
                 States: CLDR's territory names in Babel); in one language, the same named
-                people and organisations (Traditional script is read as Simplified)
+                people and organisations, tagged or capitalised (Tesla vs BYD); Traditional
+                script is read as Simplified
 kind of figure  an actual figure is not a cap, target or forecast (上限300公斤 vs 逾400公斤)
 time            resolved times overlap and written years agree, or neither side says when
 numbers         the same dimensions on both sides; a change ("from X to Y", 从X降至Y) is
@@ -158,28 +159,52 @@ def _split(vocabulary: dict[str, str]) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def _finders() -> dict[str, Callable[[str], frozenset[str]]]:
+    return {"measures": _finder(_split(MEASURES), whole_words=False),
+            "goods": _finder(_split(GOODS), whole_words=False),
+            "modality": _finder(_split(MODALITIES), whole_words=False)}
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern of every place and institution name (CLDR's territories in English,
+    Simplified and Traditional Chinese, and ``ACTORS``) and each name's code. English
+    names are case-sensitive (US, not "us") and whole words."""
     from babel import Locale
 
-    places: dict[str, list[str]] = {key: [] for key in ACTORS}
+    names: dict[str, list[str]] = {key: [] for key in ACTORS}
     for locale in ("en", "zh", "zh_Hant"):
         for code, name in Locale.parse(locale).territories.items():
             if len(code) == 2 and code.isalpha():
-                places.setdefault(code, []).append(name)
+                names.setdefault(code, []).append(name)
     for key, words in _split(ACTORS).items():
-        places[key] += words
-    return {"measures": _finder(_split(MEASURES), whole_words=False),
-            "goods": _finder(_split(GOODS), whole_words=False),
-            "modality": _finder(_split(MODALITIES), whole_words=False),
-            # names are case-sensitive in English (US, not "us"), whole words
-            "places": _case_sensitive_places(places)}
-
-
-def _case_sensitive_places(places: dict[str, list[str]]) -> Callable[[str], frozenset[str]]:
-    surfaces = sorted(((s, key) for key, words in places.items() for s in words if s), key=lambda sk: -len(sk[0]))
+        names[key] += words
+    surfaces = sorted(((s, key) for key, words in names.items() for s in words if s), key=lambda sk: -len(sk[0]))
     code_of = {s: key for s, key in reversed(surfaces)}
     pattern = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(s)}(?![A-Za-z])" if s.isascii() else re.escape(s)
                                   for s, _ in surfaces))
-    return lambda text: frozenset(code_of[m.group(0)] for m in pattern.finditer(text))
+    return pattern, code_of
+
+
+def places_of(text: str) -> frozenset[str]:
+    """Codes of the places and institutions ``text`` names (伊朗, Iranian → IR)."""
+    pattern, code_of = _places()
+    return frozenset(code_of[m.group(0)] for m in pattern.finditer(text))
+
+
+# Capitalised words that are not names: sentence starters, months, days, units, measures.
+_NOT_NAMES = frozenset(
+    "A An The In On At By Under Since From For Of To And But Or As After Before Last This That These Those It Its "
+    "According Over About Some Each Every Both Only Also While When Where Officials Government "
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday GDP CPI LNG EV EVs".split())
+_CAPITALISED = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z&.-]*[A-Za-z]")
+
+
+def other_names(text: str) -> frozenset[str]:
+    """Capitalised English words that are neither a known place or institution nor a
+    common word: the names a small NER model may miss (Tesla, BYD)."""
+    text = _places()[0].sub(" ", text)  # the Federal Reserve is an institution we know
+    return frozenset(w for w in _CAPITALISED.findall(text) if w not in _NOT_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +223,7 @@ def subject_of(text: str) -> Subject:
 
     find = _finders()
     text = text.translate(script_table())  # 進口 is 进口, 濃縮 is 浓缩: the word lists are Simplified
-    return Subject(find["measures"](text), find["goods"](text), find["places"](text), find["modality"](text))
+    return Subject(find["measures"](text), find["goods"](text), places_of(text), find["modality"](text))
 
 
 # --- the pure decision ------------------------------------------------------------------
@@ -270,6 +295,9 @@ def conflict_between(ours: Facts, theirs: Facts, similarity: float) -> Compariso
                           f"{', '.join(sorted(b.places)) or '-'})")
     if pair == "same" and different_names(ours.entities, theirs.entities):
         return Comparison("different", "names different people, places or organisations")
+    names_a, names_b = other_names(ours.text), other_names(theirs.text)
+    if names_a and names_b and not names_a & names_b:
+        return Comparison("different", f"names others ({', '.join(sorted(names_a))} vs {', '.join(sorted(names_b))})")
     if a.modality != b.modality:
         return Comparison("different", f"not the same kind of figure ({', '.join(sorted(a.modality)) or 'actual'} "
                           f"vs {', '.join(sorted(b.modality)) or 'actual'})")
