@@ -406,7 +406,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
-        own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece)
+        own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece, opens_sentence=k == 0)
         carried = None
         if own is not None:
             if k > 0 and own_owner is None and owner and _ZH_MEASURE.search(own) and not _ZH_OWN_SUBJECT.match(own):
@@ -497,7 +497,7 @@ def _ends_time_clause(span: _Materialised, rel_base: int, start: int, end: int) 
 
 
 def _zh_subject_np(
-    sentence: Sentence, span: _Materialised, rel_base: int, piece: _Merged
+    sentence: Sentence, span: _Materialised, rel_base: int, piece: _Merged, opens_sentence: bool = True
 ) -> tuple[str | None, str | None, bool]:
     """The clause's own subject (the words before its predicate, with their modifiers),
     the named entity that opens it, and whether the clause turns from the chain (但…,
@@ -510,7 +510,9 @@ def _zh_subject_np(
     )
     for n, (a, b) in enumerate([(piece.core, piece.end)] + [(a, b) for a, b, role in piece.leads if role == _LEAD]):
         tokens = _zh_tokens_in(span, rel_base, a, b)
-        found = _zh_noun_phrase(tokens)
+        # A lead may be a bare topic (位於…的臺北市立松山高級中學，自1989年…); only a sentence
+        # opens with a relative clause (有人口3.3億人的西亞是…), a later clause with its predicate.
+        found = _zh_noun_phrase(tokens, whole=n > 0, modifiers=opens_sentence or n > 0)
         if n == 0:
             words = [t.text for t in tokens]
             contrast = contrast or bool(_ZH_CONTRAST_WORDS.intersection(words[:2])) or bool(
@@ -541,7 +543,7 @@ def _zh_single_subject(
     return own, owner
 
 
-def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int] | None:
+def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True) -> tuple[int, int, int] | None:
     """(first, last, predicate) token indices of the noun phrase that opens ``tokens``
     (after a leading time, connective or adverb), and where the predicate starts; None
     when the clause opens with its predicate (同比下降15%, 较前一年减少9.8%). With
@@ -586,7 +588,7 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False) -> tuple[int, int, int
             if not whole:
                 return None  # no predicate before the comma: it was no subject (描述命案的背景、…)
             break
-        if not nouns and (tag.startswith("v") and tag != "vn" or tag == "d" or word in ("有", "是")):
+        if modifiers and not nouns and (tag.startswith("v") and tag != "vn" or tag == "d" or word in ("有", "是")):
             # A verb before any noun opens a modifier (2015年达成的协议, 有人口3.3亿人的西亚),
             # when a 的 follows it: it is not the predicate.
             j = i + 1
