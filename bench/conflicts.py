@@ -5,7 +5,10 @@
 Two measurements:
 
 1. **The labelled pairs** (``tests/data/conflicts.jsonl``: hand-written pairs labelled
-   ``conflict``, ``agree`` or ``unrelated``; zh, en and across). Each pair's sides are read
+   ``conflict``, ``agree`` or ``unrelated``; zh, en and across). ``split`` says when a pair
+   was written: ``design`` pairs while the rules were made (in-sample), ``fresh`` pairs
+   on other topics after the rules were frozen (the rules were not changed after
+   measuring them). Each pair's sides are read
    as the store reads a claim (:func:`factcheck.store.matching.sentence_facts`) and
    embedded by the project's e5 encoder; then
 
@@ -113,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             groups["all"].append((pair["label"], said))
             groups["same language" if pair["a"]["lang"] == pair["b"]["lang"] else "across languages"].append(
                 (pair["label"], said))
+            groups[f"{pair.get('split', 'design')} pairs"].append((pair["label"], said))
         for group, items in groups.items():
             s = score(items)
             table.add_row(f"{name}, {group}", str(s["pairs"]), f"{s['precision']:.3f}", f"{s['recall']:.3f}",

@@ -100,10 +100,12 @@ def test_precision_and_recall_on_the_labelled_pairs():
 
     pairs = [json.loads(line) for line in (REPO / "tests" / "data" / "conflicts.jsonl").read_text("utf-8").splitlines()]
     assert len(pairs) >= 120 and {p["label"] for p in pairs} == {"conflict", "agree", "unrelated"}
+    assert {p["split"] for p in pairs} == {"design", "fresh"}
     judged = judge_pairs(pairs)
     ours = score([(p["label"], outcome == "conflict") for p, outcome, _ in judged["factcheck (issue 18)"]])
     anchor = score([(p["label"], outcome == "conflict") for p, outcome, _ in judged["anchor: matching.compare"]])
-    # Measured 1.000 / 1.000 (anchor 0.608 / 1.000) on the pairs written with the rule (docs/analysing.md).
+    # Measured on all 163 pairs 0.948 / 0.965 (anchor 0.606 / 1.000); the 36 pairs written after the rules
+    # were frozen alone give 0.769 / 0.833 (anchor 0.600 / 1.000): docs/analysing.md.
     assert ours["precision"] >= 0.9 and ours["recall"] >= 0.8, ours
     assert ours["precision"] > anchor["precision"]
 
