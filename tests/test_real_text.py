@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import AnnotationError
-from factcheck.model.datasets import split_examples
+from factcheck.model.datasets import Example, load, split_examples
 from factcheck.model.real_text import REAL_FILE, load_real, shared_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,8 @@ def test_every_reference_resolves_to_a_real_sentence_in_both_scripts():
 
 @needs_shared
 def test_a_third_is_held_out_and_never_reaches_training():
-    examples = load_real(shared=SHARED)
+    examples = load(f"zh_real:{REFERENCES}")
+    assert all(isinstance(e, Example) for e in examples)
     test = [e for e in examples if e.split == "test"]
     assert 0.28 < len(test) / len(examples) < 0.39
     train, dev, held_out = split_examples(examples, seed=13)

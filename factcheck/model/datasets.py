@@ -677,7 +677,7 @@ def read_zh_real(path: str | Path) -> Iterator[Example]:
     the others are a training pool."""
     from factcheck.model.real_text import read_real
 
-    return read_real(path)
+    return (Example(r.text, r.label, r.lang, r.source, r.split, r.id, r.meta) for r in read_real(path))
 
 
 READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {
