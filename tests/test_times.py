@@ -433,6 +433,12 @@ EXACT_OR_OPEN = [
     ("工廠2015年與2018年之間擴產。", "zh", PUB, "2015年與2018年之間", "2015/2018", None, True),
     ("数据覆盖3月和9月之间。", "zh", PUB, "3月和9月之间", "2025-03/2025-09", None, True),
     ("今年后半年出口回暖。", "zh", PUB, "今年后半年", "2025", None, True),
+    ("请给我三月和九月之间的数据。", "zh", PUB, "三月和九月之间", "2025-03/2025-09", None, True),
+    ("請給我三月和九月之間的數據。", "zh", PUB, "三月和九月之間", "2025-03/2025-09", None, True),
+    ("他上半月不在北京。", "zh", PUB, "上半月", "2025-05-01/2025-05-15", None, True),
+    ("他下半月不在北京。", "zh", PUB, "下半月", "2025-05-16/2025-05-31", None, True),
+    ("上个半年销量下滑。", "zh", PUB, "上个半年", "2024", None, True),
+    ("上個半年銷量下滑。", "zh", PUB, "上個半年", "2024", None, True),
     # years in words, Easter, month abbreviations after a preposition, dates glued to a file name
     ("The mill closed in nineteen ninety six.", "en", PUB, "nineteen ninety six", "1996", None, True),
     ("It reopened in two thousand and fifteen.", "en", PUB, "two thousand and fifteen", "2015", None, True),

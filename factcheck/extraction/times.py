@@ -455,6 +455,11 @@ _ZH_REL_YEAR = re.compile(
     rf"|(?<![以之向往])上年(?!纪)|本年)(?:{_YQ}|{_QTR}|{_MDTAIL})?"
 )
 _ZH_MD = re.compile(rf"(?=[0-9一二三四五六七八九十])(?<![\d{_ZD}十两第个每年]){_MDTAIL}")
+_ZH_MONTH_NEXT = re.compile(rf"\s?(?:和|与|至|到|-)\s?{_ZMON}月")
+# 上半月 / 下半月: the 1st to the 15th / the 16th to the end of the publication month;
+# 上个半年 / 下个半年: the half-year before / after publication's.
+_ZH_HALF_MONTH = re.compile(r"(?<![月\d])(?P<w>[上下])半月")
+_ZH_REL_HALF = re.compile(r"(?P<w>[上下])个半年")
 _ZH_DAY = re.compile(
     rf"(?=[0-9])(?<![\d{_ZD}十两第月号每前后近头这.\-/])(?P<d>3[01]|[12]\d|0?[1-9])日(?!元|内|以内|之内|间)"
 )
@@ -534,10 +539,36 @@ def _h_zh_rel_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 def _h_zh_md(m: re.Match, cx: _Ctx) -> _Hit | None:
     before = cx.text[m.start() - 1] if m.start() else ""
-    if not m["m"].isascii() and not m["d"] and _CJK.match(before) and before not in "在于至到从自":
-        return None  # 统一月票: a Chinese-numeral month alone must stand apart
+    if (
+        not m["m"].isascii()
+        and not m["d"]
+        and _CJK.match(before)
+        and before not in "在于至到从自和与"
+        and not _ZH_MONTH_NEXT.match(cx.text, m.end())
+    ):
+        return None  # 统一月票: a Chinese-numeral month alone must stand apart (三月和九月之间 does)
     hit = _ymd(m, cx, None)
     return _inferred(hit, cx) if hit else None
+
+
+def _h_zh_half_month(m: re.Match, cx: _Ctx) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    a = cx.anchor
+    if a:
+        last = calendar.monthrange(a.year, a.month)[1]
+        d1, d2 = (1, 15) if m["w"] == "上" else (16, last)
+        hit.interval = (_Hit(m.start(), m.end(), "date", y=a.year, m=a.month, d=d1),
+                        _Hit(m.start(), m.end(), "date", y=a.year, m=a.month, d=d2))
+    return hit
+
+
+def _h_zh_rel_half(m: re.Match, cx: _Ctx) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "year", relative=True)
+    a = cx.anchor
+    if a:
+        half = a.year * 2 + (a.month - 1) // 6 + (-1 if m["w"] == "上" else 1)
+        hit.y, hit.qualifier = half // 2, "first_half" if half % 2 == 0 else "second_half"
+    return hit
 
 
 def _h_zh_day(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -1408,6 +1439,8 @@ _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_LUNAR, _h_zh_lunar),
     (_ZH_MD, _h_zh_md),
     (_ZH_DAY, _h_zh_day),
+    (_ZH_HALF_MONTH, _h_zh_half_month),
+    (_ZH_REL_HALF, _h_zh_rel_half),
     (_ZH_REL_MONTH, _h_zh_rel_month),
     (_ZH_REL_DAY, _h_zh_rel_day),
     (_ZH_REL_WEEK, _h_zh_rel_week),
