@@ -3,11 +3,13 @@ ARGS ?=
 DB ?= factcheck.db
 
 DATA ?= ../shared/datasets
-# The project's training recipe: its annotations plus public training sets; every test
-# file and the --eval sets are held out. The promoted model was trained when an upstream
-# dev file (CT22_..._1B_claim_dev.tsv) only served early stopping; it is now trained on,
-# so this recipe makes a new candidate. TRAIN_ARGS passes options (--weight clef2022_1b=3).
-TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.jsonl annotations/zh_real_checkworthy.jsonl \
+# The project's training recipe: its annotations (the real-Chinese references included) plus
+# public training sets; every test file and the --eval sets are held out, and a training row
+# whose text an --eval set holds is left out of training. CLEF 2024 keeps its own split: train
+# is trained on, dev stops training and fixes thresholds, dev-test is held out (docs/models.md).
+# TRAIN_ARGS passes options (--weight clef2022_1b=3).
+TRAIN_SOURCES = annotations/zh_checkworthy.jsonl annotations/en_checkworthy.jsonl \
+	annotations/zh_real_checkworthy.jsonl \
 	clef2022_1b:$(DATA)/clef2022-checkthat-task1-en/CT22_english_1B_claim_dev.tsv \
 	claimbuster:$(DATA)/claimbuster/2.5xNCS.sample3000.json \
 	clef2020_tweets:$(DATA)/clef2020-checkthat-task1-tweets/test-gold.tsv \
