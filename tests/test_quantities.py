@@ -718,6 +718,8 @@ EN_FORMS = [
     ("It reached 98 degrees on Friday.", [Q("98 degrees", 98, "degree")]),
     ("The sample held 120 μg of lead.", [Q("120 μg", 120, "microgram")]),
     ("Add ½ teaspoon of salt.", [Q("½ teaspoon", 0.5, "teaspoon")]),
+    ("The odds are one over twenty.", [Q("one over twenty", 0.05, "fraction")]),
+    ("Turnout grew over 3 years.", [Q("over 3 years", 3, "year", cmp=">")]),
 ]
 
 

@@ -1161,6 +1161,20 @@ def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
             whole.source, whole.article_one = "fixed", False
             whole.end = _read_unit(norm, whole, whole.end, lang) or whole.end  # one and a half days
             continue
+        if (
+            whole is not None
+            and whole.unit is None
+            and atom.unit is None
+            and whole.value is not None
+            and atom.value
+            and atom.comparator == ">"
+            and norm[atom.start : atom.num_start].strip().lower() == "over"
+            and not norm[whole.end : atom.start].strip()
+        ):
+            whole.fixed = whole.value / atom.value  # one over twenty, 2000 over 3: a fraction
+            whole.end = whole.num_end = atom.end
+            whole.unit, whole.source, whole.article_one, whole.scale = "fraction", "fixed", False, Decimal(1)
+            continue
         out.append(atom)
     return out
 
