@@ -234,3 +234,10 @@ def test_a_claim_that_leaves_its_subject_to_the_sentence_before_carries_that_sen
 def test_a_relative_of_the_topic_is_said_of_the_topic():
     claims = claims_of("一位82岁的老人，老伴去年去世，儿子在外地工作，两个孙子在读大学。")
     assert [c.text for c in claims[1:]] == ["老人儿子在外地工作", "老人两个孙子在读大学"]
+
+
+def test_a_change_after_a_dated_figure_says_whose_change_it_is():
+    claims = claims_of("今年第一季度全市累计报告流感确诊病例2.1万例，其中3月报告8627例，环比下降41.2%。")
+    # Not 今年第一季度，环比下降41.2% (what fell?): March's reported cases did.
+    assert claims[2].carried["subject"] == "3月报告"
+    assert claims[2].text.endswith("3月报告环比下降41.2%")

@@ -418,6 +418,10 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             if k == 0:
                 topic = _zh_topic(span, rel_base, text, piece) or own_owner or _zh_head_noun(own)
             chain = own
+            if k > 0:  # 其中3月报告8627例，环比下降41.2%: the change is March's
+                dated = _ZH_DATED_SUBJECT.match(text, piece.core, e)
+                if dated and text.startswith(own, dated.end()):
+                    chain = dated.group(1) + own
             owner = own_owner or owner
             if own_owner or own in _ZH_PERSONAL_PRONOUNS:
                 agent = own
@@ -440,6 +444,10 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     return clauses
 
 
+# A period that opens a later clause's subject (其中3月…): the measure is that period's.
+_ZH_DATED_SUBJECT = re.compile(
+    r"(?:其中|此外)?([\d〇一二三四五六七八九十]+(?:月份?|日|年)|[上下]半年|第[一二三四]季度)"
+)
 _ZH_MEASURE_PREDICATE = re.compile(
     r"^(同比|环比|较|比|下降|增长|减少|增加|上涨|下跌|降至|升至|降低|提高|达|达到|占|为|约|超过|高达|累计|共计|分别|一度|仍)"
 )
