@@ -346,6 +346,9 @@ _TABLES: dict[str, dict] = {
     "meta": {"description": "Store metadata; schema_version lives here.", "hidden": True},
     "schema_migrations": {"description": "One row per schema migration run.", "hidden": True},
     "claims_fts": {"hidden": True}, "claim_vectors": {"hidden": True}, "claim_keys": {"hidden": True},
+    "annotation_problems": {"description": "Annotations Label Studio holds that could not be read in full "
+                                           "(factcheck review problems lists them).", "hidden": True},
+    "article_sources": {"description": "Every file or URL an article's text came from.", "hidden": True},
 }
 
 #: What the index and database pages list first, in this order: (title, table or query, what it is).
