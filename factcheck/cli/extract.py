@@ -19,11 +19,10 @@ from factcheck.cli.output import (
     say,
     table_console,
 )
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
 from factcheck.model.registry import classify_lines, load_scorer, scorer_version
 from factcheck.records import Quantity
 from factcheck.store.db import open_db
-from factcheck.store.intake import ExtractTotals, extract_paths
+from factcheck.store.intake import EXTRACT_MAX_BYTES, ExtractTotals, extract_paths
 
 
 @click.command("extract")
@@ -38,8 +37,9 @@ from factcheck.store.intake import ExtractTotals, extract_paths
               help="Also emit rejected candidates (opinion, prediction, question, meta).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Force the language (default: detected per sentence).")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse input files larger than this.")
+@click.option("--max-bytes", type=int, default=EXTRACT_MAX_BYTES, show_default=True,
+              help="Refuse input files larger than this (5 MB of Chinese takes about 10 minutes on 2 cores with "
+                   "the model; docs/scaling.md).")
 @model_option("Check-worthiness model version (default: the promoted one; 'none' for rules only).")
 @click.option("--match/--no-match", "match", default=None,
               help="Look up each claim among the stored ones (other articles, either language) and add `matches`. "

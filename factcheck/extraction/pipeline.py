@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from factcheck.errors import FactcheckError, InputError
 from factcheck.extraction import clauses as clause_mod
 from factcheck.extraction.components import ENTITY_LABELS, span_ents
@@ -239,6 +241,8 @@ def score_candidates(
     thresholds = (
         thresholds or getattr(scorer, "extract_thresholds", None) or getattr(scorer, "thresholds", None) or Thresholds()
     )
+    # Half precision: what the store keeps of them, at half the memory of a long article's candidates.
+    vectors = [None if v is None else np.asarray(v, dtype=np.float16) for v in vectors]
     for claim in candidates:
         row = distinct[(claim.text, claim.lang)]
         score = scores[row]

@@ -14,9 +14,8 @@ from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 from factcheck.errors import ModelError
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
 from factcheck.parallel.work import extract_chunk, write_in_order
-from factcheck.store.intake import CHUNK_CHARS, ExtractedArticle, ExtractTotals, Writer, read_chunks
+from factcheck.store.intake import CHUNK_CHARS, EXTRACT_MAX_BYTES, ExtractedArticle, ExtractTotals, Writer, read_chunks
 
 #: Seconds to wait for the scheduler to answer.
 CONNECT_TIMEOUT = 20
@@ -55,7 +54,7 @@ def extract_paths_dask(
             raise ModelError(f"The Dask scheduler at {scheduler} has no workers: start them with "
                              f"`dask worker {scheduler}` (docs/scaling.md).", code="F231")
         threads = _threads_per_worker(client, workers)
-        chunks = read_chunks(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+        chunks = read_chunks(paths, max_bytes=EXTRACT_MAX_BYTES if max_bytes is None else max_bytes,
                              chunk_chars=chunk_chars)
 
         def submit(chunk):

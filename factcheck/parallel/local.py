@@ -10,9 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from factcheck.errors import ModelError
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES
 from factcheck.parallel.work import extract_chunk, worker_scorer, write_in_order
-from factcheck.store.intake import CHUNK_CHARS, ExtractedArticle, ExtractTotals, Writer, read_chunks
+from factcheck.store.intake import CHUNK_CHARS, EXTRACT_MAX_BYTES, ExtractedArticle, ExtractTotals, Writer, read_chunks
 
 
 def extract_paths_parallel(
@@ -35,7 +34,7 @@ def extract_paths_parallel(
                     totals=totals)
     # Each worker takes its share of the cores for the encoder (ONNX Runtime would take them all).
     threads = max(1, (os.cpu_count() or 1) // workers)
-    chunks = read_chunks(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes,
+    chunks = read_chunks(paths, max_bytes=EXTRACT_MAX_BYTES if max_bytes is None else max_bytes,
                          chunk_chars=chunk_chars)
     # spawn: a fresh interpreter per worker, never a fork of this process's threads and open store.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),

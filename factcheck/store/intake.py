@@ -27,6 +27,9 @@ from factcheck.store.matching import ClaimIndex, match_claims
 
 #: Characters of consecutive articles extracted (and scored) together: about 500 candidates.
 CHUNK_CHARS = 25_000
+#: ``factcheck extract``'s default ``--max-bytes``: an input it extracts and scores in minutes
+#: (a Chinese article: about 2 minutes and 16,000 candidates a MB on 2 busy cores; docs/scaling.md).
+EXTRACT_MAX_BYTES = 5_000_000
 
 
 @dataclass
@@ -171,7 +174,7 @@ def extract_paths(
     :param db: the store to save into, or None to only extract.
     :param scorer: the check-worthiness model (:func:`factcheck.model.registry.load_scorer`), or None for rules only.
     :param lang: force ``"zh"`` or ``"en"`` (default: detected per sentence).
-    :param max_bytes: refuse larger files (default the ingest limit).
+    :param max_bytes: refuse larger files (default :data:`EXTRACT_MAX_BYTES`).
     :param match: look each claim up among the stored ones; None: when storing with a
         model (its encoder is loaded anyway). Needs ``db``.
     :param totals: an :class:`ExtractTotals` to keep the running counts in.
@@ -180,7 +183,7 @@ def extract_paths(
     """
     writer = Writer(db, match=match, encoder=getattr(scorer, "encoder", None), scored=scorer is not None,
                     totals=totals)
-    for chunk in read_chunks(paths, max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes):
+    for chunk in read_chunks(paths, max_bytes=EXTRACT_MAX_BYTES if max_bytes is None else max_bytes):
         if isinstance(chunk, FactcheckError):
             yield writer.failed(chunk)
             continue
