@@ -457,6 +457,10 @@ EXACT_OR_OPEN = [
     ("Filing closes 11/20.", "en", PUB, "11/20", "2025-11-20", None, True),
     ("The levy was due 2/29.", "en", "2025-03-10", "2/29", "2024-02-29", None, True),
     ("The fair runs 9 to 12 of June.", "en", PUB, "9 to 12 of June", "2025-06-09/2025-06-12", None, True),
+    # a bare weekday with a day of the month: the one nearest publication, within six months
+    ("The vote was on Monday 19.", "en", PUB, "Monday 19", "2025-05-19", None, True),
+    ("The vote is on Tuesday the tenth.", "en", PUB, "Tuesday the tenth", "2025-06-10", None, True),
+    ("The vote is next Friday 13.", "en", PUB, "next Friday 13", None, None, False),
     ("Roads close April 9th through 17th.", "en", PUB, "April 9th through 17th", "2025-04-09/2025-04-17", None,
      True),
     # two-digit years

@@ -71,7 +71,8 @@ Read exactly or left open (issue 17; docs/times.md): impossible dates (2019年2�
 lunar dates (农历…, 正月初一, months of an imperial reign year), holidays other than those on
 a fixed day and Easter, fiscal and school years, parts of a period other than a week or the
 first/last n days, weeks or months (weeks of a month), comparisons (more than 2 weeks before
-today), a weekday beside a day it does not read or that contradicts its date, a date whose
+today), a weekday beside a date it does not read or that contradicts its date (Monday 21 alone is
+the 21st nearest publication that is a Monday), a date whose
 year hangs on a range end not read (from the 27th to the third of April), and ranges with
 qualified ends are returned with their whole span and ``resolved=False``; a range whose end
 precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
@@ -1870,8 +1871,31 @@ _ZH_PART_AFTER = re.compile(
 )
 _ZH_LUNAR_BEFORE = re.compile(r"(?:农历|阴历|夏历|旧历)\s?$")
 _WEEKDAY_DAY_AFTER = re.compile(
-    r"\s*,?\s*(?:(?i:the)\s+)?(?:\d{1,2}(?:st|nd|rd|th)?(?![\d/.\-])(?!\s+(?i:days?|weeks?|months?|years?)\b)|(?i:first|second|third|[a-z]+(?:th|st|nd|rd))\b)"
+    r"\s*,?\s*(?:(?i:the)\s+)?(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?(?![\d/\-]|\.\d)(?!\s+(?i:days?|weeks?|months?|years?)\b)"
+    r"|(?P<dw>(?i:first|second|third|[a-z]+(?:th|st|nd|rd)))\b)"
 )
+
+
+def _weekday_and_day(h: _Hit, m: re.Match, cx_anchor: date | None) -> None:
+    """Monday 21, tue 13th, tuesday the eleventh: the day of the month that falls on that weekday
+    nearest to publication, within six months either way; else left open."""
+    word = re.sub(r"\s+", "-", (m["dw"] or "").lower())
+    day = int(m["d"]) if m["d"] else _DAY_WORDS.get(word)
+    if day is None or h.wd is None or cx_anchor is None or not 1 <= day <= 31:
+        h.invalid = True
+        return
+    a = cx_anchor
+    found = []
+    for step in range(-6, 7):
+        y, mo = _add_months(a.year, a.month, step)
+        if _valid_day(y, mo, day) and date(y, mo, day).weekday() == h.wd:
+            found.append(date(y, mo, day))
+    if not found:
+        h.invalid = True
+        return
+    best = min(found, key=lambda d: (abs((d - a).days), d > a))
+    _set_day(h, best)
+    h.weekday = h.inferred = False  # now a date: absorbed by nothing, an end like any other
 _WEEKDAY_NUMBER_AFTER = re.compile(r"[\s,(（]*(?:\d|[A-Za-z]{3}-\d)")
 _WEEKDAY_GAP = re.compile(r"[\s,，、(（]*(?:(?i:on|of)\s+)?")
 
@@ -1975,7 +1999,7 @@ def _week_of(h: _Hit, text: str, m: re.Match) -> None:
         h.invalid = True
 
 
-def _guard(text: str, hits: list[_Hit]) -> list[_Hit]:
+def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit]:
     """Read what sits around each candidate: arithmetic on it, a part of it, a holiday
     name, a lunar calendar, a weekday beside a date. What can be computed exactly is;
     the rest widens the span and leaves the value open. Never a nearby word read alone."""
@@ -2024,7 +2048,11 @@ def _guard(text: str, hits: list[_Hit]) -> list[_Hit]:
         if h.weekday:
             m = _WEEKDAY_DAY_AFTER.match(text, h.end)
             if m and m.end() <= hi:
-                h.end, h.invalid = m.end(), True  # tuesday the eleventh, Sunday 31
+                h.end = m.end()  # tuesday the eleventh, Sunday 31
+                if h.inferred and not h.invalid:  # a bare weekday; "next Friday 13" stays open
+                    _weekday_and_day(h, m, anchor)
+                else:
+                    h.invalid = True
             elif _WEEKDAY_NUMBER_AFTER.match(text, h.end):
                 h.invalid = True  # friday 5/12, this Friday (jun-15): a date it does not read
     # A weekday beside a date is part of it (10月12号，星期一; friday 5/12); beside any other
@@ -2100,7 +2128,7 @@ def find_times(text: str, lang: str | None = None, published: str | None = None)
                 candidates.append(hit)
     if not candidates:
         return []
-    hits = _merge_intervals(norm, _guard(norm, _select(candidates)))
+    hits = _merge_intervals(norm, _guard(norm, _select(candidates), cx.anchor if cx else None))
     for h in hits:
         if h.inferred and not h.interval and _UNREAD_START.search(norm, max(0, h.start - 40), h.start):
             h.invalid = True  # from the 27th to the third of April: its year hangs on an end not read
