@@ -277,20 +277,25 @@ def case_concurrent_writers(run: Runner) -> Row:
                code_of(*done), lost_unless(ok, "a writer failed"), traceback_in(*done))
 
 
+def stopped(done: Done) -> str:
+    if done.rc == -1:
+        return f"hung (killed at {done.seconds:.0f} s)"
+    return f"{'stopped' if 'F108' in done.err else f'exit {done.rc}'} after {done.seconds:.0f} s"
+
+
 def case_dev_zero_stdin(run: Runner) -> Row:
     d = run.folder("zero-stdin")
     with open("/dev/zero", "rb") as endless:
         done = run("extract", "-", "--no-store", "--max-bytes", "1000000", cwd=d, stdin=endless, timeout=120)
-    outcome = "hung" if done.rc == -1 else f"stopped in {done.seconds:.0f} s"
-    return Row("/dev/zero on stdin (--max-bytes 1 MB)", outcome, code_of(done), "no data lost", traceback_in(done))
+    return Row("/dev/zero on stdin (--max-bytes 1 MB)", stopped(done), code_of(done), "no data lost",
+               traceback_in(done))
 
 
 def case_dev_zero_file(run: Runner) -> Row:
     d = run.folder("zero-file")
     (d / "zero.txt").symlink_to("/dev/zero")
     done = run("extract", "zero.txt", "--no-store", "--max-bytes", "1000000", cwd=d, timeout=120)
-    outcome = "hung" if done.rc == -1 else f"stopped in {done.seconds:.0f} s"
-    return Row("a .txt link to /dev/zero", outcome, code_of(done), "no data lost", traceback_in(done))
+    return Row("a .txt link to /dev/zero", stopped(done), code_of(done), "no data lost", traceback_in(done))
 
 
 def case_label_studio_url(run: Runner, url: str) -> Row:
@@ -338,10 +343,10 @@ def case_invalid_published(run: Runner) -> Row:
 
 def case_long_query(run: Runner) -> Row:
     d = run.folder("long-query")
-    (d / "a.txt").write_text(ZH, "utf-8")
-    extract(run, d, "a.txt")
-    short = run("search", "航运", "--db", "kb.db", cwd=d)  # the anchor: the same command, one word
-    done = run("search", (ZH * 500)[:30_000], "--db", "kb.db", cwd=d, timeout=300)
+    extract(run, d, str(EXAMPLES))
+    short = run("search", "石油", "--db", "kb.db", cwd=d)  # the anchor: the same command, one word
+    pasted = (EXAMPLES / "zh_energy_sanctions.md").read_text("utf-8")
+    done = run("search", (pasted * 30)[:30_000], "--db", "kb.db", cwd=d, timeout=300)
     return Row("30 KB search query", f"{'refused' if done.rc else 'answered'} in {done.seconds / short.seconds:.1f}x "
                "a 1-word search", code_of(done), "no data lost", traceback_in(done))
 
@@ -378,9 +383,10 @@ def case_hostile_links(run: Runner) -> Row:
     text = (d / "out.json").read_text("utf-8") if (d / "out.json").exists() else ""
     hostile = "javascript:" in text or "data:text" in text
     stored = query(d / "kb.db", "select count(*) from verdicts")[0][0]
+    lost = "hostile link re-exported" if hostile else lost_unless("wheat" in text, "the good review was not stored")
     return Row("javascript:/data: links in a ClaimReview", f"{stored} of 3 stored, "
-               + ("re-exported" if hostile else "none exported"), code_of(done, exported),
-               lost_unless("wheat" in text, "the good review was not stored"), traceback_in(done, exported) or hostile)
+               + ("re-exported" if hostile else "none exported"), code_of(done, exported), lost,
+               traceback_in(done, exported))
 
 
 CASES: list[Callable[[Runner], Row]] = [
