@@ -1,0 +1,154 @@
+"""End-to-end throughput of ``factcheck extract`` with the promoted model: what users feel.
+
+    .venv/bin/python bench/throughput.py [--limit 300] [--baseline DIR] [--repeat 1]
+
+On the first ``--limit`` posts of the CED Weibo rumour set (real Chinese microblog text,
+read from ../shared at run time, one article per post), in one run:
+
+  * rules only, no store (``--model none --no-store``): the extractor without the model;
+  * (a) ``--no-store``: extraction scored by the promoted model;
+  * (b) the store, without matching (``--no-match``);
+  * (c) the store with matching (the default of ``factcheck extract``);
+  * the floor: the encoder alone embedding the same candidate texts (every one, as the
+    extractor would without de-duplication), sorted batches of 32;
+
+each as candidates per second, and the share of (c)'s time per stage (rules, scoring,
+storing, matching: the differences between the runs above). ``--baseline DIR`` runs the
+same modes on another checkout of factcheck (e.g. ``git worktree add /tmp/base HEAD``,
+or ``git archive START | tar -x -C /tmp/base``) in the same run, interleaved, and prints
+the ratio. Every mode runs in a fresh process with the model loaded before the clock
+starts; wall time, so a machine shared with other work gives noisy figures: read the
+ratios, which are measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WEIBO = REPO.parent / "shared" / "datasets" / "ced-weibo-rumor" / "original-microblog"
+MODES = ("rules", "no-store", "store", "store+match", "encoder")
+
+
+def posts(limit: int) -> list[str]:
+    return [str(p) for p in sorted(WEIBO.glob("*.json"))[:limit]]
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_mode(mode: str, limit: int) -> dict:
+    """One mode in this process (the code on sys.path): candidates, wall and CPU seconds."""
+    from factcheck.model.registry import load_scorer
+    from factcheck.store.db import open_db
+    from factcheck.store.intake import extract_paths
+
+    paths = posts(limit)
+    scorer = None if mode == "rules" else load_scorer(None)
+    if scorer is not None:
+        scorer.score(["预热：模型先跑一句。", "Warm-up sentence."])  # sessions allocate on first use
+    if mode == "encoder":
+        # The candidate texts, by the rules alone (not timed), then the encoder over them.
+        texts = [c.text for done in extract_paths(paths) for c in done.candidates]
+        start, cpu = time.perf_counter(), cpu_seconds()
+        scorer.encoder.embed(texts, batch_size=32)
+        return {"candidates": len(texts), "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db") if mode in ("store", "store+match") else None
+        start, cpu = time.perf_counter(), cpu_seconds()
+        candidates = 0
+        for done in extract_paths(paths, db=db, scorer=scorer, match=mode == "store+match" if db else None):
+            candidates += len(done.candidates)
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    return {"candidates": candidates, "seconds": seconds, "cpu": cpu}
+
+
+def measure(code: Path, mode: str, limit: int) -> dict:
+    """``run_mode`` in a fresh interpreter importing factcheck from ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code), "FACTCHECK_MODELS": str(code / "models")}
+    out = subprocess.run([sys.executable, __file__, "--run", mode, "--limit", str(limit)], env=env, cwd=code,
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{mode} on {code} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def shares(r: dict) -> dict[str, float]:
+    """Share of the full run's (store + matching) time per stage."""
+    total = r["store+match"]["seconds"]
+    rules = r["rules"]["seconds"]
+    scoring = max(0.0, r["no-store"]["seconds"] - rules)
+    storing = max(0.0, r["store"]["seconds"] - r["no-store"]["seconds"])
+    matching = max(0.0, total - r["store"]["seconds"])
+    return {"rules": rules / total, "scoring": scoring / total, "storing": storing / total,
+            "matching": matching / total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=300, help="posts to extract (the set has 1,000)")
+    parser.add_argument("--baseline", type=Path, help="another factcheck checkout to measure beside this one")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each mode (the fastest counts)")
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of " + ", ".join(MODES))
+    parser.add_argument("--run", choices=MODES, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run_mode(args.run, args.limit)))
+        return
+    codes = {"this": REPO, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    modes = args.modes.split(",")
+    results: dict[str, dict] = {name: {} for name in codes}
+    for mode in modes:
+        for _ in range(args.repeat):
+            for name, code in codes.items():  # interleaved: both see the same machine load
+                if mode == "encoder" and name == "baseline":
+                    continue  # the floor is the encoder's, the same in both
+                got = measure(code, mode, args.limit)
+                best = results[name].get(mode)
+                if best is None or got["seconds"] < best["seconds"]:
+                    results[name][mode] = got
+                print(f"  {name:8s} {mode:12s} {got['candidates']:6d} candidates {got['seconds']:7.1f} s wall "
+                      f"{got['cpu']:7.1f} s CPU", flush=True)
+    print(f"\n{args.limit} CED Weibo posts, {os.cpu_count()} cores; candidates per second (fastest of {args.repeat}):")
+    header = f"{'mode':14s}" + "".join(f"{n:>12s}" for n in codes) + ("    ratio" if args.baseline else "")
+    print(header)
+    for mode in modes:
+        row = f"{mode:14s}"
+        speeds = {}
+        for name in codes:
+            r = results[name].get(mode) or (results["this"].get(mode) if mode == "encoder" else None)
+            speeds[name] = r["candidates"] / r["seconds"] if r else None
+            row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
+        if args.baseline and speeds.get("baseline") and mode != "encoder":
+            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
+        print(row)
+    print("candidates per CPU second (steadier on a shared machine: the work done, not the wait):")
+    print(header)
+    for mode in modes:
+        row = f"{mode:14s}"
+        speeds = {}
+        for name in codes:
+            r = results[name].get(mode) or (results["this"].get(mode) if mode == "encoder" else None)
+            speeds[name] = r["candidates"] / r["cpu"] if r else None
+            row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
+        if args.baseline and speeds.get("baseline") and mode != "encoder":
+            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
+        print(row)
+    for name in codes:
+        if set(MODES[:4]) <= set(results[name]):
+            print(f"share of {name}'s store+match time: "
+                  + ", ".join(f"{k} {v:.0%}" for k, v in shares(results[name]).items()))
+
+
+if __name__ == "__main__":
+    main()
