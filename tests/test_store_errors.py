@@ -98,6 +98,25 @@ def test_a_write_while_another_process_writes_is_locked(tmp_path, articles):
     db.close()
 
 
+@pytest.mark.issue(19)
+def test_a_with_block_is_one_transaction_that_takes_the_write_lock_first(tmp_path, articles):
+    path = make_store(tmp_path / "store.db", articles)
+    db = open_db(path)
+    other = open_db(path, timeout=0.1)
+    with db.conn:  # before any write: another writer must already wait (no upgrade can fail halfway)
+        with pytest.raises(StoreError) as info:
+            save_extraction(other, *articles[2])
+        assert info.value.code == "F301"
+        with db.conn:  # an inner block joins the outer one: nothing is committed at its end
+            db.execute("insert into meta (key, value) values ('probe', '1')")
+        assert db.conn.in_transaction
+        assert other.execute("select count(*) from meta where key = 'probe'").fetchone() == (0,)
+    assert other.execute("select count(*) from meta where key = 'probe'").fetchone() == (1,)
+    assert save_extraction(other, *articles[2])["claims"] >= 1
+    db.close()
+    other.close()
+
+
 def test_opening_a_store_another_process_holds_exclusively_is_locked(tmp_path, articles):
     path = make_store(tmp_path / "store.db", articles)
     holder = sqlite3.connect(path)
