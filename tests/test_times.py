@@ -520,11 +520,13 @@ EXACT_OR_OPEN = [
      "2025-W50/2025-W52", None, True),
     ("Rates rose in the last 3 weeks of March 2024.", "en", PUB, "the last 3 weeks of March 2024", None, None,
      False),
-    # holidays on a fixed day; moving ones are left to other rules
-    ("Shops close on Christmas Eve.", "en", PUB, "Christmas Eve", "2025-12-24", None, True),
+    # holidays on a fixed day, with a year or a modifier; alone they may be any year's: open
+    ("Shops closed last Christmas Eve.", "en", PUB, "last Christmas Eve", "2024-12-24", None, True),
+    ("Shops close next Christmas.", "en", PUB, "next Christmas", "2025-12-25", None, True),
     ("The strike began on New Year's Day 2019.", "en", PUB, "New Year's Day 2019", "2019-01-01", None, True),
-    ("The fund closed 2 weeks before Christmas.", "en", PUB, "2 weeks before Christmas", "2025-12-11", None,
-     True),
+    ("The fund closed 2 weeks before Christmas 2020.", "en", PUB, "2 weeks before Christmas 2020", "2020-12-11",
+     None, True),
+    ("Her family spent Christmas with the Obamas.", "en", PUB, "Christmas", None, None, False),
     # days in words; a month after another month and a connector
     ("The bridge opened on the second of August 2019.", "en", PUB, "the second of August 2019", "2019-08-02",
      None, True),

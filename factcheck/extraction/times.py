@@ -1017,7 +1017,7 @@ _FIXED_HOLIDAYS = {
     "may day": (5, 1), "international workers' day": (5, 1),
 }
 _EN_HOLIDAY = re.compile(
-    r"(?<![A-Za-z0-9_-])(?P<h>(?i:christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year['’]s\s+(?:eve|day)"
+    r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|coming|previous|following))\s+)?(?P<h>(?i:christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year['’]s\s+(?:eve|day)"
     r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day))"
     rf"(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
@@ -1058,7 +1058,7 @@ def _h_en_word_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 # Easter moves: its date comes from dateutil (the Gregorian computus). Easter 2018, last Easter,
-# the following Easter; Easter alone is the one of the publication year.
+# the following Easter, this Easter; Easter alone may be any year's and is left open.
 _EN_EASTER = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|following|coming|previous))\s+)?"
     rf"(?P<e>(?i:easter)(?:\s+(?i:sunday|day))?)(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
@@ -1084,9 +1084,11 @@ def _h_en_easter(m: re.Match, cx: _Ctx) -> _Hit | None:
             d = easter(a.year) if easter(a.year) < a else easter(a.year - 1)
         elif w in ("next", "following", "coming"):
             d = easter(a.year) if easter(a.year) > a else easter(a.year + 1)
-        else:  # Easter, this Easter: the one of the publication year
+        elif w == "this":
             d = easter(a.year)
-            hit.inferred = True
+        else:  # Easter alone: any year's
+            hit.invalid = True
+            return hit
     hit.y, hit.m, hit.d = d.year, d.month, d.day
     return hit
 
@@ -1399,15 +1401,32 @@ def _h_en_rel_quarter(m: re.Match, cx: _Ctx) -> _Hit:
 
 
 def _h_en_holiday(m: re.Match, cx: _Ctx) -> _Hit | None:
+    """Christmas 2015, last Christmas, next New Year's Day. Without a year or a modifier the
+    holiday is left open: "spent Christmas with the Obamas" may be any year's."""
     name = re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")
     mo, d = _FIXED_HOLIDAYS[name]
     hit = _Hit(m.start(), m.end(), "date", m=mo, d=d)
-    if m["y"]:
-        hit.y = int(m["y"])
-        return hit
+    w = (m["w"] or "").lower()
     if name == "may day" and not m["h"][0].isupper():
         return None  # "it may day..." is not a holiday
-    return _inferred(hit, cx)
+    if m["y"]:
+        if w:
+            return None  # "last Christmas 2015": which one?
+        hit.y = int(m["y"])
+        return hit
+    hit.relative = True
+    if not w or cx.anchor is None:
+        hit.invalid = True
+        return hit
+    a = cx.anchor
+    this_year = date(a.year, mo, d)
+    if w in ("last", "previous"):
+        hit.y = a.year if this_year < a else a.year - 1
+    elif w in ("next", "coming", "following"):
+        hit.y = a.year if this_year > a else a.year + 1
+    else:
+        hit.y = a.year
+    return hit
 
 
 def _h_en_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
