@@ -379,14 +379,17 @@ def open_db(path: str | Path | None = None, *, create: bool = True,
 def _prepare(db: sqlite_utils.Database, timeout: float) -> None:
     """WAL on and the schema current, retried while another process does the same: while a
     new store switches to WAL, SQLite answers "locked" at once instead of waiting."""
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
     while True:
         try:
             db.enable_wal()
             ensure_schema(db)
             return
         except StoreError as exc:
-            if exc.code != "F301" or time.monotonic() > deadline:
+            waited = time.monotonic() - started
+            # A store that another process is creating can read as "not a database" for a moment.
+            creating = exc.code == "F304" and exc.sqlite_errorname == "SQLITE_NOTADB" and waited < 2
+            if not (exc.code == "F301" and waited < timeout) and not creating:
                 raise
             time.sleep(random.uniform(0.02, 0.2))
 
