@@ -1093,6 +1093,60 @@ def _h_en_easter(m: re.Match, cx: _Ctx) -> _Hit | None:
     return hit
 
 
+# This/next/last weekend: the Saturday and Sunday of that ISO week. "That weekend", "the weekend"
+# and a bare "weekend" are returned open.
+_EN_WEEKEND = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:this|next|last|coming|past|previous|that|the))\s+)?(?i:weekend)(?![A-Za-z0-9_-])"
+)
+# Seasons, fiscal and school years: found (so a claim keeps its time anchor) but never given a
+# value: when a season starts, and which fiscal year, depend on the country and the body.
+_EN_OPEN_PERIOD = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:this|next|last|coming|past|previous|the\s+whole|the))\s+)?"
+    r"(?P<p>(?i:summer|winter|spring|autumn|(?:fiscal|financial|school|academic)\s+year))"
+    rf"(?:\s+(?:(?i:of)\s+)?(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+)
+# "to date" and "year to date": up to publication (not "up to date").
+_EN_TO_DATE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?<!up\s)(?P<ytd>(?i:(?:the\s+)?year\s+to\s+date)|(?i:to\s+date))(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_weekend(m: re.Match, cx: _Ctx) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    w = (m["w"] or "").lower()
+    steps = {"this": 0, "coming": 0, "next": 1, "last": -1, "past": -1, "previous": -1}.get(w)
+    if steps is None or cx.anchor is None:
+        hit.invalid = True
+        return hit
+    monday = cx.anchor - timedelta(days=cx.anchor.weekday()) + timedelta(weeks=steps)
+    sat, sun = monday + timedelta(days=5), monday + timedelta(days=6)
+    hit.interval = (_Hit(m.start(), m.end(), "date", y=sat.year, m=sat.month, d=sat.day),
+                    _Hit(m.start(), m.end(), "date", y=sun.year, m=sun.month, d=sun.day))
+    return hit
+
+
+def _h_en_open_period(m: re.Match, cx: _Ctx) -> _Hit | None:
+    if not (m["w"] or m["y"]) and not m["p"].lower().endswith("year"):
+        if not _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start()):
+            return None  # "summer" alone only after in/during/...: not "summer camp"
+    hit = _Hit(m.start(), m.end(), "year", relative=not m["y"])
+    hit.invalid = True
+    return hit
+
+
+def _h_en_to_date(m: re.Match, cx: _Ctx) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    a = cx.anchor
+    if a is None:
+        return hit
+    if m["ytd"].lower().replace(" ", "").endswith("yeartodate"):
+        hit.interval = (_Hit(m.start(), m.end(), "date", y=a.year, m=1, d=1),
+                        _Hit(m.start(), m.end(), "date", y=a.year, m=a.month, d=a.day))
+    else:
+        hit.y, hit.m, hit.d, hit.relation = a.year, a.month, a.day, "by"
+    return hit
+
+
 # A month name alone is a time only after one of these ("in May", not "May I").
 _EN_MONTH_PREP = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|till|before|after|from|during|through|throughout|between)\s+$"
@@ -1499,6 +1553,9 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_HOLIDAY, _h_en_holiday),
     (_EN_WORD_YEAR, _h_en_word_year),
     (_EN_EASTER, _h_en_easter),
+    (_EN_WEEKEND, _h_en_weekend),
+    (_EN_OPEN_PERIOD, _h_en_open_period),
+    (_EN_TO_DATE, _h_en_to_date),
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -1853,7 +1910,7 @@ def _attach_relations(text: str, hits: list[_Hit]) -> None:
             h.start = pre[0]
         if suf:
             h.end = suf.end()
-        h.relation = relation
+        h.relation = relation or h.relation  # "to date" carries its own
 
 
 # ------------------------------------------------------------------- context guards
