@@ -241,3 +241,43 @@ def test_a_change_after_a_dated_figure_says_whose_change_it_is():
     # Not 今年第一季度，环比下降41.2% (what fell?): March's reported cases did.
     assert claims[2].carried["subject"] == "3月报告"
     assert claims[2].text.endswith("3月报告环比下降41.2%")
+
+
+def test_a_dated_event_name_is_a_topic_not_a_claim():
+    texts = clause_texts("2021年河南暴雨，腾讯捐款1亿元，阿里捐款1.5亿元。")
+    assert "2021年河南暴雨" not in texts
+    assert texts[0] == "2021年河南暴雨，腾讯捐款1亿元"
+
+
+def test_a_time_clause_that_jieba_glues_to_its_verb_is_no_claim():
+    # jieba cuts 佩泽什基安上台后 as 安上/v 台后/s: the 后 still ends a time clause.
+    texts = clause_texts("2024年马苏德·佩泽什基安上台后,承诺通过外交缓解经济压力。")
+    assert texts == ["2024年马苏德·佩泽什基安上台后,承诺通过外交缓解经济压力"]
+
+
+def test_he_or_she_later_in_the_sentence_is_the_person_it_named():
+    claims = claims_of("一位76岁的老大爷，老伴早逝，他每天靠捡废品为生，每天捡到晚上9点。")
+    # 每天 (jieba: a pronoun) is when, not who: the last clause is the old man's too.
+    assert [c.text for c in claims[1:]] == ["老大爷他每天靠捡废品为生", "老大爷每天捡到晚上9点"]
+    # A country is no 他: the pronoun stays the clause's own subject.
+    assert claims_of("沙特今年财政赤字扩大，他表示不会增税。")[1].text == "他表示不会增税"
+
+
+def test_traditional_words_take_their_simplified_tags():
+    # 大麥 is not in jieba's dictionary, 大麦/n is: the clause after it is about 大麥.
+    assert claims_of("大麥是一種植物，有別稱三月黃。")[1].text == "大麥有別稱三月黃"
+
+
+def test_a_clause_opening_with_a_partner_joins_the_chains_subject():
+    assert claims_of("西亞是一個地理名詞，和中東有很大部份的重合。")[1].text == "西亞和中東有很大部份的重合"
+
+
+def test_a_property_with_an_adjective_is_a_claim_about_its_holder():
+    claims = claims_of("这种清洁剂的酒精浓度达60%；且燃点低。")
+    assert claims[1].text == "这种清洁剂燃点低"
+    assert claims[1].carried == {"subject": "这种清洁剂"}
+
+
+def test_a_head_count_is_part_of_the_subject():
+    claims = claims_of("本期彩票开出20注一等奖，其中上海2人独揽8注，获得3000万元。")
+    assert claims[-1].text == "上海2人获得3000万元"

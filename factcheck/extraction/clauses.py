@@ -56,6 +56,7 @@ _TRAILING = "。！？!?；;，,、.…：:" + " \u3000\t\r\n"
 _ZH_SAY = frozenset((
     "称", "表示", "说", "指出", "强调", "透露", "介绍", "坦言", "声称", "警告", "证实",
     "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
+    "预计", "估计", "预测",  # a named forecaster's figure is a quote (issue 21), kept with who forecast it
 ))
 _ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
 _ZH_SOURCE_LEAD = re.compile(
@@ -96,9 +97,21 @@ _ZH_TAIL_WORDS = frozenset((
 # Adverbs that may come before such a word (还包括…, 不仅包括…, 并使…).
 _ZH_TAIL_OPENERS = frozenset(("还", "也", "又", "并", "并且", "而且", "不仅", "更", "进一步"))
 # Words before a subject that are not part of it (其中北京1人…, 此外…).
-_ZH_NP_LEAD_WORDS = frozenset(("其中", "此外", "另外", "同时", "目前", "如今", "年", "月", "日"))
+_ZH_NP_LEAD_WORDS = frozenset((
+    "其中", "此外", "另外", "同时", "目前", "如今", "年", "月", "日",
+    # habitual times that jieba tags as pronouns or adjectives (每天/r, 一般/a)
+    "每天", "每日", "每晚", "每周", "每月", "每年", "天天", "平时", "一般", "通常",
+    "且",  # jieba tags it zg
+))
 _ZH_TIME_PREPOSITIONS = frozenset(("截至", "截止", "截止到", "直到", "自", "从", "到", "至", "于", "在", "早在"))
 _ZH_PERSONAL_PRONOUNS = frozenset(("他", "她", "它", "他们", "她们", "它们", "我", "我们", "你", "你们"))
+_ZH_SINGULAR_PRONOUNS = frozenset(("他", "她"))
+_ZH_HEADCOUNT = frozenset(("人", "名", "位", "户", "家"))
+# Head nouns that name a person (老奶奶, 中学生, 打工者, 女子).
+_ZH_PERSON_NOUN = re.compile(
+    r"(人|者|员|生|男子|女子|男孩|女孩|奶奶|爷爷|老太|大爷|大妈|阿姨|妇女|母亲|父亲|儿子|女儿|小伙|姑娘|孩子|司机|老师|医生|"
+    r"警察|民警|记者|教授|嘉宾|歌手|演员|网友|市民|村民|老板)$"
+)
 # Words that end a subordinate time clause (X上台后, 哈马斯袭击以色列后).
 _ZH_TIME_CLAUSE_END = frozenset(("后", "以后", "之后", "时", "之际", "期间", "以来", "前夕", "之前", "以前"))
 # Pronouns and collective nouns that are a clause's own subject.
@@ -125,7 +138,8 @@ _ZH_CONTRAST_WORDS = frozenset(("但", "但是", "而", "然而", "不过", "可
 _ZH_CONTRAST_AFTER_SUBJECT = frozenset(("则", "却", "反而"))
 # A subject that is a bare measure borrows the name its chain is about (沙特 + 财政赤字).
 _ZH_MEASURE = re.compile(
-    r"(率|额|量|值|数|价|价格|赤字|收入|利润|产量|规模|比例|比重|人数|占比|增速|增幅|降幅|水平|储备|总额|余额|销量|指数)$"
+    r"(率|额|量|值|数|价|价格|赤字|收入|利润|产量|规模|比例|比重|人数|占比|增速|增幅|降幅|水平|储备|总额|余额|销量|指数"
+    r"|燃点|沸点|熔点|温度|浓度|比分|海拔|面积|人口|速度|长度|高度|重量|口味)$"
 )
 # Nouns that name a relation to someone (老伴, 儿子): said of the topic of the chain.
 _ZH_RELATIONAL = re.compile(
@@ -239,6 +253,7 @@ _ZH_TIME_ONLY = re.compile(
 
 
 _TAG = attrgetter("tag_")
+_ZH_DATE_DIGITS = re.compile(r"\d+\s*(年代|年|月份|月|日|号|世纪)")
 _NUMBER_STATEMENT = re.compile(r"\d|[一二三四五六七八九十百千万亿两]+[%个年月日天人台枚座吨米桶元]")
 
 
@@ -247,8 +262,12 @@ def _has_predicate(tokens: list, text: str) -> bool:
         return False  # 截至2019年9月: an anchor for the next clause, not a clause
     if not _ZH_VERB_TAGS.isdisjoint(map(_TAG, tokens)) or any(t.text in _ZH_VERB_WORDS for t in tokens):
         return True
-    # A number with a unit is a statement by itself (高达50%, 约300公斤).
-    return bool(_NUMBER_STATEMENT.search(text))
+    # An adjective after a noun is a predicate (燃点低, 口味正宗); before one it modifies it.
+    if any(b.tag_ == "a" and a.tag_[:1] == "n" for a, b in zip(tokens, tokens[1:])):
+        return True
+    # A number with a unit is a statement by itself (高达50%, 约300公斤); the digits of a
+    # date are not (2013年雅安地震 is a topic for the clauses after it).
+    return bool(_NUMBER_STATEMENT.search(_ZH_DATE_DIGITS.sub("", text)))
 
 
 class _Materialised:
@@ -307,7 +326,7 @@ def _zh_role(tokens: list, seg: str) -> str:
         or _ZH_SUBORDINATE.match(seg)
         or _ZH_FRAME.search(seg)
         or _ZH_HALF_CONDITION.match(seg)
-        or (len(tokens) > 1 and tokens[-1].text in _ZH_TIME_CLAUSE_END)
+        or _ends_time_clause_tokens(tokens)
     ):
         return _LEAD
     # A topic without a predicate (一位可怜的94岁老奶奶, 2022年2月爆发的俄乌冲突) holds a 的 where
@@ -403,20 +422,37 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     owner: str | None = None  # the name the chain is about (沙特 of 沙特原油日产量)
     chain_open = True  # the time anchor still dates the clauses
     topic: str | None = None  # whose 老伴, 儿子: the head noun of the first subject
+    person: str | None = None  # whom a later 他 or 她 means
+    holder: str | None = None  # who owns the first subject when no name does (花露水的酒精浓度)
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
         own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece, opens_sentence=k == 0)
         carried = None
+        if k > 0 and chain and _zh_opens_with_partner(span, rel_base, piece):
+            own = own_owner = None  # 西亞是…，和中東有…重合: 和中東 joins the chain's subject
         if own is not None:
-            if k > 0 and own_owner is None and owner and _ZH_MEASURE.search(own) and not _ZH_OWN_SUBJECT.match(own):
-                carried = owner  # 财政赤字扩大到GDP的6% → 沙特财政赤字…
-                own = owner + own
+            if (
+                k > 0 and own_owner is None and (owner or holder) and _ZH_MEASURE.search(own)
+                and not _ZH_OWN_SUBJECT.match(own)
+            ):
+                carried = owner or holder  # 财政赤字扩大到GDP的6% → 沙特财政赤字…
+                own = f"{carried}{own}"
             elif k > 0 and topic and own_owner is None and _ZH_RELATIONAL.search(own):
                 carried = topic  # 一位94岁老奶奶，老伴去世，儿子…死了 → 老奶奶儿子…
                 own = topic + own
+            elif k > 0 and own in _ZH_SINGULAR_PRONOUNS and person:
+                carried = own = person  # 一位老奶奶，…，她每天… → 老奶奶每天…
             if k == 0:
-                topic = _zh_topic(span, rel_base, text, piece) or own_owner or _zh_head_noun(own)
+                lead_topic = _zh_topic(span, rel_base, text, piece)
+                topic = lead_topic or own_owner or _zh_head_noun(own)
+                possessor = own.split("的", 1)[0] if "的" in own else ""
+                holder = possessor if 1 < len(possessor) <= 10 else None  # 花露水 of 花露水的酒精浓度
+            # Whom a later 他/她 means: a person named as a subject, or a person noun as the topic.
+            if own_owner and any(ent.text == own_owner and ent.label_ == "PERSON" for ent in span.ents):
+                person = own_owner
+            elif k == 0 and _ZH_PERSON_NOUN.search(topic or ""):
+                person = topic
             chain = own
             if k > 0:  # 其中3月报告8627例，环比下降41.2%: the change is March's
                 dated = _ZH_DATED_SUBJECT.match(text, piece.core, e)
@@ -451,6 +487,14 @@ _ZH_DATED_SUBJECT = re.compile(
 _ZH_MEASURE_PREDICATE = re.compile(
     r"^(同比|环比|较|比|下降|增长|减少|增加|上涨|下跌|降至|升至|降低|提高|达|达到|占|为|约|超过|高达|累计|共计|分别|一度|仍)"
 )
+
+
+def _zh_opens_with_partner(span: _Materialised, rel_base: int, piece: _Merged) -> bool:
+    """Does the clause open with 和/与/跟 + a noun, a partner of the chain's subject (…，和中東有…)?"""
+    if piece.leads:
+        return False
+    tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)[:2]
+    return len(tokens) == 2 and tokens[0].text in ("和", "与", "跟", "與") and tokens[1].tag_[:1] in ("n", "r", "j")
 
 
 def _zh_continues_measure(span: _Materialised, rel_base: int, piece: _Merged) -> bool:
@@ -500,8 +544,18 @@ def _zh_leads_with_time(span: _Materialised, rel_base: int, start: int, end: int
 
 
 def _ends_time_clause(span: _Materialised, rel_base: int, start: int, end: int) -> bool:
-    tokens = _zh_tokens_in(span, rel_base, start, end)
-    return len(tokens) > 1 and tokens[-1].text in _ZH_TIME_CLAUSE_END
+    return _ends_time_clause_tokens(_zh_tokens_in(span, rel_base, start, end))
+
+
+def _ends_time_clause_tokens(tokens: list) -> bool:
+    """Does the piece end a subordinate time clause (X上台后)? jieba may glue 后 or 时 to the
+    word before into a place word or an unknown one (佩泽什基安上台后 → 安上/v 台后/s)."""
+    if len(tokens) < 2:
+        return False
+    last = tokens[-1]
+    return last.text in _ZH_TIME_CLAUSE_END or (
+        len(last.text) == 2 and last.text[-1] in "后时" and last.tag_ in ("s", "")
+    )
 
 
 def _zh_subject_np(
@@ -615,6 +669,10 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
             if i + 1 < n and tokens[i + 1].text in _ZH_TIME_WORDS:  # 台湾2023年出口总额
                 i += 2
                 continue
+            if nouns and i + 1 < n and tokens[i + 1].text in _ZH_HEADCOUNT and word[:1].isdigit():
+                i += 2  # 其中北京1人…获得5.7亿: a head count is part of who
+                nouns += 1
+                continue
             if nouns:
                 break  # 收费公路14万公里: the number is the predicate's (but 5名被告 opens a subject)
         if tag[:1] in ("n", "r", "j") or tag in ("vn", "eng", "x") or (tag == "" and not word[:1].isdigit()):
@@ -625,7 +683,10 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
     if i >= n and not whole:
         return None  # no predicate after it: jieba missed the verb (重创其…), so no subject either
     last = i - 1
-    while last > first and (tokens[last].is_punct or tokens[last].text in ("的", "等")):
+    # 王佳今年32岁: a time after the subject dates the predicate, it does not name anything
+    while last > first and (
+        tokens[last].is_punct or tokens[last].text in ("的", "等") or tokens[last].tag_ in ("t", "c")
+    ):
         last -= 1
     return first, last, i
 

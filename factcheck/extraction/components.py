@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from factcheck.extraction.gazetteer import SEGMENTER_FREQ, segmenter_words, teach_jieba, zh_gazetteer
+from factcheck.extraction.numerals import script_table
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART")
 
@@ -263,6 +264,10 @@ class ChineseEntities:
         organisation suffix, not a title. Kept per word: jieba's table, the gazetteer and
         the lexemes do not change once loaded."""
         tag = self.tags.get(word)
+        if tag is None and "\u4e00" <= word[:1] <= "\u9fff":
+            # A Traditional word (大麥, 別稱) has no entry of its own: its Simplified form's
+            # tag, so that the clause splitter finds its nouns and verbs in CFEVER's Chinese.
+            tag = self.tags.get(word.translate(script_table()))
         lexeme = self.vocab[word]
         punct, space = lexeme.is_punct, lexeme.is_space
         may = bool(
