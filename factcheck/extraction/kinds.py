@@ -251,6 +251,14 @@ def _anonymous_view(sig: KindSignals) -> str | None:
     return m.group(0) if m else None
 
 
+def _frame_only(text: str, report: Report) -> bool:
+    """Is the clause nothing but its speaker and say-verb ("欧佩克预计", "the ministry said")?"""
+    strip = _CLOSERS + "，,：:。.；;！!—-「“\"'"
+    before = text[: report.start].strip(strip)
+    after = text[report.start + len(report.verb):].strip(strip)
+    return not after and (not before or before == report.speaker.strip(strip)) and report.verb != "据"
+
+
 def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     """Return ``(kind, reasons)`` for one candidate."""
     zh = sig.lang == "zh"
@@ -272,6 +280,9 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     marker = prediction.search(sig.text)
     kind_of_marker = "forecast" if marker else "view"
     marker = marker or opinion.search(sig.text)
+    if report and _frame_only(sig.text, report):
+        # "欧佩克（OPEC）预计，" split from what it introduces: who says it is not a claim alone.
+        return "meta", [f"only the attribution ({report.speaker!r} {report.verb}): what is said is its own clause"]
     if marker and report and marker.start() >= report.start:
         # The marker sits in what the speaker reports: the claim is that they said it.
         return "quote", [f"attributed: {report.speaker!r} {report.verb}",
