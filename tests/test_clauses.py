@@ -281,3 +281,23 @@ def test_a_property_with_an_adjective_is_a_claim_about_its_holder():
 def test_a_head_count_is_part_of_the_subject():
     claims = claims_of("本期彩票开出20注一等奖，其中上海2人独揽8注，获得3000万元。")
     assert claims[-1].text == "上海2人获得3000万元"
+
+
+def test_time_gone_by_and_a_denial_are_no_claims_of_their_own():
+    texts = clause_texts("20多年过去了，警方一直在追查此案。")
+    assert texts == ["20多年过去了，警方一直在追查此案"]
+    texts = clause_texts("经核实，该商户实际收款3200元，而非网传的13200元。")
+    assert "而非网传的13200元" not in texts
+    assert any(t.endswith("实际收款3200元，而非网传的13200元") for t in texts)
+
+
+def test_an_analysis_that_says_something_is_its_source():
+    claims = claims_of("去年的一些研究指出,由于气温上升,北极海冰面积可能在2030年前减少一半。")
+    assert len(claims) == 1 and claims[0].text.startswith("去年的一些研究指出")
+
+
+def test_a_programme_title_leading_the_sentence_is_the_source():
+    claims = claims_of("央视《新闻调查》，该厂去年排放污水3万吨，今年又增加了一倍。")
+    assert all(c.text.count("《新闻调查》") == 1 for c in claims)
+    assert all(c.carried.get("subject") != "央视《新闻调查》" for c in claims)
+    assert "央视《新闻调查》" not in [c.text for c in claims]

@@ -63,7 +63,10 @@ _ZH_SOURCE_LEAD = re.compile(
     r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计|统计数据)(称|显示|指出)?$"
 )
 # A first piece that only says who reports (有消息称, 研究报告显示, 长江日报讯).
-_ZH_SOURCE_SEGMENT = re.compile(r"^[^，,]{1,24}(报道|消息称|消息|讯|显示|表明|网上热传|热传)$")
+_ZH_SOURCE_SEGMENT = re.compile(
+    r"^[^，,]{1,24}(报道|消息称|消息|讯|显示|表明|网上热传|热传)$"
+    r"|^[^，,《]{1,10}《[^》]{1,20}》$"  # 中央4台《今日关注》: a programme, the source of what follows
+)
 # Headings and hashtags that open a Weibo post or a news lead: 【…】, #…#.
 _ZH_HEADING = re.compile(r"^(\s*(【[^】]*】|#[^#]{1,30}#|\[[^\]]{0,10}\]】?))+\s*")
 # An attribution of the clause's own, anywhere in it: the sentence's source is not carried there.
@@ -85,6 +88,10 @@ _ZH_SUBORDINATE = re.compile(
 _ZH_FRAME = re.compile(
     r"^(与|和|同|跟|较|比)[^，,]{1,12}(相比|相较|比较|而言)$|^相比(之下|而言)?$"
     r"|以.{1,40}为由$|(放在一起|加在一起|叠在一起|合在一起|来看|看来|而言|来说|角度看)$"
+)
+# Time gone by (30多年过去了, 几个月后): when the next clause holds, not a claim.
+_ZH_TIME_PASSED = re.compile(
+    r"^[\d一二两三四五六七八九十百几多]+多?(年|个月|天|周|星期|小时)(过去了|过去|后|之后|以来)$"
 )
 # A condition cut off from its consequence (并威胁若制裁未解除，将…): the consequence follows.
 _ZH_HALF_CONDITION = re.compile(r"^.{1,12}?(若|如果|假如|倘若|一旦|只要)(?!.*(将|就|则|便|会|才))")
@@ -152,7 +159,7 @@ _ZH_TIME_WORDS = frozenset(
 # Who an attributed statement comes from, when the speaker is not a named entity.
 _ZH_SPEAKER = re.compile(
     r"(负责人|发言人|官员|主任|局长|部长|专家|人士|部门|方面|政府|报告|声明|公报|通报|媒体|机构"
-    r"|委员会|总统|总理|外长|大使)"
+    r"|委员会|总统|总理|外长|大使|分析|研究|调查)"
 )
 _EN_SAY = {
     "say", "tell", "state", "announce", "claim", "report", "confirm", "add", "warn", "insist",
@@ -313,6 +320,8 @@ def _zh_role(tokens: list, seg: str) -> str:
     seg = _ZH_HEADING.sub("", seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
     if _ZH_SOURCE_LEAD.match(seg) or _ZH_SOURCE_SEGMENT.match(seg):
         return _SOURCE
+    if seg.startswith(("而非", "而不是")):
+        return _TAIL  # 仅取款7600元，而非谎称的17600元: what the clause before denies
     opening = tokens[1:] if tokens and tokens[0].text in _ZH_TAIL_OPENERS else tokens
     if opening and (
         opening[0].text in _ZH_TAIL_WORDS
@@ -326,6 +335,7 @@ def _zh_role(tokens: list, seg: str) -> str:
         or _ZH_SUBORDINATE.match(seg)
         or _ZH_FRAME.search(seg)
         or _ZH_HALF_CONDITION.match(seg)
+        or _ZH_TIME_PASSED.match(seg)
         or _ends_time_clause_tokens(tokens)
     ):
         return _LEAD
