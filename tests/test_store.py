@@ -10,6 +10,7 @@ import pytest
 from factcheck.errors import StoreError
 from factcheck.extraction.ingest import parse_text
 from factcheck.extraction.pipeline import extract_article
+from factcheck.store.claims import claim_from_row
 from factcheck.store.db import SCHEMA_VERSION, open_db, save_extraction
 
 TEXT_V1 = "截至2024年底，全市共有公立医院42家，床位3.1万张。市长表示，明年将新增床位2000张。"
@@ -106,7 +107,7 @@ def test_upgrading_a_v2_store_keeps_its_data_and_backs_it_up(tmp_path):
     db = open_db(path)
     assert db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION)
     assert {t: db[t].count for t in before} == before
-    assert [r["version"] for r in db.query("select version from schema_migrations")] == [3, 4]
+    assert [r["version"] for r in db.query("select version from schema_migrations")] == [3, 4, 5]
     # Old verdicts are Label Studio's; every old claim got a key and is searchable.
     assert db.execute("select distinct source from verdicts").fetchall() == [("labelstudio",)]
     assert db["claim_keys"].count == before["claims"]
@@ -117,7 +118,7 @@ def test_upgrading_a_v2_store_keeps_its_data_and_backs_it_up(tmp_path):
     assert sqlite3.connect(backup).execute("select value from meta where key='schema_version'").fetchone() == ("2",)
     # Opening again is a no-op: no second backup round, no new migration rows.
     open_db(path)
-    assert db["schema_migrations"].count == 2
+    assert db["schema_migrations"].count == 3
 
 
 def test_a_store_from_a_newer_factcheck_is_refused(tmp_path):
@@ -131,3 +132,34 @@ def test_a_new_store_records_every_migration(db_path):
     db = open_db(db_path)
     assert [r["version"] for r in db.query("select version from schema_migrations order by version")] == \
         list(range(1, SCHEMA_VERSION + 1))
+
+
+SHARES = "今年前十个月，国内新能源乘用车的零售份额排名出炉。\n比亚迪为30.2%，吉利为18.8%。\n长城汽车今年共售出120万辆。"
+RANKING = "今年前十个月，国内新能源乘用车的零售份额排名出炉。"
+
+
+def test_a_claim_keeps_the_sentence_it_leaves_its_subject_to_and_extracting_again_keeps_it(db_path):
+    db = open_db(db_path)
+    store(db, SHARES)
+    stored = dict(db.execute("select text, antecedent from claims").fetchall())
+    assert stored["吉利为18.8%"] == RANKING  # 18.8% of what? the ranking's retail share
+    assert stored["长城汽车今年共售出120万辆"] == ""
+    store(db, SHARES, source="copies/shares.txt")  # the same text again, from another file
+    assert dict(db.execute("select text, antecedent from claims").fetchall()) == stored
+    row = next(db.query("select * from claims where text = '吉利为18.8%'"))
+    assert claim_from_row(db, row).antecedent == RANKING
+
+
+def test_upgrading_a_v4_store_adds_an_empty_antecedent_to_its_claims(tmp_path):
+    path = tmp_path / "v4.db"
+    db = open_db(path)
+    store(db, TEXT_V1)
+    with db.conn:  # what a v4 store looks like
+        db.conn.execute("alter table claims drop column antecedent")
+        db.conn.execute("delete from schema_migrations where version = 5")
+        db.conn.execute("update meta set value = '4' where key = 'schema_version'")
+    db.close()
+    claims = sqlite3.connect(path).execute("select count(*) from claims").fetchone()[0]
+    db = open_db(path)
+    assert db.execute("select count(*), min(antecedent), max(antecedent) from claims").fetchone() == (claims, "", "")
+    assert (tmp_path / "v4.db.v4.bak").exists()

@@ -6,6 +6,8 @@ import pytest
 from label_studio_sdk.label_interface import LabelInterface
 
 import factcheck
+from factcheck.extraction.ingest import parse_text
+from factcheck.extraction.pipeline import extract_article
 from factcheck.review.tasks import (
     CONTEXT_CHARS,
     VERDICTS,
@@ -20,6 +22,8 @@ from factcheck.review.tasks import (
     task_fingerprint,
     to_utf16,
 )
+from factcheck.store.claims import claim_from_row
+from factcheck.store.db import open_db, save_extraction
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +262,21 @@ def test_the_annotating_guide_lists_every_pinned_key():
     guide = (Path(__file__).resolve().parent.parent / "docs" / "annotating.md").read_text("utf-8")
     for key in re.findall(r'hotkey="([^"]+)"', labelling_config()):
         assert f"`{key}`" in guide, f"docs/annotating.md does not list key {key}"
+
+
+def test_a_claim_that_leaves_its_subject_to_the_sentence_before_shows_that_sentence(interface, tmp_path):
+    # Stored and read back as `factcheck push` reads it: the antecedent survives the store.
+    ranking = "今年前十个月，国内新能源乘用车的零售份额排名出炉。"
+    article = parse_text(f"{ranking}\n比亚迪为30.2%，吉利为18.8%。\n长城汽车今年共售出120万辆。", "shares.txt", "txt")
+    db = open_db(tmp_path / "store.db")
+    save_extraction(db, article, extract_article(article))
+    rows = {r["text"]: r for r in db.query("select * from claims")}
+    elliptical = build_task(claim_from_row(db, rows["吉利为18.8%"]), article_text=article.text)
+    assert elliptical["data"]["antecedent"] == ranking
+    assert elliptical["data"]["antecedent_html"] == f'<div class="fc-antecedent">Before this sentence: {ranking}</div>'
+    # every value the config names is in the task (the SDK's validate_task cannot take predictions)
+    assert interface.validate_task({"data": elliptical["data"]})
+    assert interface.validate_prediction(elliptical["predictions"][0])
+    alone = build_task(claim_from_row(db, rows["长城汽车今年共售出120万辆"]), article_text=article.text)
+    assert alone["data"]["antecedent"] == alone["data"]["antecedent_html"] == ""
+    assert '<HyperText name="antecedent" value="$antecedent_html"' in labelling_config()

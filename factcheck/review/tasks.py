@@ -101,8 +101,8 @@ def paragraph_around(text: str, start: int, end: int, *, limit: int = CONTEXT_CH
 
     Paragraphs end at line breaks. A sentence that opens its paragraph gets the paragraph
     before it too (``吉利为18.8%`` means nothing without the line that names the measure;
-    :attr:`~factcheck.records.Claim.antecedent` marks such claims at extraction, but the
-    store does not keep it). Beyond ``limit`` characters the text is cut to the sentences
+    :attr:`~factcheck.records.Claim.antecedent` marks such claims, and the task shows it
+    above the claim, see :func:`antecedent_html`). Beyond ``limit`` characters the text is cut to the sentences
     nearest the claim's, at a sentence end where there is one, with ``…`` marking a cut.
     """
     if not (0 <= start <= end <= len(text)):
@@ -133,6 +133,14 @@ def context_html(text: str, start: int, end: int) -> str:
     parts = (html.escape(shown[:s]), html.escape(shown[s:e]), html.escape(shown[e:]))
     marked = f'{parts[0]}<mark class="fc-sentence">{parts[1]}</mark>{parts[2]}'
     return f'<div class="fc-context">{marked.replace(chr(10), "<br/>")}</div>'
+
+
+def antecedent_html(antecedent: str) -> str:
+    """The sentence a claim leaves what it is about to (``吉利为18.8%`` after the sentence naming
+    the tax rate), shown above the claim; empty when the claim says alone what it is about."""
+    if not antecedent.strip():
+        return ""
+    return f'<div class="fc-antecedent">Before this sentence: {html.escape(antecedent.strip())}</div>'
 
 
 def publisher(url: str | None, source: str | None = None) -> str:
@@ -198,7 +206,8 @@ def build_task(claim: Claim, *, title: str | None = None, url: str | None = None
     """A Label Studio task for one claim, with the model's pre-annotation.
 
     What the annotator reads (``factcheck/data/labelstudio_config.xml``): the title once;
-    the publisher, publication date and a link (``source_html``); the claim; the paragraph
+    the publisher, publication date and a link (``source_html``); the sentence before, when the
+    claim cannot say alone what it is about (``antecedent_html``); the claim; the paragraph
     around its sentence with the sentence marked (``context_html``, from ``article_text``;
     the sentence alone without it); the sentence with its spans; and the earlier checked
     claims it matches with their verdicts, texts and evidence links (``matches_html``).
@@ -227,6 +236,7 @@ def build_task(claim: Claim, *, title: str | None = None, url: str | None = None
         "published": published or "", "publisher": publisher(url, source),
         "article_id": claim.article_id, "sentence": sentence, "title": title or "untitled", "url": url or "",
         "source_html": source_line_html(url, published, source),
+        "antecedent": claim.antecedent, "antecedent_html": antecedent_html(claim.antecedent),
         "context_html": context_html(article_text, *sentence_at),
         "matches_html": matches_html(matches),
         "parts": describe_parts(claim),

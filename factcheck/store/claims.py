@@ -50,5 +50,6 @@ def claim_from_row(db, row: dict, parts: dict[str, list] | None = None) -> Claim
         is_claim=bool(row["is_claim"]), checkworthiness=row["checkworthiness"], model_version=row["model_version"],
         quantities=parts["quantities"], times=parts["times"], entities=parts["entities"],
         sentence_start=row["sentence_start"], sentence_end=row["sentence_end"], context=row["context"] or "",
-        is_caption=bool(row["is_caption"]), carried=json.loads(row["carried"] or "{}"),
+        antecedent=row.get("antecedent") or "", is_caption=bool(row["is_caption"]),
+        carried=json.loads(row["carried"] or "{}"),
     )

@@ -17,7 +17,8 @@ Tables (foreign keys in brackets)::
     entities    claim_id [claims], idx, text, label, start, end
 
 plus the review tables (:func:`_migrate_v2_review`), the knowledge-base tables
-(:func:`_migrate_v3_knowledge_base`) and ``article_sources`` (:func:`_migrate_v4_sources`).
+(:func:`_migrate_v3_knowledge_base`), ``article_sources`` (:func:`_migrate_v4_sources`) and
+``claims.antecedent`` (:func:`_migrate_v5_antecedent`).
 
 Extracting the same text again (from another file, or the same file later) keeps what
 is known: :func:`save_extraction` merges the article's title, URL and date (a new value
@@ -52,7 +53,7 @@ from factcheck.errors import StoreError
 from factcheck.records import Article, Claim
 from factcheck.store import fts
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Seconds a connection waits for another connection's write lock before SQLite
 #: gives up with "database is locked" (F301). Writers hold the lock for one short
 #: transaction (an article, a batch of verdicts), so concurrent commands take turns.
@@ -617,9 +618,20 @@ def _migrate_v4_sources(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_v5_antecedent(db: sqlite_utils.Database) -> None:
+    """Claims keep their antecedent: the sentence before, for a claim that leaves what it is about to it.
+
+    claims.antecedent     Claim.antecedent ('' when the claim says alone what it is about; claims stored
+                          before this version have '' until their article is extracted again)
+    """
+    claims = db.table("claims")
+    if "antecedent" not in claims.columns_dict:
+        claims.add_column("antecedent", str, not_null_default="")
+
+
 #: version → migration; each takes the store from version - 1 to version.
 MIGRATIONS = {1: _migrate_v1_extraction, 2: _migrate_v2_review, 3: _migrate_v3_knowledge_base,
-              4: _migrate_v4_sources}
+              4: _migrate_v4_sources, 5: _migrate_v5_antecedent}
 
 
 def doc_key_for(article: Article) -> str:
@@ -757,7 +769,8 @@ def _claim_row(claim: Claim, now: str) -> dict:
         "is_claim": int(claim.is_claim), "checkworthiness": claim.checkworthiness,
         "model_version": claim.model_version, "is_caption": int(claim.is_caption),
         "carried": json.dumps(claim.carried, ensure_ascii=False),
-        "reasons": json.dumps(claim.reasons, ensure_ascii=False), "context": claim.context, "extracted_at": now,
+        "reasons": json.dumps(claim.reasons, ensure_ascii=False), "context": claim.context,
+        "antecedent": claim.antecedent, "extracted_at": now,
     }
 
 
