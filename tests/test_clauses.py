@@ -301,3 +301,12 @@ def test_a_programme_title_leading_the_sentence_is_the_source():
     assert all(c.text.count("《新闻调查》") == 1 for c in claims)
     assert all(c.carried.get("subject") != "央视《新闻调查》" for c in claims)
     assert "央视《新闻调查》" not in [c.text for c in claims]
+
+
+def test_a_clause_opening_with_an_idiom_or_a_bare_figure_continues_the_chain():
+    claims = claims_of("2023年底,该市议会通过一项预算,并警告若补贴未到位,将进一步提高水价至每吨5元。")
+    # 进一步提高 is one of jieba's idioms (i): the predicate, not the subject.
+    assert claims[-1].carried["subject"] == "该市议会"
+    claims = claims_of("这种涂料的挥发物浓度达30%；且燃点低，一般40℃就能燃烧。")
+    # 40℃ says how hot, not what burns.
+    assert claims[-1].carried["subject"] == "这种涂料燃点"

@@ -389,7 +389,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         # would keep it whole, and a first clause never carries a subject. Skip the scans.
         s, e = raw[0]
         elliptical = False
-        if _ZH_BARE_FIGURE.match(text, s, e) or _ZH_OWN_SUBJECT.match(text, s, e) or not span.ents:
+        # (sliced: a pattern's ^ does not match at match()'s pos, and s > 0 after a leading space)
+        if _ZH_BARE_FIGURE.match(text[s:e]) or _ZH_OWN_SUBJECT.match(text[s:e]) or not span.ents:
             alone, alone_owner = _zh_single_subject(sentence, span, base - sentence.start, s, e)
             elliptical = _zh_elliptical(alone, alone_owner, text[s:e])
         return [_zh_clause(sentence, s, e, source=source, elliptical=elliptical)]
@@ -580,7 +581,9 @@ def _zh_subject_np(
     contrast = bool(_ZH_CONTRAST_WORDS.intersection(opening)) or bool(
         opening and opening[0] in _ZH_CONTRAST_AFTER_SUBJECT
     )
-    for n, (a, b) in enumerate([(piece.core, piece.end)] + [(a, b) for a, b, role in piece.leads if role == _LEAD]):
+    # A condition cut off from its consequence (并警告若补贴未到位) names no subject of the clause.
+    leads = [(a, b) for a, b, role in piece.leads if role == _LEAD and not _ZH_HALF_CONDITION.match(text[a:b])]
+    for n, (a, b) in enumerate([(piece.core, piece.end), *leads]):
         tokens = _zh_tokens_in(span, rel_base, a, b)
         # A lead may be a bare topic (位於…的臺北市立松山高級中學，自1989年…); only a sentence
         # opens with a relative clause (有人口3.3億人的西亞是…), a later clause with its predicate.
@@ -675,6 +678,8 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
             break
         if i == first and tag == "vn" and not (i + 1 < n and tokens[i + 1].tag_[:1] == "n"):
             return None  # 威胁若…: a verb, not the 出口 of 出口总额
+        if i == first and tag in ("i", "l") and not (i + 1 < n and tokens[i + 1].text == "的"):
+            return None  # 将进一步提高/i 铀浓缩水平: jieba's idioms open a predicate
         if word[:1].isdigit() or tag == "m":
             if i + 1 < n and tokens[i + 1].text in _ZH_TIME_WORDS:  # 台湾2023年出口总额
                 i += 2
@@ -690,6 +695,10 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
         i += 1
     if not nouns or i == first:
         return None
+    if tokens[first].text[:1].isdigit() and not any(
+        tokens[j].tag_[:1] in ("n", "r", "j") or tokens[j].tag_ == "vn" for j in range(first, i)
+    ):
+        return None  # 一般24℃就能燃烧: a figure with its unit says how much, not of what
     if i >= n and not whole:
         return None  # no predicate after it: jieba missed the verb (重创其…), so no subject either
     last = i - 1
