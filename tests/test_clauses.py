@@ -310,3 +310,11 @@ def test_a_clause_opening_with_an_idiom_or_a_bare_figure_continues_the_chain():
     claims = claims_of("这种涂料的挥发物浓度达30%；且燃点低，一般40℃就能燃烧。")
     # 40℃ says how hot, not what burns.
     assert claims[-1].carried["subject"] == "这种涂料燃点"
+
+
+def test_a_turn_that_goes_on_about_the_same_event_keeps_its_time():
+    claims = claims_of("2015年至2018年,两家公司进行多轮并购谈判,但因估值分歧,进展缓慢。")
+    assert claims[1].carried.get("time") == "2015年至2018年"
+    # 随后 moves the clause off the anchor even without a subject of its own.
+    claims = claims_of("2019年该市人口增长5%,但随后下降了2%。")
+    assert "time" not in claims[1].carried

@@ -476,8 +476,13 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
             carried = chain if _zh_continues_measure(span, rel_base, piece) else agent or chain
         # A time inside the sentence (not leading it) dates only the clauses without a subject of their own.
-        takes_time = chain_open and not contrast and (k == 0 or own is None or carried is not None or leads_with_time)
-        if contrast:
+        # A turn with a subject of its own (伊朗则坚称…) leaves the chain's time; one that goes on
+        # about the same thing (展开多轮谈判，但因分歧，进展甚微) keeps it.
+        turns = contrast and (
+            own is not None and carried is None or bool(_ZH_LATER.search(text, piece.core, piece.core + 6))
+        )
+        takes_time = chain_open and not turns and (k == 0 or own is None or carried is not None or leads_with_time)
+        if turns:
             chain_open = False
         if any(role == _LEAD and _ends_time_clause(span, rel_base, a, b) for a, b, role in piece.leads):
             chain_open = False  # X上台后，…: that time is this clause's, not the chain's
@@ -491,6 +496,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     return clauses
 
 
+# Words that move a clause off the sentence's time (但随后…, 但如今…).
+_ZH_LATER = re.compile(r"随后|此后|之后|后来|如今|目前|现在|至今|今年|去年|明年")
 # A period that opens a later clause's subject (其中3月…): the measure is that period's.
 _ZH_DATED_SUBJECT = re.compile(
     r"(?:其中|此外)?([\d〇一二三四五六七八九十]+(?:月份?|日|年)|[上下]半年|第[一二三四]季度)"
