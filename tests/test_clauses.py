@@ -318,3 +318,12 @@ def test_a_turn_that_goes_on_about_the_same_event_keeps_its_time():
     # 随后 moves the clause off the anchor even without a subject of its own.
     claims = claims_of("2019年该市人口增长5%,但随后下降了2%。")
     assert "time" not in claims[1].carried
+
+
+def test_an_event_named_with_its_date_is_carried_into_the_clauses_about_it():
+    claims = claims_of("2021年河南暴雨，腾讯捐款1亿元，阿里捐款1.5亿元。")
+    assert claims[1].text.endswith("河南暴雨阿里捐款1.5亿元")
+    assert claims[1].carried == {"time": "2021年", "subject": "河南暴雨"}
+    # A bare period is no event: 第三季度 is when, and nothing is carried for it.
+    claims = claims_of("2023年第三季度，该公司净利润为27亿元，营收为310亿元。")
+    assert "第三季度营收" not in claims[1].text

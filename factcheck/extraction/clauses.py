@@ -435,11 +435,15 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     topic: str | None = None  # whose 老伴, 儿子: the head noun of the first subject
     person: str | None = None  # whom a later 他 or 她 means
     holder: str | None = None  # who owns the first subject when no name does (花露水的酒精浓度)
+    event: str | None = None  # an event named with its date that the clauses are about (08年汶川地震)
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
         own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece, opens_sentence=k == 0)
         carried = None
+        dated_event = _zh_dated_event(span, rel_base, text, piece)
+        if dated_event:
+            event = dated_event
         if k > 0 and chain and _zh_opens_with_partner(span, rel_base, piece):
             own = own_owner = None  # 西亞是…，和中東有…重合: 和中東 joins the chain's subject
         if own is not None:
@@ -475,6 +479,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         elif k > 0 and chain:
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
             carried = chain if _zh_continues_measure(span, rel_base, piece) else agent or chain
+        if k > 0 and event and not dated_event and own is not None and carried is None:
+            carried = event  # 08年汶川地震，诺基亚捐5000万，苹果捐40万 → 汶川地震苹果捐40万
         # A time inside the sentence (not leading it) dates only the clauses without a subject of their own.
         # A turn with a subject of its own (伊朗则坚称…) leaves the chain's time; one that goes on
         # about the same thing (展开多轮谈判，但因分歧，进展甚微) keeps it.
@@ -505,6 +511,21 @@ _ZH_DATED_SUBJECT = re.compile(
 _ZH_MEASURE_PREDICATE = re.compile(
     r"^(同比|环比|较|比|下降|增长|减少|增加|上涨|下跌|降至|升至|降低|提高|达|达到|占|为|约|超过|高达|累计|共计|分别|一度|仍)"
 )
+
+
+_ZH_DATE_PREFIX = re.compile(r"^(?:(?:\d+|[〇一二三四五六七八九十]+)(?:年|月|日|号))+")
+
+
+def _zh_dated_event(span: _Materialised, rel_base: int, text: str, piece: _Merged) -> str | None:
+    """An event named after its date that leads the clause (08年汶川地震，…): its name."""
+    for a, b, role in piece.leads:
+        date = _ZH_DATE_PREFIX.match(text[a:b])
+        if role != _LEAD or not date:
+            continue
+        tokens = _zh_tokens_in(span, rel_base, a + date.end(), b)
+        if 1 <= len(tokens) <= 3 and all(t.tag_[:1] == "n" for t in tokens) and 2 <= b - a - date.end() <= 8:
+            return text[a + date.end() : b]
+    return None
 
 
 def _zh_opens_with_partner(span: _Materialised, rel_base: int, piece: _Merged) -> bool:
