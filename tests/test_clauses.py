@@ -327,3 +327,8 @@ def test_an_event_named_with_its_date_is_carried_into_the_clauses_about_it():
     # A bare period is no event: 第三季度 is when, and nothing is carried for it.
     claims = claims_of("2023年第三季度，该公司净利润为27亿元，营收为310亿元。")
     assert "第三季度营收" not in claims[1].text
+
+
+def test_a_cap_or_a_quota_is_a_measure_of_the_chains_name():
+    claims = claims_of("沙特同意将日产量限制在900万桶,出口配额设为每日600万桶。")
+    assert claims[1].text == "沙特出口配额设为每日600万桶"

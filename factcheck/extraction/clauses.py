@@ -146,7 +146,7 @@ _ZH_CONTRAST_AFTER_SUBJECT = frozenset(("则", "却", "反而"))
 # A subject that is a bare measure borrows the name its chain is about (沙特 + 财政赤字).
 _ZH_MEASURE = re.compile(
     r"(率|额|量|值|数|价|价格|赤字|收入|利润|产量|规模|比例|比重|人数|占比|增速|增幅|降幅|水平|储备|总额|余额|销量|指数"
-    r"|燃点|沸点|熔点|温度|浓度|比分|海拔|面积|人口|速度|长度|高度|重量|口味)$"
+    r"|燃点|沸点|熔点|温度|浓度|比分|海拔|面积|人口|速度|长度|高度|重量|口味|上限|下限|配额|份额|产能|储量|库存)$"
 )
 # Nouns that name a relation to someone (老伴, 儿子): said of the topic of the chain.
 _ZH_RELATIONAL = re.compile(
