@@ -267,14 +267,15 @@ _NUMBER_STATEMENT = re.compile(r"\d|[一二三四五六七八九十百千万亿�
 def _has_predicate(tokens: list, text: str) -> bool:
     if _ZH_TIME_ONLY.match(text):
         return False  # 截至2019年9月: an anchor for the next clause, not a clause
-    if not _ZH_VERB_TAGS.isdisjoint(map(_TAG, tokens)) or any(t.text in _ZH_VERB_WORDS for t in tokens):
+    tags = list(map(_TAG, tokens))
+    if not _ZH_VERB_TAGS.isdisjoint(tags) or any(t.text in _ZH_VERB_WORDS for t in tokens):
         return True
     # An adjective after a noun is a predicate (燃点低, 口味正宗); before one it modifies it.
-    if any(b.tag_ == "a" and a.tag_[:1] == "n" for a, b in zip(tokens, tokens[1:])):
+    if "a" in tags and any(b == "a" and a[:1] == "n" for a, b in zip(tags, tags[1:])):
         return True
     # A number with a unit is a statement by itself (高达50%, 约300公斤); the digits of a
     # date are not (2013年雅安地震 is a topic for the clauses after it).
-    return bool(_NUMBER_STATEMENT.search(_ZH_DATE_DIGITS.sub("", text)))
+    return bool(_NUMBER_STATEMENT.search(text)) and bool(_NUMBER_STATEMENT.search(_ZH_DATE_DIGITS.sub("", text)))
 
 
 class _Materialised:
