@@ -5,6 +5,8 @@ and when the receiver is down the ordinary pull still picks everything up."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -240,3 +242,45 @@ def test_busy_port_is_a_clear_error(project_id, db_path, hook_ls, secret):
         with pytest.raises(LabelStudioError, match="cannot listen") as info:
             webhook.serve(db_path, project_id=project_id, ls=hook_ls, port=hook.port, secret=secret)
         assert info.value.code == "F420"
+
+
+def test_idle_connections_cannot_exhaust_threads_and_a_notification_is_still_answered(
+        ls, project_id, db_path, db, hook_ls, secret, tasks):
+    """Issue 19: 1,500 idle connections once cost 1,493 threads; now they cost none."""
+    annotation = annotate(ls, tasks[0].id)  # no webhook registered: only the request below tells the store
+    payload = json.dumps({"action": "ANNOTATION_CREATED", "task": {"id": tasks[0].id},
+                          "annotation": {"id": annotation.id, "task": tasks[0].id},
+                          "project": {"id": project_id}}).encode()
+    before = threading.active_count()
+    bound = before + webhook.HANDLER_THREADS + 3  # + the accepting, idle-watching and pulling threads
+    with webhook.serve(db_path, project_id=project_id, ls=hook_ls, secret=secret, idle_timeout=2.0) as hook:
+        idle = [socket.create_connection((hook.host, hook.port), timeout=10) for _ in range(1500)]
+        try:
+            assert threading.active_count() <= bound
+            assert post(hook.url, payload, {webhook.SECRET_HEADER: secret}) == 200
+            wait_for(lambda: verdict_row(db, annotation.id), "the verdict of the request sent among idle connections")
+            assert threading.active_count() <= bound
+            # The receiver closes every connection that never sends a request: each reads end of file.
+            wait_for(lambda: hook.stats["idle_closed"] == len(idle), "every idle connection closed")
+            assert all(connection.recv(1) == b"" for connection in idle)
+        finally:
+            for connection in idle:
+                connection.close()
+        assert hook.stats["errors"] == 0
+
+
+def test_a_request_that_stalls_midway_holds_a_thread_only_until_its_read_times_out(
+        project_id, db_path, hook_ls, secret):
+    with webhook.serve(db_path, project_id=project_id, ls=hook_ls, secret=secret, request_timeout=1.0) as hook:
+        stalled = []
+        for _ in range(webhook.HANDLER_THREADS * 2):  # more than there are handler threads
+            connection = socket.create_connection((hook.host, hook.port), timeout=10)
+            connection.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+            stalled.append(connection)
+        try:
+            unknown = b'{"action": "PROJECT_UPDATED", "project": {"id": 1}}'
+            assert post(hook.url, unknown, {webhook.SECRET_HEADER: secret}) == 204
+            assert all(connection.recv(1) == b"" for connection in stalled)  # dropped, not held
+        finally:
+            for connection in stalled:
+                connection.close()

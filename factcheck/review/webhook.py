@@ -1,7 +1,7 @@
 """Edge: an optional local receiver for Label Studio webhooks.
 
 Label Studio can POST to a URL when an annotation is created, updated or deleted.
-This module runs a small threaded HTTP server on 127.0.0.1 that turns those
+This module runs a small HTTP server on 127.0.0.1 that turns those
 notifications into an immediate pull of just the tasks concerned, so verdicts
 reach the store seconds after an annotator submits them::
 
@@ -31,6 +31,14 @@ What the receiver does with a ``POST``:
   then fetches those tasks and stores their verdicts. The worker opens its own
   SQLite connection, and its errors are logged, never raised.
 
+Threads are bounded whatever clients do: a connection costs a thread only while it
+sends its request, to one of a fixed pool (``handler_threads``, 4); until its first byte
+it waits in a selector, which closes it after ``idle_timeout`` seconds (10) or when more
+than ``MAX_WAITING`` connections wait (the longest-waiting goes first). A request that
+stalls mid-way is dropped after ``REQUEST_TIMEOUT`` seconds on one read. So a flood of
+idle connections neither exhausts threads nor file descriptors, and a real notification
+is still answered at once.
+
 Label Studio 1.23 quirks, measured: deletions arrive as ``ANNOTATIONS_DELETED``
 with ``{"annotations": [{"id": N}]}`` and no task; ``ANNOTATIONS_CREATED`` carries
 lists under ``annotation`` and ``task``; every payload carries the whole project
@@ -45,13 +53,16 @@ import json
 import logging
 import queue
 import secrets
+import selectors
+import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, cast
 
@@ -72,6 +83,15 @@ HANDLED_ACTIONS = frozenset(ANNOTATION_ACTIONS) | {"ANNOTATION_DELETED"}
 DEFAULT_PORT = 8094
 MAX_BODY = 256 * 1024 * 1024  # ANNOTATIONS_CREATED may carry thousands of tasks in one body
 _DRAIN_ON_REFUSAL = 1024 * 1024
+#: Threads that answer requests; Label Studio sends one notification per request, each answered in milliseconds.
+HANDLER_THREADS = 4
+#: Seconds a connection may stay open without starting a request before the receiver closes it.
+IDLE_TIMEOUT = 10.0
+#: Seconds one read of a started request may stall before the request is dropped.
+REQUEST_TIMEOUT = 10.0
+#: Connections that may wait for their first byte at once; beyond this the longest-waiting is
+#: closed, so idle connections cannot use up the process's file descriptors either.
+MAX_WAITING = 256
 
 
 def new_secret() -> str:
@@ -228,6 +248,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "factcheck-webhook"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.request_timeout)  # a stalled read ends the request
+
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         hook = self.server.hook
         if self.path.split("?", 1)[0] != "/":
@@ -287,9 +311,126 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.client_address[0], format % args)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _HTTPServer(HTTPServer):
+    """An HTTP server whose connections hold a thread only while they send a request.
+
+    The serving thread accepts; a waiter thread keeps each new connection in a selector
+    until it is readable, then hands it to a fixed pool of handler threads. The waiter
+    closes connections that stay silent for ``idle_timeout`` seconds, and the
+    longest-waiting one when more than ``max_waiting`` wait.
+    """
+
     hook: WebhookServer
+    request_queue_size = 128  # the listen backlog: a burst of connections is accepted, not retried
+
+    def __init__(self, address, handler, *, threads: int, idle_timeout: float, request_timeout: float,
+                 max_waiting: int = MAX_WAITING):
+        super().__init__(address, handler)
+        self.idle_timeout = idle_timeout
+        self.request_timeout = request_timeout
+        self.max_waiting = max_waiting
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="factcheck-webhook-handler")
+        self._arrived: queue.SimpleQueue[tuple[socket.socket, Any]] = queue.SimpleQueue()
+        self._waiting: dict[socket.socket, tuple[Any, float]] = {}  # in order of arrival: the oldest first
+        self._selector = selectors.DefaultSelector()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._wake_reader.setblocking(False)
+        self._wake_writer.setblocking(False)
+        self._selector.register(self._wake_reader, selectors.EVENT_READ)
+        self._closing = False
+        self._waiter = threading.Thread(target=self._wait_for_requests, name="factcheck-webhook-idle", daemon=True)
+        self._waiter.start()
+
+    # -- the serving thread
+
+    def process_request(self, request, client_address) -> None:
+        """Called after accept: the connection waits for its request in the waiter's selector."""
+        self._arrived.put((request, client_address))
+        self._wake()
+
+    def server_close(self) -> None:
+        super().server_close()
+        if not hasattr(self, "_waiter"):  # called by TCPServer.__init__ when binding failed
+            return
+        self._closing = True
+        self._wake()
+        self._waiter.join(5)
+        self._pool.shutdown(wait=True)  # a handler ends within request_timeout per read
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def handle_error(self, request, client_address) -> None:
+        log.warning("webhook request from %s failed", client_address[0], exc_info=True)
+
+    def _wake(self) -> None:
+        try:
+            self._wake_writer.send(b"\0")
+        except OSError:  # its buffer is full (the waiter is awake anyway) or it is closed
+            pass
+
+    # -- the waiter thread (the only one that touches the selector and _waiting)
+
+    def _wait_for_requests(self) -> None:
+        try:
+            while not self._closing:
+                oldest = next(iter(self._waiting.values()), None)
+                timeout = None if oldest is None else max(0.0, oldest[1] + self.idle_timeout - time.monotonic())
+                for key, _ in self._selector.select(timeout):
+                    if key.fileobj is self._wake_reader:
+                        self._drain_wakes()
+                        continue
+                    connection = cast("socket.socket", key.fileobj)
+                    self._selector.unregister(connection)
+                    address, _ = self._waiting.pop(connection)
+                    self._pool.submit(self._handle, connection, address)
+                self._admit_arrivals()
+                self._close_idle()
+        finally:
+            for connection in list(self._waiting):
+                self._drop(connection)
+            while not self._arrived.empty():
+                self.shutdown_request(self._arrived.get_nowait()[0])
+            self._selector.close()
+
+    def _drain_wakes(self) -> None:
+        try:
+            while self._wake_reader.recv(4096):
+                pass
+        except OSError:  # nothing more to read
+            pass
+
+    def _admit_arrivals(self) -> None:
+        while not self._arrived.empty():
+            connection, address = self._arrived.get_nowait()
+            if len(self._waiting) >= self.max_waiting:
+                self._drop(next(iter(self._waiting)))
+                self.hook._count("idle_closed")
+            self._waiting[connection] = (address, time.monotonic())
+            self._selector.register(connection, selectors.EVENT_READ)
+
+    def _close_idle(self) -> None:
+        now = time.monotonic()
+        while self._waiting:
+            connection, (_, since) = next(iter(self._waiting.items()))
+            if now - since < self.idle_timeout:
+                break
+            self._drop(connection)
+            self.hook._count("idle_closed")
+
+    def _drop(self, connection: socket.socket) -> None:
+        self._selector.unregister(connection)
+        del self._waiting[connection]
+        self.shutdown_request(connection)
+
+    # -- the handler threads
+
+    def _handle(self, connection: socket.socket, address) -> None:
+        try:
+            self.finish_request(connection, address)
+        except Exception:  # noqa: BLE001 (one broken request must never end a handler thread)
+            self.handle_error(connection, address)
+        finally:
+            self.shutdown_request(connection)
 
 
 class WebhookServer:
@@ -297,25 +438,29 @@ class WebhookServer:
 
     ``stats`` counts requests (``queued``, ``refused``, ``malformed``, ``ignored``)
     and the worker's work (``pulls``, ``tasks``, ``verdicts``, ``deleted``, ``errors``, and
-    ``invalid``: annotations read with problems, listed by ``factcheck review problems``).
+    ``invalid``: annotations read with problems, listed by ``factcheck review problems``);
+    ``idle_closed`` counts connections closed because they sent nothing.
     """
 
-    def __init__(self, db_path, *, project_id: int, ls, host: str, port: int, secret: str):
+    def __init__(self, db_path, *, project_id: int, ls, host: str, port: int, secret: str,
+                 handler_threads: int = HANDLER_THREADS, idle_timeout: float = IDLE_TIMEOUT,
+                 request_timeout: float = REQUEST_TIMEOUT):
         _check_secret(secret)
         self.db_path = db_path
         self.project_id = project_id
         self.ls = ls
         self._secret_bytes = secret.encode("utf-8")
         self.stats: dict[str, int] = dict.fromkeys(
-            ("queued", "refused", "malformed", "ignored", "pulls", "tasks", "verdicts", "deleted", "invalid", "errors"),
-            0)
+            ("queued", "refused", "malformed", "ignored", "pulls", "tasks", "verdicts", "deleted", "invalid", "errors",
+             "idle_closed"), 0)
         self._lock = threading.Lock()
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._pending = 0
         self._idle = threading.Condition(self._lock)
         self.last_payload_keys: list[str] | None = None
         try:
-            self._http = _HTTPServer((host, port), _Handler)
+            self._http = _HTTPServer((host, port), _Handler, threads=handler_threads, idle_timeout=idle_timeout,
+                                     request_timeout=request_timeout)
         except OSError as exc:
             raise LabelStudioError(
                 f"The webhook receiver cannot listen on {host}:{port} ({exc.strerror or exc}). "
@@ -430,10 +575,16 @@ class WebhookServer:
                  report.deleted, time.monotonic() - started)
 
 
-def serve(db_path, *, project_id: int, ls, host: str = "127.0.0.1", port: int = 0, secret: str) -> WebhookServer:
+def serve(db_path, *, project_id: int, ls, host: str = "127.0.0.1", port: int = 0, secret: str,
+          handler_threads: int = HANDLER_THREADS, idle_timeout: float = IDLE_TIMEOUT,
+          request_timeout: float = REQUEST_TIMEOUT) -> WebhookServer:
     """Start a receiver for ``project_id`` writing to the store at ``db_path``; returns at once.
 
     ``port=0`` picks a free port (see ``.url``). Give it its own ``ls`` client if other
-    threads use one. Register ``.url`` with :func:`register_webhook`.
+    threads use one. Register ``.url`` with :func:`register_webhook`. ``handler_threads``
+    answer requests; a connection silent for ``idle_timeout`` seconds is closed, and a
+    request stalled for ``request_timeout`` seconds on one read is dropped.
     """
-    return WebhookServer(db_path, project_id=project_id, ls=ls, host=host, port=port, secret=secret)
+    return WebhookServer(db_path, project_id=project_id, ls=ls, host=host, port=port, secret=secret,
+                         handler_threads=handler_threads, idle_timeout=idle_timeout,
+                         request_timeout=request_timeout)
