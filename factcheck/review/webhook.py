@@ -373,24 +373,31 @@ class _HTTPServer(HTTPServer):
     def _wait_for_requests(self) -> None:
         try:
             while not self._closing:
-                oldest = next(iter(self._waiting.values()), None)
-                timeout = None if oldest is None else max(0.0, oldest[1] + self.idle_timeout - time.monotonic())
-                for key, _ in self._selector.select(timeout):
-                    if key.fileobj is self._wake_reader:
-                        self._drain_wakes()
-                        continue
-                    connection = cast("socket.socket", key.fileobj)
-                    self._selector.unregister(connection)
-                    address, _ = self._waiting.pop(connection)
-                    self._pool.submit(self._handle, connection, address)
-                self._admit_arrivals()
-                self._close_idle()
+                try:
+                    self._wait_once()
+                except Exception:  # noqa: BLE001 (without this thread no request is answered)
+                    log.exception("webhook receiver: waiting for requests failed; going on")
+                    time.sleep(0.1)
         finally:
             for connection in list(self._waiting):
                 self._drop(connection)
             while not self._arrived.empty():
                 self.shutdown_request(self._arrived.get_nowait()[0])
             self._selector.close()
+
+    def _wait_once(self) -> None:
+        oldest = next(iter(self._waiting.values()), None)
+        timeout = None if oldest is None else max(0.0, oldest[1] + self.idle_timeout - time.monotonic())
+        for key, _ in self._selector.select(timeout):
+            if key.fileobj is self._wake_reader:
+                self._drain_wakes()
+                continue
+            connection = cast("socket.socket", key.fileobj)
+            self._selector.unregister(connection)
+            address, _ = self._waiting.pop(connection)
+            self._pool.submit(self._handle, connection, address)
+        self._admit_arrivals()
+        self._close_idle()
 
     def _drain_wakes(self) -> None:
         try:
