@@ -1,13 +1,19 @@
-"""Task building and annotation parsing (pure), checked against the real labelling config."""
+"""Task building and annotation parsing (pure), checked against the real labelling config; and
+one task as an annotator sees it, in Label Studio and chromium."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from click.testing import CliRunner
 from label_studio_sdk.label_interface import LabelInterface
 
 import factcheck
+from factcheck.cli import cli
 from factcheck.extraction.ingest import parse_text
 from factcheck.extraction.pipeline import extract_article
+from factcheck.review import labelstudio as fls
 from factcheck.review.tasks import (
     CONTEXT_CHARS,
     VERDICTS,
@@ -24,6 +30,9 @@ from factcheck.review.tasks import (
 )
 from factcheck.store.claims import claim_from_row
 from factcheck.store.db import open_db, save_extraction
+
+from .browser_fixtures import browser  # noqa: F401
+from .labelstudio_fixtures import ls_server  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -264,10 +273,14 @@ def test_the_annotating_guide_lists_every_pinned_key():
         assert f"`{key}`" in guide, f"docs/annotating.md does not list key {key}"
 
 
+RANKING = "今年前十个月，国内新能源乘用车的零售份额排名出炉。"
+SHARES = f"{RANKING}\n比亚迪为30.2%，吉利为18.8%。\n长城汽车今年共售出120万辆。"
+
+
 def test_a_claim_that_leaves_its_subject_to_the_sentence_before_shows_that_sentence(interface, tmp_path):
     # Stored and read back as `factcheck push` reads it: the antecedent survives the store.
-    ranking = "今年前十个月，国内新能源乘用车的零售份额排名出炉。"
-    article = parse_text(f"{ranking}\n比亚迪为30.2%，吉利为18.8%。\n长城汽车今年共售出120万辆。", "shares.txt", "txt")
+    ranking = RANKING
+    article = parse_text(SHARES, "shares.txt", "txt")
     db = open_db(tmp_path / "store.db")
     save_extraction(db, article, extract_article(article))
     rows = {r["text"]: r for r in db.query("select * from claims")}
@@ -280,3 +293,37 @@ def test_a_claim_that_leaves_its_subject_to_the_sentence_before_shows_that_sente
     alone = build_task(claim_from_row(db, rows["长城汽车今年共售出120万辆"]), article_text=article.text)
     assert alone["data"]["antecedent"] == alone["data"]["antecedent_html"] == ""
     assert '<HyperText name="antecedent" value="$antecedent_html"' in labelling_config()
+
+
+@pytest.mark.labelstudio
+@pytest.mark.browser
+def test_an_annotator_sees_the_sentence_before_a_claim_that_needs_it(ls_server, browser, tmp_path):  # noqa: F811
+    from label_studio_sdk import LabelStudio
+
+    ls = LabelStudio(base_url=ls_server.url, api_key=ls_server.api_key)
+    db = open_db(tmp_path / "store.db")
+    article = parse_text(SHARES, "shares.txt", "txt")
+    save_extraction(db, article, extract_article(article))
+    project_id = fls.setup_project(ls, f"antecedent {uuid.uuid4().hex[:6]}", db)
+    try:
+        fls.push(db, ls, project_id)
+        tasks = {t.data["claim"]: t.id for t in ls.tasks.list(project=project_id, fields="all")}
+        printed = CliRunner().invoke(cli, ["labelstudio", "login"],
+                                     env={"FACTCHECK_LABELSTUDIO_CONFIG": str(ls_server.config_path)})
+        login = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in printed.stdout.splitlines())}
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(login["URL"])
+        page.fill("input[name=email]", login["username"])
+        page.fill("input[name=password]", login["password"])
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/user/login" not in url)
+
+        page.goto(f"{ls_server.url}/projects/{project_id}/data?task={tasks['吉利为18.8%']}")
+        page.wait_for_selector(".fc-antecedent")
+        assert page.inner_text(".fc-antecedent").strip() == f"Before this sentence: {RANKING}"
+        page.goto(f"{ls_server.url}/projects/{project_id}/data?task={tasks['长城汽车今年共售出120万辆']}")
+        page.wait_for_selector(".fc-context")
+        assert page.locator(".fc-antecedent").count() == 0
+        page.close()
+    finally:
+        ls.projects.delete(id=project_id)
