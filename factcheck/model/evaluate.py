@@ -274,16 +274,15 @@ def _resolve(spec: str) -> str:
 @lru_cache(maxsize=8)
 def _seen_texts(card_json: str) -> frozenset[str]:
     from factcheck.model.datasets import load
-    from factcheck.model.train import TrainingArguments, prepare_data
 
     card = json.loads(card_json)
-    train_specs = [_resolve(spec) for spec in card.get("data", {})]
-    if "withheld_for_heldout" in card.get("split", {}):  # the held-out sets won over the training sources
-        data = prepare_data(train_specs, [_resolve(s) for s in card.get("eval_sources", [])],
-                            args=TrainingArguments.like(card))
-        return frozenset(e.text for e in data.train + data.dev)
-    # Older cards: every row of a training source but its test rows may have been trained on.
-    return frozenset(e.text for spec in train_specs for e in load(spec) if e.split != "test")
+    # train and dev together do not depend on the seed: every row of a training source but
+    # the test rows and (cards since the held-out sets win) the texts of the --eval sets
+    rows = [e for spec in card.get("data", {}) for e in load(_resolve(spec))]
+    held = {e.text for e in rows if e.split == "test"}
+    if "withheld_for_heldout" in card.get("split", {}):
+        held |= {e.text for spec in card.get("eval_sources", []) for e in load(_resolve(spec))}
+    return frozenset(e.text for e in rows if e.split != "test" and e.text not in held)
 
 
 def seen_texts(card: dict) -> frozenset[str]:
