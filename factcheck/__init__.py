@@ -18,12 +18,13 @@ The package, by stage (each a folder; a change goes to its stage first, then its
     store/       the SQLite store: schema, verdicts, search, matching, conflicts, exports, Datasette
     review/      Label Studio: task builders, the SDK edge, the server, the webhook, agreement
     model/       the check-worthiness classifier: datasets, training, evaluation, registry, retraining
+    parallel/    extraction in N local processes or on a Dask cluster, one writer
     cli/         the ``factcheck`` command, one module per group of commands
 
 Dependencies run one way, and ``tests/test_layout.py`` fails on an import against it or
 on a cycle::
 
-    cli → model → review → store → extraction, embed → records, errors, settings
+    cli → parallel → model → review → store → extraction, embed → records, errors, settings
 
 (``model`` sits above ``review`` because retraining reads Label Studio's annotations.)
 """
