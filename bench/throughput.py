@@ -96,6 +96,21 @@ def shares(r: dict, clock: str = "cpu") -> dict[str, float]:
             "matching": matching / total}
 
 
+def print_speeds(results: dict, codes, modes, header: str, per: str, baseline) -> None:
+    """One table of candidates per second of ``per`` (wall "seconds" or "cpu"), with the ratio to the baseline."""
+    print(header)
+    for mode in modes:
+        row = f"{mode:14s}"
+        speeds = {}
+        for name in codes:
+            r = results[name].get(mode) or (results["this"].get(mode) if mode == "encoder" else None)
+            speeds[name] = r["candidates"] / r[per] if r else None
+            row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
+        if baseline and speeds.get("baseline") and mode != "encoder":
+            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
+        print(row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=300, help="posts to extract (the set has 1,000)")
@@ -123,29 +138,9 @@ def main() -> None:
                       f"{got['cpu']:7.1f} s CPU", flush=True)
     print(f"\n{args.limit} CED Weibo posts, {os.cpu_count()} cores; candidates per second (fastest of {args.repeat}):")
     header = f"{'mode':14s}" + "".join(f"{n:>12s}" for n in codes) + ("    ratio" if args.baseline else "")
-    print(header)
-    for mode in modes:
-        row = f"{mode:14s}"
-        speeds = {}
-        for name in codes:
-            r = results[name].get(mode) or (results["this"].get(mode) if mode == "encoder" else None)
-            speeds[name] = r["candidates"] / r["seconds"] if r else None
-            row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
-        if args.baseline and speeds.get("baseline") and mode != "encoder":
-            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
-        print(row)
+    print_speeds(results, codes, modes, header, "seconds", args.baseline)
     print("candidates per CPU second (steadier on a shared machine: the work done, not the wait):")
-    print(header)
-    for mode in modes:
-        row = f"{mode:14s}"
-        speeds = {}
-        for name in codes:
-            r = results[name].get(mode) or (results["this"].get(mode) if mode == "encoder" else None)
-            speeds[name] = r["candidates"] / r["cpu"] if r else None
-            row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
-        if args.baseline and speeds.get("baseline") and mode != "encoder":
-            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
-        print(row)
+    print_speeds(results, codes, modes, header, "cpu", args.baseline)
     for name in codes:
         if set(MODES[:4]) <= set(results[name]):
             print(f"share of {name}'s store+match CPU time: "
