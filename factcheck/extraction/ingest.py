@@ -1290,7 +1290,7 @@ def iter_articles(
     InputError instead of raising, so a caller can report it and carry on.
     """
     for path in paths:
-        for item in _expand(path):
+        for item in expand_path(path):
             if isinstance(item, InputError):
                 yield item
                 continue
@@ -1302,7 +1302,9 @@ def iter_articles(
             yield from articles
 
 
-def _expand(path: str | Path) -> Iterator[str | Path | InputError]:
+def expand_path(path: str | Path) -> Iterator[str | Path | InputError]:
+    """The inputs ``path`` names: itself (a file or ``-``), or a folder's files in sorted order, recursively;
+    a folder that cannot be read yields its :class:`InputError` in place."""
     if str(path) == "-" or not Path(path).is_dir():
         yield path
         return

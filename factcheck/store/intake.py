@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from factcheck.errors import FactcheckError, InputError
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, _expand, iter_articles
+from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, expand_path, iter_articles
 from factcheck.extraction.pipeline import Progress, extract_batch, unexpected_error
 from factcheck.records import Article, Claim
 from factcheck.store.db import save_extraction
@@ -65,7 +65,7 @@ def read_inputs(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     failing in a way the reader did not foresee (RecursionError from JSON nested thousands
     deep, MemoryError, a bug) yields its F150 error and the files after it are still read."""
     for path in paths:
-        for item in _expand(path):
+        for item in expand_path(path):
             if isinstance(item, InputError):
                 yield item
                 continue
