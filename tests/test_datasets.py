@@ -558,3 +558,19 @@ def test_example_is_frozen_and_hashable_with_meta():
     assert example in {example}
     with pytest.raises(AttributeError):
         example.label = 0  # type: ignore[misc]
+
+
+def test_labelstudio_export_skips_malformed_annotations_and_keeps_the_rest(tmp_path):
+    """Training reads an export Label Studio wrote even when some annotations are junk
+    (a string, null, a non-list): those are pull's to report; the valid verdict still labels its task."""
+    from factcheck.model.datasets import read_labelstudio_export
+
+    verdict = {"from_name": "verdict", "to_name": "text", "type": "choices", "value": {"choices": ["supported"]}}
+    tasks = [
+        {"id": 1, "data": {"claim_id": "a", "claim": "Exports rose 5% in 2023.", "lang": "en"},
+         "annotations": ["junk", None, {"id": 3, "result": [verdict]}]},
+        {"id": 2, "data": {"claim_id": "b", "claim": "Imports fell."}, "annotations": "not a list"},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    assert [(e.id, e.label) for e in read_labelstudio_export(path)] == [("a", 1)]

@@ -654,7 +654,10 @@ def read_labelstudio_export(path: str | Path) -> Iterator[Example]:
         data = task.get("data") or {} if isinstance(task, dict) else {}
         if not data.get("claim_id") or not data.get("claim"):
             continue
-        annotations = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+        listed = task.get("annotations")
+        # Malformed annotations are pull's to report (factcheck review problems); training skips them.
+        annotations = [a for a in (listed if isinstance(listed, list) else [])
+                       if isinstance(a, dict) and not a.get("was_cancelled")]
         if not annotations:
             continue
         latest = max(annotations, key=lambda a: (a.get("updated_at") or "", a.get("id") or 0))
