@@ -8,7 +8,7 @@ Import the fixture into a test module and mark its tests ``@pytest.mark.browser`
     def test_journey(browser):
         page = browser.new_page()
 
-``browser`` (session) runs ``scripts/install-browser.sh`` first (instant when chromium and
+``browser`` (one per test) runs ``scripts/install-browser.sh`` first (instant when chromium and
 the CJK fonts are there; a failed install fails the test, never skips it) and launches
 ``/usr/bin/chromium`` headless. playwright never downloads a browser here.
 Screenshots a test wants to keep go to ``docs/screenshots/`` through :func:`screenshot`.
@@ -34,8 +34,12 @@ def install_browser() -> None:
         pytest.fail(f"scripts/install-browser.sh failed:\n{done.stdout}\n{done.stderr}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    # One per test, not per session: playwright's sync API keeps an asyncio loop running in
+    # this thread while it is open, which would break every later test that calls
+    # asyncio.run (Datasette's), and a second module importing the fixture would start a
+    # second playwright inside the first one's loop.
     install_browser()
     from playwright.sync_api import sync_playwright
 
