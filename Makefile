@@ -22,7 +22,7 @@ EVAL_SOURCES = --eval clef2024:$(DATA)/clef2024-checkthat-task1-en/CT24_checkwor
 	--eval clef2019:$(DATA)/clef2019-checkthat-task1/CT19-T1-Test.csv \
 	--eval claimbuster:$(DATA)/claimbuster/test.json
 
-.PHONY: setup run test test-fast lint bench bench-store train-model clean
+.PHONY: setup run test test-fast lint bench bench-store train-model clean screenshots
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -45,6 +45,11 @@ test: setup lint
 # inputs (under two minutes on 2 cores).
 test-fast: setup
 	.venv/bin/python -m pytest -m "not labelstudio and not model and not browser and not slow" $(ARGS)
+
+# The README's screenshots, retaken by the browser tests (Label Studio and Datasette journeys).
+screenshots: setup
+	bash scripts/install-browser.sh
+	FACTCHECK_UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest -m browser $(ARGS)
 
 lint: setup
 	.venv/bin/ruff check factcheck tests bench scripts

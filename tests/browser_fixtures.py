@@ -11,12 +11,14 @@ Import the fixture into a test module and mark its tests ``@pytest.mark.browser`
 ``browser`` (one per test) runs ``scripts/install-browser.sh`` first (instant when chromium and
 the CJK fonts are there; a failed install fails the test, never skips it) and launches
 ``/usr/bin/chromium`` headless. playwright never downloads a browser here.
-Screenshots a test wants to keep go to ``docs/screenshots/`` through :func:`screenshot`.
+Screenshots go through :func:`screenshot` (docs/screenshots/ with ``make screenshots``).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,8 +55,12 @@ def browser() -> Iterator[Any]:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as docs/screenshots/NAME.png (the README shows them)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Save a screenshot as NAME.png: into docs/screenshots/ (the README shows them) when
+    FACTCHECK_UPDATE_SCREENSHOTS=1 (`make screenshots`), else into a temporary folder, so a
+    test run leaves the checkout as it was."""
+    folder = SCREENSHOTS if os.environ.get("FACTCHECK_UPDATE_SCREENSHOTS") == "1" else Path(
+        tempfile.gettempdir()) / "factcheck-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path

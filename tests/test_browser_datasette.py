@@ -1,7 +1,7 @@
 """The analyst's journey in a real browser (issue 18): `factcheck serve` on a store built
 from examples/ with a verdict and its evidence; headless Chromium searches 石油出口 in the
 search box, opens the claim and sees its verdict and evidence. Saves the two screenshots
-the README shows (docs/screenshots/datasette-search.png, datasette-claim.png)."""
+the README shows (docs/screenshots/datasette-search.png, datasette-claim.png; `make screenshots`)."""
 
 from __future__ import annotations
 
