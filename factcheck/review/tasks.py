@@ -17,6 +17,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,24 +30,21 @@ GUIDELINE_PATH = DATA_DIR / "annotation_guideline.html"
 FROM_NAME_SPAN, TO_NAME_SENTENCE = "span", "sentence"
 
 
+def _package_file(path: Path, what: str) -> str:
+    try:
+        return path.read_text("utf-8")
+    except OSError as exc:
+        raise AnnotationError(f"The {what} {path} is missing ({exc}); restore it from git.", code="F513") from exc
+
+
 def labelling_config() -> str:
     """The labelling config XML under version control."""
-    try:
-        return CONFIG_PATH.read_text("utf-8")
-    except OSError as exc:
-        raise AnnotationError(
-            f"The labelling config {CONFIG_PATH} is missing ({exc}); restore it from git.", code="F513"
-        ) from exc
+    return _package_file(CONFIG_PATH, "labelling config")
 
 
 def annotation_guideline() -> str:
     """The annotation guideline (HTML) that setup makes the project's instructions."""
-    try:
-        return GUIDELINE_PATH.read_text("utf-8")
-    except OSError as exc:
-        raise AnnotationError(
-            f"The annotation guideline {GUIDELINE_PATH} is missing ({exc}); restore it from git.", code="F513"
-        ) from exc
+    return _package_file(GUIDELINE_PATH, "annotation guideline")
 
 
 def to_utf16(text: str, index: int) -> int:
