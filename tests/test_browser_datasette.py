@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from factcheck.store.db import open_db
 
 from .browser_fixtures import browser, screenshot  # noqa: F401
 from .conftest import REPO
+from .processes import interrupt
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 EVIDENCE = "https://www.eia.gov/international/analysis/country/IRN"
@@ -71,12 +71,7 @@ def served(tmp_path_factory):
             time.sleep(0.2)
         yield {"base": base, "db": db_path.stem, "claim_id": claim_id, "text": text}
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        interrupt(proc)
         proc.stderr.close()
 
 

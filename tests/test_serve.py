@@ -29,6 +29,8 @@ from factcheck.store import serve
 from factcheck.store.db import open_db, save_extraction
 from factcheck.store.export import verdicted_claims
 
+from .processes import interrupt
+
 REPO = Path(__file__).resolve().parent.parent
 ZH = ("据海关总署统计，2024年中国原油进口量达到5.53亿吨。\n\n"
       "国家能源局表示，截至2024年底全国风电装机容量约为5.2亿千瓦。\n\n"
@@ -295,13 +297,7 @@ def server(store):
                 "digest": digest(db_path), "ready_s": time.monotonic() - started}
         yield info
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        interrupt(proc)
         proc.stdout.close()
         proc.stderr.close()
 
