@@ -1279,6 +1279,22 @@ def read_article(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     return _parse_bytes(data, fmt, source)
 
 
+def failure_cause(exc: BaseException) -> str:
+    """What to tell the user of a failure nothing foresaw, and what to do about it."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply (RecursionError); flatten the structure or split the file"
+    if isinstance(exc, MemoryError):
+        return ("memory ran out (MemoryError); split the file, lower --max-bytes, or run it alone "
+                "on a machine with more memory")
+    return (f"{type(exc).__name__}: {exc}. This is a bug in factcheck: please report it with the input; "
+            "the other inputs were processed")
+
+
+def read_failure(exc: BaseException, source: str) -> InputError:
+    """F150: reading ``source`` failed in a way nothing foresaw."""
+    return InputError(f"reading failed: {failure_cause(exc)}", code="F150", source=source)
+
+
 def iter_articles(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article | InputError]:
@@ -1287,7 +1303,9 @@ def iter_articles(
     Directories are walked recursively in sorted order; hidden entries and files
     with unsupported suffixes inside them are skipped, and symlinked directories
     are not followed (no cycles). A file that cannot be read yields its
-    InputError instead of raising, so a caller can report it and carry on.
+    InputError instead of raising, so a caller can report it and carry on; so
+    does one failing in a way the reader did not foresee (F150: RecursionError
+    from JSON nested thousands deep, MemoryError, a bug).
     """
     for path in paths:
         for item in expand_path(path):
@@ -1298,6 +1316,9 @@ def iter_articles(
                 articles = read_article(item, max_bytes=max_bytes)
             except InputError as err:
                 yield err
+                continue
+            except Exception as exc:  # noqa: BLE001 - a failure nothing foresaw is this file's, not the batch's
+                yield read_failure(exc, str(item))
                 continue
             yield from articles
 

@@ -17,7 +17,7 @@ import numpy as np
 from factcheck.errors import FactcheckError, InputError
 from factcheck.extraction import clauses as clause_mod
 from factcheck.extraction.components import ENTITY_LABELS, span_ents
-from factcheck.extraction.ingest import split_blocks
+from factcheck.extraction.ingest import failure_cause, split_blocks
 from factcheck.extraction.kinds import KindSignals, classify_kind
 from factcheck.extraction.quantities import find_quantities
 from factcheck.extraction.score import Scorer, Thresholds, apply_scores, judge
@@ -165,23 +165,13 @@ class _Pending:
     error: FactcheckError | None = None
 
 
-def unexpected_error(exc: BaseException, source: str | None, *, reading: bool = False) -> FactcheckError:
-    """An F-coded error for a failure nothing foresaw: F150 while reading an input, F151
-    while extracting, scoring or storing it. A FactcheckError is returned as it is."""
+def unexpected_error(exc: BaseException, source: str | None) -> FactcheckError:
+    """An F-coded error (F151) for a failure nothing foresaw while extracting, scoring or
+    storing an input (reading one is :func:`~factcheck.extraction.ingest.read_failure`, F150).
+    A FactcheckError is returned as it is."""
     if isinstance(exc, FactcheckError):
         return exc
-    what = "reading" if reading else "extracting"
-    if isinstance(exc, RecursionError):
-        cause = "it is nested too deeply (RecursionError); flatten the structure or split the file"
-    elif isinstance(exc, MemoryError):
-        cause = ("memory ran out (MemoryError); split the file, lower --max-bytes, or run it alone "
-                 "on a machine with more memory")
-    else:
-        cause = (f"{type(exc).__name__}: {exc}. This is a bug in factcheck: please report it with the input; "
-                 "the other inputs were processed")
-    if reading:
-        return InputError(f"{what} failed: {cause}", code="F150", source=source)
-    return InputError(f"{what} failed: {cause}", code="F151", source=source)
+    return InputError(f"extracting failed: {failure_cause(exc)}", code="F151", source=source)
 
 
 def extract_article(

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from factcheck.errors import FactcheckError, InputError
-from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, expand_path, iter_articles
+from factcheck.errors import FactcheckError
+from factcheck.extraction.ingest import DEFAULT_MAX_BYTES, iter_articles
 from factcheck.extraction.pipeline import Progress, extract_batch, unexpected_error
 from factcheck.records import Article, Claim
 from factcheck.store.db import save_extraction
@@ -60,23 +60,6 @@ class ExtractedArticle:
     error: FactcheckError | None = None
 
 
-def read_inputs(paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | FactcheckError]:
-    """:func:`~factcheck.extraction.ingest.iter_articles`, one file at a time, so that a file
-    failing in a way the reader did not foresee (RecursionError from JSON nested thousands
-    deep, MemoryError, a bug) yields its F150 error and the files after it are still read."""
-    for path in paths:
-        for item in expand_path(path):
-            if isinstance(item, InputError):
-                yield item
-                continue
-            try:
-                articles = list(iter_articles([item], max_bytes=max_bytes))
-            except Exception as exc:  # noqa: BLE001 - any failure is this file's, not the batch's
-                yield unexpected_error(exc, str(item), reading=True)
-                continue
-            yield from articles
-
-
 def read_chunks(
     paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_chars: int = CHUNK_CHARS
 ) -> Iterator[list[Article] | FactcheckError]:
@@ -89,7 +72,7 @@ def read_chunks(
     """
     chunk: list[Article] = []
     size = 0
-    for item in read_inputs(paths, max_bytes=max_bytes):
+    for item in iter_articles(paths, max_bytes=max_bytes):
         if isinstance(item, FactcheckError):
             if chunk:
                 yield chunk
