@@ -500,7 +500,7 @@ EXACT_OR_OPEN = [
     ("The vote is next Monday.", "en", PUB, "next Monday", "2025-05-26", None, True),
     ("The vote was on Friday.", "en", PUB, "Friday", "2025-05-16", None, True),
     ("The deal closes this upcoming Friday.", "en", PUB, "this upcoming Friday", "2025-05-23", None, True),
-    ("We met on Tuesday of last week.", "en", PUB, "Tuesday", None, None, False),
+    ("We met on Tuesday of last week.", "en", PUB, "Tuesday of last week", "2025-05-13", None, True),
     ("会议定在下周三。", "zh", PUB, "下周三", "2025-05-28", None, True),
     ("會議定在下週三。", "zh", PUB, "下週三", "2025-05-28", None, True),
     ("他上上个星期五离开。", "zh", PUB, "上上个星期五", "2025-05-09", None, True),

@@ -781,6 +781,7 @@ _YEAR_RANGE = re.compile(
     r"(?=[12])(?<![A-Za-z0-9_$£€¥#.,/\-])(?P<a>(?:1[5-9]|20|21)\d\d)\s?(?:年\s?)?"
     r"(?P<s>[-–—~～/]|至|到)\s?(?P<b>(?:1[5-9]|20|21)\d\d|\d\d)(?!\d)(?P<n>\s?年)?"
 )
+_YEAR_RANGE_TAIL = re.compile(r"年?(?:初|中|底|末|[上下前后]半|第|[一二三四1-4]季|\d|[一二三四五六七八九十]+月)")
 _BARE_YEAR = re.compile(
     r"(?=[12])(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
 )
@@ -854,6 +855,8 @@ def _h_year_range(m: re.Match, cx: _Ctx) -> _Hit | None:
     if b <= a:
         return None
     end = m.end()
+    if m["n"] and _YEAR_RANGE_TAIL.match(cx.text, end):
+        return None  # 2018年到2020年底: the two years are read apart, the second with its qualifier
     if not m["n"]:
         nxt = cx.text[end:end + 2]
         if re.match(r"[A-Za-z0-9_%\u3400-\u9fff]|[.,:/\-]\d", nxt) or _quantity_after(cx.text, end):
@@ -1721,7 +1724,13 @@ def _runnable(present: int, chinese: bool, english: bool) -> list[tuple[re.Patte
 
 # ------------------------------------------------------------ intervals, relations
 
-_CONNECTOR = re.compile(r"\s?(?:至|到|-|–|—|~|～|〜|和|与)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*")
+_CONNECTOR = re.compile(
+    r"\s?(?:至|到|-|–|—|~|～|〜|和|与)\s?|\s*(?i:-|–|—|to|through|until|till|and)\s*(?:(?i:the)\s+)?"
+)
+# The qualifier of a range end that is a bound, not a vague part: from the beginning of 2007,
+# to the end of 2008, 到2020年底 (but from early 2007, to late 2008 stay open).
+_EXACT_START = re.compile(r"(?i:(?:the\s+)?(?:beginning|start)\s+of)\s|.*年初$")
+_EXACT_END = re.compile(r"(?i:(?:the\s+)?end\s+of)\s|.*[底末]$")
 _BETWEEN_AFTER = re.compile(r"\s?之?间")  # 2015年和2018年之间
 _OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+)$")
 
@@ -1761,13 +1770,20 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
     if joiner in ("和", "与"):
         if not between_end or _later(a, b):
             return None  # 2015年和2018年 are two years; 10月和5月间 could cross either year end
-    if a.weekday or b.weekday:
-        return None
+    if (a.weekday and a.inferred) or (b.weekday and b.inferred):
+        return None  # from Monday to Friday: which week? (from next Friday to Oct 1st 2020 is read)
+    if a.qualifier == "start" and _EXACT_START.match(text, a.start, a.end) and not a.interval:
+        a.qualifier = None  # from the beginning of 2007: the range starts when 2007 does
+    if b.qualifier == "end" and _EXACT_END.match(text, b.start, b.end) and not b.interval:
+        b.qualifier = None  # to the end of 2008, 到2020年底: the range ends when 2008 does
     if a.qualifier or b.qualifier:  # between the end of 2007 and the end of 2008: ends not exact
         out = _Hit(a.start, b.end, a.kind, relative=a.relative or b.relative, interval=(a, b))
         out.invalid = True
         return out
-    if a.kind != b.kind and {a.kind, b.kind} != {"month", "date"}:
+    exact_kinds = {"year", "quarter", "month", "date"}
+    if a.kind != b.kind and {a.kind, b.kind} != {"month", "date"} and not (
+        a.year_given and b.year_given and {a.kind, b.kind} <= exact_kinds  # 2014 through May 2nd 2018
+    ):
         return None
     if not b.year_given and a.y is not None:
         b.y = a.y
@@ -1972,6 +1988,8 @@ def _weekday_and_day(h: _Hit, m: re.Match, cx_anchor: date | None) -> None:
     best = min(found, key=lambda d: (abs((d - a).days), d > a))
     _set_day(h, best)
     h.weekday = h.inferred = False  # now a date: absorbed by nothing, an end like any other
+_ISO_WEEK_VALUE = re.compile(r"(\d{4})-W(\d{2})")
+_WEEKDAY_OF_WEEK = re.compile(r"\s+(?:(?i:of)\s+)?")  # Tuesday of last week, Friday next week (not "Thursday, week 23")
 _WEEKDAY_NUMBER_AFTER = re.compile(r"[\s,(（]*(?:\d|[A-Za-z]{3}-\d)")
 _WEEKDAY_GAP = re.compile(r"[\s,，、(（]*(?:(?i:on|of)\s+)?")
 
@@ -2056,6 +2074,10 @@ def _week_of(h: _Hit, text: str, m: re.Match) -> None:
         n = _count(m["k"])
         if _first_or_last(h, o == "first", n, u.rstrip("s")):
             return  # the first ten days of last year, the last 3 weeks of this year
+    n_th = 0 if o in ("last", "final") else _ORD_NUM.get(o) or (int(o[:-2]) if o[:-2].isdigit() else 0)
+    if not m["k"] and u in ("day", "month") and not h.interval and not h.qualifier and h.y is not None:
+        _nth_of(h, n_th, o in ("last", "final"), u)  # the 15th day of next month, the 9th month of 2027
+        return
     if m["k"] or u != "week" or h.interval or h.y is None or h.kind not in ("year", "month"):
         h.invalid = True
         return
@@ -2068,11 +2090,40 @@ def _week_of(h: _Hit, text: str, m: re.Match) -> None:
             h.invalid = True
             return
         h.kind, h.fixed = "week", f"{h.y:04d}-W{n:02d}"
-    elif o in ("first", "last", "final") and h.m:
-        day = date(h.y, h.m, 1 if o == "first" else calendar.monthrange(h.y, h.m)[1])
-        h.kind, h.fixed = "week", _iso_week(day)
+    elif o in ("last", "final") and h.m:
+        h.kind, h.fixed = "week", _iso_week(date(h.y, h.m, calendar.monthrange(h.y, h.m)[1]))
+    elif h.m and 1 <= n_th <= 6:
+        # The n-th week of a month counts from the ISO week that holds its 1st (the first week of
+        # March 2021), and must still hold a day of the month (the 3rd week of Jan 2019 = W03).
+        first = date(h.y, h.m, 1)
+        monday = first - timedelta(days=first.weekday()) + timedelta(weeks=n_th - 1)
+        if monday > date(h.y, h.m, calendar.monthrange(h.y, h.m)[1]):
+            h.invalid = True
+            return
+        h.kind, h.fixed = "week", _iso_week(monday)
     else:
         h.invalid = True
+
+
+def _nth_of(h: _Hit, n: int, last: bool, unit: str) -> None:
+    """The n-th (or last) day of a month or year, the n-th month of a year; else left open."""
+    y = h.y
+    assert y is not None
+    if unit == "day" and h.kind == "month" and h.m:
+        n = calendar.monthrange(y, h.m)[1] if last else n
+        if 1 <= n and _valid_day(y, h.m, n):
+            h.kind, h.d = "date", n
+            return
+    elif unit == "day" and h.kind == "year":
+        first = date(y, 1, 1)
+        n = (date(y, 12, 31) - first).days + 1 if last else n
+        if 1 <= n <= (date(y, 12, 31) - first).days + 1:
+            _set_day(h, first + timedelta(days=n - 1))
+            return
+    elif unit == "month" and h.kind == "year" and (last or 1 <= n <= 12):
+        h.kind, h.m = "month", 12 if last else n
+        return
+    h.invalid = True
 
 
 def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit]:
@@ -2151,6 +2202,14 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
                 other.start, other.end = prev.start, h.end
                 if wk.wd is not None and day.weekday() != wk.wd:
                     other.invalid = True  # the weekday and the date disagree: neither is kept
+                out[-1] = other
+                continue
+            week = _ISO_WEEK_VALUE.fullmatch(other.fixed or "") if other.kind == "week" else None
+            if (week and wk is prev and wk.inferred and wk.wd is not None and not (other.invalid or other.interval)
+                    and _WEEKDAY_OF_WEEK.fullmatch(text, prev.end, h.start)):
+                # Tuesday of last week: that weekday of the week read beside it
+                other.start, other.end = prev.start, h.end
+                _set_day(other, date.fromisocalendar(int(week[1]), int(week[2]), wk.wd + 1))
                 out[-1] = other
                 continue
             wk.invalid = True
