@@ -1,6 +1,7 @@
 """Second batch of real Chinese sentences to label for ``annotations/zh_real_checkworthy.jsonl``.
 
     .venv/bin/python scripts/real_zh_candidates.py [SHARED] > /tmp/candidates.jsonl
+    .venv/bin/python scripts/real_zh_candidates.py --fresh-posts 110 > /tmp/more.jsonl
     .venv/bin/python scripts/real_zh_candidates.py --append /tmp/candidates.jsonl LABELS
 
 The second form appends the labelled candidates to the file: ``LABELS`` has one line per
@@ -18,6 +19,10 @@ and so are sentences whose text is already there from another post (reposted rum
 * CFEVER dev claims not yet used, in the order of ``sha256("zhreal2:" + id)``, until
   ``CFEVER_CLAIMS``.
 
+``--fresh-posts N`` prints a further batch instead: N sentences, two a post, from the
+Weibo posts (same hash order) that have no labelled sentence yet. It balanced the labels of
+the second batch, since CFEVER claims are almost all check-worthy.
+
 Sentences are cut as in ``annotations/zh_real_select.py`` (8 to 160 characters, four Han
 characters in a row). The seed articles are left out: every sentence of them is labelled.
 The choice is by hash, not by hand; labels are added by reading each sentence.
@@ -28,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import opencc
@@ -97,9 +103,23 @@ def held_out(text: str) -> bool:
     return int(_sha("zh_real:" + text)[:8], 16) % 3 == 0
 
 
+def _near_duplicate(text: str, labelled: list[str]) -> bool:
+    """A reposted rumour: the same sentence up to spacing, punctuation or a tag (ratio > 0.8)."""
+    return any(abs(len(text) - len(other)) < 0.3 * len(text) and SequenceMatcher(None, text, other).ratio() > 0.8
+               for other in labelled)
+
+
 def append(candidates_file: Path, labels_file: Path, shared: Path) -> int:
-    """Append the labelled candidates to the labelled file; returns how many were added."""
+    """Append the labelled candidates to the labelled file; returns how many were added.
+
+    Weibo sentences that nearly repeat a labelled one are left out, so that a repost cannot
+    sit in training while its twin is held out. CFEVER's mutated claims (one word changed,
+    often the verdict with it) are kept: they are different claims.
+    """
+    from factcheck.model.real_text import load_real
+
     to_simplified = opencc.OpenCC("t2s")
+    labelled_texts = [row.text for row in load_real(shared=shared)]
     chosen = {json.loads(line)["n"]: json.loads(line) for line in candidates_file.open(encoding="utf-8")}
     present = {(r["dataset"], r["file"], r["row"], r["start"], r["end"])
                for r in map(json.loads, LABELLED_FILE.read_text(encoding="utf-8").splitlines())}
@@ -111,6 +131,9 @@ def append(candidates_file: Path, labels_file: Path, shared: Path) -> int:
         ref = chosen[int(n)]
         if (ref["dataset"], ref["file"], ref["row"], ref["start"], ref["end"]) in present:
             continue
+        if ref["dataset"] == "ced-weibo-rumor" and _near_duplicate(ref["text"], labelled_texts):
+            continue
+        labelled_texts.append(ref["text"])
         if ref["dataset"] == "cfever":
             script = "Hant"
         else:
@@ -126,10 +149,30 @@ def append(candidates_file: Path, labels_file: Path, shared: Path) -> int:
     return len(lines)
 
 
-def main(shared: Path) -> None:
+def fresh_posts(shared: Path, labelled: list[dict], count: int):
+    """``count`` sentences, two a post, from Weibo posts none of whose sentences is labelled."""
+    from factcheck.model.real_text import load_real
+
+    seen = {row.text for row in load_real(shared=shared)}
+    used_posts = {ref["file"] for ref in labelled if ref["dataset"] == "ced-weibo-rumor"}
+    weibo = shared / "datasets" / "ced-weibo-rumor" / "original-microblog"
+    taken = 0
+    for path in sorted(weibo.glob("*.json"), key=lambda p: _sha("zhreal2:" + p.name)):
+        if f"original-microblog/{path.name}" in used_posts or taken >= count:
+            continue
+        text = json.loads(path.read_text(encoding="utf-8"))["text"]
+        spans = [s for s in sentences(text) if text[s[0] : s[1]] not in seen]
+        for start, end in sorted(sorted(spans, key=lambda span: _sha(text[span[0] : span[1]]))[:2]):
+            seen.add(text[start:end])
+            taken += 1
+            yield "ced-weibo-rumor", f"original-microblog/{path.name}", None, start, end, text[start:end]
+
+
+def main(shared: Path, more: int | None = None) -> None:
     labelled_file = LABELLED_FILE
     labelled = [json.loads(line) for line in labelled_file.read_text(encoding="utf-8").splitlines() if line]
-    for n, (dataset, file, row, start, end, text) in enumerate(candidates(shared, labelled)):
+    chosen = fresh_posts(shared, labelled, more) if more else candidates(shared, labelled)
+    for n, (dataset, file, row, start, end, text) in enumerate(chosen):
         print(json.dumps({"n": n, "dataset": dataset, "file": file, "row": row, "start": start, "end": end,
                           "sha256": _sha(text)[:16], "text": text}, ensure_ascii=False))
 
@@ -137,5 +180,7 @@ def main(shared: Path) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--append"]:
         print(append(Path(sys.argv[2]), Path(sys.argv[3]), ROOT.parent / "shared"), "rows appended")
+    elif sys.argv[1:2] == ["--fresh-posts"]:
+        main(ROOT.parent / "shared", int(sys.argv[2]))
     else:
         main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared")
