@@ -479,6 +479,10 @@ _ZH_AGO = re.compile(
     rf"(?<![\d{_ZD}十两百几多数第近])(?:(?P<n>\d{{1,3}}|[一二两三四五六七八九十百]+)\s?(?P<u>年|个月|个?星期|周|天)"
     rf"|(?P<zn>[一二两三四五六七八九十]+)(?P<zu>日)|(?P<half>半)(?P<hu>年|个月))前(?![后夕])"
 )
+_ZH_OPEN_SPAN = re.compile(
+    rf"(?<![\d{_ZD}十两百几多数第之以的年月日])[前后]\s?(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s?个?\s?(?:周|星期|礼拜|年|月)"
+    r"(?![\d一二三四五六七八九十底初末中])"
+)
 _ZH_DECADE = re.compile(
     rf"(?:(?P<c>(?<!\d)\d{{1,2}}|(?<![{_ZD}十])(?:二十一|二十|十[一二三四五六七八九]?|[一二三四五六七八九]))世纪"
     r"|(?P<cr>上个?|本)世纪)?"
@@ -694,6 +698,11 @@ def _ago(m: re.Match, cx: _Ctx, n: int, unit: str) -> _Hit | None:
     return hit
 
 
+def _h_zh_open_span(m: re.Match, cx: _Ctx) -> _Hit:
+    kind = "year" if m[0].endswith("年") else "month" if m[0].endswith("月") else "week"
+    return _Hit(m.start(), m.end(), kind, relative=True, invalid=True)
+
+
 def _h_zh_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
     if m["half"]:  # 半年前 = six months ago, 半个月前 = 15 days ago
         return _ago(m, cx, 6, "month") if m["hu"] == "年" else _ago(m, cx, 15, "day")
@@ -786,7 +795,17 @@ _BARE_YEAR = re.compile(
     r"(?=[12])(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
 )
 _DIGIT_DATE = re.compile(
-    r"(?=\d)(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:1[5-9]|20|21)\d\d)(?![\d/])"
+    r"(?=\d)(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?:(?P<y>(?:1[5-9]|20|21)\d\d)|(?P<yy>\d\d))(?![\d/])"
+    r"(?![.:]\d)"
+)
+# Numeric day ranges: 10/1/2018-10/7/2018, 10-1-2018-10-7-2018, 10/1-11/2/2017, 5/1-5/7, 2020,
+# from 10/1 to 11/7. Read when one convention (month/day or day/month) fits both ends.
+_DIGIT_RANGE = re.compile(
+    r"(?<![\d./\-])(?:(?P<a1>\d{1,2})(?P<s>[/-])(?P<b1>\d{1,2})(?P=s)(?P<y1>(?:19|20)\d\d)\s*[-–]\s*"
+    r"(?P<a2>\d{1,2})(?P=s)(?P<b2>\d{1,2})(?P=s)(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<a3>\d{1,2})/(?P<b3>\d{1,2})\s*[-–]\s*(?P<a4>\d{1,2})/(?P<b4>\d{1,2})(?:/|,\s*)(?P<y4>(?:19|20)\d\d)"
+    r"|(?P<o>(?i:from|between))\s+(?P<a5>\d{1,2})/(?P<b5>\d{1,2})\s+(?i:to|and|through|till|until)\s+"
+    r"(?P<a6>\d{1,2})/(?P<b6>\d{1,2}))(?![\d/]|[.:]\d)"
 )
 
 
@@ -829,7 +848,11 @@ def _h_month_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 def _h_digit_date(m: re.Match, cx: _Ctx) -> _Hit | None:
-    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    a, b = int(m["a"]), int(m["b"])
+    y = int(m["y"]) if m["y"] else _two_digit_year(int(m["yy"]), cx)  # 03/18/40
+    if not (1 <= a <= 31 and 1 <= b <= 31) or (a > 12 and b > 12):
+        return None
+    hit = _Hit(m.start(), m.end(), "date", y=y, relative=y is None)
     if a > 12 and 1 <= b <= 12:
         day, mo = a, b  # 13/4/2025
     elif b > 12 and 1 <= a <= 12:
@@ -837,10 +860,44 @@ def _h_digit_date(m: re.Match, cx: _Ctx) -> _Hit | None:
     elif a == b and 1 <= a <= 12:
         day = mo = a  # 1/1/2016 reads the same either way
     else:
-        return None  # ambiguous or invalid
+        hit.invalid = True  # 4/5/2025: a date, but which? Found and left open
+        return hit
     if not _valid_day(y, mo, day):
         return None
-    return _Hit(m.start(), m.end(), "date", y=y, m=mo, d=day)
+    hit.m, hit.d = mo, day
+    hit.invalid = y is None
+    return hit
+
+
+def _h_digit_range(m: re.Match, cx: _Ctx) -> _Hit:
+    """A range of two numeric days: read when exactly one convention (month/day or day/month)
+    makes both ends valid days in order; else found and left open."""
+    g = m.groupdict()
+    if g["a1"]:
+        ends = [(int(g["a1"]), int(g["b1"]), int(g["y1"])), (int(g["a2"]), int(g["b2"]), int(g["y2"]))]
+    elif g["a3"]:
+        y = int(g["y4"])
+        ends = [(int(g["a3"]), int(g["b3"]), y), (int(g["a4"]), int(g["b4"]), y)]
+    else:
+        y0 = cx.anchor.year if cx.anchor else 0
+        ends = [(int(g["a5"]), int(g["b5"]), y0), (int(g["a6"]), int(g["b6"]), y0)]
+    hit = _Hit(m.start(), m.end(), "date", relative=not (g["a1"] or g["a3"]), invalid=True)
+    readings = []
+    for month_first in (True, False):
+        try:
+            days = [date(y, a, b) if month_first else date(y, b, a) for a, b, y in ends]
+        except ValueError:
+            continue
+        if days[0] <= days[1]:
+            readings.append(days)
+    if len({tuple(r) for r in readings}) == 1 and (g["a1"] or g["a3"] or cx.anchor):
+        first, last = readings[0]
+        hit.invalid = False
+        hit.interval = (_Hit(m.start(), m.end(), "date", y=first.year, m=first.month, d=first.day),
+                        _Hit(m.start(), m.end(), "date", y=last.year, m=last.month, d=last.day))
+    if g["o"]:
+        hit.start = m.start("a5")  # the opener is attached later, like any range's
+    return hit
 
 
 def _h_year_range(m: re.Match, cx: _Ctx) -> _Hit | None:
@@ -996,6 +1053,9 @@ _EN_AGO = re.compile(
     r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty))\s+"
     r"(?P<u>(?i:years?|months?|weeks?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
 )
+_EN_NUM_WORD_OPEN = (
+    r"\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+)
 _EN_COUNT = (
     r"\d{1,3}|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
 )
@@ -1094,6 +1154,32 @@ def _h_en_easter(m: re.Match, cx: _Ctx) -> _Hit | None:
             return hit
     hit.y, hit.m, hit.d = d.year, d.month, d.day
     return hit
+
+
+# Found and left open: anaphora (the next day, the same week, 3 weeks later: after what?),
+# fortnights and business days (which ones, which holidays?), "a couple of weeks", "in two
+# months" (news also says "the highest in two months", looking back), the next decade.
+_EN_OPEN_RELATIVE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:"
+    r"(?P<a>(?i:the|that)\s+(?i:next|following|previous|preceding)\s+(?i:day|week|fortnight))"
+    r"|(?P<b>(?:(?i:the|that)\s+)?(?i:same)\s+(?i:day|week|month|year))"
+    r"|(?P<c>(?i:the\s+day\s+(?:before|after))(?!\s+(?i:yesterday|tomorrow)\b))"
+    rf"|(?P<d>(?:{_EN_NUM_WORD_OPEN})\s+(?i:days?|weeks?|fortnights?|months?|years?)\s+(?i:later|earlier))"
+    r"(?!\s+(?i:than)\b)"
+    r"|(?P<e>(?:(?i:the|this|next|last|past|coming)\s+)fortnight)"
+    rf"|(?P<f>(?:(?i:the)\s+)?(?i:next|previous|past|last|coming)\s+(?:{_EN_NUM_WORD_OPEN})\s+"
+    r"(?i:business|working)\s+days)"
+    r"|(?P<g>(?:(?i:the)\s+)?(?i:next|past|last|coming)\s+(?i:couple)\s+(?:(?i:of)\s+)?(?i:days|weeks|months|years))"
+    rf"|(?P<h>(?i:in)\s+(?:{_EN_COUNT})\s+(?i:months|years))(?!\s+(?i:from|after|before|since|of|time)\b)"
+    r"|(?P<i>(?i:the)\s+(?i:next|coming)\s+(?i:decade)))"
+    r"(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_open_relative(m: re.Match, cx: _Ctx) -> _Hit:
+    word = m[0].lower()
+    kind = next((k for k in ("decade", "year", "month", "week", "fortnight") if k in word), "date")
+    return _Hit(m.start(), m.end(), "week" if kind == "fortnight" else kind, relative=True, invalid=True)
 
 
 # This/next/last weekend: the Saturday and Sunday of that ISO week. "That weekend", "the weekend"
@@ -1502,6 +1588,7 @@ _Handler = Callable[[re.Match, _Ctx], "_Hit | None"]
 _COMMON: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_NUM_DATE, _h_num_date),
     (_DIGIT_DATE, _h_digit_date),
+    (_DIGIT_RANGE, _h_digit_range),
     (_YEAR_RANGE, _h_year_range),
     (_BARE_YEAR, _h_bare_year),
     (_MONTH_YEAR, _h_month_year),
@@ -1524,6 +1611,7 @@ _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_WEEKDAY, _h_zh_weekday),
     (_ZH_REL_QTR, _h_zh_rel_qtr),
     (_ZH_AGO, _h_zh_ago),
+    (_ZH_OPEN_SPAN, _h_zh_open_span),
     (_ZH_DECADE, _h_zh_decade),
     (_ZH_CENTURY, _h_zh_century),
     (_ZH_QTR, _h_zh_qtr),
@@ -1559,6 +1647,7 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_WEEKEND, _h_en_weekend),
     (_EN_OPEN_PERIOD, _h_en_open_period),
     (_EN_TO_DATE, _h_en_to_date),
+    (_EN_OPEN_RELATIVE, _h_en_open_relative),
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
