@@ -427,6 +427,12 @@ NEGATIVES = [
     ("zh", "学生分成三到五"),
     ("en", "Leaders of the AUSD115 group met."),
     ("zh", "球队打进了半决赛"),
+    ("en", "Call 5551234567 today."),
+    ("en", "Order number 20240512345 shipped."),
+    ("zh", "订单号2024051234已发货"),
+    ("zh", "訂單號2024051234已發貨"),
+    ("en", "He won by a mile and would not give an inch."),
+    ("en", "All for naught: a parking meter and a dram of whisky."),
 ]
 
 
@@ -634,6 +640,11 @@ ZH_FORMS = [
     ("库存白银两万两", [Q("两万两", 20_000, "liang")]),
     ("新硬盘容量为五千字节", [Q("五千字节", 5000, "byte")]),
     ("这颗芯片主频3兆赫兹", [Q("3兆赫兹", 3, "megahertz")]),
+    # issue 16, third round: a long digit string is a number unless a word calls it an id
+    ("全国总人口为1411778724", [Q("1411778724", 1_411_778_724)]),
+    # a year-like number after a comparator or "equals" is a number, not a year
+    ("滚动负荷量等于1535的信息", [Q("1535", 1535)]),
+    ("参会人数超过1535", [Q("超过1535", 1535, cmp=">")]),
 ]
 
 
@@ -720,6 +731,22 @@ EN_FORMS = [
     ("Add ½ teaspoon of salt.", [Q("½ teaspoon", 0.5, "teaspoon")]),
     ("The odds are one over twenty.", [Q("one over twenty", 0.05, "fraction")]),
     ("Turnout grew over 3 years.", [Q("over 3 years", 3, "year", cmp=">")]),
+    # issue 16, third round
+    ("The census counted 1411778724 residents.", [Q("1411778724", 1_411_778_724, "count", item="residents")]),
+    ("The ledger shows a balance of -123456789101231.", [Q("-123456789101231", -123_456_789_101_231)]),
+    ("The final score was two nought.", [Q("two", 2), Q("nought", 0)]),
+    ("More than 1535 people signed.", [Q("More than 1535 people", 1535, "person", cmp=">")]),
+    ("The total is equal to 2000.", [Q("2000", 2000)]),
+    (
+        "A metric ton is equal to 2,204.62 pounds.",
+        [Q("A metric ton", 1, "metric_ton"), Q("2,204.62 pounds", 2204.62, "pound")],
+    ),
+    ("A hectare of farmland sold for 5,000 euros.", [Q("A hectare", 1, "hectare"), Q("5,000 euros", 5000, "EUR")]),
+    ("Oil traded at $80 a barrel.", [Q("$80", 80, "USD")]),
+    ("The plane banked at 0.8 rad.", [Q("0.8 rad", 0.8, "radian")]),
+    ("The central bank printed 5 billion naira.", [Q("5 billion naira", 5_000_000_000, "NGN")]),
+    ("A loaf cost 300 drachmas in 1990.", [Q("300 drachmas", 300, "GRD")]),
+    ("The fare is 15 zlotys.", [Q("15 zlotys", 15, "PLN")]),
 ]
 
 

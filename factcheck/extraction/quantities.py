@@ -99,6 +99,7 @@ from factcheck.extraction.units import (
     DURATION_UNITS,
     PER_PREFIXES,
     PER_SUFFIXES,
+    UNIT_KINDS,
     UNITS,
 )
 from factcheck.records import Quantity
@@ -277,6 +278,17 @@ _EN_BELOW_100 = rf"(?:(?:{_EN_TENS})(?:(?:[ ]?-[ ]?|[ ]+)(?:{_EN_ONES}))?|{_EN_T
 _EN_FIRST_BELOW_100 = (
     rf"(?:(?:{_cap(_EN_TENS)})(?:(?:[ ]?-[ ]?|[ ]+)(?:{_EN_ONES}))?|{_cap(_EN_TEENS)}|{_cap(_EN_ONES)})"
 )
+# "a"/"an" before a metric unit spelled out is one of it: "a metric ton is 2,204.62 pounds", "a litre
+# costs". Not the units English uses in idioms (by a mile, an inch, a foot in the door, an ounce of
+# sense, over a barrel, a parking meter, to a degree), nor plurals, nor a rate's "a": $80 a barrel.
+_ONE_UNIT_IDIOMS = ("meter", "foot", "feet", "inch", "mile", "pound", "ounce", "knot", "degree", "deg ", "celsius",
+                    "celcius", "centigrade", "fahrenheit", "barrel", "kbit")
+_ONE_UNIT_NAMES = frozenset(v for k, v in UNITS.items() if UNIT_KINDS.get(v) == "physical")
+_ONE_UNIT_WORDS = [
+    k for k, v in UNITS.items()
+    if UNIT_KINDS.get(v) == "physical" and k.isascii() and k.islower() and len(k) >= 4 and not k.endswith("s")
+    and not any(w in k for w in _ONE_UNIT_IDIOMS)
+]
 # "point" decimals after a number in words: two hundred point seventy-one, nine point nought four.
 _EN_DIGIT_WORDS = "zero|oh|nought|naught|one|two|three|four|five|six|seven|eight|nine"
 _EN_POINT_RE = re.compile(
@@ -287,7 +299,8 @@ _EN_NUMBER = (
     rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?{_EN_BELOW_100})?"
     rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
     r"|[Hh]undred(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
-    r"|[Zz]ero|[Nn][ao]ught(?=[ \t]+point(?![A-Za-z])))"
+    rf"|[Aa]n?(?=[ \t]+(?:{_alt(_ONE_UNIT_WORDS)})(?![A-Za-z]))"
+    r"|[Zz]ero|[Nn]ought(?![A-Za-z])|[Nn]aught(?=[ \t]+point(?![A-Za-z])))"  # "for naught" is not 0
 )
 # Denominators: "thirds", "a quarter", "hundredths", "twenty-firsts" (tens-ordinal compounds).
 _EN_DENOMINATOR_WORDS = (
@@ -443,7 +456,19 @@ _EN_SPLIT_RE = re.compile(r"[\s-]+")
 _SENTENCE_END_RE = re.compile(r"[.;!?\n。；！？]\s")
 # A lone digit that stands as a number: 答案不是四而是五, 这不是五这是…: after 是, before 而/这/the end.
 _LONE_DIGIT_RE = re.compile(r"是[二三四五六七八九](?:[而这，。,.；;！？!?\s]|\Z)|是[二三四五六七八九]\Z")
-_NOT_A_MEASURE_RE = re.compile(r"0[0-9]+|[0-9]{7,}")  # 01, 007, phone numbers
+_NOT_A_MEASURE_RE = re.compile(r"0[0-9]+|1[3-9][0-9]{9}")  # 01, 007, a Chinese mobile number
+# A long unformatted digit string is an id or phone number only when something says so; otherwise
+# it is a number (a census's 1411778724, a debt's -123456789101231). Formatted phone numbers
+# (555-123-4567, +98 21 …) never reach here: _BLOCKED_RE takes them whole.
+_EQUALS_BEFORE_RE = re.compile(r"(?:等于|(?i:(?<![A-Za-z])equal(?:s|ing|ling|led|ed)?(?:[ \t]+to)?)|=)[ \t]*\Z")
+_LONG_DIGITS_RE = re.compile(r"[0-9]{7,}")
+_ID_CUE_RE = re.compile(
+    r"(?i:(?<![A-Za-z])(?:phone|tel|telephone|call|fax|mobile|cell|hotline|whatsapp|number|no|nr|id|code|account"
+    r"|card|isbn|issn|imei|iban|zip|postcode|serial|order|ticket|case|tracking|reference|ref|pin)s?)"
+    r"[ \t]*(?:[.:#：]|is|was|of|at|on)?[ \t]*[.:#：]?[ \t]*\Z"
+    r"|(?:电话|手机|热线|号码|编号|账号|帐号|卡号|代码|邮编|证号|单号|传真|拨打|致电|尾号|号)[ \t]*[:：为是]?[ \t]*\Z"
+    r"|[#№]\Z"
+)
 _PLURAL_RE = re.compile(r"[ \t]+(?P<noun>[a-z][a-z-]*[a-z])(?![A-Za-z])")
 _ITEM_RE = re.compile(rf"[{_CJK}]+")
 # A change verb right after the classifier is not an item (从19000台减少至6000台).
@@ -1309,11 +1334,14 @@ def _reportable(norm: str, a: _Atom) -> bool:
         ):
             return False  # 一些, 统一: a lone digit inside Chinese words is not a number
         digits = norm[a.num_start : a.num_end].lstrip("-")
-        if a.year_like:
-            return False  # in 2015, September 2019, the 2015 elections
+        equals = _EQUALS_BEFORE_RE.search(norm, max(0, a.num_start - 12), a.num_start)
+        if a.year_like and not a.comparator and not equals:
+            return False  # in 2015, September 2019, the 2015 elections; not "more than 1535", "等于1535"
         if a.unit is None:
             if _NOT_A_MEASURE_RE.fullmatch(digits):
-                return False  # 01, 007, phone numbers
+                return False  # 01, 007, a mobile number
+            if _LONG_DIGITS_RE.fullmatch(digits) and _ID_CUE_RE.search(norm, max(0, a.num_start - 24), a.num_start):
+                return False  # phone number 5551234567, 订单号2024051234
             if _is_numbering(norm, a):
                 return False
             if (
@@ -1363,7 +1391,12 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
         return []
     norm = _normalise(text)
     out = []
+    previous_end: int | None = None
     for g in _group(norm, _join_money(norm, _join_mixed(norm, _scan(norm, lang), lang))):
+        after_previous = previous_end is not None and not norm[previous_end : g.start].strip()
+        previous_end = g.end
+        if isinstance(g, _Atom) and g.article_one and g.unit in _ONE_UNIT_NAMES and after_previous:
+            continue  # $80 a barrel, 5 yuan a kilogram: the "a" of a rate, not one unit
         if isinstance(g, _Range):
             if (
                 g.unit is None

@@ -100,6 +100,7 @@ _PHYSICAL: dict[str, str] = {
     ),
     "knot": "knot|knots",
     "degree": "degree|degrees|deg",  # 98 degrees, rotate 90 degrees: the scale is not said
+    "radian": "rad|radian|radians",  # angles: a plane banked at 0.8 rad
     "decimeter": "分米|dm",
     "micrometer": "微米|μm|µm",
     "nanometer": "纳米",
@@ -224,6 +225,12 @@ UNITS: dict[str, str]
 UNIT_KINDS: dict[str, str]
 UNITS, UNIT_KINDS = _build()
 
+# Last words of currency names that are English words (or another unit, or an older name a
+# current currency still goes by): never read alone as a currency.
+_ENGLISH_WORD_CURRENCIES = frozenset(
+    "account rights value silver platinum palladium gold real reals sol soles dram drams liras colones "
+    "mvdol mvdols uic-franc uic-francs cupon".split()
+)
 # ISO codes that are also English words, never read as currencies on their own.
 _WORDLIKE_CODES = frozenset("ALL BAM BOB CUP DOP GEL MAD MOP PEN SOS TOP TRY".split())
 
@@ -261,6 +268,17 @@ def _cldr_currencies() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
             names.discard(code)
         for name in names - {code.lower()}:
             found.setdefault(name, set()).add(code)
+    # The bare last word of an English name (naira, rand, zloty, drachma), of any currency CLDR
+    # knows, past ones included: a name only one currency ends in, and not an English word.
+    last_words: dict[str, set[str]] = {}
+    for code in map(str, en.currencies):
+        for n in (1, 2):
+            name = get_currency_name(code, count=n, locale=en).lower()
+            if "(" not in name:
+                last_words.setdefault(name.split()[-1], set()).add(code)
+    for word, codes in last_words.items():
+        if len(codes) == 1 and word not in _ENGLISH_WORD_CURRENCIES and word not in found:
+            found[word] = set(codes)
     suffixes = {name: codes.pop() for name, codes in found.items() if len(codes) == 1 and name not in UNITS}
     prefixes = {
         name: code
