@@ -645,6 +645,14 @@ ZH_FORMS = [
     # a year-like number after a comparator or "equals" is a number, not a year
     ("滚动负荷量等于1535的信息", [Q("1535", 1535)]),
     ("参会人数超过1535", [Q("超过1535", 1535, cmp=">")]),
+    # 前一年 / 上一个月 / 后一天 point at the year (month, day) before or after: a time, not a span
+    ("出口较前一年减少9.8%", [Q("9.8%", 9.8, "percent")]),
+    ("销量比上一个月增长了5%", [Q("5%", 5, "percent")]),
+    ("订单在后一天全部发出", []),
+    # a span of two or more, compared against or not, is a duration: its length is part of the claim
+    ("出口比前两年的平均水平高", [Q("两年", 2, "year")]),
+    ("与过去三年相比，利润增长了20%", [Q("三年", 3, "year"), Q("20%", 20, "percent")]),
+    ("今年前十个月销量增长", [Q("十个月", 10, "month")]),
 ]
 
 
@@ -747,6 +755,13 @@ EN_FORMS = [
     ("The central bank printed 5 billion naira.", [Q("5 billion naira", 5_000_000_000, "NGN")]),
     ("A loaf cost 300 drachmas in 1990.", [Q("300 drachmas", 300, "GRD")]),
     ("The fare is 15 zlotys.", [Q("15 zlotys", 15, "PLN")]),
+    # a span of time units is a duration, in decades and centuries too
+    (
+        "It averaged 2.5 million barrels a day over the previous two decades.",
+        [Q("2.5 million barrels a day", 2_500_000, "oil_barrel", per="day"), Q("two decades", 2, "decade")],
+    ),
+    ("Prices rose over the past two years.", [Q("two years", 2, "year")]),
+    ("The empire lasted two centuries.", [Q("two centuries", 2, "century")]),
 ]
 
 

@@ -1355,6 +1355,13 @@ def _reportable(norm: str, a: _Atom) -> bool:
                 return False  # April 12, 12 April
             if _CLOCK_RE.match(norm, a.end):
                 return False  # 3 p.m.
+    if (
+        a.unit in DURATION_UNITS
+        and norm[a.num_start : a.num_end] in ("一", "1")
+        and _at(norm, a.num_start - 1) in "前上下后同"
+        and a.value == 1  # not 前一年半
+    ):
+        return False  # 前一年, 上一个月, 后一天: the year (month, day) before or after, a time, not a span
     if a.article_one and a.scale == 1 and a.unit in ("count", "person"):
         return False  # 一名官员, one official
     return True

@@ -148,6 +148,8 @@ _DURATIONS: dict[str, str] = {
     "hour": "小时|个小时|钟头|个钟头|hour|hours|hr|hrs",
     "minute": "分钟|minute|minutes|mins",
     "second": "秒|秒钟|second|seconds|secs",
+    "decade": "decade|decades",  # the previous two decades: a span; 十年 is read as ten years
+    "century": "century|centuries",  # two centuries; the 21st century is an ordinal, not read
 }
 
 _PERCENT: dict[str, str] = {
