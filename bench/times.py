@@ -33,6 +33,13 @@ Counting, for each expected entity (a span and its TIMEX resolution):
   bounds is the open range's bound (2018 for 2018年以前 without the "before");
 * value accuracy = right / detected; wrong share = wrong / expected entities.
 
+"Wrong" is judged on each system's own reading: a factcheck interval a/b as [start of a,
+end of b), a TIMEX range as written. The alternatives accepted for "right" (an interval's
+end-exclusive reading [start of a, start of b), a TIMEX range one unit longer) are
+matching aids, not claims, and are never judged wrong (changed in issue 17, third round;
+before, "later this week" = 05-28/06-03 was counted wrong through its exclusive reading
+05-28..06-03 although 05-28..06-04 contains Recognizers' 05-31..06-04).
+
 Equivalences between a value and a TIMEX resolution (every value is turned into a
 half-open interval of days [start, end)):
 
@@ -42,7 +49,9 @@ half-open interval of days [start, end)):
 * a quarter 2019-Q3 = [2019-07-01, 2019-10-01); factcheck's qualifier first_half /
   second_half on a year = [Jan 1, Jul 1) / [Jul 1, Jan 1 of the next year); the
   qualifiers start / mid / end (early 2000, 年底) are vague: never right, consistent with
-  their whole period;
+  their whole period, except as the bound of an open range: "before / by / until the end
+  of" a period (年底前, not "before late 2016") = (None, end of the period), "after / since
+  the beginning of" it = (start of the period, None), the same days as the words;
 * a decade 199X = [1990-01-01, 2000-01-01); a century 20XX = [2000-01-01, 2100-01-01);
 * an interval a/b = [start of a, end of b); Recognizers' ranges written "(a,b,Pn)" end at
   the START of b (from May to Oct 2020 → end 2020-10-01; 2016年1月10日到12日 → end 01-12),
@@ -250,8 +259,9 @@ def _plus(d: date, unit: str) -> date | None:
     return None
 
 
-def timex_candidates(values: list[dict]) -> list[Interval]:
-    """Acceptable intervals for a list of TIMEX resolution values."""
+def timex_candidates(values: list[dict], extend: bool = True) -> list[Interval]:
+    """Acceptable intervals for a list of TIMEX resolution values (``extend``: with the
+    end-inclusive alternative of a range, accepted for "right", never judged for "wrong")."""
     out: list[Interval] = []
     for v in values:
         if v.get("value") and v.get("value") != "not resolved":
@@ -265,7 +275,7 @@ def timex_candidates(values: list[dict]) -> list[Interval]:
         out.append((s, e))
         timex = v.get("timex", "")
         m = re.match(r"\(.*,P[\d.]+([DWMY])\)$", timex)
-        if m and s and e:
+        if m and s and e and extend:
             later = _plus(e, m[1])
             if later:
                 out.append((s, later))
@@ -304,6 +314,11 @@ def period(value: str) -> Interval | None:
     return None
 
 
+# The words that make a qualifier a period's bound ("the end of", 年底), not a vague part ("late").
+BOUND_END = re.compile(r"(?i:\bend\s+of\b)|[底末]")
+BOUND_START = re.compile(r"(?i:\b(?:beginning|start)\s+of\b)|初(?!期)")
+
+
 def factcheck_entity(t) -> dict:
     """Exact candidates and the consistency intervals of one TimeExpr."""
     exact: list[Interval] = []
@@ -323,6 +338,10 @@ def factcheck_entity(t) -> dict:
                     p = (p[0], mid) if q == "first_half" else (mid, p[1])
                 elif q in ("start", "mid", "end"):
                     consist = [p]
+                    if q == "end" and t.relation in ("before", "by", "until") and BOUND_END.search(t.text):
+                        exact = [(None, p[1])]  # before the end of 2016 = (None, 2017-01-01)
+                    elif q == "start" and t.relation in ("after", "since") and BOUND_START.search(t.text):
+                        exact = [(p[0], None)]  # after the beginning of March = (March 1, None)
                     p = None
                 if p:
                     rel = t.relation
@@ -344,8 +363,10 @@ def factcheck_entity(t) -> dict:
 
 def anchor_entity(name: str, r: dict) -> dict:
     exact: list[Interval] = []
+    consist: list[Interval] | None = None
     if name == "recognizers":
         exact = timex_candidates(r.get("values") or [])
+        consist = timex_candidates(r.get("values") or [], extend=False)
     elif name == "jionlp":
         t = r.get("time")
         if t and len(t) == 2 and all(isinstance(x, str) for x in t):
@@ -370,7 +391,7 @@ def anchor_entity(name: str, r: dict) -> dict:
             else:
                 exact = [(d, d + timedelta(days=1))]
     return {"start": r["start"], "end": r["end"], "text": r["text"], "value": r.get("values") or r.get("time")
-            or r.get("date"), "exact": exact, "consist": list(exact)}
+            or r.get("date"), "exact": exact, "consist": list(exact) if consist is None else consist}
 
 
 def _contains(outer: Interval, inner: Interval) -> bool:
@@ -399,8 +420,8 @@ def judge(expected: dict, found: list[dict]) -> str:
         return "right"
     if not cands:  # the expected value is "not resolved"
         return "wrong" if any(f["exact"] or f["consist"] for f in over) else "right"
-    for f in over:
-        for c in f["exact"] + f["consist"]:
+    for f in over:  # judged on the system's own reading, not the alternatives accepted as right
+        for c in f["consist"] or f["exact"]:
             if not any(consistent(c, x) for x in cands):
                 return "wrong"
     return "vague"

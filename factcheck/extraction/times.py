@@ -268,6 +268,7 @@ class _Hit:
     invalid: bool = False  # read, but no exact value (an impossible date, a lunar date, arithmetic)
     weekday: bool = False  # a weekday: never the end of an interval, absorbed by a date beside it
     wd: int | None = None  # the weekday (0 = Monday) of a weekday
+    now: bool = False  # "now" as a range end: kept only inside a range (between Jan 2019 and now)
 
 
 def _value(h: _Hit) -> str | None:
@@ -948,7 +949,7 @@ _MON = (
     r"|November|December)\b|(?i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
 # A year after a month: 2019, of 2019, in 2019, or a two-digit year after "of" (April of 87).
-_MYEAR = r"(?:,?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
+_MYEAR = r"(?:\s?,?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
 _EY = r"(?:1[5-9]|20|21)\d\d(?!\d)"
 _ORD = r"(?:st|nd|rd|th)?"
 _EN_QUAL = (
@@ -1004,6 +1005,41 @@ _EN_NUMMON = re.compile(
     rf"[a-z]*)(?P=s3)(?P<d3>\d{{1,2}})|(?P<d4>\d{{1,2}})(?P=s3)(?P<mon4>(?i:Jan|Feb|Mar|Apr|May|Jun|Jul"
     rf"|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*)))(?![A-Za-z0-9_])"
 )
+# Jan-Feb 2017, Nov-Feb 5th, 2017, Sept.-Dec.: two months joined by a dash.
+_MON_NAME = (
+    r"(?i:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+)
+_EN_MONTH_PAIR = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?P<m1>{_MON_NAME})\.?\s?[-–]\s?(?P<m2>{_MON_NAME})"
+    rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d))?(?:\s?,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_month_pair(m: re.Match, cx: _Ctx) -> _Hit | None:
+    m1, m2 = _month_number(m["m1"]), _month_number(m["m2"])
+    if not m["y"] and not m["d"] and m["m1"].islower():
+        return None  # a lowercase pair without a day or year: "mar-may" is not worth the risk
+    given = bool(m["y"])
+    y2 = int(m["y"]) if given else cx.anchor.year if cx.anchor else None
+    hit = _Hit(m.start(), m.end(), "month", relative=not given, invalid=y2 is None)
+    if y2 is None:
+        return hit
+    b = _Hit(m.start(), m.end(), "month", y=y2, m=m2)
+    if m["d"]:
+        b.kind, b.d = "date", int(m["d"])
+    y1 = y2 - 1 if (m1, 1) > (m2, b.d or 31) else y2  # Nov-Feb 5th, 2017 starts in 2016
+    if not given and y1 < y2:
+        y1, b.y = y2, y2 + 1  # without a year the pair starts in the publication's year
+    if not _valid_day(b.y, m2, b.d or 1):
+        hit.invalid = True
+        return hit
+    hit.interval = (_Hit(m.start(), m.end(), "month", y=y1, m=m1), b)
+    return hit
+
+
+# Jan/3, sept/30: a month name and a day.
+_EN_MON_SLASH_DAY = re.compile(rf"(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])")
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
 _EN_HALF = re.compile(
     rf"(?<![A-Za-z0-9_])(?:[Hh](?P<h>[12])[\s-]*(?P<y>{_EY})|(?P<y2>{_EY})[\s-]*[Hh](?P<h2>[12]))(?![A-Za-z0-9_-])"
@@ -1247,7 +1283,12 @@ _EN_ABBR_PREP = re.compile(r"(?<![A-Za-z0-9_-])(?i:in|since|by|until|before|afte
 # ... or after another month and a connector: from August to October, between May and July.
 _EN_MONTH_CONNECTOR = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(?i:to|through|till|until|and)\s+$"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?(?:\s+(?i:to|through|till|until|and)\s+|\s?[-–]\s?)$"
+)
+# ... or before a connector and another month: Jan-Feb 2017, from Sep to Nov, Nov-Feb 5th, 2017.
+_EN_MONTH_RANGE_NEXT = re.compile(
+    r"(?:\s+(?i:to|through|till|until)\s+)(?i:january|february|march|april|may|june|july|august"
+    r"|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?![A-Za-z])"
 )
 
 
@@ -1343,10 +1384,15 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
         return hit
     if name.islower() and name in ("may", "march"):
         return None  # "they may", "they march" (lowercase names need a day or a year)
+    before = _EN_MONTH_CONNECTOR.search(cx.text, max(0, m.start() - 20), m.start())
+    if before and before[0].rstrip().lower().endswith(" and") and name.lower() not in _FULL_MONTHS:
+        before = None  # "Jan and Feb": names as often as months
+    in_range = _EN_MONTH_RANGE_NEXT.match(cx.text, m.end()) or (name.lower() != "may" and before)
     if (
         name.lower() not in _FULL_MONTHS
         and not m["q"]
         and not m["w"]
+        and not in_range
         and (name.lower() in ("mar", "jan") or not _EN_ABBR_PREP.search(cx.text, max(0, m.start() - 10), m.start()))
     ):
         return None  # "Mar", "Jan" alone are too often names; "after Feb", "in Dec" are months
@@ -1366,7 +1412,7 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
         or _EN_MONTH_PREP.search(cx.text, max(0, m.start() - 12), m.start())
         or _EN_PART_OF.search(cx.text, max(0, m.start() - 16), m.start())
         or (name.lower() in _FULL_MONTHS and _WORD_YEAR_AFTER.match(cx.text, m.end()))  # August two thousand
-        or (name.lower() != "may" and _EN_MONTH_CONNECTOR.search(cx.text, max(0, m.start() - 20), m.start()))
+        or (in_range and name.lower() != "may")
     ):
         return None
     return _inferred(hit, cx)
@@ -1435,6 +1481,67 @@ def _h_en_rel(m: re.Match, cx: _Ctx) -> _Hit | None:
         if cx.anchor:
             hit.y = cx.anchor.year + delta
     hit.qualifier = _qualifier(m["q"])
+    q = (m["q"] or "").lower()
+    if q in ("later", "earlier") and m["w"].lower() == "this" and unit in ("week", "month", "year") and cx.anchor:
+        _rest_of(hit, cx.anchor, unit, q == "later")
+    return hit
+
+
+def _period_of(a: date, unit: str) -> tuple[date, date]:
+    """First and last day of the week (ISO), month or year holding ``a``."""
+    if unit == "week":
+        monday = a - timedelta(days=a.weekday())
+        return monday, monday + timedelta(days=6)
+    if unit == "month":
+        return a.replace(day=1), a.replace(day=calendar.monthrange(a.year, a.month)[1])
+    return date(a.year, 1, 1), date(a.year, 12, 31)
+
+
+def _rest_of(hit: _Hit, a: date, unit: str, later: bool) -> None:
+    """later this month = publication to the month's last day; earlier this week = the week's
+    Monday to publication (both ends kept: "later today" is later this month)."""
+    first, last = _period_of(a, unit)
+    lo, hi = (a, last) if later else (first, a)
+    hit.kind, hit.fixed, hit.qualifier = "date", None, None
+    hit.interval = (_Hit(hit.start, hit.end, "date", y=lo.year, m=lo.month, d=lo.day),
+                    _Hit(hit.start, hit.end, "date", y=hi.year, m=hi.month, d=hi.day))
+
+
+# "Now" as the end of a range: between now and May 21, from Jan 2019 till the current date.
+_EN_NOW = re.compile(
+    r"(?:(?<=between )|(?<=from ))(?i:now|today)(?=\s+(?:and|to|till|until|through)\s)"
+    r"|(?:(?<=and )|(?<=to )|(?<=till )|(?<=until )|(?<=through ))"
+    r"(?:(?i:now|the\s+present|(?:the\s+)?current\s+date))(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_now(m: re.Match, cx: _Ctx) -> _Hit | None:
+    hit = _Hit(m.start(), m.end(), "date", relative=True, now=True)
+    if cx.anchor is None:
+        return None
+    _set_day(hit, cx.anchor)
+    return hit
+
+
+# The rest of the week / month / year, this working week: from publication or its Monday.
+_EN_REST_OF = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:(?P<r>(?i:the\s+)?(?i:rest|remainder|remaining)\s+(?i:of)\s+(?i:the|this)\s+"
+    r"(?P<u>(?i:week|month|year)))|(?P<ww>(?i:this)\s+(?i:working|work|business)\s+week))(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_rest_of(m: re.Match, cx: _Ctx) -> _Hit:
+    hit = _Hit(m.start(), m.end(), "date", relative=True)
+    a = cx.anchor
+    if a is None:
+        return hit
+    if m["u"]:
+        _rest_of(hit, a, m["u"].lower(), True)
+    else:  # Monday to Friday of the publication's week
+        monday = a - timedelta(days=a.weekday())
+        friday = monday + timedelta(days=4)
+        hit.interval = (_Hit(hit.start, hit.end, "date", y=monday.year, m=monday.month, d=monday.day),
+                        _Hit(hit.start, hit.end, "date", y=friday.year, m=friday.month, d=friday.day))
     return hit
 
 
@@ -1627,6 +1734,8 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_DMY_WORD, _en_date),
     (_EN_MONTH, _h_en_month),
     (_EN_NUMMON, _h_en_nummon),
+    (_EN_MON_SLASH_DAY, _en_date),
+    (_EN_MONTH_PAIR, _h_en_month_pair),
     (_EN_QYEAR, _h_en_qyear),
     (_EN_HALF, _h_en_half),
     (_EN_QUARTER, _h_en_quarter),
@@ -1648,6 +1757,8 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_OPEN_PERIOD, _h_en_open_period),
     (_EN_TO_DATE, _h_en_to_date),
     (_EN_OPEN_RELATIVE, _h_en_open_relative),
+    (_EN_REST_OF, _h_en_rest_of),
+    (_EN_NOW, _h_en_now),
 )
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -2353,6 +2464,7 @@ def find_times(text: str, lang: str | None = None, published: str | None = None)
     if not candidates:
         return []
     hits = _merge_intervals(norm, _guard(norm, _select(candidates), cx.anchor if cx else None))
+    hits = [h for h in hits if not h.now]  # "now" outside a range is not a date here
     for h in hits:
         if h.inferred and not h.interval and _UNREAD_START.search(norm, max(0, h.start - 40), h.start):
             h.invalid = True  # from the 27th to the third of April: its year hangs on an end not read
