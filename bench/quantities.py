@@ -1,6 +1,7 @@
 """Benchmark the quantity finder on Microsoft Recognizers-Text's test specifications.
 
     .venv/bin/python bench/quantities.py [--specs DIR] [--verbose] [--no-anchors] [--lang zh|en]
+    .venv/bin/python bench/quantities.py --speed REV   # the finder's cost, REV against now
 
 Reads the suite from ``../shared/benchmarks/recognizers-text/Specs`` (relative to the
 checkout's parent; ``--specs`` to point elsewhere): the Number (NumberModel,
@@ -382,6 +383,68 @@ def _fmt(x) -> str:
     return "  -  " if x is None else f"{x:.2f}"
 
 
+# --- speed: the finder at REV against the working tree, on the sentences of examples/ ---------
+
+SPEED_RUNNER = r'''
+import gc, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from factcheck.extraction.quantities import find_quantities
+sentences = json.load(sys.stdin)
+out = {}
+for lang in ("zh", "en"):
+    texts = [s["text"] for s in sentences if s["lang"] == lang]
+    best = float("inf")
+    for _ in range(7):
+        gc.collect(); gc.disable()
+        t0 = time.perf_counter()
+        for t in texts:
+            find_quantities(t, lang)
+        best = min(best, time.perf_counter() - t0)
+        gc.enable()
+    out[lang] = best * 1e6 / max(1, len(texts))
+print(json.dumps(out))
+'''
+
+
+def example_sentences() -> list[dict]:
+    """The sentences of ``examples/``, split as the extractor splits them."""
+    from factcheck.extraction.ingest import iter_articles, split_blocks
+    from factcheck.extraction.pipeline import SEGMENTED_BLOCKS
+    from factcheck.extraction.segment import iter_sentence_spans
+
+    out = []
+    for article in iter_articles([REPO / "examples"]):
+        blocks = [b for b in split_blocks(article.text) if b.kind in SEGMENTED_BLOCKS]
+        out += [{"text": s.text, "lang": s.lang} for s, _, _ in iter_sentence_spans(article.text, blocks)]
+    return out
+
+
+def speed(rev: str, rounds: int = 5) -> dict:
+    """µs per sentence of ``find_quantities`` at ``rev`` and in the working tree, and their ratio.
+
+    Each tree runs in its own process (the package at ``rev`` is unpacked with ``git
+    archive``); each process takes the best of 7 passes over the sentences of ``examples/``
+    per language; the two trees alternate ``rounds`` times and the best of the rounds is kept,
+    so a noisy moment on a shared machine hits one round of both, not one tree.
+    """
+    import tempfile
+
+    sentences = json.dumps(example_sentences())
+    best: dict[str, dict[str, float]] = {"before": {}, "now": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", rev, "factcheck"], cwd=REPO, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        for _ in range(rounds):
+            for name, tree in (("before", tmp), ("now", str(REPO))):
+                run = subprocess.run([sys.executable, "-c", SPEED_RUNNER, tree], input=sentences, text=True,
+                                     capture_output=True, check=True)
+                for lang, us in json.loads(run.stdout).items():
+                    best[name][lang] = min(best[name].get(lang, float("inf")), us)
+    counts = {lang: sum(1 for s in json.loads(sentences) if s["lang"] == lang) for lang in ("zh", "en")}
+    return {"rev": rev, "sentences": counts, **best,
+            "ratio": {lang: best["now"][lang] / best["before"][lang] for lang in best["now"]}}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--specs", type=Path, default=DEFAULT_SPECS)
@@ -389,7 +452,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-anchors", action="store_true", help="score factcheck only")
     ap.add_argument("--lang", choices=("zh", "en"), action="append")
     ap.add_argument("--out", type=Path, default=REPO / "out" / "bench" / "quantities.json")
+    ap.add_argument("--speed", metavar="REV", help="time the finder at git revision REV against the working tree "
+                    "on the sentences of examples/ (µs per sentence and the ratio now/REV), and stop")
     args = ap.parse_args(argv)
+    if args.speed:
+        result = speed(args.speed)
+        for lang in ("zh", "en"):
+            print(f"{lang}: {result['sentences'][lang]} sentences, find_quantities {result['before'][lang]:.1f} µs "
+                  f"at {args.speed} → {result['now'][lang]:.1f} µs now (×{result['ratio'][lang]:.2f})")
+        return 0
     langs = args.lang or ["zh", "en"]
 
     files = []
