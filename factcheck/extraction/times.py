@@ -802,7 +802,7 @@ _DIGIT_DATE = re.compile(
 # Numeric day ranges: 10/1/2018-10/7/2018, 10-1-2018-10-7-2018, 10/1-11/2/2017, 5/1-5/7, 2020,
 # from 10/1 to 11/7. Read when one convention (month/day or day/month) fits both ends.
 _DIGIT_RANGE = re.compile(
-    r"(?<![\d./\-])(?:(?P<a1>\d{1,2})(?P<s>[/-])(?P<b1>\d{1,2})(?P=s)(?P<y1>(?:19|20)\d\d)\s*[-–]\s*"
+    r"(?:(?=\d)(?<![\d./\-])|(?=[FfBb]))(?:(?P<a1>\d{1,2})(?P<s>[/-])(?P<b1>\d{1,2})(?P=s)(?P<y1>(?:19|20)\d\d)\s*[-–]\s*"
     r"(?P<a2>\d{1,2})(?P=s)(?P<b2>\d{1,2})(?P=s)(?P<y2>(?:19|20)\d\d)"
     r"|(?P<a3>\d{1,2})/(?P<b3>\d{1,2})\s*[-–]\s*(?P<a4>\d{1,2})/(?P<b4>\d{1,2})(?:/|,\s*)(?P<y4>(?:19|20)\d\d)"
     r"|(?P<o>(?i:from|between))\s+(?P<a5>\d{1,2})/(?P<b5>\d{1,2})\s+(?i:to|and|through|till|until)\s+"
@@ -1212,7 +1212,18 @@ _EN_OPEN_RELATIVE = re.compile(
 )
 
 
-def _h_en_open_relative(m: re.Match, cx: _Ctx) -> _Hit:
+# _EN_OPEN_RELATIVE is tried only around one of its unit words (cheaper than at every position).
+_EN_OPEN_TRIGGER = re.compile(
+    r"[DdWwFfMmYy](?<![A-Za-z0-9_-].)(?i:ays?|eeks?|ortnights?|onths?|ears?|ecade)(?![A-Za-z0-9_-])"
+)
+
+
+def _h_en_open_relative(trigger: re.Match, cx: _Ctx) -> _Hit | None:
+    lo, hi = max(0, trigger.start() - 48), min(len(cx.text), trigger.end() + 12)
+    m = next((x for x in _EN_OPEN_RELATIVE.finditer(cx.text, lo, hi)
+              if x.start() <= trigger.start() and trigger.end() <= x.end()), None)
+    if m is None:
+        return None
     word = m[0].lower()
     kind = next((k for k in ("decade", "year", "month", "week", "fortnight") if k in word), "date")
     return _Hit(m.start(), m.end(), "week" if kind == "fortnight" else kind, relative=True, invalid=True)
@@ -1508,17 +1519,27 @@ def _rest_of(hit: _Hit, a: date, unit: str, later: bool) -> None:
 
 
 # "Now" as the end of a range: between now and May 21, from Jan 2019 till the current date.
+# Each starts with its first letter as a character class, so the regex engine skips ahead
+# to candidates instead of trying the lookbehind at every position.
 _EN_NOW = re.compile(
-    r"(?:(?<=between )|(?<=from ))(?i:now|today)(?=\s+(?:and|to|till|until|through)\s)"
-    r"|(?:(?<=and )|(?<=to )|(?<=till )|(?<=until )|(?<=through ))"
-    r"(?:(?i:now|the\s+present|(?:the\s+)?current\s+date))(?![A-Za-z0-9_-])"
+    r"[NnTtCc](?<![A-Za-z0-9_-].)(?:(?<=[Nn])(?i:ow)|(?<=[Tt])(?i:he\s+(?:present|current\s+date))"
+    r"|(?<=[Cc])(?i:urrent\s+date))(?![A-Za-z0-9_-])"
 )
+_NOW_START = re.compile(r"(?<![A-Za-z0-9_-])(?i:between|from)\s+$")
+_NOW_START_NEXT = re.compile(r"\s+(?i:and|to|till|until|through)\s")
+_NOW_END = re.compile(r"(?<![A-Za-z0-9_-])(?i:and|to|till|until|through)\s+$")
 
 
 def _h_en_now(m: re.Match, cx: _Ctx) -> _Hit | None:
-    hit = _Hit(m.start(), m.end(), "date", relative=True, now=True)
+    """Now, the present, the current date: kept only as a range end (dropped after merging)."""
     if cx.anchor is None:
         return None
+    lo = max(0, m.start() - 10)
+    starts = m[0].lower() == "now" and _NOW_START.search(cx.text, lo, m.start()) and _NOW_START_NEXT.match(
+        cx.text, m.end())
+    if not (starts or _NOW_END.search(cx.text, lo, m.start())):
+        return None
+    hit = _Hit(m.start(), m.end(), "date", relative=True, now=True)
     _set_day(hit, cx.anchor)
     return hit
 
@@ -1756,7 +1777,7 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_WEEKEND, _h_en_weekend),
     (_EN_OPEN_PERIOD, _h_en_open_period),
     (_EN_TO_DATE, _h_en_to_date),
-    (_EN_OPEN_RELATIVE, _h_en_open_relative),
+    (_EN_OPEN_TRIGGER, _h_en_open_relative),
     (_EN_REST_OF, _h_en_rest_of),
     (_EN_NOW, _h_en_now),
 )
