@@ -180,3 +180,22 @@ class Claim:
 def shifted(record: Any, offset: int) -> Any:
     """Return a copy of a span record (Quantity, TimeExpr, Entity) moved by ``offset``."""
     return dataclasses.replace(record, start=record.start + offset, end=record.end + offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled text for the check-worthiness model. ``label`` 1 = check-worthy factual
+    claim, 0 = not. ``source`` is ``format:file`` (``clef2024:CT24_checkworthy_english_dev.tsv``);
+    ``split`` is ``"test"`` for a held-out row, ``"train"``/``"dev"`` when the file fixes it,
+    else None.
+
+    ``meta`` takes no part in hashing (a dict is not hashable), so examples can go in sets.
+    """
+
+    text: str
+    label: int
+    lang: str
+    source: str
+    split: str | None = None
+    id: str | None = None
+    meta: dict | None = field(default=None, hash=False)

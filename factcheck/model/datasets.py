@@ -59,10 +59,10 @@ import json
 import math
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck.errors import AnnotationError
+from factcheck.records import Example
 
 __all__ = [
     "FACTCHECK_GPT_LABELS",
@@ -100,22 +100,6 @@ FACTCHECK_GPT_LABELS: dict[str, int] = {
     "opinion": 0,
     "not_a_claim": 0,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """One labelled text. ``label`` 1 = check-worthy factual claim, 0 = not.
-
-    ``meta`` takes no part in hashing (a dict is not hashable), so examples can go in sets.
-    """
-
-    text: str
-    label: int
-    lang: str
-    source: str
-    split: str | None = None
-    id: str | None = None
-    meta: dict | None = field(default=None, hash=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -680,7 +664,7 @@ def read_zh_real(path: str | Path) -> Iterator[Example]:
     the others are a training pool."""
     from factcheck.model.real_text import read_real
 
-    return (Example(r.text, r.label, r.lang, r.source, r.split, r.id, r.meta) for r in read_real(path))
+    return read_real(path)
 
 
 READERS: dict[str, Callable[[str | Path], Iterator[Example]]] = {

@@ -21,11 +21,10 @@ them: each line points into a public data set beside the checkout and carries th
 is caught instead of silently labelling other text. ``split`` is ``test`` for the held-out
 third (by a hash of the text, see ``annotations/README.md``) and ``train`` for the rest.
 
-:func:`load_real` returns :class:`RealRow` records with the fields of
-:class:`~factcheck.model.datasets.Example` (``datasets.load("zh_real:PATH")`` wraps them
-into examples; this module does not import ``datasets``, which reads it): the held-out rows
-with ``split="test"``, the others with ``split=None`` (a training pool that
-``split_examples`` divides into train and dev).
+:func:`load_real` returns :class:`~factcheck.records.Example` records, as
+``datasets.load("zh_real:PATH")`` does (this module does not import ``datasets``, which
+reads it): the held-out rows with ``split="test"``, the others with ``split=None`` (a
+training pool that ``split_examples`` divides into train and dev).
 """
 
 from __future__ import annotations
@@ -33,31 +32,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck import settings
 from factcheck.errors import AnnotationError
+from factcheck.records import Example
 
-__all__ = ["DATASETS", "REAL_FILE", "RealRow", "load_real", "read_real", "resolve", "shared_dir"]
+__all__ = ["DATASETS", "REAL_FILE", "load_real", "read_real", "resolve", "shared_dir"]
 
 #: The labelled references, in the project's ``annotations/``.
 REAL_FILE = "zh_real_checkworthy.jsonl"
 #: Where each referenced data set lives under ``shared/``.
 DATASETS = {"ced-weibo-rumor": "datasets/ced-weibo-rumor", "cfever": "datasets/cfever", "seeds": "seeds"}
-
-
-@dataclass(frozen=True, slots=True)
-class RealRow:
-    """One resolved sentence, with the fields (and order) of ``datasets.Example``."""
-
-    text: str
-    label: int
-    lang: str
-    source: str
-    split: str | None = None
-    id: str | None = None
-    meta: dict | None = field(default=None, hash=False)
 
 
 def shared_dir(checkout: str | Path | None = None) -> Path:
@@ -134,7 +120,7 @@ def resolve(reference: dict, shared: str | Path | None = None, *, _sources: _Sou
     return text
 
 
-def read_real(path: str | Path, shared: str | Path | None = None) -> Iterator[RealRow]:
+def read_real(path: str | Path, shared: str | Path | None = None) -> Iterator[Example]:
     """The labelled references of ``path``, resolved to their sentences (see the module doc)."""
     path = Path(path)
     sources = _Sources(Path(shared) if shared else shared_dir())
@@ -164,7 +150,7 @@ def read_real(path: str | Path, shared: str | Path | None = None) -> Iterator[Re
                                   source=where)
         row, doc = reference.get("row"), f"{reference['dataset']}/{reference['file']}"
         meta = {k: v for k, v in reference.items() if k not in ("label", "lang", "split")}
-        yield RealRow(
+        yield Example(
             text=text,
             label=label,
             lang=reference.get("lang", "zh"),
@@ -175,7 +161,7 @@ def read_real(path: str | Path, shared: str | Path | None = None) -> Iterator[Re
         )
 
 
-def load_real(path: str | Path | None = None, *, shared: str | Path | None = None) -> list[RealRow]:
+def load_real(path: str | Path | None = None, *, shared: str | Path | None = None) -> list[Example]:
     """The real-text Chinese set, resolved: ``annotations/zh_real_checkworthy.jsonl`` of the
     project (or ``path``) resolved against ``shared`` (default :func:`shared_dir`)."""
     return list(read_real(path or settings.project_dir() / "annotations" / REAL_FILE, shared))
