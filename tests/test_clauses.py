@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+import pytest
 
 import factcheck
 from factcheck.extraction import clauses
@@ -329,3 +332,14 @@ def test_an_event_named_with_its_date_is_carried_into_the_clauses_about_it():
 def test_a_cap_or_a_quota_is_a_measure_of_the_chains_name():
     claims = claims_of("沙特同意将日产量限制在900万桶,出口配额设为每日600万桶。")
     assert claims[1].text == "沙特出口配额设为每日600万桶"
+
+
+@pytest.mark.slow  # 200,000 characters through the whole pipeline
+def test_a_huge_single_line_of_coordinated_clauses_gives_each_its_claim():
+    unit = "the plant made 120 tons of steel and the port shipped 40 containers and "
+    text = "Last year " + unit * 2800 + "the mill closed."
+    assert len(text) > 200_000
+    claims = factcheck.extract(text)
+    said = Counter(re.sub(r"^last year,? ", "", c.text.lower()) for c in claims)
+    # Every clause is one whole claim, the cuts between spaCy's chunks included.
+    assert said == {"the plant made 120 tons of steel": 2800, "the port shipped 40 containers": 2800}

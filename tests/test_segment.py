@@ -80,6 +80,18 @@ def test_over_long_block_is_cut_at_sentence_punctuation():
     assert all(a.end == b.start for a, b in zip(pieces, pieces[1:]))
 
 
+
+def test_a_run_on_line_without_sentence_punctuation_is_cut_between_clauses_not_inside_words():
+    text = "the plant made 120 tons of steel and the port shipped 40 containers and " * 100
+    pieces = chunk_block(text, Block(0, len(text), "body"), limit=1000)
+    assert all(a.end == b.start for a, b in zip(pieces, pieces[1:]))
+    # Each piece after the first opens with the conjunction that joined two clauses.
+    assert all(text[p.start : p.end].startswith("and the") for p in pieces[1:])
+    # A comma, where there is one, is where a Chinese run-on line is cut.
+    zh = "该厂产钢120吨，港口发货40箱" * 100
+    pieces = chunk_block(zh, Block(0, len(zh), "body"), limit=1000)
+    assert all(zh[p.start - 1] == "，" for p in pieces[1:])
+
 # --- the shortcuts in the Chinese pipeline give what the plain spaCy calls give ---------
 
 

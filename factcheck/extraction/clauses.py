@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from operator import attrgetter
 
 from factcheck.extraction import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
@@ -786,20 +787,19 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         return [Clause(sentence.start + whole[0], sentence.start + whole[1], attributed=attributed, source=source,
                        elliptical=elliptical)]
     subject = _en_subject(root)
+    relative_set = set(relatives)
+    clause_tokens = _en_clause_tokens(span, heads, source_tokens)
     clauses = []
     chain_open = True
     for head in heads:
         # A clause is its head's subtree minus the clauses under it and the source lead-in.
-        excluded = {
-            t.i for other in heads if other is not head and head in other.ancestors for t in other.subtree
-        } | source_tokens
-        tokens = [t for t in head.subtree if t.i not in excluded and t.i >= span.start and t.i < span.end]
+        tokens = clause_tokens[head.i]
         # A claim is one stretch of text: the clause stops where a clause under it begins.
         run = next((k for k in range(1, len(tokens)) if tokens[k].i != tokens[k - 1].i + 1), len(tokens))
         tokens = tokens[:run]
         # Drop the conjunction, the punctuation and the relative pronoun that joined this clause.
         while tokens and (tokens[0].dep_ in ("cc", "punct", "mark") or tokens[0].is_space or (
-            head in relatives and tokens[0].head.i == head.i and tokens[0].lower_ in ("which", "who", "that")
+            head in relative_set and tokens[0].head.i == head.i and tokens[0].lower_ in ("which", "who", "that")
         )):
             tokens = tokens[1:]
         while tokens and (tokens[-1].dep_ in ("cc", "punct") or tokens[-1].is_space):
@@ -810,7 +810,7 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         end = base + tokens[-1].idx + len(tokens[-1].text)
         has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in head.children)
         carried: str | None
-        if head in relatives:
+        if head in relative_set:
             carried = _en_antecedent(head, subject)
         else:
             carried = subject if head is not root and not has_subject else None
@@ -822,11 +822,38 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
             chain_open = False
         clauses.append(Clause(start, end, subject=carried, source=source, takes_time=chain_open and not contrast,
                               elliptical=elliptical and (head is root or carried == subject)))
-        if head in relatives and head is heads[-1]:
+        if head in relative_set and head is heads[-1]:
             # What follows the last relative clause and belongs to no clause is its own
             # (… the 2.5 million barrels a day it averaged over the previous two decades).
             clauses[-1].end = max(end, sentence.start + whole[1])
     return clauses or [Clause(sentence.start + whole[0], sentence.start + whole[1], source=source)]
+
+
+def _en_clause_tokens(span: Span, heads: list, skip: set[int]) -> dict[int, list]:
+    """Each head's tokens, in text order: the tokens whose nearest head above them (or
+    themselves) is that head, less ``skip``. One pass over the sentence: a head's subtree
+    less the subtrees of the heads under it, without walking a subtree per head (a huge
+    single line of coordinated clauses made that cubic)."""
+    head_ids = {h.i for h in heads}
+    owner: dict[int, int | None] = {}
+    by_head: dict[int, list] = {i: [] for i in head_ids}
+    for token in span:
+        path = []
+        node = token
+        while node.i not in owner and node.i not in head_ids and node.head.i != node.i:
+            path.append(node.i)
+            node = node.head
+        if node.i in head_ids:
+            found: int | None = node.i
+        else:
+            found = owner.get(node.i)  # seen before, or a root that is no head (None)
+        for i in path:
+            owner[i] = found
+        mine = token.i if token.i in head_ids else found
+        owner[token.i] = mine
+        if mine is not None and token.i not in skip:
+            by_head[mine].append(token)
+    return by_head
 
 
 def _en_according_to(span: Span) -> tuple[str | None, set[int]]:
@@ -847,13 +874,19 @@ def _en_numeric_relatives(span: Span, heads: list) -> list:
     """Non-restrictive relative clauses (after a comma) that state a number or date of
     their own: ", which is more than 60 percent below …", ", who served two terms from 2009 to 2017"."""
     found = []
+    doc = span.doc
+    numeric_before: list[int] | None = None  # numeric tokens before each offset, built on first need
     for token in span:
         if token.dep_ != "relcl" or token in heads or token.head.dep_ in ("nsubj", "nsubjpass"):
             continue  # a relative clause inside the subject leaves the rest of its clause after it
-        first = min(token.subtree, key=lambda t: t.i)
-        if first.i == 0 or span.doc[first.i - 1].text != ",":
+        first = token.left_edge.i  # a clause's subtree is one stretch (projective parse)
+        if first == 0 or doc[first - 1].text != ",":
             continue
-        if any(t.like_num or t.ent_type_ in _EN_NUMERIC_ENTS for t in token.subtree):
+        if numeric_before is None:
+            numeric_before = list(accumulate(
+                (t.like_num or t.ent_type_ in _EN_NUMERIC_ENTS for t in doc), initial=0
+            ))
+        if numeric_before[token.right_edge.i + 1] > numeric_before[first]:
             found.append(token)
     return found
 
@@ -872,8 +905,8 @@ def _en_antecedent(relative, subject: str | None) -> str:
     """What a relative clause is about: its antecedent noun phrase; a number that is the
     object of a verb goes with that verb's subject (Iran's crude exports (986,000 barrels a day))."""
     noun = relative.head
-    opens = min(t.i for t in relative.subtree)
-    tokens = [t for t in noun.subtree if t.i < opens]  # Barack Obama, not the conjuncts after it
+    opens = relative.left_edge.i
+    tokens = list(noun.doc[noun.left_edge.i : opens])  # Barack Obama, not the conjuncts after it
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens = tokens[:-1]
     phrase = "".join(t.text_with_ws for t in tokens).strip()

@@ -33,6 +33,13 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」")
 _HARD_BREAK = re.compile(r"(?<=[。！？!?；;.])\s*")
+# Where no sentence ends in the window: after a clause mark, else between words, so a
+# cut never splits a word (a 200,000-character line of one run-on sentence).
+_SOFT_BREAKS = (
+    re.compile(r"(?<=[，,、：:])\s*"),
+    re.compile(r"\s+(?=(?:and|but|or|while|whereas)\s)"),  # before a conjunction that joins clauses
+    re.compile(r"\s+"),
+)
 _WORD = re.compile(r"\w")
 
 
@@ -96,7 +103,9 @@ def _blank_zh() -> Language:
 
 
 def chunk_block(text: str, block: Block, limit: int = MAX_BLOCK_CHARS) -> list[Block]:
-    """Cut an over-long block at sentence punctuation (or hard, as a last resort)."""
+    """Cut an over-long block at sentence punctuation; where the second half of the window
+    holds none, at a clause mark (，,、:), else before a conjunction (and, but), else between
+    words, else hard (a last resort)."""
     if block.end - block.start <= limit:
         return [block]
     pieces: list[Block] = []
@@ -104,9 +113,11 @@ def chunk_block(text: str, block: Block, limit: int = MAX_BLOCK_CHARS) -> list[B
     while block.end - start > limit:
         window = text[start : start + limit]
         cut = 0
-        for m in _HARD_BREAK.finditer(window):
-            if m.end() > limit // 2:
+        for pattern in (_HARD_BREAK, *_SOFT_BREAKS):
+            for m in pattern.finditer(window, limit // 2):
                 cut = m.end()
+            if cut:
+                break
         cut = cut or limit
         pieces.append(Block(start, start + cut, block.kind))
         start += cut
