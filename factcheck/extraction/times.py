@@ -958,12 +958,16 @@ _EN_QUAL = (
 )
 # Day ranges inside a month: April 12-14, April 9 through 17, 9 to 12 of June.
 _DAY_TO = r"(?:\s*[-–]\s*|\s+(?i:to|through|till|until)\s+(?:(?i:the)\s+)?)"
+# ... and, after "between", with "and": between 3 and 12 of Sept (checked in _en_date).
+_BETWEEN = r"(?:(?P<btw>(?i:between))\s+)?"
+_DAY_TO_AND = rf"(?:{_DAY_TO}|(?(btw)\s+(?i:and)\s+(?:(?i:the)\s+)?|(?!)))"
 _EN_MDY = re.compile(
     rf"(?<![A-Za-z0-9_]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
-    rf"(?:{_DAY_TO}(?P<d2>\d{{1,2}}){_ORD}(?!\d))?(?:{_MYEAR})?(?![A-Za-z0-9_%])"
+    rf"(?:{_DAY_TO}(?:(?P<d2>\d{{1,2}}){_ORD}(?!\d)|(?P<dw2>(?i:{{DAY_WORD}}))(?![A-Za-z-])))?(?:{_MYEAR})?"
+    r"(?![A-Za-z0-9_%])"
 )
 _EN_DMY = re.compile(
-    rf"(?<![A-Za-z0-9_.,$£€¥#-])(?P<d>\d{{1,2}}){_ORD}(?:{_DAY_TO}(?P<d2>\d{{1,2}}){_ORD})?\s+"
+    rf"(?<![A-Za-z0-9_.,$£€¥#-]){_BETWEEN}(?P<d>\d{{1,2}}){_ORD}(?:{_DAY_TO_AND}(?P<d2>\d{{1,2}}){_ORD})?\s+"
     rf"(?:(?i:of)\s+)?{_MON}(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 # Days in words: April ninth, January first 2000, the second of Aug, the twenty third day of September.
@@ -978,12 +982,15 @@ _DAY_WORDS = {
 _DAY_WORDS |= {f"twenty-{w}": 20 + i for w, i in list(_DAY_WORDS.items())[:9]}
 _DAY_WORDS |= {"thirtieth": 30, "thirty-first": 31}
 _DAY_WORD = "|".join(sorted((w.replace("-", r"[\s-]") for w in _DAY_WORDS), key=len, reverse=True))
+_EN_MDY = re.compile(_EN_MDY.pattern.replace("{DAY_WORD}", _DAY_WORD))
 _EN_MDY_WORD = re.compile(
-    rf"(?<![A-Za-z0-9_]){_MON}\s+(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))(?:{_MYEAR})?(?![A-Za-z0-9_-])"
+    rf"(?<![A-Za-z0-9_]){_MON}\s+(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))"
+    rf"(?:{_DAY_TO}(?P<dw2>(?i:{_DAY_WORD})|\d{{1,2}}{_ORD}(?!\d)))?(?:{_MYEAR})?(?![A-Za-z0-9_-])"
     r"(?!\s+(?i:quarter|half|week|time|round|place|day|person|people|man|woman|half)\b)"
 )
 _EN_DMY_WORD = re.compile(
-    rf"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))\s+(?:(?i:day)\s+)?(?i:of)\s+{_MON}"
+    rf"(?<![A-Za-z0-9_-]){_BETWEEN}(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))(?:{_DAY_TO_AND}(?P<dw2>(?i:{_DAY_WORD})))?"
+    rf"\s+(?:(?i:day)\s+)?(?i:of)\s+{_MON}"
     rf"(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
 # A day of the month alone after a preposition: on the 18th, by the 3rd, on 29th (not the 18th
@@ -1347,8 +1354,10 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
         hit.relative = True  # a two-digit year without a publication date
     if not _valid_day(y, mo, d):
         hit.invalid = True  # feb 30: read, left open
-    if gd.get("d2"):
-        d2 = int(m["d2"])
+    if gd.get("d2") or gd.get("dw2"):
+        w2 = (gd.get("dw2") or "").strip().lower()
+        d2 = int(m["d2"]) if gd.get("d2") else int(w2[:-2]) if w2[:1].isdigit() else _DAY_WORDS[
+            re.sub(r"\s+", "-", w2)]
         if d2 <= d or not _valid_day(y, mo, d2):
             hit.invalid = True
         hit.d2 = d2
@@ -2161,6 +2170,14 @@ _ARITH_BEFORE = re.compile(
     rf"(?P<n>(?i:{_EN_NUM_WORD}))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+"
     r"(?P<op>(?i:from|after|before|since|later\s+than|earlier\s+than))\s+$"
 )
+# The days from a day on: "w/c Feb 4" and "the week starting on February 4" (seven days),
+# "3 days starting from next Monday", "2 weeks starting May 20th", "for 3 days, from today".
+_DAYS_STARTING_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?:(?P<wc>(?i:w/c)|(?:(?i:the)\s+)?(?i:week)\s+(?i:commencing|beginning|starting))"
+    rf"|(?i:for)\s+(?P<n1>(?i:{_EN_NUM_WORD}))\s+(?P<u1>(?i:days?|weeks?))\s*,\s*(?i:from|starting|beginning)"
+    rf"|(?P<n2>(?i:{_EN_NUM_WORD}))\s+(?P<u2>(?i:days?|weeks?))\s+(?i:starting|beginning))"
+    r"(?:\s+(?i:on|from))?\s+$"
+)
 # "the last week of 2016", "first ten days of", "the 9th month of", "the second week of".
 _OF_BEFORE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<o>(?i:first|last|final|second|third|fourth|fifth|next|\d{1,2}(?:st|nd|rd|th)))"
@@ -2353,6 +2370,19 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
     the rest widens the span and leaves the value open. Never a nearby word read alone."""
     for i, h in enumerate(hits):
         window = max(0, h.start - 40)
+        m = _DAYS_STARTING_BEFORE.search(text, window, h.start)
+        if m:  # w/c Feb 4, the week starting on May 5, 3 days starting from next Monday
+            h.start = m.start()
+            day = _to_day(h)
+            n = 7 if m["wc"] else _count(m["n1"] or m["n2"]) * (7 if (m["u1"] or m["u2"]).lower()[0] == "w" else 1)
+            if day is None or n <= 0 or (h.weekday and h.inferred):
+                h.invalid = True
+                continue
+            last = day + timedelta(days=n - 1)
+            h.interval = (_Hit(h.start, h.end, "date", y=day.year, m=day.month, d=day.day),
+                          _Hit(h.start, h.end, "date", y=last.year, m=last.month, d=last.day))
+            h.weekday = h.inferred = False
+            continue
         m = _ARITH_BEFORE.search(text, window, h.start)
         if m:
             h.start = m.start()
