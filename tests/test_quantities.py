@@ -762,6 +762,27 @@ EN_FORMS = [
     ),
     ("Prices rose over the past two years.", [Q("two years", 2, "year")]),
     ("The empire lasted two centuries.", [Q("two centuries", 2, "century")]),
+    # numbers said in parts, each smaller than the scale before it
+    (
+        "The hall seats three thousand nine hundred and sixty five.",
+        [Q("three thousand nine hundred and sixty five", 3965)],
+    ),
+    (
+        "One million two hundred thousand people voted.",
+        [Q("One million two hundred thousand people", 1_200_000, "person")],
+    ),
+    ("The total was 4 thousand 3 hundred and 21.", [Q("4 thousand 3 hundred and 21", 4321)]),
+    ("It raised $5 million 300 thousand.", [Q("$5 million 300 thousand", 5_300_000, "USD")]),
+    ("They won 3 million 2 years ago.", [Q("3 million", 3_000_000), Q("2 years", 2, "year")]),
+    (
+        "It is bigger or equal than two thousand and five.",
+        [Q("bigger or equal than two thousand and five", 2005, cmp=">=")],
+    ),
+    # "X out of Y" is a fraction; a slash fraction before a unit is that much of the unit
+    ("One out of three adults smokes.", [Q("One out of three", 1 / 3, "fraction", item="adults")]),
+    ("3 out of 10 people agreed.", [Q("3 out of 10 people", 0.3, "fraction")]),
+    ("It is a 1/4 mile oval.", [Q("1/4 mile", 0.25, "mile")]),
+    ("Roughly 2/3 of voters backed it.", [Q("Roughly 2/3", 2 / 3, "fraction", approx=True)]),
 ]
 
 

@@ -129,9 +129,11 @@ PREFIX_WORDS: dict[str, tuple[str | None, bool]] = _table(
         (">=", False): (
             "至少|不少于|不低于|不小于|最少|起码|大于等于|大于或等于|大于或者等于|at least|no less than"
             "|not less than|no fewer than|a minimum of|greater than or equal to|more than or equal to"
+            "|greater or equal to|greater or equal than|bigger or equal to|bigger or equal than"
         ),
         ("<=", False): (
             "不超过|不高于|不多于|不大于|最多|至多|不得超过|小于等于|小于或等于|小于或者等于|less than or equal to"
+            "|less or equal to|less or equal than|smaller or equal to|smaller or equal than"
             "|上限|上限为|上限是|上限设为|上限定为|上限设定为|限制在"
             "|限定在|控制在|at most|up to|no more than|not more than|a maximum of|capped at|limited to"
             "|a cap of"
@@ -1003,6 +1005,16 @@ def _is_plural(noun: str) -> bool:
     )
 
 
+def _measure_follows(norm: str, pos: int) -> bool:
+    """A physical or time unit right after ``pos``."""
+    u = _UNIT_RE.match(norm, pos)
+    if not u or not (u.group("cjk") or u.group("word") or u.group("abbr")):
+        return False
+    name = u.group("cjk") or u.group("abbr") or u.group("word")
+    canonical = _SUFFIX_UNITS.get(name) or _UNITS_FOLDED.get(name.lower())
+    return UNIT_KINDS.get(canonical or "") in ("physical", "duration")
+
+
 def _scan(norm: str, lang: str) -> list[_Atom]:
     atoms: list[_Atom] = []
     dates = None  # found with the first number: most sentences have none
@@ -1024,6 +1036,8 @@ def _scan(norm: str, lang: str) -> list[_Atom]:
             continue
         _read_prefixes(norm, atom, lower, lang)
         end = _read_scale(norm, atom, m.end())
+        if m.lastgroup == "slash" and _measure_follows(norm, end):
+            atom.unit = None  # a 1/4 mile oval, 3/4 cup: the fraction of a unit
         atom.num_end = end
         unit_end = _read_unit(norm, atom, end, lang)
         if unit_end is None:
@@ -1162,6 +1176,52 @@ def _inherit(a: _Atom, b: _Atom) -> None:
 _MIXED_GAP_RE = re.compile(r"[ \t]*又[ \t]*|[ \t]+(?i:and)[ \t]+")
 
 
+_OUT_OF_RE = re.compile(r"[ \t]+(?i:out[ \t]+of)[ \t]+")
+_SCALE_WORD_END_RE = re.compile(r"(?i:hundred|thousand|million|billion|trillion|lakhs?|crores?)\Z")
+_SCALE_GAP_RE = re.compile(r"[ \t]+(?:(?P<and>and)[ \t]+)?")
+
+
+def _join_scales(norm: str, atoms: list[_Atom]) -> list[_Atom]:
+    """English numbers said in parts: three thousand nine hundred and sixty five, one million two
+    hundred thousand people, 4 thousand 3 hundred and 21. Each part is smaller than the scale
+    before it; a part with a unit of its own joins only after "and" or with a scale (3 million 2
+    years stays two quantities)."""
+    out: list[_Atom] = []
+    limit = Decimal(0)  # the scale the last joined part ended on: the next must be smaller
+    limit_end = -1  # where the last joined number ends
+    for atom in atoms:
+        whole = out[-1] if out else None
+        gap = _SCALE_GAP_RE.fullmatch(norm, whole.end, atom.start) if whole is not None else None
+        if (
+            whole is not None
+            and gap
+            and whole.source in ("en", "ar")
+            and atom.source in ("en", "ar")
+            and (whole.unit is None or whole.currency_prefix)  # $5 million 300 thousand
+            and whole.fixed is None
+            and atom.fixed is None
+            and whole.mantissa is not None
+            and atom.mantissa is not None
+            and atom.start == atom.num_start  # no comparator or sign of its own
+            and 0 < atom.mantissa * atom.scale < (limit if whole.end == limit_end else whole.scale)
+            and (whole.end == limit_end or _SCALE_WORD_END_RE.search(norm, whole.num_start, whole.num_end))
+            and (atom.unit is None or atom.scale > 1 or atom.source == "en" or gap.group("and"))
+        ):
+            whole.mantissa = whole.mantissa * whole.scale + atom.mantissa * atom.scale
+            limit, whole.scale = atom.scale, Decimal(1)
+            whole.num_end, whole.end = atom.num_end, atom.end
+            whole.unit, whole.per, whole.item = atom.unit or whole.unit, atom.per, atom.item
+            whole.plural_count, whole.currency_prefix = atom.plural_count, whole.currency_prefix or atom.currency_prefix
+            whole.comparator = whole.comparator or atom.comparator
+            whole.approximate = whole.approximate or atom.approximate
+            whole.mixed, whole.article_one = True, False
+            limit_end = whole.end
+            continue
+        limit_end = -1
+        out.append(atom)
+    return out
+
+
 def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
     """A whole number and a fraction: 三又三分之一, one and a half, 3 million and a half."""
     out: list[_Atom] = []
@@ -1185,6 +1245,21 @@ def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
             whole.comparator, whole.approximate = whole.comparator or atom.comparator, whole.approximate
             whole.source, whole.article_one = "fixed", False
             whole.end = _read_unit(norm, whole, whole.end, lang) or whole.end  # one and a half days
+            continue
+        if (
+            whole is not None
+            and whole.unit is None
+            and atom.unit in (None, "count", "person")
+            and whole.value is not None
+            and atom.value
+            and 0 <= whole.value <= atom.value
+            and atom.start == atom.num_start
+            and _OUT_OF_RE.fullmatch(norm, whole.end, atom.start)
+        ):
+            whole.fixed = whole.value / atom.value  # one out of three, 3 out of 10 people: a fraction
+            whole.end = whole.num_end = atom.end
+            whole.unit, whole.source, whole.article_one, whole.scale = "fraction", "fixed", False, Decimal(1)
+            whole.item = atom.item
             continue
         if (
             whole is not None
@@ -1399,7 +1474,7 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
     norm = _normalise(text)
     out = []
     previous_end: int | None = None
-    for g in _group(norm, _join_money(norm, _join_mixed(norm, _scan(norm, lang), lang))):
+    for g in _group(norm, _join_money(norm, _join_mixed(norm, _join_scales(norm, _scan(norm, lang)), lang))):
         after_previous = previous_end is not None and not norm[previous_end : g.start].strip()
         previous_end = g.end
         if isinstance(g, _Atom) and g.article_one and g.unit in _ONE_UNIT_NAMES and after_previous:
