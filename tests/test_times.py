@@ -620,8 +620,8 @@ EXACT_OR_OPEN = [
      "2025-04-09/2025-04-17", None, True),
     ("I am off between ninth and seventeenth of April.", "en", PUB, "between ninth and seventeenth of April",
      "2025-04-09/2025-04-17", None, True),
-    ("I am out between 3 and 12 of Sept.", "en", PUB, "between 3 and 12 of Sept", "2025-09-03/2025-09-12", None,
-     True),
+    ("I am out between 3 and 12 of Sept, he said.", "en", PUB, "between 3 and 12 of Sept",
+     "2025-09-03/2025-09-12", None, True),
     ("He won on 3 and 12 of June.", "en", PUB, "12 of June", "2025-06-12", None, True),
     # anaphora, fortnights, business days, "in two months": found, never given a value
     ("Prices jumped the next day.", "en", PUB, "the next day", None, None, False),
