@@ -623,6 +623,23 @@ EXACT_OR_OPEN = [
     ("I am out between 3 and 12 of Sept, he said.", "en", PUB, "between 3 and 12 of Sept",
      "2025-09-03/2025-09-12", None, True),
     ("He won on 3 and 12 of June.", "en", PUB, "12 of June", "2025-06-12", None, True),
+    # the last / n-th weekday of a month; a month abbreviation after "week of"; CY18; years after 2100
+    ("我从四月的最后一个星期一到十月一日不在。", "zh", PUB, "从四月的最后一个星期一到十月一日",
+     "2025-04-28/2025-10-01", None, True),
+    ("我從四月的最後一個星期一到十月一日不在。", "zh", PUB, "從四月的最後一個星期一到十月一日",
+     "2025-04-28/2025-10-01", None, True),
+    ("五月的第二个星期日是母亲节。", "zh", PUB, "五月的第二个星期日", "2025-05-11", None, True),
+    ("五月的第二個星期日是母親節。", "zh", PUB, "五月的第二個星期日", "2025-05-11", None, True),
+    ("How about the 3rd week of Jan?", "en", PUB, "the 3rd week of Jan", "2025-W03", None, True),
+    ("Schedule it next week Mon or Tue.", "en", PUB, "next week Mon", "2025-05-26", None, True),
+    ("Show sales in CY18.", "en", PUB, "CY18", "2018", None, True),
+    ("The lease ends in 2150, right?", "en", PUB, "2150", "2150", None, True),
+    # found and left open: the end of the month (which?), the day of the month, otd, moving holidays
+    ("Prices rose at the end of the month.", "en", PUB, "the end of the month", None, None, False),
+    ("Deliver before the thirty-first day of the month.", "en", PUB, "before the thirty-first day of the month",
+     None, "before", False),
+    ("Pierre de Fermat died otd.", "en", PUB, "otd", None, None, False),
+    ("We meet on Eid al-Fitr.", "en", PUB, "Eid al-Fitr", None, None, False),
     # anaphora, fortnights, business days, "in two months": found, never given a value
     ("Prices jumped the next day.", "en", PUB, "the next day", None, None, False),
     ("It was approved 3 weeks later.", "en", PUB, "3 weeks later", None, None, False),
@@ -661,6 +678,8 @@ def test_read_exactly_or_left_open(text, lang, published, span, value, relation,
     ("Jan and Feb are friends.", "en"),
     ("Prices rose 2000% in a year.", "en"),
     ("He said now and then it rains.", "en"),
+    ("They built 2150 households.", "en"),
+    ("The fancy 18 cats slept.", "en"),
 ])
 def test_recurring_and_vague_are_not_dates(text, lang):
     assert [t for t in find_times(text, lang, PUB) if t.resolved] == []

@@ -793,7 +793,7 @@ _YEAR_RANGE = re.compile(
 )
 _YEAR_RANGE_TAIL = re.compile(r"年?(?:初|中|底|末|[上下前后]半|第|[一二三四1-4]季|\d|[一二三四五六七八九十]+月)")
 _BARE_YEAR = re.compile(
-    r"(?=[12])(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|2100)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
+    r"(?=[12])(?<![A-Za-z0-9_$£€¥#@.,/:\-])(?P<y>19\d\d|20\d\d|21\d\d)(?![A-Za-z0-9_%]|[.,:]\d|[\-/]\d)"
 )
 _DIGIT_DATE = re.compile(
     r"(?=\d)(?<![\d./\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?:(?P<y>(?:1[5-9]|20|21)\d\d)|(?P<yy>\d\d))(?![\d/])"
@@ -933,8 +933,10 @@ def _h_bare_year(m: re.Match, cx: _Ctx) -> _Hit | None:
     if e < len(cx.text) and _CJK.match(cx.text, e):
         return None  # 2000人, 2019年 (the latter is found by the Chinese pattern)
     if not _YEAR_PREP.search(cx.text, max(0, s - 15), s):
-        if _quantity_after(cx.text, e) or _quantity_before(cx.text, s):
-            return None
+        if int(m["y"]) > 2100 or _quantity_after(cx.text, e) or _quantity_before(cx.text, s):
+            return None  # 2101-2199 only after in/by/until...: "end in 2150"
+    elif int(m["y"]) > 2100 and _quantity_after(cx.text, e):
+        return None  # "in 2150 households"
     return _Hit(s, e, "year", y=int(m["y"]))
 
 
@@ -1076,6 +1078,7 @@ _EN_WEEKDAY = re.compile(
     r"(?:(?P<w>(?i:next|last|this\s+upcoming|this\s+coming|this|upcoming|coming|previous|following))"
     r"\s+(?:(?i:week)\s+(?:(?i:on)\s+)?)?)?"
     r"(?P<wd>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"|(?<=[Ww]eek )(?i:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
     r"|(?i:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)(?=\s*\d|\s+(?i:the)\b))(?![A-Za-z0-9_-])"
 )
 _EN_WEEKNUM = re.compile(
@@ -1214,9 +1217,33 @@ _EN_OPEN_RELATIVE = re.compile(
     r"(?i:business|working)\s+days)"
     r"|(?P<g>(?:(?i:the)\s+)?(?i:next|past|last|coming)\s+(?i:couple)\s+(?:(?i:of)\s+)?(?i:days|weeks|months|years))"
     rf"|(?P<h>(?i:in)\s+(?:{_EN_COUNT})\s+(?i:months|years))(?!\s+(?i:from|after|before|since|of|time)\b)"
-    r"|(?P<i>(?i:the)\s+(?i:next|coming)\s+(?i:decade)))"
+    r"|(?P<i>(?i:the)\s+(?i:next|coming)\s+(?i:decade))"
+    r"|(?P<j>(?:(?i:the)\s+)?(?i:end|beginning|start|middle)\s+(?i:of)\s+(?:(?i:the)\s+)?(?i:month|week|year))(?!\s*,?\s*\d|\s+(?i:of|in)\b)"
+    rf"|(?P<k>(?i:the)\s+(?:(?i:{_DAY_WORD})|\d{{1,2}}(?:st|nd|rd|th))\s+(?i:day)\s+(?i:of)\s+(?i:the)\s+(?i:month)))"
     r"(?![A-Za-z0-9_-])"
 )
+
+
+# Found and left open: "otd" / "on this day" (the publication's day in which year?) and holidays
+# whose day moves or depends on the country (Eid al-Fitr, Thanksgiving, Labor Day, Black Friday).
+_EN_OPEN_NAMED = re.compile(
+    r"[OoEeTtLlMmCcRrDdHhPpFfBb](?<![A-Za-z0-9_-].)(?:(?<=[Oo])(?:td|TD|(?i:n\s+this\s+day))"
+    r"|(?<=[Ee])(?i:id\s+(?:al|ul|el)[\s-]+(?:fitr|adha))|(?<=[Tt])(?i:hanksgiving(?:\s+day)?)"
+    r"|(?<=[Ll])(?i:abou?r\s+day)|(?<=[Mm])(?i:emorial\s+day|other['’]?s\s+day)|(?<=[Ff])(?i:ather['’]?s\s+day)"
+    r"|(?<=[Cc])(?i:hinese\s+new\s+year)|(?<=[Rr])(?i:amadan)|(?<=[Dd])(?i:iwali)|(?<=[Hh])(?i:anukkah)"
+    r"|(?<=[Pp])(?i:assover)|(?<=[Bb])(?i:lack\s+friday))(?![A-Za-z0-9_-])"
+)
+# CY18, cy 2018: a calendar year.
+_EN_CY = re.compile(r"[Cc](?<![A-Za-z0-9_-].)[Yy]\s?(?:(?P<y>(?:19|20)\d\d)|(?P<yy>\d\d))(?![A-Za-z0-9_-])")
+
+
+def _h_en_open_named(m: re.Match, cx: _Ctx) -> _Hit:
+    return _Hit(m.start(), m.end(), "date", relative=True, invalid=True)
+
+
+def _h_en_cy(m: re.Match, cx: _Ctx) -> _Hit:
+    y = int(m["y"]) if m["y"] else _two_digit_year(int(m["yy"]), cx)
+    return _Hit(m.start(), m.end(), "year", y=y, relative=y is None, invalid=y is None)
 
 
 # _EN_OPEN_RELATIVE is tried only around one of its unit words (cheaper than at every position).
@@ -1413,6 +1440,8 @@ def _h_en_month(m: re.Match, cx: _Ctx) -> _Hit | None:
         and not m["q"]
         and not m["w"]
         and not in_range
+        and not (_EN_PART_OF.search(cx.text, max(0, m.start() - 16), m.start()) and not re.match(r"['’]", cx.text[
+            m.end():m.end() + 1]))  # the 3rd week of Jan (not "the end of Jan's term")
         and (name.lower() in ("mar", "jan") or not _EN_ABBR_PREP.search(cx.text, max(0, m.start() - 10), m.start()))
     ):
         return None  # "Mar", "Jan" alone are too often names; "after Feb", "in Dec" are months
@@ -1787,6 +1816,8 @@ _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_OPEN_PERIOD, _h_en_open_period),
     (_EN_TO_DATE, _h_en_to_date),
     (_EN_OPEN_TRIGGER, _h_en_open_relative),
+    (_EN_OPEN_NAMED, _h_en_open_named),
+    (_EN_CY, _h_en_cy),
     (_EN_REST_OF, _h_en_rest_of),
     (_EN_NOW, _h_en_now),
 )
@@ -2300,7 +2331,23 @@ def _zh_part_of(h: _Hit, m: re.Match) -> None:
     if unit and n and o in ("前", "头", "最初", "最后", "后") and not h.qualifier:
         if _first_or_last(h, o in ("前", "头", "最初"), n, unit):
             return
+    wd = "一二三四五六日天".find(u[-1]) if u[:2] in ("星期", "礼拜") and len(u) == 3 else -1
+    if wd >= 0 and o in ("最后", "第") and raw in ("", "一", "1") or (wd >= 0 and o == "第" and n and n <= 5):
+        if _nth_weekday(h, min(wd, 6), -1 if o == "最后" else n or 1):
+            return  # 四月的最后一个星期一, 五月的第二个星期日
     h.invalid = True
+
+
+def _nth_weekday(h: _Hit, wd: int, n: int) -> bool:
+    """The n-th (or, for -1, the last) weekday ``wd`` of the month ``h``; False if none."""
+    if h.kind != "month" or h.interval or h.y is None or h.m is None or h.qualifier:
+        return False
+    last = calendar.monthrange(h.y, h.m)[1]
+    days = [d for d in range(1, last + 1) if date(h.y, h.m, d).weekday() == wd]
+    if not (n == -1 or 1 <= n <= len(days)):
+        return False
+    _set_day(h, date(h.y, h.m, days[-1] if n == -1 else days[n - 1]))
+    return True
 
 
 def _week_of(h: _Hit, text: str, m: re.Match) -> None:
