@@ -132,7 +132,7 @@ RANGES = [
     ("en", "The rebuild could cost $3-5 billion.", [R("$3-5 billion", 3e9, 5e9, "USD")]),
     ("en", "They pump 2 to 3 million barrels.", [R("2 to 3 million barrels", 2e6, 3e6, "oil_barrel")]),
     ("en", "The talks could take two to three years.", [R("two to three years", 2, 3, "year")]),
-    ("en", "Workers aged 18-65 were surveyed.", [R("18-65", 18, 65)]),
+    ("en", "Workers aged 18-65 were surveyed.", [R("18-65", 18, 65, "year")]),  # an age range
 ]
 
 CHANGES = [
@@ -285,7 +285,7 @@ COMPARATORS = [
     ("en", "Rooms hold no more than 5 people.", [Q("no more than 5 people", 5, "person", cmp="<=")]),
     ("en", "Bags may weigh a maximum of 23 kg.", [Q("a maximum of 23 kg", 23, "kilogram", cmp="<=")]),
     ("en", "Enrichment is capped at 3.67%.", [Q("capped at 3.67%", 3.67, "percent", cmp="<=")]),
-    ("en", "Applicants aged 65 or more may apply.", [Q("65 or more", 65, cmp=">=")]),
+    ("en", "Applicants aged 65 or more may apply.", [Q("65 or more", 65, "year", cmp=">=")]),
 ]
 
 APPROXIMATIONS = [
@@ -783,6 +783,14 @@ EN_FORMS = [
     ("3 out of 10 people agreed.", [Q("3 out of 10 people", 0.3, "fraction")]),
     ("It is a 1/4 mile oval.", [Q("1/4 mile", 0.25, "mile")]),
     ("Roughly 2/3 of voters backed it.", [Q("Roughly 2/3", 2 / 3, "fraction", approx=True)]),
+    # one measure in two units, the second smaller than one of the first
+    ("He is 5 feet and 2 inches tall.", [Q("5 feet and 2 inches", 5 + 2 / 12, "foot")]),
+    ("The flight took 2 hours 30 minutes.", [Q("2 hours 30 minutes", 2.5, "hour")]),
+    ("He served 2 years and 3 months.", [Q("2 years and 3 months", 2.25, "year")]),
+    ("They bought 10 kg and 5000 g of it.", [Q("10 kg", 10, "kilogram"), Q("5000 g", 5000, "gram")]),
+    # ages
+    ("A woman aged 45 was arrested.", [Q("45", 45, "year")]),
+    ("The patient is a 87 yo man.", [Q("87 yo", 87, "year")]),
 ]
 
 

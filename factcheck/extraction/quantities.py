@@ -101,6 +101,8 @@ from factcheck.extraction.units import (
     PER_SUFFIXES,
     UNIT_KINDS,
     UNITS,
+    registry,
+    to_pint,
 )
 from factcheck.records import Quantity
 
@@ -285,6 +287,10 @@ _EN_FIRST_BELOW_100 = (
 # sense, over a barrel, a parking meter, to a degree), nor plurals, nor a rate's "a": $80 a barrel.
 _ONE_UNIT_IDIOMS = ("meter", "foot", "feet", "inch", "mile", "pound", "ounce", "knot", "degree", "deg ", "celsius",
                     "celcius", "centigrade", "fahrenheit", "barrel", "kbit")
+# Units one measure may be written in two of (5 feet and 2 inches); not temperatures (an offset).
+_MEASURE_UNITS = frozenset(
+    v for v in UNITS.values() if UNIT_KINDS.get(v) in ("physical", "duration") and not v.startswith("degree")
+)
 _ONE_UNIT_NAMES = frozenset(v for k, v in UNITS.items() if UNIT_KINDS.get(v) == "physical")
 _ONE_UNIT_WORDS = [
     k for k, v in UNITS.items()
@@ -1338,6 +1344,62 @@ def _join_money(norm: str, atoms: list[_Atom]) -> list[_Atom]:
     return joined
 
 
+_MEASURE_GAP_RE = re.compile(r"[ \t]+(?:(?i:and)[ \t]+)?")
+_AGED_BEFORE_RE = re.compile(r"(?<![A-Za-z])(?i:aged?)[ \t]+\Z")
+
+
+@lru_cache(maxsize=256)
+def _unit_factor(larger: str, smaller: str) -> float | None:
+    """How many ``larger`` one ``smaller`` is (inch → foot: 1/12), by pint; None across dimensions."""
+    import pint  # only when two units meet: pint takes ~0.3 s to load
+
+    a, b = to_pint(larger), to_pint(smaller)
+    if a is None or b is None:
+        return None
+    try:
+        return float(registry().Quantity(1, b).to(a).magnitude)
+    except pint.errors.DimensionalityError:
+        return None
+
+
+def _join_measures(norm: str, atoms: list[_Atom]) -> list[_Atom]:
+    """One measure written in two units, the second smaller than one of the first: 5 feet and 2
+    inches (5.1667 feet), 2 hours 30 minutes, 3 km and 500 m."""
+    out: list[_Atom] = []
+    for atom in atoms:
+        whole = out[-1] if out else None
+        if (
+            whole is not None
+            and whole.unit in _MEASURE_UNITS
+            and atom.unit in _MEASURE_UNITS
+            and whole.unit != atom.unit
+            and whole.per is None
+            and atom.per is None
+            and atom.comparator is None
+            and atom.start == atom.num_start
+            and whole.value is not None
+            and atom.value is not None
+            and whole.value > 0
+            and atom.value > 0
+            and _MEASURE_GAP_RE.fullmatch(norm, whole.end, atom.start)
+            and not _BETWEEN_RE.search(norm, max(0, whole.start - 10), whole.start)
+        ):
+            factor = _unit_factor(whole.unit, atom.unit)
+            if factor is not None and 0 < atom.value * factor < 1:
+                whole.fixed, whole.end = whole.value + atom.value * factor, atom.end
+                continue
+        out.append(atom)
+    return out
+
+
+def _is_age(norm: str, g: _Atom | _Range) -> bool:
+    """A number or range of whole years after "age"/"aged": a man aged 87, workers aged 18-65."""
+    if g.unit is not None or not _AGED_BEFORE_RE.search(norm, max(0, g.start - 8), g.start):
+        return False
+    values = [g.low_value, g.high_value] if isinstance(g, _Range) else [g.value]
+    return all(v is not None and v == int(v) and 0 < v <= 130 for v in values)
+
+
 def _group(norm: str, atoms: list[_Atom]) -> list[_Atom | _Range]:
     out: list[_Atom | _Range] = []
     lower = 0
@@ -1474,7 +1536,10 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
     norm = _normalise(text)
     out = []
     previous_end: int | None = None
-    for g in _group(norm, _join_money(norm, _join_mixed(norm, _join_scales(norm, _scan(norm, lang)), lang))):
+    atoms = _join_mixed(norm, _join_scales(norm, _scan(norm, lang)), lang)
+    for g in _group(norm, _join_measures(norm, _join_money(norm, atoms))):
+        if _is_age(norm, g):
+            g.unit = "year"
         after_previous = previous_end is not None and not norm[previous_end : g.start].strip()
         previous_end = g.end
         if isinstance(g, _Atom) and g.article_one and g.unit in _ONE_UNIT_NAMES and after_previous:

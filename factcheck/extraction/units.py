@@ -141,7 +141,7 @@ for _name, _forms in _SPELLED.items():
         _PHYSICAL[_name] = "|".join(filter(None, [_PHYSICAL.get(_name, ""), *_fresh]))
 
 _DURATIONS: dict[str, str] = {
-    "year": "年|岁|周岁|year|years|yr|yrs",
+    "year": "年|岁|周岁|year|years|yr|yrs|yo|y.o.|y/o",  # 87 yo: an age
     "month": "个月|month|months",
     "week": "周|星期|个星期|礼拜|个礼拜|week|weeks",
     "day": "天|day|days",
