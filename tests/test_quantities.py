@@ -788,6 +788,13 @@ EN_FORMS = [
     ("The flight took 2 hours 30 minutes.", [Q("2 hours 30 minutes", 2.5, "hour")]),
     ("He served 2 years and 3 months.", [Q("2 years and 3 months", 2.25, "year")]),
     ("They bought 10 kg and 5000 g of it.", [Q("10 kg", 10, "kilogram"), Q("5000 g", 5000, "gram")]),
+    # ranges: bounds the other way round, "through"
+    (
+        "There are at most 100 and at least 20 apples.",
+        [R("at most 100 and at least 20", 20, 100, "count", item="apples")],
+    ),
+    ("Kids aged 5 through 12 may enter.", [R("5 through 12", 5, 12, "year")]),
+    ("Sales grew 5% through 2020.", [Q("5%", 5, "percent")]),
     # ages
     ("A woman aged 45 was arrested.", [Q("45", 45, "year")]),
     ("The patient is a 87 yo man.", [Q("87 yo", 87, "year")]),

@@ -420,7 +420,7 @@ _BETWEEN_RE = re.compile(r"(?:(?i:(?<![A-Za-z])between)[ \t]+|介于[ \t]*)\Z")
 _FROM_RE = re.compile(r"(?:(?i:(?<![A-Za-z])from)[ \t]+)\Z")
 _BETWEEN_END_RE = re.compile(r"[ \t]*之间")
 
-_RANGE_GAP_RE = re.compile(r"[ \t]*(?:到|至|~|〜|-|–|—|(?i:to))[ \t]*")
+_RANGE_GAP_RE = re.compile(r"[ \t]*(?:到|至|~|〜|-|–|—|(?i:to))[ \t]*|[ \t]+(?i:through|thru)[ \t]+")  # 20 through 100
 # 成 and 折 after a number up to ten are tenths (三成 = 30%, 九折 = 90%), except in words
 # that start with 成 (成为, 成本, 成立...) and 一成不变.
 _TENTHS_RE = re.compile(
@@ -1107,9 +1107,22 @@ def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | Literal["d
     ):
         return _Range(a.start, b.end, a, b, a.value, b.value, unit=a.unit or b.unit, per=b.per or a.per,
                       comparator=None, approximate=a.approximate or b.approximate, item=b.item or a.item)
+    if (
+        a.comparator in ("<", "<=")
+        and b.comparator in (">", ">=")
+        and a.value is not None
+        and b.value is not None
+        and b.value < a.value
+        and (a.unit == b.unit or a.unit is None or b.unit is None)
+        and _BOUNDS_GAP_RE.fullmatch(gap)
+    ):  # at most 100 and at least 20: the bounds the other way round
+        return _Range(a.start, b.end, a, b, b.value, a.value, unit=a.unit or b.unit, per=b.per or a.per,
+                      comparator=None, approximate=a.approximate or b.approximate, item=b.item or a.item)
     if _RANGE_GAP_RE.fullmatch(gap):
         if gap.strip().lower() == "to" and _is_change_from(norm, a, lower):
             return None
+        if gap.strip().lower() in ("through", "thru") and b.year_like and not a.year_like:
+            return None  # 5 through 2020 is a number and a year
     elif _AND_GAP_RE.fullmatch(gap):
         between = _BETWEEN_RE.search(norm, max(lower, a.start - 10), a.start)
         if not between and not _BETWEEN_END_RE.match(norm, b.end):
