@@ -92,16 +92,32 @@ New Year's Day, Halloween, May Day) and Easter (dateutil), years in words (ninet
 six, August two thousand and fifteen), days in words (the second of August, January first),
 a lone day after on/by/until (on the 18th), day ranges with to/through (9 to 12 of June),
 unambiguous numeric month-days (22/04, 11/20), 12-2022, X和Y之间, 前半年/后半年, and the relation
-words later than / no later than / starting on / or later.
+words later than / no later than / starting on / or later. Third round: the n-th day, month or
+week of a period (the 15th day of next month, the 9th month of next year, the 3rd week of Jan:
+weeks counted from the ISO week holding the 1st), the last / n-th weekday of a month
+(四月的最后一个星期一), a weekday of a week beside it (Tuesday of last week, next week Mon), range
+ends that are a period's bound (from 2007 to the end of 2008, 从2018年到2020年底) and ends of
+different kinds that both give their year (2014 through May 2nd 2018), later/earlier this
+week/month/year and the rest of the week/month/year (publication to the period's end, or its
+start to publication), this working week (Monday to Friday), now / the current date as a
+range end, w/c Feb 4 and the week starting on a day (seven days), n days/weeks starting a day,
+day ranges in words (April ninth through seventeenth, between 3 and 12 of Sept), month pairs
+(Jan-Feb 2017, Nov-Feb 5th, 2017), from Sep to Nov, Jan/3, numeric day ranges when one
+convention (month/day or day/month) fits both ends (10/13-11/2/2017), numeric two-digit years
+(03/18/40), CY18, years to 2199 after in/by/until. Found and left open: anaphora (the next day,
+the day before, the same week, 3 weeks later), fortnights, business days, a couple of weeks,
+"in two months/years" (also "the highest in two months", looking back), the next decade, the end
+of the month/week/year, the n-th day of the month, otd, moving holidays (Eid al-Fitr,
+Thanksgiving, Labor Day, Black Friday), ambiguous numeric dates with a year (4/5/2025, 11/12/35,
+10/1/2018-10/7/2018, from 10/1 to 11/7), 前1周/后1年 ("the previous week" or "the past 7 days").
 
 Not returned: durations (两年, 20个月, 近2000年, two years, for three decades),
 numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, 当前, 现在,
-近年来, 几年前, a few years ago, recently), anaphora (同年, 当年, 次年, the next
-year, the previous year), times of day (10点, 10:30 are ignored; a date before them
+近年来, 几年前, a few years ago, recently), anaphora in Chinese and by year (同年, 当年, 次年,
+the next year, the previous year), times of day (10点, 10:30 are ignored; a date before them
 is still found), recurring weekdays (每周一, every Friday), seasons (2019年夏天, summer
 2019), bare two-digit years (19年), "20年代" without a century, ambiguous all-numeric
-dates (4/5/2025, 4/5; 13/4/2025, 4/13/2025, 1/1/2016 and 22/04 are read), BC years,
-"in two months/years" (news uses it for "within"), the next decade, weekends, fortnights.
+dates without a year (4/5; 22/04 and 11/20 are read), BC years.
 """
 
 from __future__ import annotations
