@@ -653,6 +653,11 @@ ZH_FORMS = [
     ("出口比前两年的平均水平高", [Q("两年", 2, "year")]),
     ("与过去三年相比，利润增长了20%", [Q("三年", 3, "year"), Q("20%", 20, "percent")]),
     ("今年前十个月销量增长", [Q("十个月", 10, "month")]),
+    # a full-width comma between full-width digits groups thousands; between half-width ones it lists
+    ("报名人数为１，２３４，５６７人", [Q("１，２３４，５６７人", 1_234_567, "person")]),
+    ("三组的得分分别为3，5，7", [Q("3", 3), Q("5", 5), Q("7", 7)]),
+    # 百分之 with spaces inside is still a percentage
+    ("这种啤酒的酒精含量为百 分 之2.4", [Q("百 分 之2.4", 2.4, "percent")]),
 ]
 
 

@@ -521,9 +521,26 @@ class _NFKCTable(dict):
 _NFKC = _NFKCTable({0x2212: ord("-"), 0x2010: ord("-"), 0x2011: ord("-"), 0x3000: ord(" "), 0xFF0C: 0xFF0C})
 
 
+# A full-width comma between full-width digits, three after it: a thousands separator (４，５６５),
+# not the list comma of 3，5，7 in half-width digits.
+_FULL_WIDTH_GROUP_RE = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+
+
 def _normalise(text: str) -> str:
     """NFKC one character at a time, so offsets into the result are offsets into ``text``."""
-    return text if text.isascii() else fix_financial(text.translate(_NFKC))
+    if text.isascii():
+        return text
+    norm = fix_financial(text.translate(_NFKC))
+    if "，" in norm and _FULL_WIDTH_GROUP_RE.search(text):
+        norm = "".join("," if m else c for c, m in zip(norm, _full_width_groups(text)))
+    return norm
+
+
+def _full_width_groups(text: str) -> list[bool]:
+    marks = [False] * len(text)
+    for m in _FULL_WIDTH_GROUP_RE.finditer(text):
+        marks[m.start()] = True
+    return marks
 
 
 @lru_cache(maxsize=8192)
@@ -665,8 +682,8 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
             return None
         if m.group("fzh_neg"):
             num = -num  # 三分之负一
-        if den >= 1000 and all(c in "十百千万亿" for c in m.group("fzh_d")):
-            atom.fixed, atom.unit = float(num) / float(den) * 100, "percent"  # 千分之五 = 0.5%
+        if den >= 100 and all(c in "十百千万亿" for c in m.group("fzh_d")):
+            atom.fixed, atom.unit = float(num) / float(den) * 100, "percent"  # 千分之五 = 0.5%, 百 分 之2.4
         else:
             atom.fixed, atom.unit = float(num) / float(den), "fraction"
     elif kind == "slash":
