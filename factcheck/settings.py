@@ -29,6 +29,7 @@ SETTINGS: list[tuple[str, str, str]] = [
     ("FACTCHECK_CACHE", "~/.cache/factcheck",
      "Built models (the e5 base, its ONNX export), embedding caches, the claim-vector index's build files."),
     ("FACTCHECK_ENCODER_BACKEND", "auto", "`auto` (ONNX Runtime when exported, else torch), `onnx` or `torch`."),
+    ("FACTCHECK_ENCODER_PRECISION", "fp32", "`fp32` or `int8` (faster, loses some F1: docs/scaling.md)."),
     ("FACTCHECK_DEVICE", "auto", "Training device: `auto` (a CUDA GPU when torch sees one), `cpu`, `cuda`, `cuda:N`."),
     ("FACTCHECK_LABELSTUDIO_VENV", "the checkout's `.venv-labelstudio`",
      "The Label Studio server's own virtual environment."),

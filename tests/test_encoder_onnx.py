@@ -184,3 +184,33 @@ def test_prepare_onnx_rebuilds_a_stale_export(cache_copy):
     assert path == cache_copy / "onnx" / encoder.MODEL_NAME
     encoder_onnx.load_onnx(encoder.base_path())
     assert not [p for p in path.parent.iterdir() if ".build-" in p.name or ".old-" in p.name]  # no leftovers
+
+
+# ------------------------------------------------------------ int8
+
+
+def test_int8_encoder_gives_close_vectors_kept_apart_from_fp32(encoders):
+    from factcheck.embed.cache import base_tag
+    from factcheck.store.matching import encoder_model_id
+
+    int8, fp32 = Encoder(precision="int8"), encoders[0]
+    assert int8.backend == "onnx"
+    texts = [t for t in TEXTS if t.strip()]
+    cosines = np.einsum("ij,ij->i", int8.embed(texts), fp32.embed(texts))
+    assert cosines.min() >= encoder_onnx.INT8_MIN_COSINE
+    assert cosines.max() < 0.99999  # really another graph: scores move, thresholds must follow
+    # Vectors of one precision never land in the other's embedding cache or claim index.
+    assert base_tag(int8) != base_tag(fp32) and encoder_model_id(int8) != encoder_model_id(fp32)
+    manifest = json.loads((encoder_onnx.onnx_path("int8") / "manifest.json").read_text("utf-8"))
+    assert manifest["files"]["model.onnx"]["size"] < 150_000_000  # int8 weights: about a quarter of fp32's
+
+
+def test_precision_comes_from_the_environment_and_is_checked(monkeypatch):
+    monkeypatch.setenv("FACTCHECK_ENCODER_PRECISION", "int8")
+    assert Encoder().precision == "int8"
+    monkeypatch.setenv("FACTCHECK_ENCODER_PRECISION", "int4")
+    with pytest.raises(ModelError, match="fp32, int8") as info:
+        Encoder()
+    assert info.value.code == "F210"
+    with pytest.raises(ModelError, match="ONNX Runtime"):
+        Encoder(precision="int8", backend="torch")

@@ -37,6 +37,20 @@ def models_prepare(force):
     say(f"ONNX export ready in {path}")
 
 
+@models.command("calibrate-int8")
+@model_option()
+@click.option("--force", is_flag=True, help="Calibrate again even if cached.")
+def models_calibrate_int8(model_version, force):
+    """Tune a version's thresholds on int8 scores of its dev rows, for
+    FACTCHECK_ENCODER_PRECISION=int8 (docs/scaling.md)."""
+    from factcheck.model.int8 import calibrate_version
+
+    path = calibrate_version(model_version, force=force)
+    tuned = json.loads(path.read_text("utf-8"))
+    say(f"{tuned['version']} for int8: thresholds {tuned['thresholds']}, extractor {tuned['extract_thresholds']} "
+        f"({path})")
+
+
 @models.command("list")
 def models_list():
     """List trained versions (newest first); * marks the promoted one."""

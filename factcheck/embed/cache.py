@@ -66,9 +66,12 @@ class EmbeddingCache:
 
 
 def base_tag(encoder: Encoder) -> str:
-    """Short id of the encoder build, from its manifest: caches of another build are not reused."""
+    """Short id of the encoder build, from its manifest: caches of another build are not
+    reused, nor those of another precision (int8 vectors are not fp32 ones)."""
     manifest = Path(encoder.path) / "manifest.json"
-    return hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
+    tag = hashlib.sha1(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"
+    precision = getattr(encoder, "precision", "fp32")
+    return tag if precision == "fp32" else f"{tag}-{precision}"
 
 
 def embedding_cache_for(encoder: Encoder) -> EmbeddingCache:

@@ -42,6 +42,17 @@ def clean_text(text: str) -> str:
 BACKENDS = ("auto", "onnx", "torch")
 
 
+def encoder_precision(precision: str | None = None) -> str:
+    """``precision``, else ``FACTCHECK_ENCODER_PRECISION``, else "fp32"; checked."""
+    from factcheck.embed.onnx_export import PRECISIONS
+
+    precision = precision or os.environ.get("FACTCHECK_ENCODER_PRECISION") or "fp32"
+    if precision not in PRECISIONS:
+        raise ModelError(f"Unknown encoder precision {precision!r}; use one of {', '.join(PRECISIONS)} "
+                         "(FACTCHECK_ENCODER_PRECISION).", code="F210")
+    return precision
+
+
 class Encoder:
     """Frozen e5 encoder: texts → mean-pooled, L2-normalised embeddings.
 
@@ -53,7 +64,7 @@ class Encoder:
     """
 
     def __init__(self, path: str | Path | None = None, *, num_threads: int | None = None,
-                 backend: str | None = None, device: str = "cpu"):
+                 backend: str | None = None, device: str = "cpu", precision: str | None = None):
         from factcheck.embed.base import load_base
 
         backend = backend or os.environ.get("FACTCHECK_ENCODER_BACKEND") or "auto"
@@ -65,6 +76,13 @@ class Encoder:
         self.device = device  # torch's device; "cuda" for training on a GPU (factcheck.model.train)
         if device != "cpu":
             backend = "torch"  # the ONNX Runtime package here runs on the CPU only
+        #: "fp32", or "int8": the dynamic int8 ONNX graph (scores move; see factcheck.model.int8).
+        self.precision = encoder_precision(precision)
+        if self.precision == "int8":
+            if backend == "torch" or device != "cpu":
+                raise ModelError("The int8 encoder runs on ONNX Runtime on the CPU; unset FACTCHECK_ENCODER_PRECISION "
+                                 "for torch or a GPU.", code="F210")
+            backend = "onnx"
         self.dim = int(json.loads((Path(self.path) / "config.json").read_text("utf-8"))["hidden_size"])
         self.truncated = 0  # sentences cut at MAX_TOKENS so far
         self._torch: tuple | None = None  # (tokenizer, model), loaded on first need
@@ -73,7 +91,8 @@ class Encoder:
             from factcheck.embed import onnx_export as encoder_onnx
 
             try:
-                self._onnx = encoder_onnx.load_onnx(self.path, num_threads=num_threads, max_tokens=MAX_TOKENS)
+                self._onnx = encoder_onnx.load_onnx(self.path, num_threads=num_threads, max_tokens=MAX_TOKENS,
+                                                    precision=self.precision)
             except ImportError as exc:  # an environment set up before onnxruntime was a dependency
                 if backend == "onnx":
                     raise ModelError(f"{exc.name or exc} is not installed; run `make setup`.", code="F219") from exc
@@ -186,11 +205,15 @@ class Encoder:
         return vectors, int((enc["attention_mask"].sum(1) >= MAX_TOKENS).sum().cpu())
 
 
-@lru_cache(maxsize=2)
 def shared_encoder(path: str | None = None, num_threads: int | None = None) -> Encoder:
-    """One encoder per process (it takes ~0.5 GB); ``num_threads`` caps its intra-op
-    threads (a worker among N on a machine takes its share of the cores)."""
-    return Encoder(path, num_threads=num_threads)
+    """One encoder per process and precision (it takes ~0.5 GB); ``num_threads`` caps its
+    intra-op threads (a worker among N on a machine takes its share of the cores)."""
+    return _shared_encoder(path, num_threads, encoder_precision())
+
+
+@lru_cache(maxsize=2)
+def _shared_encoder(path: str | None, num_threads: int | None, precision: str) -> Encoder:
+    return Encoder(path, num_threads=num_threads, precision=precision)
 
 
 class LazyEncoder:
@@ -203,6 +226,7 @@ class LazyEncoder:
 
         self._path = path
         self.path = load_base(path)
+        self.precision = encoder_precision()
 
     @property
     def dim(self) -> int:

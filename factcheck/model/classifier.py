@@ -126,6 +126,12 @@ class CheckworthinessModel:
         # recall-first one for the extractor, which sits in front of human review.
         self.thresholds = _thresholds(self.card.get("thresholds", {}))
         self.extract_thresholds = _thresholds(self.card.get("extract_thresholds") or self.card.get("thresholds", {}))
+        if getattr(self.encoder, "precision", "fp32") == "int8" and self.tuned_top is None:
+            from factcheck.embed.onnx_export import read_int8_thresholds  # int8 scores move, so do the cuts
+
+            tuned = read_int8_thresholds(self.version)
+            self.thresholds, self.extract_thresholds = (_thresholds(tuned["thresholds"]),
+                                                        _thresholds(tuned["extract_thresholds"]))
 
     def probabilities(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         return self.probabilities_and_vectors(texts, batch_size=batch_size)[0]

@@ -545,7 +545,9 @@ def encoder_model_id(encoder) -> str:
         return getattr(encoder, "model_id", type(encoder).__name__)
     try:
         manifest = json.loads((Path(path) / "manifest.json").read_text("utf-8"))
-        return f"{Path(path).name}:{manifest.get('source', {}).get('sha256', '')[:12]}"
+        precision = getattr(encoder, "precision", "fp32")  # int8 vectors are not fp32 ones: kept apart
+        return f"{Path(path).name}:{manifest.get('source', {}).get('sha256', '')[:12]}" + (
+            "" if precision == "fp32" else f":{precision}")
     except (OSError, ValueError):
         return Path(path).name
 
