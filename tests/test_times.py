@@ -645,7 +645,6 @@ EXACT_OR_OPEN = [
     ("It was approved 3 weeks later.", "en", PUB, "3 weeks later", None, None, False),
     ("We hope to leave in the next fortnight.", "en", PUB, "the next fortnight", None, None, False),
     ("Set it up for the next 4 business days.", "en", PUB, "the next 4 business days", None, None, False),
-    ("Shares hit their highest level in two months.", "en", PUB, "in two months", None, None, False),
     ("我们前1周见过面。", "zh", PUB, "前1周", None, None, False),
     ("我們前1週見過面。", "zh", PUB, "前1週", None, None, False),
     ("他后1年回来。", "zh", PUB, "后1年", None, None, False),
@@ -679,7 +678,34 @@ def test_read_exactly_or_left_open(text, lang, published, span, value, relation,
     ("Prices rose 2000% in a year.", "en"),
     ("He said now and then it rains.", "en"),
     ("They built 2150 households.", "en"),
+    ("Shares hit their highest level in 16 years.", "en"),
+
     ("The fancy 18 cats slept.", "en"),
 ])
 def test_recurring_and_vague_are_not_dates(text, lang):
     assert [t for t in find_times(text, lang, PUB) if t.resolved] == []
+
+
+@pytest.mark.parametrize("text,lang,span", [
+    ("Shares hit their highest level in two months.", "en", "in two months"),  # looking back, or ahead?
+    ("He is the first president in 72 years to lose jobs.", "en", "in 72 years"),
+    ("於是他提前二十年率領弟子們。", "zh", "前二十年"),  # 提前: "in advance", a duration
+])
+def test_durations_are_not_returned_even_open(text, lang, span):
+    assert span not in [t.text for t in find_times(text, lang, PUB)]
+
+
+def test_a_single_phrase_interval_keeps_its_opener_out():
+    # "from" here names a source, not the start of a range: the span is the phrase alone
+    t = _find("Projections from earlier this year were higher.", "en", PUB, "earlier this year")
+    assert (t.value, t.relation) == ("2025-01-01/2025-05-22", None)
+    t = _find("Deaths rose between 1 March and  1 August 2020.", "en", PUB, "between 1 March and  1 August 2020")
+    assert t.value == "2020-03-01/2020-08-01"
+
+
+def test_and_joins_two_days_only_after_between():
+    text = "Sales rose on the 1st of September and the 1st of November."
+    assert [t.value for t in find_times(text, "en", PUB)] == ["2025-09-01", "2025-11-01"]
+    t = _find("Sales rose between the 1st of September and the 1st of November.", "en", PUB,
+              "between the 1st of September and the 1st of November")
+    assert (t.value, t.resolved) == ("2025-09-01/2025-11-01", True)

@@ -497,7 +497,7 @@ _ZH_AGO = re.compile(
     rf"|(?P<zn>[一二两三四五六七八九十]+)(?P<zu>日)|(?P<half>半)(?P<hu>年|个月))前(?![后夕])"
 )
 _ZH_OPEN_SPAN = re.compile(
-    rf"(?<![\d{_ZD}十两百几多数第之以的年月日])[前后]\s?(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s?个?\s?(?:周|星期|礼拜|年|月)"
+    rf"(?<![\d{_ZD}十两百几多数第之以的年月日提超向往])[前后]\s?(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s?个?\s?(?:周|星期|礼拜|年|月)"
     r"(?![\d一二三四五六七八九十底初末中])"
 )
 _ZH_DECADE = re.compile(
@@ -1219,8 +1219,8 @@ def _h_en_easter(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 # Found and left open: anaphora (the next day, the same week, 3 weeks later: after what?),
-# fortnights and business days (which ones, which holidays?), "a couple of weeks", "in two
-# months" (news also says "the highest in two months", looking back), the next decade.
+# fortnights and business days (which ones, which holidays?), "a couple of weeks", the next
+# decade. Not "in two months / in 16 years": news mostly looks back ("the highest in 16 years").
 _EN_OPEN_RELATIVE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:"
     r"(?P<a>(?i:the|that)\s+(?i:next|following|previous|preceding)\s+(?i:day|week|fortnight))"
@@ -1232,7 +1232,6 @@ _EN_OPEN_RELATIVE = re.compile(
     rf"|(?P<f>(?:(?i:the)\s+)?(?i:next|previous|past|last|coming)\s+(?:{_EN_NUM_WORD_OPEN})\s+"
     r"(?i:business|working)\s+days)"
     r"|(?P<g>(?:(?i:the)\s+)?(?i:next|past|last|coming)\s+(?i:couple)\s+(?:(?i:of)\s+)?(?i:days|weeks|months|years))"
-    rf"|(?P<h>(?i:in)\s+(?:{_EN_COUNT})\s+(?i:months|years))(?!\s+(?i:from|after|before|since|of|time)\b)"
     r"|(?P<i>(?i:the)\s+(?i:next|coming)\s+(?i:decade))"
     r"|(?P<j>(?:(?i:the)\s+)?(?i:end|beginning|start|middle)\s+(?i:of)\s+(?:(?i:the)\s+)?(?i:month|week|year))(?!\s*,?\s*\d|\s+(?i:of|in)\b)"
     rf"|(?P<k>(?i:the)\s+(?:(?i:{_DAY_WORD})|\d{{1,2}}(?:st|nd|rd|th))\s+(?i:day)\s+(?i:of)\s+(?i:the)\s+(?i:month)))"
@@ -1397,6 +1396,8 @@ def _en_date(m: re.Match, cx: _Ctx) -> _Hit | None:
         hit.relative = True  # a two-digit year without a publication date
     if not _valid_day(y, mo, d):
         hit.invalid = True  # feb 30: read, left open
+    if gd.get("btw") and not (gd.get("d2") or gd.get("dw2")):
+        hit.start += re.match(r"(?i:between)\s+", m[0]).end()  # type: ignore[union-attr]  # the opener
     if gd.get("d2") or gd.get("dw2"):
         w2 = (gd.get("dw2") or "").strip().lower()
         d2 = int(m["d2"]) if gd.get("d2") else int(w2[:-2]) if w2[:1].isdigit() else _DAY_WORDS[
@@ -2009,7 +2010,7 @@ _CONNECTOR = re.compile(
 _EXACT_START = re.compile(r"(?i:(?:the\s+)?(?:beginning|start)\s+of)\s|.*年初$")
 _EXACT_END = re.compile(r"(?i:(?:the\s+)?end\s+of)\s|.*[底末]$")
 _BETWEEN_AFTER = re.compile(r"\s?之?间")  # 2015年和2018年之间
-_OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+)$")
+_OPENER = re.compile(r"(?:(?P<zh>从|自|由)\s?|(?<![A-Za-z0-9_-])(?P<en>(?i:from|between))\s+(?:(?i:the)\s+)?)$")
 
 
 _UNREAD_START = re.compile(r"(?<![A-Za-z])(?i:from|between)\s+\S.*?\s(?i:to|through|till|until|and)\s+\Z")
@@ -2039,8 +2040,8 @@ def _try_merge(text: str, a: _Hit, b: _Hit, lower: int) -> _Hit | None:
     conn = _CONNECTOR.fullmatch(text, a.end, b.start)
     if not conn:
         return None
-    opener = _OPENER.search(text, max(lower, a.start - 10), a.start)
-    joiner = conn[0].strip().lower()
+    opener = _OPENER.search(text, max(lower, a.start - 14), a.start)
+    joiner = re.sub(r"\s+the$", "", conn[0].strip().lower())  # "and the 1st of November" joins as "and"
     if joiner == "and" and not (opener and opener["en"] and opener["en"].lower() == "between"):
         return None
     between_end = _BETWEEN_AFTER.match(text, b.end) if joiner in ("和", "与") else None
@@ -2177,8 +2178,8 @@ def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str] | None:
 def _attach_relations(text: str, hits: list[_Hit]) -> None:
     for i, h in enumerate(hits):
         lower = hits[i - 1].end if i else 0
-        if h.interval:
-            opener = _OPENER.search(text, max(lower, h.start - 10), h.start)
+        if h.interval and h.interval[0].start != h.interval[1].start:
+            opener = _OPENER.search(text, max(lower, h.start - 14), h.start)
             if opener:
                 h.start = opener.start()  # 从2015年到2018年, between 2015 and 2018
             continue
