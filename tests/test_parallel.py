@@ -79,3 +79,23 @@ def test_workers_and_a_dask_scheduler_are_one_or_the_other(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(EXAMPLES), "--db", str(tmp_path / "s.db"), "--workers", "2",
                                       "--dask-scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2 and "give one of them" in result.output
+
+
+@pytest.mark.issue(20)
+def test_workers_report_a_long_articles_progress_as_the_serial_run_does(tmp_path):
+    paragraph = (EXAMPLES / "zh_public_health.txt").read_text("utf-8")
+    long = tmp_path / "long.txt"
+    long.write_text("".join(f"第{i}段：全市今年新增病床{i}张。\n{paragraph}\n" for i in range(60)), "utf-8")
+    (tmp_path / "short.txt").write_text("截至2019年9月，伊朗石油出口降至不足13万桶/日。\n", "utf-8")
+    inputs = [str(tmp_path / "short.txt"), str(long)]
+
+    def reports(run) -> list[tuple]:
+        seen: list[tuple] = []
+        list(run(lambda article, done, total: seen.append((Path(article.source).name, done, total))))
+        return seen
+
+    serial = reports(lambda progress: extract_paths(inputs, progress=progress))
+    parallel = reports(lambda progress: extract_paths_parallel(inputs, workers=2, progress=progress))
+    assert [r for r in serial if r[0] == "long.txt"] == [r for r in parallel if r[0] == "long.txt"]
+    assert sum(r[0] == "long.txt" for r in parallel) >= 3  # a report per window of the long one, as it goes
+    assert parallel[-1][1] <= parallel[-1][2] == len(long.read_text("utf-8"))

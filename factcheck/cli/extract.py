@@ -75,7 +75,7 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
             from factcheck.parallel.local import extract_paths_parallel
 
             results = extract_paths_parallel(paths, workers=workers, version=scorer_version(model_version),
-                                             **options)
+                                             progress=_LongArticles(progress), **options)
         else:
             results = extract_paths(paths, scorer=load_scorer(model_version), progress=_LongArticles(progress),
                                     **options)

@@ -36,6 +36,16 @@ class Failure:
         return kind(self.message, code=self.code, source=self.source)
 
 
+#: In a local worker process: the queue its progress reports go to (``(article_id,
+#: chars_done, chars_total)``, after each window of an article), when the run shows progress.
+progress_reports = None
+
+
+def _report(article: Article, done: int, total: int) -> None:
+    if progress_reports is not None:
+        progress_reports.put((article.article_id, done, total))
+
+
 @lru_cache(maxsize=2)
 def worker_scorer(version: str | None, models: str | None = None, threads: int | None = None):
     """The model a worker scores with, loaded once per process: ``version`` from the
@@ -61,7 +71,8 @@ def extract_chunk(articles: list[Article], *, version: str | None, models: str |
     except FactcheckError as exc:
         return Failure.of(exc)  # every chunk would fail alike: the run stops
     return [Failure.of(found) if isinstance(found, FactcheckError) else found
-            for _, found in extract_batch(articles, scorer=scorer, lang=lang)]
+            for _, found in extract_batch(articles, scorer=scorer, lang=lang,
+                                          progress=_report if progress_reports is not None else None)]
 
 
 def results_of(results: list | Failure) -> list[list[Claim] | FactcheckError]:
