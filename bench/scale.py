@@ -12,8 +12,10 @@ runs it (a fresh process, model loading included) three ways into three stores:
   * ``--dask-scheduler`` on a cluster of 2 workers (``dask scheduler`` and ``dask worker
     --nthreads 1``, started here before the clock; each loads the model on its first task);
 
-and prints candidates per second, the ratio to serial, and whether the three stores hold
-identical claims (ids, kinds, decisions; scores within 1e-6). ``--large-mb N`` also
+and prints candidates per second, the ratio to serial, the cores each run kept busy (CPU
+seconds of every process it used, the Dask workers' included, over its wall time: 2.0 is all
+of 2 cores), and whether the three stores hold identical claims (ids, kinds, decisions;
+scores within 1e-6). ``--large-mb N`` also
 extracts one generated Chinese article of N MB with ``--no-store`` and prints its time and
 the peak RSS of the process. Wall time on a machine shared with other work is noisy:
 the three runs are back to back, so compare their ratios.
@@ -43,6 +45,28 @@ def generate(folder: Path, count: int, seed: int = 20) -> None:
     for i in range(count):
         body = "\n\n".join(rng.sample(paragraphs, k=min(3, len(paragraphs))))
         (folder / f"{i:05d}.txt").write_text(f"第{i}号报告：全市今年新增病床{i}张。\n\n{body}\n", "utf-8")
+
+
+def cpu_of(processes: list[subprocess.Popen]) -> float:
+    """CPU seconds so far of this process's finished children and of ``processes`` (running
+    Dask processes) with their own children."""
+    import psutil
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    for process in processes:
+        try:
+            tree = [psutil.Process(process.pid)]
+            tree += tree[0].children(recursive=True)
+        except psutil.NoSuchProcess:
+            continue
+        for member in tree:
+            try:
+                times = member.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+    return total
 
 
 def extract(args: list[str]) -> tuple[float, str]:
@@ -136,9 +160,12 @@ def main() -> None:
                 if mode in args.skip.split(","):
                     continue
                 db = tmp / f"{mode}.db"
+                cpu = cpu_of(processes)
                 seconds, _ = extract([str(folder), "--db", str(db), "--format", "summary", *model, *extra])
-                results[mode] = (seconds, claims(db))
-                print(f"  {mode:8s} {seconds:7.1f} s  {len(results[mode][1])} candidates", flush=True)
+                cores = (cpu_of(processes) - cpu) / seconds
+                results[mode] = (seconds, claims(db), cores)
+                print(f"  {mode:8s} {seconds:7.1f} s  {len(results[mode][1])} candidates  {cores:.2f} cores busy",
+                      flush=True)
         finally:
             for process in processes:
                 process.terminate()
@@ -146,11 +173,11 @@ def main() -> None:
                 process.wait(timeout=30)
     base = results.get("serial")
     print(f"\n{args.articles} generated articles, model {args.model or 'promoted'}; candidates per second:")
-    for mode, (seconds, rows) in results.items():
+    for mode, (seconds, rows, cores) in results.items():
         ratio = f"  {base[0] / seconds:.2f}x serial" if base else ""
         identical = "" if not base or mode == "serial" else ("  identical claims" if same(rows, base[1])
                                                               else "  CLAIMS DIFFER")
-        print(f"  {mode:8s} {len(rows) / seconds:8.1f}{ratio}{identical}")
+        print(f"  {mode:8s} {len(rows) / seconds:8.1f}{ratio}  {cores:.2f} cores busy{identical}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ each as candidates per second, and the share of (c)'s time per stage (rules, sco
 storing, matching: the differences between the runs above). ``--baseline DIR`` runs the
 same modes on another checkout of factcheck (e.g. ``git worktree add /tmp/base HEAD``,
 or ``git archive START | tar -x -C /tmp/base``) in the same run, interleaved, and prints
-the ratio. Every mode runs in a fresh process with the model loaded before the clock
+the ratio. ``--int8`` adds this checkout with ``FACTCHECK_ENCODER_PRECISION=int8`` as a
+third column (its thresholds recalibrated: ``factcheck models calibrate-int8`` first).
+Each run's line shows its cores busy (CPU seconds / wall seconds): 2.0 on 2 cores is all.
+Every mode runs in a fresh process with the model loaded before the clock
 starts; wall time, so a machine shared with other work gives noisy figures: read the
 ratios, which are measured side by side.
 """
@@ -73,9 +76,9 @@ def run_mode(mode: str, limit: int) -> dict:
     return {"candidates": candidates, "seconds": seconds, "cpu": cpu}
 
 
-def measure(code: Path, mode: str, limit: int) -> dict:
+def measure(code: Path, mode: str, limit: int, extra_env: dict | None = None) -> dict:
     """``run_mode`` in a fresh interpreter importing factcheck from ``code``."""
-    env = {**os.environ, "PYTHONPATH": str(code), "FACTCHECK_MODELS": str(code / "models")}
+    env = {**os.environ, "PYTHONPATH": str(code), "FACTCHECK_MODELS": str(code / "models"), **(extra_env or {})}
     out = subprocess.run([sys.executable, __file__, "--run", mode, "--limit", str(limit)], env=env, cwd=code,
                          capture_output=True, text=True, check=False)
     if out.returncode:
@@ -107,7 +110,8 @@ def print_speeds(results: dict, codes, modes, header: str, per: str, baseline) -
             speeds[name] = r["candidates"] / r[per] if r else None
             row += f"{speeds[name]:12.1f}" if speeds[name] else f"{'':12s}"
         if baseline and speeds.get("baseline") and mode != "encoder":
-            row += f"    {speeds['this'] / speeds['baseline']:.2f}x"
+            row += "".join(f"    {speeds[n] / speeds['baseline']:.2f}x" for n in codes if n != "baseline"
+                           and speeds.get(n))
         print(row)
 
 
@@ -117,12 +121,15 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another factcheck checkout to measure beside this one")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each mode (the fastest counts)")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of " + ", ".join(MODES))
+    parser.add_argument("--int8", action="store_true", help="also this checkout on the int8 encoder")
     parser.add_argument("--run", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run_mode(args.run, args.limit)))
         return
-    codes = {"this": REPO, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    codes = {"this": REPO, **({"this-int8": REPO} if args.int8 else {}),
+             **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    envs = {"this-int8": {"FACTCHECK_ENCODER_PRECISION": "int8"}}
     modes = args.modes.split(",")
     results: dict[str, dict] = {name: {} for name in codes}
     for mode in modes:
@@ -130,14 +137,15 @@ def main() -> None:
             for name, code in codes.items():  # interleaved: both see the same machine load
                 if mode == "encoder" and name == "baseline":
                     continue  # the floor is the encoder's, the same in both
-                got = measure(code, mode, args.limit)
+                got = measure(code, mode, args.limit, envs.get(name))
                 best = results[name].get(mode)
                 if best is None or got["seconds"] < best["seconds"]:
                     results[name][mode] = got
-                print(f"  {name:8s} {mode:12s} {got['candidates']:6d} candidates {got['seconds']:7.1f} s wall "
-                      f"{got['cpu']:7.1f} s CPU", flush=True)
+                print(f"  {name:9s} {mode:12s} {got['candidates']:6d} candidates {got['seconds']:7.1f} s wall "
+                      f"{got['cpu']:7.1f} s CPU ({got['cpu'] / got['seconds']:.2f} cores busy)", flush=True)
     print(f"\n{args.limit} CED Weibo posts, {os.cpu_count()} cores; candidates per second (fastest of {args.repeat}):")
-    header = f"{'mode':14s}" + "".join(f"{n:>12s}" for n in codes) + ("    ratio" if args.baseline else "")
+    header = f"{'mode':14s}" + "".join(f"{n:>12s}" for n in codes) + (
+        "".join(f"  {n} / baseline" for n in codes if n != "baseline") if args.baseline else "")
     print_speeds(results, codes, modes, header, "seconds", args.baseline)
     print("candidates per CPU second (steadier on a shared machine: the work done, not the wait):")
     print_speeds(results, codes, modes, header, "cpu", args.baseline)
