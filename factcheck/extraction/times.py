@@ -106,8 +106,7 @@ day ranges in words (April ninth through seventeenth, between 3 and 12 of Sept),
 convention (month/day or day/month) fits both ends (10/13-11/2/2017), numeric two-digit years
 (03/18/40), CY18, years to 2199 after in/by/until. Found and left open: anaphora (the next day,
 the day before, the same week, 3 weeks later), fortnights, business days, a couple of weeks,
-"in two months/years" (also "the highest in two months", looking back), the next decade, the end
-of the month/week/year, the n-th day of the month, otd, moving holidays (Eid al-Fitr,
+the next decade, the end of the month/week/year, the n-th day of the month, otd, moving holidays (Eid al-Fitr,
 Thanksgiving, Labor Day, Black Friday), ambiguous numeric dates with a year (4/5/2025, 11/12/35,
 10/1/2018-10/7/2018, from 10/1 to 11/7), 前1周/后1年 ("the previous week" or "the past 7 days").
 
@@ -117,7 +116,8 @@ numbers with units, ordinals (第三轮), vague words (近日, 日前, 目前, �
 the next year, the previous year), times of day (10点, 10:30 are ignored; a date before them
 is still found), recurring weekdays (每周一, every Friday), seasons (2019年夏天, summer
 2019), bare two-digit years (19年), "20年代" without a century, ambiguous all-numeric
-dates without a year (4/5; 22/04 and 11/20 are read), BC years.
+dates without a year (4/5; 22/04 and 11/20 are read), BC years, "in two months / in 16 years"
+(news mostly looks back: "the highest in 16 years").
 """
 
 from __future__ import annotations
@@ -497,7 +497,7 @@ _ZH_AGO = re.compile(
     rf"|(?P<zn>[一二两三四五六七八九十]+)(?P<zu>日)|(?P<half>半)(?P<hu>年|个月))前(?![后夕])"
 )
 _ZH_OPEN_SPAN = re.compile(
-    rf"(?<![\d{_ZD}十两百几多数第之以的年月日提超向往])[前后]\s?(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s?个?\s?(?:周|星期|礼拜|年|月)"
+    rf"(?=[前后])(?<![\d{_ZD}十两百几多数第之以的年月日提超向往])[前后]\s?(?:\d{{1,3}}|[一二两三四五六七八九十]+)\s?个?\s?(?:周|星期|礼拜|年|月)"
     r"(?![\d一二三四五六七八九十底初末中])"
 )
 _ZH_DECADE = re.compile(
@@ -967,7 +967,7 @@ _MON = (
     r"|November|December)\b|(?i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
 # A year after a month: 2019, of 2019, in 2019, or a two-digit year after "of" (April of 87).
-_MYEAR = r"(?:\s?,?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
+_MYEAR = r"(?:(?:\s?,)?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
 _EY = r"(?:1[5-9]|20|21)\d\d(?!\d)"
 _ORD = r"(?:st|nd|rd|th)?"
 _EN_QUAL = (
@@ -1036,7 +1036,7 @@ _MON_NAME = (
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
 )
 _EN_MONTH_PAIR = re.compile(
-    rf"(?<![A-Za-z0-9_-])(?P<m1>{_MON_NAME})\.?\s?[-–]\s?(?P<m2>{_MON_NAME})"
+    rf"(?=[JjFfMmAaSsOoNnDd])(?<![A-Za-z0-9_-])(?P<m1>{_MON_NAME})\.?\s?[-–]\s?(?P<m2>{_MON_NAME})"
     rf"(?:\s+(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d))?(?:\s?,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
 
@@ -1064,7 +1064,7 @@ def _h_en_month_pair(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 # Jan/3, sept/30: a month name and a day.
-_EN_MON_SLASH_DAY = re.compile(rf"(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])")
+_EN_MON_SLASH_DAY = re.compile(rf"(?=[JjFfMmAaSsOoNnDd])(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])")
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
 _EN_HALF = re.compile(
     rf"(?<![A-Za-z0-9_])(?:[Hh](?P<h>[12])[\s-]*(?P<y>{_EY})|(?P<y2>{_EY})[\s-]*[Hh](?P<h2>[12]))(?![A-Za-z0-9_-])"
@@ -1601,7 +1601,7 @@ def _h_en_now(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 # The rest of the week / month / year, this working week: from publication or its Monday.
 _EN_REST_OF = re.compile(
-    r"(?<![A-Za-z0-9_-])(?:(?P<r>(?i:the\s+)?(?i:rest|remainder|remaining)\s+(?i:of)\s+(?i:the|this)\s+"
+    r"(?=[TtRr])(?<![A-Za-z0-9_-])(?:(?P<r>(?i:the\s+)?(?i:rest|remainder|remaining)\s+(?i:of)\s+(?i:the|this)\s+"
     r"(?P<u>(?i:week|month|year)))|(?P<ww>(?i:this)\s+(?i:working|work|business)\s+week))(?![A-Za-z0-9_-])"
 )
 
