@@ -1064,7 +1064,9 @@ def _h_en_month_pair(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 # Jan/3, sept/30: a month name and a day.
-_EN_MON_SLASH_DAY = re.compile(rf"(?=[JjFfMmAaSsOoNnDd])(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])")
+_EN_MON_SLASH_DAY = re.compile(
+    rf"(?=[JjFfMmAaSsOoNnDd])(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])"
+)
 _EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
 _EN_HALF = re.compile(
     rf"(?<![A-Za-z0-9_])(?:[Hh](?P<h>[12])[\s-]*(?P<y>{_EY})|(?P<y2>{_EY})[\s-]*[Hh](?P<h2>[12]))(?![A-Za-z0-9_-])"
