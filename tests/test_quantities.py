@@ -656,6 +656,7 @@ ZH_FORMS = [
     # a full-width comma between full-width digits groups thousands; between half-width ones it lists
     ("报名人数为１，２３４，５６７人", [Q("１，２３４，５６７人", 1_234_567, "person")]),
     ("三组的得分分别为3，5，7", [Q("3", 3), Q("5", 5), Q("7", 7)]),
+    ("该市新增1,500个岗位", [Q("1,500个", 1500, "count", item="岗位")]),
     # 百分之 with spaces inside is still a percentage
     ("这种啤酒的酒精含量为百 分 之2.4", [Q("百 分 之2.4", 2.4, "percent")]),
 ]
@@ -793,6 +794,8 @@ EN_FORMS = [
     ("The flight took 2 hours 30 minutes.", [Q("2 hours 30 minutes", 2.5, "hour")]),
     ("He served 2 years and 3 months.", [Q("2 years and 3 months", 2.25, "year")]),
     ("They bought 10 kg and 5000 g of it.", [Q("10 kg", 10, "kilogram"), Q("5000 g", 5000, "gram")]),
+    # a number grouped by commas is never a year
+    ("They created 1,500 jobs in 2015.", [Q("1,500", 1500, "count", item="jobs")]),
     # ranges: bounds the other way round, "through"
     (
         "There are at most 100 and at least 20 apples.",

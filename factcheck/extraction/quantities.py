@@ -629,6 +629,7 @@ class _Atom:
     article_one: bool = False  # 一 / one, which with a 量词 is an article, not a count
     temperature: str | None = None  # 华氏温度98.6度: the scale said before the number
     mixed: bool = False  # digits with Chinese scales (1千零1), never a year
+    grouped: bool = False  # digits grouped by commas (1,500), never a year
     subunit: bool = False  # cents, pence, 美分: hundredths of the currency in ``unit``
 
     @property
@@ -645,6 +646,7 @@ class _Atom:
             self.source == "ar"
             and self.scale == 1
             and not self.mixed
+            and not self.grouped
             and self.mantissa is not None
             and self.mantissa == self.mantissa.to_integral_value()
             and 1000 <= self.mantissa <= 2100
@@ -741,6 +743,7 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         if prev == "第":
             return None
         atom.source, atom.mantissa = "ar", _ar_value(m.group())
+        atom.grouped = "," in m.group()
         if prev == "-" and prev2 in " \t\n(（:：,，、":
             atom.mantissa, atom.start, atom.num_start = -atom.mantissa, s - 1, s - 1
     elif kind == "zh":
