@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from click.testing import CliRunner
 
 from factcheck.cli import cli
@@ -62,6 +63,9 @@ def test_a_version_folder_has_a_small_head_and_a_full_card(trained):
     assert card["split"]["withheld_for_heldout"] == {}
     timing = card["timing"]  # the card records how long training took, and where
     assert timing["total"] >= timing["encoding"] >= 0 and timing["training"] > 0 and timing["cpus"] >= 1
+    # torch's thread count changes a seed's head, so the card says what a rerun must match
+    assert timing["threads"] == torch.get_num_threads()
+    assert f"{timing['threads']} torch threads" in (path / "README.md").read_text("utf-8")
     assert "- Training time: " in (path / "README.md").read_text("utf-8")
     assert "| project_jsonl:slice:test |" in (path / "README.md").read_text("utf-8")
 

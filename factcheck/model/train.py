@@ -437,6 +437,8 @@ def write_version(
     import shutil
     import tempfile
 
+    import torch
+
     from factcheck.model.adapter import ADAPTER_FILE, save_adapter
 
     manifest = json.loads((Path(encoder.path) / "manifest.json").read_text("utf-8"))
@@ -460,7 +462,8 @@ def write_version(
         "split": split,
         "hyperparameters": asdict(args),
         "device": result.device,
-        "timing": {**result.timing, "cpus": os.cpu_count()},
+        # torch's thread count changes the sums' order, so the same seed gives another head on another count
+        "timing": {**result.timing, "cpus": os.cpu_count(), "threads": torch.get_num_threads()},
         "best_epoch": result.best_epoch,
         "epochs_run": len(result.history),
         "thresholds": result.thresholds,
@@ -493,7 +496,8 @@ def render_card(card: dict) -> str:
         + f"pooling {card['base']['pooling']}",
         f"- Head: {card['head']['layers']} layer(s), hidden {card['head']['hidden']}",
         f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run",
-        *([f"- Training time: {t['total']:.0f} s on {card['device']} ({t['cpus']} CPUs seen): encoding "
+        *([f"- Training time: {t['total']:.0f} s on {card['device']} ({t['cpus']} CPUs seen, "
+           f"{t.get('threads', '?')} torch threads): encoding "
            f"{t['encoding']:.0f} s (sentences in the embedding cache are read, not encoded), training "
            f"{t['training']:.0f} s"] if (t := card.get("timing")) and "total" in t else []),
         f"- Thresholds (max dev F1; `classify`, `evaluate`): {json.dumps(card['thresholds'])}",
