@@ -787,6 +787,9 @@ EN_FORMS = [
     # "X out of Y" is a fraction; a slash fraction before a unit is that much of the unit
     ("One out of three adults smokes.", [Q("One out of three", 1 / 3, "fraction", item="adults")]),
     ("3 out of 10 people agreed.", [Q("3 out of 10 people", 0.3, "fraction")]),
+    ("1 in 5 children received benefits.", [Q("1 in 5", 0.2, "fraction", item="children")]),
+    ("The odds are one in a million.", [Q("one in a million", 1e-6, "fraction")]),
+    ("It rose to 5 in 2019.", [Q("5", 5)]),
     ("It is a 1/4 mile oval.", [Q("1/4 mile", 0.25, "mile")]),
     ("Roughly 2/3 of voters backed it.", [Q("Roughly 2/3", 2 / 3, "fraction", approx=True)]),
     # one measure in two units, the second smaller than one of the first

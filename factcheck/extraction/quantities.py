@@ -1216,6 +1216,7 @@ _MIXED_GAP_RE = re.compile(r"[ \t]*又[ \t]*|[ \t]+(?i:and)[ \t]+")
 
 
 _OUT_OF_RE = re.compile(r"[ \t]+(?i:out[ \t]+of)[ \t]+")
+_IN_RE = re.compile(r"[ \t]+in[ \t]+|[ \t]*-in-[ \t]*")
 _SCALE_WORD_END_RE = re.compile(r"(?i:hundred|thousand|million|billion|trillion|lakhs?|crores?)\Z")
 _SCALE_GAP_RE = re.compile(r"[ \t]+(?:(?P<and>and)[ \t]+)?")
 
@@ -1293,7 +1294,16 @@ def _join_mixed(norm: str, atoms: list[_Atom], lang: str) -> list[_Atom]:
             and atom.value
             and 0 <= whole.value <= atom.value
             and atom.start == atom.num_start
-            and _OUT_OF_RE.fullmatch(norm, whole.end, atom.start)
+            and (
+                _OUT_OF_RE.fullmatch(norm, whole.end, atom.start)
+                or (
+                    _IN_RE.fullmatch(norm, whole.end, atom.start)  # 1 in 5, one in a million
+                    and whole.value == int(whole.value)
+                    and 1 <= whole.value < 100
+                    and whole.value < atom.value
+                    and not atom.year_like  # 5 in 2019
+                )
+            )
         ):
             whole.fixed = whole.value / atom.value  # one out of three, 3 out of 10 people: a fraction
             whole.end = whole.num_end = atom.end
