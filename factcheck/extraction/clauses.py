@@ -59,6 +59,9 @@ _ZH_SAY = frozenset((
     "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
     "预计", "估计", "预测",  # a named forecaster's figure is a quote (issue 21), kept with who forecast it
 ))
+# Say-verbs that, opening a clause, report what the clause before's actor said (称其…);
+# a forecast (预计油价将…) or a view (认为…) is a statement of its own.
+_ZH_SAY_TAIL = _ZH_SAY - {"预计", "估计", "预测", "认为"}
 _ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
 _ZH_SOURCE_LEAD = re.compile(
     r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计|统计数据)(称|显示|指出)?$"
@@ -81,7 +84,7 @@ _ZH_CONNECTIVES = re.compile(
 # Subordinate clauses (condition, purpose, concession, cause, viewpoint) lean on the
 # main clause that follows: they are merged into it rather than standing alone.
 _ZH_SUBORDINATE = re.compile(
-    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|由于|因为|但因|因|随着|除了|经过|"
+    r"^(如果|假如|假设|若|倘若|要是|一旦|为了|尽管|虽然|即使|即便|就算|哪怕|(由于|因为|但因|因)(?!.*而)|随着|除了|经过|"
     r"在.{1,12}(看来|期间|背景下|情况下|之际|同时|过程中)$|对.{1,12}(来说|而言)$|与其说)"
 )
 # Frames that say under what comparison or view the next clause holds: 与上月相比,
@@ -94,6 +97,7 @@ _ZH_FRAME = re.compile(
 _ZH_TIME_PASSED = re.compile(
     r"^[\d一二两三四五六七八九十百几多]+多?(年|个月|天|周|星期|小时)(过去了|过去|后|之后|以来)$"
 )
+_ZH_CONDITION = re.compile(r"如果|假如|假设|若|倘若|要是|一旦|只要")
 # A condition cut off from its consequence (并威胁若制裁未解除，将…): the consequence follows.
 _ZH_HALF_CONDITION = re.compile(r"^.{1,12}?(若|如果|假如|倘若|一旦|只要)(?!.*(将|就|则|便|会|才))")
 # Words that open a purpose, result or elaboration of the clause before (以确保…, 使…,
@@ -110,6 +114,8 @@ _ZH_NP_LEAD_WORDS = frozenset((
     # habitual times that jieba tags as pronouns or adjectives (每天/r, 一般/a)
     "每天", "每日", "每晚", "每周", "每月", "每年", "天天", "平时", "一般", "通常",
     "且",  # jieba tags it zg
+    # connectives of a chain that jieba tags as nouns or pronouns (故/n, 为此/r, 原本/n)
+    "故", "为此", "因此", "因而", "原本", "本来", "原来", "接着", "然后", "先是", "随即",
 ))
 _ZH_TIME_PREPOSITIONS = frozenset(("截至", "截止", "截止到", "直到", "自", "从", "到", "至", "于", "在", "早在"))
 _ZH_PERSONAL_PRONOUNS = frozenset(("他", "她", "它", "他们", "她们", "它们", "我", "我们", "你", "你们"))
@@ -121,12 +127,14 @@ _ZH_PERSON_NOUN = re.compile(
     r"警察|民警|记者|教授|嘉宾|歌手|演员|网友|市民|村民|老板)$"
 )
 # Words that end a subordinate time clause (X上台后, 哈马斯袭击以色列后).
-_ZH_TIME_CLAUSE_END = frozenset(("后", "以后", "之后", "时", "之际", "期间", "以来", "前夕", "之前", "以前"))
+_ZH_TIME_CLAUSE_END = frozenset(
+    ("后", "以后", "之后", "时", "时候", "之际", "期间", "以来", "前夕", "之前", "以前")
+)
 # Pronouns and collective nouns that are a clause's own subject.
 _ZH_OWN_SUBJECT = re.compile(
     r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)"
 )
-_ZH_LEADING_CONJ = re.compile(r"^(并且|而且|但是|并|且|而|但|同时|还|也|又|则|随后|此后|最终|最后)")
+_ZH_LEADING_CONJ = re.compile(r"^(并且|而且|但是|并|且|而|但|同时|还|也|又|则|随后|此后|最终|最后|为此|因此|因而|于是)")
 _ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
 # Verbs that jieba's dictionary tags as something else (曝光/nz, 上台/ns, 生效/n).
 _ZH_VERB_WORDS = frozenset((
@@ -139,7 +147,14 @@ _ZH_PREDICATE_WORDS = frozenset((
     "单方面", "已", "已经", "曾", "曾经", "将", "正在", "再", "再次", "多次", "首次", "分别", "同时", "一直",
     "正式", "即将", "全部", "几乎", "近", "将近", "累计", "合计", "总计", "占", "达", "为", "是", "有", "却",
     "反而", "仍", "仍然", "依然", "继续",
+    "经",  # 经抢救无效死亡: through (jieba: 经/n)
 ))
+# A degree adverb glued to its adjective where jieba does not know the pair (过高, 太多).
+_ZH_DEGREE_CHARS = frozenset("过太很挺偏")
+# A count before a person noun (上海一位20岁出头小伙, 宁波一妇女) belongs to who.
+_ZH_COUNT = re.compile(r"^[一两二三四五六七八九十几数][位名个对家户]?$")
+# A place ending in a localizer before 是/有 only presents what follows (图中是…).
+_ZH_LOCATIVE_END = frozenset("中上里内")
 # A clause opening with these (or with 则/却 after its subject) turns from the chain before
 # it: the sentence's time anchor stays behind.
 _ZH_CONTRAST_WORDS = frozenset(("但", "但是", "而", "然而", "不过", "可是", "相反", "反之", "却"))
@@ -171,6 +186,7 @@ _EN_CONTRAST = frozenset(("but", "yet", "while", "whereas", "although", "though"
 # Entity types that make a relative clause's statement checkable on its own.
 _EN_NUMERIC_ENTS = frozenset(("CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "ORDINAL", "TIME"))
 _SUBJECT_LABELS = ("GPE", "ORG", "PERSON", "NORP", "LAW", "FAC")
+_OWNER_LABELS = (*_SUBJECT_LABELS, "WORK_OF_ART")  # the name a relative clause's head gives (《二叔》)
 
 
 @dataclass(slots=True)
@@ -274,6 +290,11 @@ def _has_predicate(tokens: list, text: str) -> bool:
     # An adjective after a noun is a predicate (燃点低, 口味正宗); before one it modifies it.
     if "a" in tags and any(b == "a" and a[:1] == "n" for a, b in zip(tags, tags[1:])):
         return True
+    if any(  # 房价过高: jieba does not know the degree adverb with its adjective
+        a.tag_[:1] == "n" and not b.tag_ and len(b.text) == 2 and b.text[0] in _ZH_DEGREE_CHARS
+        for a, b in zip(tokens, tokens[1:])
+    ):
+        return True
     # A number with a unit is a statement by itself (高达50%, 约300公斤); the digits of a
     # date are not (2013年雅安地震 is a topic for the clauses after it).
     return bool(_NUMBER_STATEMENT.search(text)) and bool(_NUMBER_STATEMENT.search(_ZH_DATE_DIGITS.sub("", text)))
@@ -310,6 +331,19 @@ class _Materialised:
         return iter(self.tokens)
 
 
+# A recommendation (建议…, 呼吁…): the writer's advice, not a statement about the chain.
+_ZH_ADVICE = re.compile(r"建议|呼吁|希望|主张|提议|提倡|倡议")
+# A time clause inside a clause (谈判在其上任后…中断): the clause has a time of its own.
+_ZH_OWN_TIME_CLAUSE = re.compile(r"在[^，,。；;]{1,15}?(后|之后|以后|时|期间|之前|以前)")
+# Verbs whose object does the next verb (促使E3保留…，并警告…): that object acts next.
+# Only an event's result: after a request (要求政府…，并威胁…) the requester goes on.
+_ZH_CAUSATIVE = frozenset(("促使", "迫使", "使", "使得", "令", "促成"))
+# An interjection that sets off a topic (拜纳姆啊，…).
+_ZH_INTERJECTIONS = frozenset(("啊", "呀", "呢", "嘛", "哪", "啦"))
+
+# An item that continues a list of figures (…32GB（299美元），64GB（399美元）): a label and its figure.
+_ZH_LIST_ITEM = re.compile(r"^[A-Za-z0-9.]{1,10}\s*[（(][^）)]*\d[^）)]*[）)]?$")
+
 # What a piece of a sentence is to the clauses around it.
 _MAIN, _LEAD, _SOURCE, _TAIL = "main", "lead", "source", "tail"
 
@@ -328,8 +362,16 @@ def _zh_role(tokens: list, seg: str) -> str:
     if opening and (
         opening[0].text in _ZH_TAIL_WORDS
         or (opening[0].text == "以" and len(opening) > 1 and opening[1].tag_.startswith("v"))
+        # …遭到伊朗强烈反对，称其…: what the one before said (jieba may glue 称 to 其)
+        or tokens[0].text in _ZH_SAY_TAIL or (not tokens[0].tag_ and tokens[0].text[0] == "称")
     ):
         return _TAIL
+    if _ZH_LIST_ITEM.match(seg):
+        return _TAIL  # 16GB（199美元）32GB（299美元），64GB（399美元）: the list goes on
+    if 1 < len(tokens) <= 3 and tokens[-1].tag_ == "t" and tokens[0].tag_ in ("vn", "n", "nz") and not any(
+        t.tag_.startswith("v") and t.tag_ != "vn" or t.text in _ZH_VERB_WORDS for t in tokens
+    ):
+        return _LEAD  # 谈判后期: a period named by its event is when, not a claim
     if (
         not _has_predicate(tokens, seg)
         or len(seg) < 4
@@ -414,7 +456,13 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     merged: list[_Merged] = []
     pending: list[tuple[int, int, str]] = []
     for s, e in pieces:
-        role = _zh_role(_zh_tokens_in(span, rel_base, s, e), text[s:e])
+        tokens = _zh_tokens_in(span, rel_base, s, e)
+        role = _zh_role(tokens, text[s:e])
+        if (
+            role == _MAIN and merged and not pending and _ZH_ADVICE.match(text, merged[-1].core)
+            and _zh_noun_phrase(tokens) is None
+        ):
+            role = _TAIL  # 建议适时开征房产税，并实行…: the rest of the advice, no claim of its own
         if role == _TAIL and merged and not pending:
             merged[-1].end = e
         elif role == _MAIN:
@@ -438,7 +486,9 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     person: str | None = None  # whom a later 他 or 她 means
     holder: str | None = None  # who owns the first subject when no name does (花露水的酒精浓度)
     event: str | None = None  # an event named with its date that the clauses are about (08年汶川地震)
-    leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end)
+    leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end) and not (
+        not merged[0].leads and _zh_time_in_modifier(_zh_tokens_in(span, rel_base, merged[0].core, merged[0].end))
+    )
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
         own, own_owner, contrast = _zh_subject_np(sentence, span, rel_base, piece, opens_sentence=k == 0)
@@ -462,6 +512,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
                 carried = own = person  # 一位老奶奶，…，她每天… → 老奶奶每天…
             if k == 0:
                 lead_topic = _zh_topic(span, rel_base, text, piece)
+                agent = _zh_interjected_topic(span, rel_base, piece)  # 拜纳姆啊，…: who the chain is about
                 topic = lead_topic or own_owner or _zh_head_noun(own)
                 possessor = own.split("的", 1)[0] if "的" in own else ""
                 holder = possessor if 1 < len(possessor) <= 10 else None  # 花露水 of 花露水的酒精浓度
@@ -478,9 +529,12 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             owner = own_owner or owner
             if own_owner or own in _ZH_PERSONAL_PRONOUNS:
                 agent = own
-        elif k > 0 and chain:
+        elif k > 0 and (chain or agent):
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
-            carried = chain if _zh_continues_measure(span, rel_base, piece) else agent or chain
+            carried = chain if chain and _zh_continues_measure(span, rel_base, piece) else agent or chain
+        elif k == 0:
+            # 【…央行决定延迟加息时间】原本决定…: a heading that says who, where the clause does not
+            chain = agent = _zh_heading_subject(span, rel_base, text, piece.start)
         if k > 0 and event and not dated_event and own is not None and carried is None:
             carried = event  # 08年汶川地震，诺基亚捐5000万，苹果捐40万 → 汶川地震苹果捐40万
         # A time inside the sentence (not leading it) dates only the clauses without a subject of their own.
@@ -490,9 +544,19 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             own is not None and carried is None or bool(_ZH_LATER.search(text, piece.core, piece.core + 6))
         )
         takes_time = chain_open and not turns and (k == 0 or own is None or carried is not None or leads_with_time)
+        if k > 0 and _ZH_OWN_TIME_CLAUSE.search(text, piece.core, e):
+            takes_time = False  # 谈判在其上任后短暂中断: dated by a time clause of its own
+        if k > 0 and _ZH_ADVICE.match(text, piece.core):
+            takes_time = chain_open = False  # …；建议开征房产税: the writer's advice now, not then
         if turns:
             chain_open = False
-        if any(role == _LEAD and _ends_time_clause(span, rel_base, a, b) for a, b, role in piece.leads):
+        pivot = _zh_pivot(span, rel_base, piece)
+        if pivot:
+            agent = pivot  # 促使E3保留…，并警告…: E3 warns
+        if any(
+            role == _LEAD and _ends_time_clause(span, rel_base, a, b) and not _ZH_TIME_ONLY.match(text[a:b])
+            for a, b, role in piece.leads
+        ):
             chain_open = False  # X上台后，…: that time is this clause's, not the chain's
         clause_source = source if source and not (k > 0 and _ZH_OWN_SOURCE.search(text[s:e])) else None
         clauses.append(_zh_clause(
@@ -500,8 +564,69 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             elliptical=carried is None and _zh_elliptical(own, own_owner, text[piece.core : e]),
         ))
     if quote_start is not None:
-        clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True))
+        clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True,
+                                  takes_time=chain_open and leads_with_time))
     return clauses
+
+
+def _zh_time_in_modifier(tokens: list) -> bool:
+    """Is the time that opens the clause part of a relative clause in its subject
+    (2018年美国撕毁协议的先例使…), not the time of the clauses?"""
+    for j, token in enumerate(tokens):
+        if token.is_punct:
+            return False
+        if token.text == "的":
+            return any(t.tag_.startswith("v") and t.tag_ != "vn" for t in tokens[:j])
+        if token.text in _ZH_SAY:
+            return False
+    return False
+
+
+def _zh_interjected_topic(span: _Materialised, rel_base: int, piece: _Merged) -> str | None:
+    """A name set off by an interjection before the first clause (拜纳姆啊，…)."""
+    for a, b, _role in piece.leads:
+        tokens = _zh_tokens_in(span, rel_base, a, b)
+        if len(tokens) < 2 or tokens[-1].text not in _ZH_INTERJECTIONS:
+            continue
+        j = len(tokens) - 1
+        while j > 0 and not (tokens[j - 1].is_punct or tokens[j - 1].is_space) and (
+            tokens[j - 1].tag_[:1] == "n" or not tokens[j - 1].tag_
+        ):
+            j -= 1
+        if j < len(tokens) - 1:
+            return "".join(t.text for t in tokens[j:-1])
+    return None
+
+
+def _zh_heading_subject(span: _Materialised, rel_base: int, text: str, start: int) -> str | None:
+    """The subject of the last clause of a 【heading】 that opens the sentence."""
+    heading = _ZH_HEADING.match(text, start)
+    if not heading or not text.startswith("【", heading.start()):
+        return None
+    close = text.find("】", heading.start())
+    inner_start = max(heading.start() + 1, *(text.rfind(c, heading.start(), close) + 1 for c in "，,：: "))
+    tokens = _zh_tokens_in(span, rel_base, inner_start, close)
+    found = _zh_noun_phrase(tokens)
+    if found is None:
+        return None
+    first, last = tokens[found[0]], tokens[found[1]]
+    return text[rel_base + first.idx : rel_base + last.idx + len(last.text)]
+
+
+def _zh_pivot(span: _Materialised, rel_base: int, piece: _Merged) -> str | None:
+    """The object of a causative verb in the clause, who does what the clause after says
+    (促使E3在2023年保留了…: E3)."""
+    tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)
+    at = next((j for j, t in enumerate(tokens) if t.text in _ZH_CAUSATIVE), None)
+    if at is None:
+        return None
+    found = _zh_noun_phrase(tokens[at + 1 :], modifiers=False)
+    if found is None:
+        return None
+    first, last = tokens[at + 1 + found[0]], tokens[at + 1 + found[1]]
+    if first.tag_[:1] not in ("n", "") or last.tag_[:1] not in ("n", "", "j"):
+        return None
+    return "".join(t.text for t in tokens[at + 1 + found[0] : at + 2 + found[1]])
 
 
 # Words that move a clause off the sentence's time (但随后…, 但如今…).
@@ -612,7 +737,11 @@ def _zh_subject_np(
         opening and opening[0] in _ZH_CONTRAST_AFTER_SUBJECT
     )
     # A condition cut off from its consequence (并警告若补贴未到位) names no subject of the clause.
-    leads = [(a, b) for a, b, role in piece.leads if role == _LEAD and not _ZH_HALF_CONDITION.match(text[a:b])]
+    # A condition names its own subject, not the clause's (若年内卡扎菲被击毙，预计油价…).
+    leads = [
+        (a, b) for a, b, role in piece.leads
+        if role == _LEAD and not _ZH_HALF_CONDITION.match(text[a:b]) and not _ZH_CONDITION.match(text, a)
+    ]
     for n, (a, b) in enumerate([(piece.core, piece.end), *leads]):
         tokens = _zh_tokens_in(span, rel_base, a, b)
         # A lead may be a bare topic (位於…的臺北市立松山高級中學，自1989年…); only a sentence
@@ -631,10 +760,23 @@ def _zh_subject_np(
         np = text[np_start:np_end]
         if len(np) > 30:
             return None, None, contrast
+        if n > 0 and found[2] >= len(tokens):
+            # 韩国进口的乐天牌巧克力粒，德国进口的欧尚85%黑巧克力，均发现…: the topics together
+            listed = [np]
+            for c, d in leads[n:]:
+                more = _zh_tokens_in(span, rel_base, c, d)
+                also = _zh_noun_phrase(more, whole=True)
+                if also is None or also[2] < len(more):
+                    break
+                last_word = more[also[1]]
+                listed.append(text[rel_base + more[also[0]].idx : rel_base + last_word.idx + len(last_word.text)])
+            np = "、".join(listed)
+        # What the phrase names: a name in its head (…联合打造的订制剧《二叔》), else the first.
+        head_start = np_start + np.rfind("的") + 1 if "的" in np else np_start
+        named = [ent for ent in span.ents if np_start <= rel_base + ent.start_char < np_end]
         owner = next(
-            (ent.text for ent in span.ents
-             if ent.label_ in _SUBJECT_LABELS and np_start <= rel_base + ent.start_char < np_end),
-            None,
+            (ent.text for ent in named if rel_base + ent.start_char >= head_start and ent.label_ in _OWNER_LABELS),
+            next((ent.text for ent in named if ent.label_ in _SUBJECT_LABELS), None),
         )
         return np, owner, contrast
     return None, None, contrast
@@ -678,6 +820,10 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
         else:
             break
     first = i
+    if "而" in (t.text for t in tokens[first:]) and any(t.text in ("因为", "由于", "因") for t in tokens[:first]):
+        return None  # 因为创业而相识: the cause names no one, the clause continues its chain
+    if i < n and tokens[i].text in _ZH_SAY:
+        return None  # 预计油价…将暴跌: a say-verb opens what is said, it names no one
     if i < n and tokens[i].text in _ZH_PERSONAL_PRONOUNS:
         return i, i, i + 1  # 他冒险…: the pronoun is the subject, whatever jieba calls the next word
     nouns = 0
@@ -704,10 +850,25 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
                 continue
         if word in _ZH_PREDICATE_WORDS or tag in ("p", "d", "ad") or word in _ZH_CONTRAST_AFTER_SUBJECT:
             break
+        if nouns and not tag and len(word) == 2 and word[0] in _ZH_DEGREE_CHARS:
+            break  # 我国房价过高: an unknown 过高 is the predicate, not a noun
+        if tag == "a" and nouns and i + 1 < n and tokens[i + 1].tag_[:1] == "n" and word not in _ZH_PREDICATE_WORDS:
+            i += 1  # 深圳最高楼: an adjective before a noun modifies it
+            continue
         if word in _ZH_VERB_WORDS or (tag == "a" and nouns) or (tag.startswith("v") and tag != "vn"):
             break
-        if i == first and tag == "vn" and not (i + 1 < n and tokens[i + 1].tag_[:1] == "n"):
-            return None  # 威胁若…: a verb, not the 出口 of 出口总额
+        if nouns and tag == "m" and _ZH_COUNT.match(word):
+            person = next((j for j in range(i + 1, min(n, i + 6)) if _ZH_PERSON_NOUN.search(tokens[j].text)), None)
+            if person is not None and not any(
+                tokens[j].is_punct or tokens[j].tag_ == "p" for j in range(i + 1, person)
+            ):
+                i = person + 1  # 上海青浦区练塘一位20岁出头小伙: the count and the person are who
+                nouns += 1
+                continue
+        if i == first and tag == "vn" and not (
+            i + 1 < n and (tokens[i + 1].tag_[:1] == "n" or tokens[i + 1].tag_ == "p")
+        ):
+            return None  # 威胁若…: a verb, not the 出口 of 出口总额 (but 谈判在…中断 has its subject)
         if i == first and tag in ("i", "l") and not (i + 1 < n and tokens[i + 1].text == "的"):
             return None  # 将进一步提高/i 铀浓缩水平: jieba's idioms open a predicate
         if word[:1].isdigit() or tag == "m":
@@ -718,6 +879,16 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
                 i += 2  # 其中北京1人…获得5.7亿: a head count is part of who
                 nouns += 1
                 continue
+            after = tokens[i + 1] if i + 1 < n else None
+            if nouns and word[:1].isdigit() and after is not None and (after.tag_ == "p" or after.text == "的"):
+                i += 1  # 京基100在…, iPhone 5的定价: a number inside a name
+                continue
+            if (
+                whole and nouns and word[:1].isdigit() and after is not None and after.tag_[:1] in ("a", "n")
+                and after.text not in _ZH_HEADCOUNT and i + 2 < n
+            ):
+                i += 1  # 欧尚85%黑巧克力: a figure before more of the noun describes it
+                continue
             if nouns:
                 break  # 收费公路14万公里: the number is the predicate's (but 5名被告 opens a subject)
         if tag[:1] in ("n", "r", "j") or tag in ("vn", "eng", "x") or (tag == "" and not word[:1].isdigit()):
@@ -725,6 +896,17 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
         i += 1
     if not nouns or i == first:
         return None
+    if (
+        i < n and tokens[i].text in ("是", "有") and i - first <= 2
+        and tokens[i - 1].text[-1:] in _ZH_LOCATIVE_END and not whole
+    ):
+        found = _zh_noun_phrase(tokens[i + 1 :], modifiers=modifiers)  # 图中是X…: X is who
+        if found is not None:
+            return found[0] + i + 1, found[1] + i + 1, found[2] + i + 1
+    if i < n and (tokens[i].tag_ == "p" or tokens[i].tag_.startswith("v")):
+        head = _zh_relative_head(tokens, i)
+        if head is not None:
+            return first, head[0], head[1]
     if tokens[first].text[:1].isdigit() and not any(
         tokens[j].tag_[:1] in ("n", "r", "j") or tokens[j].tag_ == "vn" for j in range(first, i)
     ):
@@ -738,6 +920,42 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
     ):
         last -= 1
     return first, last, i
+
+
+def _zh_relative_head(tokens: list, at: int) -> tuple[int, int] | None:
+    """Where the words from ``at`` are a relative clause that ends in 的 + the head noun
+    and the predicate follows (山东卫视同…公司联合打造的订制剧《二叔》杀出重围): the head's
+    last token and where the predicate starts. A verb must stand before the 的, so that
+    美国对伊朗的制裁 (no verb) stays 美国."""
+    n = len(tokens)
+    j, verb = at, False
+    while j < n and tokens[j].text != "的":
+        if tokens[j].is_punct and tokens[j].text not in "《》“”":
+            return None
+        verb = verb or tokens[j].tag_.startswith("v") and tokens[j].tag_ != "vn"
+        j += 1
+    if not verb or j >= n:
+        return None
+    k = j + 1
+    nounish = ("vn", "eng", "")
+
+    def in_head(m: int) -> bool:
+        tag = tokens[m].tag_
+        if tag[:1] in ("n", "j") or tag in nounish or tokens[m].text in "《》":
+            return True
+        # 订制/v 剧/n: a verb right before a noun of the head modifies it
+        return tag.startswith("v") and m + 1 < n and tokens[m + 1].tag_[:1] == "n"
+
+    while k < n and in_head(k):
+        if tokens[k].is_punct and tokens[k].text not in "《》":
+            break
+        k += 1
+    if k == j + 1 or k >= n:
+        return None
+    following = tokens[k]
+    if following.tag_.startswith("v") or following.tag_ in ("i", "l") or following.text in _ZH_PREDICATE_WORDS:
+        return k - 1, k
+    return None
 
 
 def _zh_attributed(sentence: Sentence, span: _Materialised, base: int, first: tuple[int, int]) -> bool:
