@@ -758,6 +758,12 @@ EN_FORMS = [
     ("A hectare of farmland sold for 5,000 euros.", [Q("A hectare", 1, "hectare"), Q("5,000 euros", 5000, "EUR")]),
     ("Oil traded at $80 a barrel.", [Q("$80", 80, "USD")]),
     ("The plane banked at 0.8 rad.", [Q("0.8 rad", 0.8, "radian")]),
+    # "m" after a bare number: metres, unless a plural count noun follows (then millions)
+    ("Some 1m people fled the city.", [Q("Some 1m people", 1_000_000, "person", approx=True)]),
+    ("Exports reached 5m barrels a day.", [Q("5m barrels a day", 5_000_000, "oil_barrel", per="day")]),
+    ("They sold 3m copies.", [Q("3m", 3_000_000, "count", item="copies")]),
+    ("The wall is 2m high.", [Q("2m", 2, "meter")]),
+    ("He swam 100m across the bay.", [Q("100m", 100, "meter")]),
     ("The central bank printed 5 billion naira.", [Q("5 billion naira", 5_000_000_000, "NGN")]),
     ("A loaf cost 300 drachmas in 1990.", [Q("300 drachmas", 300, "GRD")]),
     ("The fare is 15 zlotys.", [Q("15 zlotys", 15, "PLN")]),

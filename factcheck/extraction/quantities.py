@@ -362,6 +362,13 @@ _EN_SCALE_RE = re.compile(
     r"|[ \t](?P<kilo>k)(?![A-Za-z])"
 )
 
+# "3m" is three metres unless a plural count noun follows: 1m people, 5m barrels, 2m tonnes are millions.
+_M_BEFORE_PLURAL_RE = re.compile(
+    r"[ \t]+(?!(?:is|was|has|does|as|its|his|this|thus|us|plus|minus|less|across|versus|always|perhaps|unless"
+    r"|whereas|towards|upwards|downwards|afterwards|besides|sometimes|hers|ours|yours|theirs)(?![A-Za-z]))"
+    r"(?:[a-z]{2,}s|people|children|men|women|staff|cattle|livestock)(?![A-Za-z'’])"
+)
+
 _SUFFIX_UNITS = {k: v for k, v in UNITS.items() if k != "分之"}
 _CJK_UNITS = [k for k in _SUFFIX_UNITS if _is_cjk(k)]
 _WORD_UNITS = [k for k in _SUFFIX_UNITS if k.isascii() and len(k) >= 3 and k.islower()]
@@ -863,8 +870,9 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
     if atom.source in ("ar", "en"):
         m = _EN_SCALE_RE.match(norm, pos)
         cur = m.group("cur") if m else None
-        if m and (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb")):
-            # $3.5m; 10k and 1.2b without a sign, but 3m stays three metres
+        million_m = cur == "m" and atom.source == "ar" and _M_BEFORE_PLURAL_RE.match(norm, m.end()) is not None
+        if m and (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb") or million_m):
+            # $3.5m; 10k and 1.2b without a sign; 1m people; but 3m stays three metres
             word = (m.group("word") or m.group("abbr") or cur or m.group("kilo")).strip().lower()
             atom.scale *= _EN_SCALES[word]
             pos = m.end()
