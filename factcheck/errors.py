@@ -137,6 +137,7 @@ CODES: dict[str, str] = {
     "F220": "training device unknown or unavailable",
     "F221": "forced promotion over a held-out loss without a reason",
     "F222": "a version's thresholds are not calibrated for the int8 encoder yet",
+    "F223": "training options that do not go together (--heads with a linear head or LoRA)",
     "F230": "a worker process of extract --workers died (killed for memory, most often)",
     "F231": "no Dask scheduler answered at --dask-scheduler, or it has no workers",
     "F232": "a chunk of articles failed on every Dask worker it was tried on",

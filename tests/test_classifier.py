@@ -20,7 +20,13 @@ from factcheck.errors import AnnotationError, ModelError
 from factcheck.model import registry
 from factcheck.model.classifier import CheckworthinessModel, Head
 from factcheck.model.datasets import Example
-from factcheck.model.train import TrainingArguments, example_weights, extractor_thresholds, train_model
+from factcheck.model.train import (
+    TrainingArguments,
+    average_heads,
+    example_weights,
+    extractor_thresholds,
+    train_model,
+)
 
 from .conftest import SEEDS
 
@@ -174,6 +180,27 @@ def test_training_runs_where_it_is_told_and_the_card_says_where(trained, monkeyp
         with pytest.raises(ModelError, match="--device cpu") as info:
             training_device("cuda")
         assert info.value.code == "F220"
+
+
+def test_averaged_heads_score_the_mean_of_their_logits(trained, tmp_path):
+    _, data, path, _ = trained
+    averaged, card = train_model([str(data)], args=TrainingArguments(**{**FAST.__dict__, "heads": 2}), root=tmp_path)
+    assert card["hyperparameters"]["heads"] == 2
+    single, merged = Head.load(path / "head.safetensors"), Head.load(averaged / "head.safetensors")
+    # the two members side by side; the first is the single head of the same seed and split
+    assert merged.layers[0][0].shape == (2 * FAST.hidden, 384)
+    np.testing.assert_array_equal(merged.layers[0][0][: FAST.hidden], single.layers[0][0])
+    x = np.random.default_rng(0).normal(size=(50, 384)).astype(np.float32)
+    other = Head([(w + 0.1, b - 0.1) for w, b in single.layers], single.labels)
+    np.testing.assert_allclose(average_heads([single, other]).logits(x), (single.logits(x) + other.logits(x)) / 2,
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_heads_that_cannot_be_averaged_are_refused_before_any_data_is_read(tmp_path):
+    for knobs in ({"heads": 2, "hidden": 0}, {"heads": 2, "tune_layers": 2}, {"heads": 0}):
+        with pytest.raises(ModelError, match="--heads") as caught:
+            train_model([str(tmp_path / "not-read.jsonl")], args=TrainingArguments(**knobs), root=tmp_path)
+        assert caught.value.code == "F223"
 
 
 def test_train_cli_refuses_a_gpu_it_does_not_have(tmp_path):

@@ -127,6 +127,8 @@ def models_diff(version_a, version_b, data_specs, fmt):
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--hidden", type=int, default=256, show_default=True, help="Hidden units of the head (0 = linear).")
 @click.option("--max-epochs", type=int, default=200, show_default=True)
+@click.option("--heads", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Heads trained from different initialisations, averaged into one (frozen encoder).")
 @click.option("--tune-layers", type=click.IntRange(0, 12), default=0, show_default=True,
               help="Adapt the encoder's top N layers with LoRA (0 = frozen encoder, trains in about a minute).")
 @click.option("--lora-rank", type=click.IntRange(1, 64), default=8, show_default=True)
@@ -137,7 +139,7 @@ def models_diff(version_a, version_b, data_specs, fmt):
 @click.option("--device", default=None, metavar="DEVICE",
               help="cpu, cuda or cuda:N (default: $FACTCHECK_DEVICE, else a CUDA GPU when torch sees one, else cpu).")
 @click.option("--promote/--no-promote", default=False, help="Promote the new version if it does not lose held-out F1.")
-def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank, tune_epochs, weights, device,
+def train(sources, eval_specs, seed, hidden, max_epochs, heads, tune_layers, lora_rank, tune_epochs, weights, device,
           promote):
     """Train a check-worthiness model from labelled SOURCES (FORMAT:PATH or PATH).
 
@@ -148,7 +150,7 @@ def train(sources, eval_specs, seed, hidden, max_epochs, tune_layers, lora_rank,
     from factcheck.model.registry import promote as promote_version
     from factcheck.model.train import TrainingArguments, train_model
 
-    args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs, tune_layers=tune_layers,
+    args = TrainingArguments(seed=seed, hidden=hidden, max_epochs=max_epochs, heads=heads, tune_layers=tune_layers,
                              lora_rank=lora_rank, tune_epochs=tune_epochs, source_weights=weights)
     with StageBars(eager=True) as bars:
         path, card = train_model(sources, eval_specs, args=args, progress=bars, device=device)
