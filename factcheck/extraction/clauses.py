@@ -338,6 +338,7 @@ _ZH_OWN_TIME_CLAUSE = re.compile(r"在[^，,。；;]{1,15}?(后|之后|以后|�
 # Verbs whose object does the next verb (促使E3保留…，并警告…): that object acts next.
 # Only an event's result: after a request (要求政府…，并威胁…) the requester goes on.
 _ZH_CAUSATIVE = frozenset(("促使", "迫使", "使", "使得", "令", "促成"))
+_ZH_CAUSATIVE_ANY = re.compile("[使令]|促成")  # a cheap test of the text before the tokens
 # An interjection that sets off a topic (拜纳姆啊，…).
 _ZH_INTERJECTIONS = frozenset(("啊", "呀", "呢", "嘛", "哪", "啦"))
 
@@ -550,7 +551,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             takes_time = chain_open = False  # …；建议开征房产税: the writer's advice now, not then
         if turns:
             chain_open = False
-        pivot = _zh_pivot(span, rel_base, piece)
+        pivot = _zh_pivot(span, rel_base, piece) if _ZH_CAUSATIVE_ANY.search(text, piece.core, e) else None
         if pivot:
             agent = pivot  # 促使E3保留…，并警告…: E3 warns
         if any(
@@ -820,7 +821,9 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
         else:
             break
     first = i
-    if "而" in (t.text for t in tokens[first:]) and any(t.text in ("因为", "由于", "因") for t in tokens[:first]):
+    if first and any(t.text in ("因为", "由于", "因") for t in tokens[:first]) and any(
+        t.text == "而" for t in tokens[first:]
+    ):
         return None  # 因为创业而相识: the cause names no one, the clause continues its chain
     if i < n and tokens[i].text in _ZH_SAY:
         return None  # 预计油价…将暴跌: a say-verb opens what is said, it names no one
