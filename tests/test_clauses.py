@@ -418,3 +418,12 @@ def test_a_topic_set_off_by_an_interjection_and_the_object_of_a_cause_act_next()
     # A condition names its own subject (若年内油价暴跌): the clause after it is still the chain's.
     claims = claims_of("【央行宣布暂缓降息】另经研究，若年内油价暴跌，预计通胀将回落，为此决定年内少降息一次。")
     assert claims[-1].carried["subject"] == "央行"
+
+
+def test_a_gapped_clause_borrows_the_verb_of_the_one_before():
+    claims = claims_of("2021年河南暴雨，腾讯捐款1亿元，阿里1.5亿元，百度5000万元。")
+    assert [c.text for c in claims[1:]] == ["2021年，河南暴雨阿里捐款1.5亿元", "2021年，河南暴雨百度捐款5000万元"]
+    assert claims[2].carried["verb"] == "捐款"
+    assert claims_of("該公司捐贈300萬元，其子公司100萬元。")[1].text == "其子公司捐贈100萬元"
+    # A noun before the figure is no verb to lend (收入 is what, not what was done).
+    assert "verb" not in claims_of("该公司去年收入5亿元，利润1亿元。")[1].carried

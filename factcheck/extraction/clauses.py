@@ -200,6 +200,8 @@ class Clause:
     source: str | None = None  # 据…报道 / according to … lead-in, when the clause has none of its own
     takes_time: bool = True  # may take the time anchor that leads the sentence (same event chain)
     elliptical: bool = False  # its subject is not in the sentence: the one before says it
+    gapped_verb: str | None = None  # 诺基亚捐5000万，苹果40万: the verb the clause leaves to the one before
+    gapped_at: int = 0  # where that verb goes (an offset into the article text)
 
 
 def split_clauses(sentence: Sentence, span: Span, base: int) -> list[Clause]:
@@ -331,6 +333,11 @@ class _Materialised:
         return iter(self.tokens)
 
 
+# After a subject: an optional short verb, then only a figure (捐5000万 / 40万): a gapped
+# clause (苹果40万) borrows the verb of the one before. (No ^: it is matched at a pos.)
+_ZH_GAPPED = re.compile(
+    r"([\u4e00-\u9fff]{1,3}?)?[约近超逾共]?\d[\d.,]*\s*[万亿千百]*[\u4e00-\u9fffA-Za-z%]{0,3}$"
+)
 # A recommendation (建议…, 呼吁…): the writer's advice, not a statement about the chain.
 _ZH_ADVICE = re.compile(r"建议|呼吁|希望|主张|提议|提倡|倡议")
 # A time clause inside a clause (谈判在其上任后…中断): the clause has a time of its own.
@@ -487,6 +494,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     person: str | None = None  # whom a later 他 or 她 means
     holder: str | None = None  # who owns the first subject when no name does (花露水的酒精浓度)
     event: str | None = None  # an event named with its date that the clauses are about (08年汶川地震)
+    verb: str | None = None  # the verb between the clause before's subject and its figure (捐 of 诺基亚捐5000万)
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end) and not (
         not merged[0].leads and _zh_time_in_modifier(_zh_tokens_in(span, rel_base, merged[0].core, merged[0].end))
     )
@@ -560,10 +568,17 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         ):
             chain_open = False  # X上台后，…: that time is this clause's, not the chain's
         clause_source = source if source and not (k > 0 and _ZH_OWN_SOURCE.search(text[s:e])) else None
-        clauses.append(_zh_clause(
+        clause = _zh_clause(
             sentence, s, e, subject=carried, source=clause_source, takes_time=takes_time,
             elliptical=carried is None and _zh_elliptical(own, own_owner, text[piece.core : e]),
-        ))
+        )
+        gap = None
+        if own and text.startswith(own, piece.core):
+            gap = _ZH_GAPPED.match(text, piece.core + len(own), e)
+            if gap and not gap.group(1) and verb:
+                clause.gapped_verb, clause.gapped_at = verb, sentence.start + piece.core + len(own)
+        verb = (gap.group(1) or verb) if gap else None  # 阿里1.5亿元，百度5000万元: the gap goes on
+        clauses.append(clause)
     if quote_start is not None:
         clauses.append(_zh_clause(sentence, quote_start, whole_end, attributed=True,
                                   takes_time=chain_open and leads_with_time))

@@ -361,6 +361,10 @@ def _sentence_candidates(
         own_e = [e for e in entities if clause.start <= e.start and e.end <= clause.end]
         clause_text = text[clause.start : clause.end]
         carried: dict[str, str] = {}
+        if clause.gapped_verb:  # 诺基亚捐5000万，苹果40万 → 苹果捐40万
+            at = clause.gapped_at - clause.start
+            clause_text = clause_text[:at] + clause.gapped_verb + clause_text[at:]
+            carried["verb"] = clause.gapped_verb
         prefix = ""
         if not own_t and anchors and clause.takes_time:  # only into clauses of the anchor's event chain
             earlier = [t for t in anchors if t.end <= clause.start]
