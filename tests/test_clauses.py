@@ -427,3 +427,13 @@ def test_a_gapped_clause_borrows_the_verb_of_the_one_before():
     assert claims_of("該公司捐贈300萬元，其子公司100萬元。")[1].text == "其子公司捐贈100萬元"
     # A noun before the figure is no verb to lend (收入 is what, not what was done).
     assert "verb" not in claims_of("该公司去年收入5亿元，利润1亿元。")[1].carried
+
+
+def test_a_source_named_by_a_noun_phrase_is_a_source_lead_not_a_claim():
+    lead = "据国家卫健委发布的全国法定传染病疫情概况"
+    claims = claims_of(lead + "，3月全国报告死亡12例，环比下降5%。")
+    assert lead not in [c.text for c in claims]
+    assert claims[1].carried["source"] == lead and claims[1].text.count(lead) == 1
+    # A second attribution of its own: the sentence's source is not carried again.
+    claims = claims_of("据国家卫健委发布的全国疫情概况，据其发布，3月全国报告死亡12例。")
+    assert len(claims) == 1 and "source" not in claims[0].carried

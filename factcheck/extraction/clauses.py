@@ -362,7 +362,7 @@ def _zh_role(tokens: list, seg: str) -> str:
     before; ``_LEAD`` for anything that modifies the clause after it (a bare time,
     a connective, a comparison frame, a condition, a subordinate time clause)."""
     seg = _ZH_HEADING.sub("", seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
-    if _ZH_SOURCE_LEAD.match(seg) or _ZH_SOURCE_SEGMENT.match(seg):
+    if _ZH_SOURCE_LEAD.match(seg) or _ZH_SOURCE_SEGMENT.match(seg) or _zh_source_phrase(tokens):
         return _SOURCE
     if seg.startswith(("而非", "而不是")):
         return _TAIL  # 仅取款7600元，而非谎称的17600元: what the clause before denies
@@ -424,7 +424,10 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     if not raw:
         return []
     first = _ZH_HEADING.sub("", text[raw[0][0] : raw[0][1]])
-    source = first if (_ZH_SOURCE_LEAD.match(first) or _ZH_SOURCE_SEGMENT.match(first)) and len(raw) > 1 else None
+    source = first if len(raw) > 1 and (
+        _ZH_SOURCE_LEAD.match(first) or _ZH_SOURCE_SEGMENT.match(first)
+        or _zh_source_phrase(_zh_tokens_in(span, base - sentence.start, raw[0][0], raw[0][1]))
+    ) else None
     # From the first "speaker + say-verb" segment on, the rest of the sentence is what
     # was said: one quote clause. Segments before it are split as usual.
     quote_at = None
@@ -938,6 +941,18 @@ def _zh_noun_phrase(tokens: list, *, whole: bool = False, modifiers: bool = True
     ):
         last -= 1
     return first, last, i
+
+
+def _zh_source_phrase(tokens: list) -> bool:
+    """Is the piece 据/根据 + a noun phrase and nothing else (据国家卫健委发布的全国疫情概况)?"""
+    if len(tokens) < 2 or tokens[0].text not in ("据", "根据", "依据", "援引", "據", "根據", "依據"):
+        return False
+    rest = tokens[1:]
+    at = max((j for j, t in enumerate(rest) if t.text == "的"), default=-1)
+    head = rest[at + 1 :]  # after the last 的: what the source is (概况, 数据)
+    return bool(head) and not any(t.is_punct for t in rest) and all(
+        t.tag_[:1] in ("n", "j") or t.tag_ in ("", "eng", "vn") for t in head
+    )
 
 
 def _zh_relative_head(tokens: list, at: int) -> tuple[int, int] | None:
