@@ -870,7 +870,9 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
     if atom.source in ("ar", "en"):
         m = _EN_SCALE_RE.match(norm, pos)
         cur = m.group("cur") if m else None
-        million_m = cur == "m" and atom.source == "ar" and _M_BEFORE_PLURAL_RE.match(norm, m.end()) is not None
+        million_m = (
+            m is not None and cur == "m" and atom.source == "ar" and bool(_M_BEFORE_PLURAL_RE.match(norm, m.end()))
+        )
         if m and (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb") or million_m):
             # $3.5m; 10k and 1.2b without a sign; 1m people; but 3m stays three metres
             word = (m.group("word") or m.group("abbr") or cur or m.group("kilo")).strip().lower()
