@@ -35,10 +35,14 @@ _ZH_PREDICTION = re.compile(
     r"未来|届时|到时|一旦|如果|假如|若是|倘若|要是|将(?=[\u4e00-\u9fff]{1,4}(增|减|升|降|达|超|成为|面临|导致|引发|迎来|出现|推动|带来))|"
     r"会(?=[\u4e00-\u9fff]{0,3}(上升|下降|增加|减少|扩大|缩小|升级|爆发|失控|破裂|重启|更高|更低|成为|导致|引发|出现)))"
 )
+# Every alternative of _ZH_OPINION, _ZH_REPORT and _ANONYMOUS_ZH starts with a character, its
+# lookbehind after it (本(?<![日基]本)人, not (?<![日基])本人): the regex engine then jumps to
+# the characters that can start a match instead of trying each alternative at every one
+# (a tenth of the time on the seed articles).
 _ZH_OPINION = re.compile(
-    r"(我认为|我们认为|笔者|(?<![日基])本人|显然|无疑|毫无疑问|显而易见|不言而喻|本身就|说明了|意味着|值得|应该|应当|"
+    r"(我认为|我们认为|笔者|本(?<![日基]本)人|显然|无疑|毫无疑问|显而易见|不言而喻|本身就|说明了|意味着|值得|应该|应当|"
     r"必须|不得不|难以|不可能|根本|无法|只会|才是|关键在于|问题在于|在于|看来|似乎|堪称|所谓|不容|令人|"
-    r"可谓|不过是|最好(?![的地])|(?<![老])太(?![阳陽平后後子原湖空极極監监尉守保傅宗祖医醫白古阿])|骗不了|信号|叙事|剧本|逻辑|难度|并不新鲜|另一回事|不是.{0,12}能|有分析认为|"
+    r"可谓|不过是|最好(?![的地])|太(?<![老]太)(?![阳陽平后後子原湖空极極監监尉守保傅宗祖医醫白古阿])|骗不了|信号|叙事|剧本|逻辑|难度|并不新鲜|另一回事|不是.{0,12}能|有分析认为|"
     r"分析认为|分析人士认为|有观点认为|部分分析家|认为|相信|希望|担心|担忧|恐怕|不妨|岂能|可见|总之|"
     r"综上|归根结底|说到底|毋庸置疑|非常重要|至关重要|十分重要|极为|极其|可观|惊人|难得|来之不易|不值一提|"
     r"乐观|悲观|想象)"
@@ -104,21 +108,29 @@ _EN_EVENT = re.compile(
 )
 
 
-_ANONYMOUS = re.compile(
-    r"(有分析|分析人士|分析家|分析师|有观点|部分分析|有人|外界|舆论|业内人士|知情人士|消息人士|网友|网民|有专家|专家|"
-    r"(?:许多|一些|不少|多数|有些|部分)(?:人|学者|观察人士|官员)|"
-    r"据说|据传|据悉|传闻|相传|"
+_ANONYMOUS_ZH = re.compile(
+    r"有分析|分析人士|分析家|分析师|有观点|部分分析|有人|外界|舆论|业内人士|知情人士|消息人士|网友|网民|有专家|专家|"
+    r"许多(?:人|学者|观察人士|官员)|一些(?:人|学者|观察人士|官员)|不少(?:人|学者|观察人士|官员)|"
+    r"多数(?:人|学者|观察人士|官员)|有些(?:人|学者|观察人士|官员)|部分(?:人|学者|观察人士|官员)|"
+    r"据说|据传|据悉|传闻|相传"
+)
+_ANONYMOUS_EN = re.compile(
     r"\b(?:some|many|several) (?:analysts|experts|observers|critics|people|sources)\b|"
-    r"\bcritics\b|\bobservers\b|\bit is said\b|\bpeople familiar\b|\bsources\b|\breportedly\b)",
+    r"\bcritics\b|\bobservers\b|\bit is said\b|\bpeople familiar\b|\bsources\b|\breportedly\b",
     re.I,
 )
+
+
+def _anonymous(text: str) -> bool:
+    """Does ``text`` name an anonymous source (有分析, 知情人士, some analysts, sources)?"""
+    return bool(_ANONYMOUS_ZH.search(text) or _ANONYMOUS_EN.search(text))
 # The author's own voice: "我认为" is an opinion, not a quote.
 _FIRST_PERSON = re.compile(r"^(我|我们|咱|咱们|笔者|本人|本文|本报|小编|\bI\b|\bwe\b)", re.I)
 # Say-verbs, accusations and attitude verbs that open what someone else reports. 称 as in
 # 称为/称作/堪称 names a thing; 说 as in 说明/说到底 is no speech.
 _ZH_REPORT = re.compile(
-    r"(?<![堪号號俗简簡统統并並自])称(?![为為爲作号號呼赞讚得])|稱(?![为為爲作号號呼赞讚得])|"
-    r"(?<![来來所话話再听聽据據])说(?=[，,：:“\"「]|道)|(?<![来來所话話再听聽据據])說(?=[，,：:“\"「]|道)|表示|表态|表態|指出|透露|宣布|宣佈|警告|强调|強調|重申|"
+    r"称(?<![堪号號俗简簡统統并並自]称)(?![为為爲作号號呼赞讚得])|稱(?![为為爲作号號呼赞讚得])|"
+    r"说(?<![来來所话話再听聽据據]说)(?=[，,：:“\"「]|道)|說(?<![来來所话話再听聽据據]說)(?=[，,：:“\"「]|道)|表示|表态|表態|指出|透露|宣布|宣佈|警告|强调|強調|重申|"
     r"承认|承認|否认|否認|证实|證實|披露|报道|報道|報導|指责|指責|指控|谴责|譴責|批评|批評|控诉|控訴|"
     r"质疑|質疑|认为|認為|認爲|相信|担心|擔心|担忧|擔憂|怀疑|懷疑|预计|預計|估计|估計|预测|預測|"
     r"呼吁|呼籲|主张|主張|坚持|堅持|要求|提出|告诉|告訴|获悉|獲悉"
@@ -193,7 +205,7 @@ def _is_speaker(speaker: str, lang: str) -> bool:
         r"^(?:it|this|that|there)\b", speaker, re.I
     ):
         return False
-    return not _ANONYMOUS.search(speaker) and not _FIRST_PERSON.match(speaker)
+    return not _anonymous(speaker) and not _FIRST_PERSON.match(speaker)
 
 
 @dataclass(slots=True)
@@ -275,7 +287,7 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "meta", ["heading or text about the article itself"]
     # "Some analysts think" is an opinion wearing an attribution, not a quote.
     # Only the speaker's position counts: "警告外界" has 外界 as its object.
-    attributed = sig.attributed and sig.named_source and not _ANONYMOUS.search(sig.text[:16])
+    attributed = sig.attributed and sig.named_source and not _anonymous(sig.text[:16])
     report = find_report(sig.text, sig.lang)
     marker = prediction.search(sig.text)
     kind_of_marker = "forecast" if marker else "view"
