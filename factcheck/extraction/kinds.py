@@ -62,9 +62,10 @@ _EN_SCHEDULE = re.compile(
 _EN_HEDGE = re.compile(r"\b(?:may|might|could|would|likely|unlikely|probably|perhaps|if|unless|expected)\b", re.I)
 # "从全国范围看", "总体来看": a clause that only leads in to what follows.
 _ZH_LEAD_IN = re.compile(r"^(从|就|总体|整体|综合|总的|相比之下).{0,12}?(看|来看|而言|来说|说来)$")
+# Each alternative starts with a character (快于, not (快|…)于): see _ZH_OPINION.
 _ZH_COMPARATIVE = re.compile(
-    r"(?=[比超远快慢高低大小多少强弱优好差首第领落相仅之最])"
-    r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|超过|超出|远超|(快|慢|高|低|大|小|多|少|强|弱|优|好|差)于|首次|第一|"
+    r"(比.{1,15}(多|少|高|低|大|小|快|慢|强|弱)|超过|超出|远超|"
+    r"快于|慢于|高于|低于|大于|小于|多于|少于|强于|弱于|优于|好于|差于|首次|第一|"
     r"领先|落后|相当于|仅次于|之一|最(?!高领袖|高法院|高人民|高检|终|后|初|近|新|先)[\u4e00-\u9fff]{1,3}(的|之一|$))"
 )
 _ZH_EVENT_VERB = re.compile(
