@@ -79,7 +79,7 @@ def load_nlp(lang: str) -> Language:
     if lang == "zh":
         nlp = _blank_zh()
         nlp.tokenizer = components.KeepText(nlp.tokenizer)  # the entity component reads the text
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("factcheck_sentencizer", name="sentencizer")  # spaCy's rule, faster
         nlp.add_pipe("factcheck_zh_entities")
         return nlp
     raise ValueError(f"unsupported language {lang!r}: expected 'zh' or 'en'")
