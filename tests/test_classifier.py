@@ -186,6 +186,7 @@ def test_averaged_heads_score_the_mean_of_their_logits(trained, tmp_path):
     _, data, path, _ = trained
     averaged, card = train_model([str(data)], args=TrainingArguments(**{**FAST.__dict__, "heads": 2}), root=tmp_path)
     assert card["hyperparameters"]["heads"] == 2
+    assert "(2 averaged heads: " in (averaged / "README.md").read_text("utf-8")
     single, merged = Head.load(path / "head.safetensors"), Head.load(averaged / "head.safetensors")
     # the two members side by side; the first is the single head of the same seed and split
     assert merged.layers[0][0].shape == (2 * FAST.hidden, 384)

@@ -539,7 +539,9 @@ def render_card(card: dict) -> str:
            f"(`{card['base']['adapter']['file']}`); " if card["base"].get("tuned_layers") else "frozen; ")
         + f"pooling {card['base']['pooling']}",
         f"- Head: {card['head']['layers']} layer(s), hidden {card['head']['hidden']}",
-        f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run",
+        f"- Best epoch {card['best_epoch']} of {card['epochs_run']} run"
+        + (f" ({heads} averaged heads: the latest best epoch, the epochs of all heads)"
+           if (heads := card["hyperparameters"].get("heads", 1)) > 1 else ""),
         *([f"- Training time: {t['total']:.0f} s on {card['device']} ({t['cpus']} CPUs seen, "
            f"{t.get('threads', '?')} torch threads): encoding "
            f"{t['encoding']:.0f} s (sentences in the embedding cache are read, not encoded), training "
