@@ -1,6 +1,6 @@
 """Real Chinese sentences, labelled by reference: resolved against ``../shared`` at run time.
 
-``annotations/zh_real_checkworthy.jsonl`` labels 935 sentences of real text (Weibo posts
+``annotations/zh_real_checkworthy.jsonl`` labels 1,454 sentences of real text (Weibo posts
 from CED, Traditional Chinese claims from CFEVER, the two seed articles) without holding
 them: each line points into a public data set beside the checkout and carries the label.
 
