@@ -1122,31 +1122,25 @@ def _is_change_from(norm: str, a: _Atom, lower: int) -> bool:
     return any(w in _CHANGE_VERBS for w in words)
 
 
+def _bounds(a: _Atom, b: _Atom) -> tuple[float, float] | None:
+    """(low, high) when a and b are a lower and an upper bound, in either order: more than 10 and
+    less than 20; at most 100 and at least 20."""
+    if a.value is None or b.value is None:
+        return None
+    if a.comparator in (">", ">=") and b.comparator in ("<", "<=") and a.value < b.value:
+        return a.value, b.value
+    if a.comparator in ("<", "<=") and b.comparator in (">", ">=") and b.value < a.value:
+        return b.value, a.value
+    return None
+
+
 def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | Literal["drop"] | None:
     """A range from a and b, "drop" for a year range, or None when they are not a range."""
     gap = norm[a.end : b.start]
     between = None
-    if (
-        a.comparator in (">", ">=")
-        and b.comparator in ("<", "<=")
-        and a.value is not None
-        and b.value is not None
-        and a.value < b.value
-        and (a.unit == b.unit or a.unit is None or b.unit is None)
-        and _BOUNDS_GAP_RE.fullmatch(gap)
-    ):
-        return _Range(a.start, b.end, a, b, a.value, b.value, unit=a.unit or b.unit, per=b.per or a.per,
-                      comparator=None, approximate=a.approximate or b.approximate, item=b.item or a.item)
-    if (
-        a.comparator in ("<", "<=")
-        and b.comparator in (">", ">=")
-        and a.value is not None
-        and b.value is not None
-        and b.value < a.value
-        and (a.unit == b.unit or a.unit is None or b.unit is None)
-        and _BOUNDS_GAP_RE.fullmatch(gap)
-    ):  # at most 100 and at least 20: the bounds the other way round
-        return _Range(a.start, b.end, a, b, b.value, a.value, unit=a.unit or b.unit, per=b.per or a.per,
+    bounds = _bounds(a, b)
+    if bounds and (a.unit == b.unit or a.unit is None or b.unit is None) and _BOUNDS_GAP_RE.fullmatch(gap):
+        return _Range(a.start, b.end, a, b, *bounds, unit=a.unit or b.unit, per=b.per or a.per,
                       comparator=None, approximate=a.approximate or b.approximate, item=b.item or a.item)
     if _RANGE_GAP_RE.fullmatch(gap):
         if gap.strip().lower() == "to" and _is_change_from(norm, a, lower):
