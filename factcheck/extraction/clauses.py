@@ -247,9 +247,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_IDX = attrgetter("idx")
-
-
 def _top_level(text: str, start: int, end: int, char: str) -> list[int]:
     """Offsets of ``char`` in ``text[start:end]`` outside brackets (欧洲三国(英国、法国、德国)…)."""
     found, depth = [], 0
@@ -266,9 +263,10 @@ def _top_level(text: str, start: int, end: int, char: str) -> list[int]:
 
 def _zh_tokens_in(span: _Materialised, base: int, start: int, end: int) -> list:
     """Tokens with ``start <= base + idx < end`` (tokens are in text order)."""
-    tokens = span.tokens
-    lo = bisect_left(tokens, start - base, key=_IDX)
-    return tokens[lo : bisect_left(tokens, end - base, lo, key=_IDX)]
+    tokens = span.tokens  # (builds span.offsets too)
+    offsets = span.offsets
+    lo = bisect_left(offsets, start - base)
+    return tokens[lo : bisect_left(offsets, end - base, lo)]
 
 
 _ZH_TIME_ONLY = re.compile(
@@ -306,12 +304,14 @@ class _Materialised:
     """A span's tokens and entities as plain lists: the helpers below scan them many
     times per sentence, and iterating a spaCy Span builds Token objects every time."""
 
-    __slots__ = ("_span", "_tokens", "_ents")
+    __slots__ = ("_span", "_tokens", "_ents", "offsets")
 
     def __init__(self, span: Span) -> None:
         self._span = span
         self._tokens: list | None = None
         self._ents: list | None = None
+        # The tokens' idx, set with ``tokens``: a bisect over plain ints, not over a key per probe.
+        self.offsets: list[int] = []
 
     @property
     def ents(self) -> list:
@@ -326,7 +326,12 @@ class _Materialised:
         if self._tokens is None:
             span = self._span
             light = span.doc.user_data.get(LIGHT_TOKENS)
-            self._tokens = light[span.start : span.end] if light is not None else list(span)
+            if light is not None:
+                self._tokens = light[span.start : span.end]
+                self.offsets = light.offsets(span.start, span.end)
+            else:
+                self._tokens = list(span)
+                self.offsets = [token.idx for token in self._tokens]
         return self._tokens
 
     def __iter__(self):

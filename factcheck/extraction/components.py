@@ -112,6 +112,10 @@ class LightTokens:
             return list(map(_light, map(operator.add, zip(self._idx[i], self._words[i]), self._entries[i])))
         return _light((self._idx[i], self._words[i]) + self._entries[i])
 
+    def offsets(self, start: int, end: int) -> list[int]:
+        """The ``idx`` of tokens ``start`` to ``end`` (without building the tokens)."""
+        return self._idx[start:end]
+
     def __iter__(self):
         return iter(self[:])
 
