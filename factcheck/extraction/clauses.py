@@ -93,6 +93,17 @@ _ZH_FRAME = re.compile(
     r"^(与|和|同|跟|较|比)[^，,]{1,12}(相比|相较|比较|而言)$|^相比(之下|而言)?$"
     r"|以.{1,40}为由$|(放在一起|加在一起|叠在一起|合在一起|来看|看来|而言|来说|角度看)$"
 )
+# What a piece must end with (before an optional final newline, where $ also matches) for
+# _ZH_FRAME or _ZH_SOURCE_SEGMENT to match: a str test first spares most pieces the regex
+# (_ZH_FRAME's last alternatives are unanchored, so search tries every position).
+_ZH_FRAME_ENDS = ("相比", "相较", "比较", "而言", "之下", "为由", "一起", "来看", "看来", "来说", "角度看")
+_ZH_SOURCE_SEGMENT_ENDS = ("报道", "消息称", "消息", "讯", "显示", "表明", "热传", "》")
+
+
+def _ends_with(seg: str, ends: tuple[str, ...]) -> bool:
+    return seg.endswith(ends) or (seg.endswith("\n") and seg[:-1].endswith(ends))
+
+
 # Time gone by (30多年过去了, 几个月后): when the next clause holds, not a claim.
 _ZH_TIME_PASSED = re.compile(
     r"^[\d一二两三四五六七八九十百几多]+多?(年|个月|天|周|星期|小时)(过去了|过去|后|之后|以来)$"
@@ -367,7 +378,10 @@ def _zh_role(tokens: list, seg: str) -> str:
     before; ``_LEAD`` for anything that modifies the clause after it (a bare time,
     a connective, a comparison frame, a condition, a subordinate time clause)."""
     seg = _ZH_HEADING.sub("", seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
-    if _ZH_SOURCE_LEAD.match(seg) or _ZH_SOURCE_SEGMENT.match(seg) or _zh_source_phrase(tokens):
+    if (
+        _ZH_SOURCE_LEAD.match(seg) or (_ends_with(seg, _ZH_SOURCE_SEGMENT_ENDS) and _ZH_SOURCE_SEGMENT.match(seg))
+        or _zh_source_phrase(tokens)
+    ):
         return _SOURCE
     if seg.startswith(("而非", "而不是")):
         return _TAIL  # 仅取款7600元，而非谎称的17600元: what the clause before denies
@@ -390,7 +404,7 @@ def _zh_role(tokens: list, seg: str) -> str:
         or len(seg) < 4
         or _ZH_CONNECTIVES.match(seg)
         or _ZH_SUBORDINATE.match(seg)
-        or _ZH_FRAME.search(seg)
+        or (_ends_with(seg, _ZH_FRAME_ENDS) and _ZH_FRAME.search(seg))
         or _ZH_HALF_CONDITION.match(seg)
         or _ZH_TIME_PASSED.match(seg)
         or _ends_time_clause_tokens(tokens)
@@ -430,7 +444,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         return []
     first = _ZH_HEADING.sub("", text[raw[0][0] : raw[0][1]])
     source = first if len(raw) > 1 and (
-        _ZH_SOURCE_LEAD.match(first) or _ZH_SOURCE_SEGMENT.match(first)
+        _ZH_SOURCE_LEAD.match(first) or (_ends_with(first, _ZH_SOURCE_SEGMENT_ENDS) and _ZH_SOURCE_SEGMENT.match(first))
         or _zh_source_phrase(_zh_tokens_in(span, base - sentence.start, raw[0][0], raw[0][1]))
     ) else None
     # From the first "speaker + say-verb" segment on, the rest of the sentence is what
