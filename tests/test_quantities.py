@@ -764,6 +764,10 @@ EN_FORMS = [
     ("They sold 3m copies.", [Q("3m", 3_000_000, "count", item="copies")]),
     ("The wall is 2m high.", [Q("2m", 2, "meter")]),
     ("He swam 100m across the bay.", [Q("100m", 100, "meter")]),
+    # a chain of hyphens is a sequence of numbers, not a range (a range has two ends)
+    ("They were playing three-nought-four.", [Q("three", 3), Q("nought", 0), Q("four", 4)]),
+    ("Prices rose 3-5% last year.", [R("3-5%", 3, 5, "percent")]),
+    ("A 3-2-1 vote passed.", [Q("3", 3), Q("2", 2), Q("1", 1)]),
     ("The central bank printed 5 billion naira.", [Q("5 billion naira", 5_000_000_000, "NGN")]),
     ("A loaf cost 300 drachmas in 1990.", [Q("300 drachmas", 300, "GRD")]),
     ("The fare is 15 zlotys.", [Q("15 zlotys", 15, "PLN")]),

@@ -430,6 +430,10 @@ _BETWEEN_END_RE = re.compile(r"[ \t]*之间")
 _RANGE_GAP_RE = re.compile(r"[ \t]*(?:到|至|~|〜|-|–|—|(?i:to))[ \t]*|[ \t]+(?i:through|thru)[ \t]+")  # 20 through 100
 # 成 and 折 after a number up to ten are tenths (三成 = 30%, 九折 = 90%), except in words
 # that start with 成 (成为, 成本, 成立...) and 一成不变.
+# A number joined by a hyphen to the ends of a would-be range (three-nought-four; not 2-3-million).
+_CHAIN_DIGIT_WORDS = r"(?i:zero|nought|oh|one|two|three|four|five|six|seven|eight|nine)"
+_CHAIN_BEFORE_RE = re.compile(rf"(?:[0-9]|(?<![A-Za-z]){_CHAIN_DIGIT_WORDS})[-–—]\Z")
+_CHAIN_AFTER_RE = re.compile(rf"[-–—](?:[0-9]|{_CHAIN_DIGIT_WORDS}(?![A-Za-z]))")
 _TENTHS_RE = re.compile(
     r"[ ]?(?:成(?![为功本立员交果绩长都熟年型效品分就全千百万亿倍像])|折(?![合算旧腾扣叠射]))"
     r"(?:[ ]?(?P<digit>[一二三四五六七八九1-9])(?![0-9一二三四五六七八九十百千万亿点.]))?"
@@ -1147,6 +1151,10 @@ def _try_range(norm: str, a: _Atom, b: _Atom, lower: int) -> _Range | Literal["d
             return None
         if gap.strip().lower() in ("through", "thru") and b.year_like and not a.year_like:
             return None  # 5 through 2020 is a number and a year
+        if gap.strip() in "-–—" and (
+            _CHAIN_BEFORE_RE.search(norm, max(0, a.start - 8), a.start) or _CHAIN_AFTER_RE.match(norm, b.end)
+        ):
+            return None  # three-nought-four, 1-2-3: a chain of hyphens is a sequence, a range has two ends
     elif _AND_GAP_RE.fullmatch(gap):
         between = _BETWEEN_RE.search(norm, max(lower, a.start - 10), a.start)
         if not between and not _BETWEEN_END_RE.match(norm, b.end):
