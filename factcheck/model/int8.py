@@ -35,6 +35,7 @@ from factcheck.errors import ModelError
 
 log = logging.getLogger(__name__)
 
+
 def card_data(card: dict):
     """The :class:`~factcheck.model.train.TrainingData` of a version's recipe (train, the dev
     rows it tuned its thresholds on, its held-out sets), rebuilt from the data files as they
