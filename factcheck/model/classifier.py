@@ -126,10 +126,20 @@ class CheckworthinessModel:
         # recall-first one for the extractor, which sits in front of human review.
         self.thresholds = _thresholds(self.card.get("thresholds", {}))
         self.extract_thresholds = _thresholds(self.card.get("extract_thresholds") or self.card.get("thresholds", {}))
+        #: "fp32", or "int8": which head scores (a version may carry one trained on int8 vectors)
+        self.head_precision = "fp32"
         if getattr(self.encoder, "precision", "fp32") == "int8" and self.tuned_top is None:
-            from factcheck.embed.onnx_export import read_int8_thresholds  # int8 scores move, so do the cuts
+            from factcheck.model.int8 import int8_head_dir
 
-            tuned = read_int8_thresholds(self.version)
+            folder = int8_head_dir(self.dir)
+            if folder is not None:  # a head trained on int8 vectors, with its own cuts
+                self.head = Head.load(folder / "head.safetensors")
+                tuned = json.loads((folder / "card.json").read_text("utf-8"))
+                self.head_precision = "int8"
+            else:
+                from factcheck.embed.onnx_export import read_int8_thresholds  # int8 scores move, so do the cuts
+
+                tuned = read_int8_thresholds(self.version)
             self.thresholds, self.extract_thresholds = (_thresholds(tuned["thresholds"]),
                                                         _thresholds(tuned["extract_thresholds"]))
 
