@@ -329,6 +329,15 @@ def factcheck_entity(t) -> dict:
             if a and b:
                 exact = [(a[0], b[1]), (a[0], b[0])]
                 consist = [(a[0], b[1])]
+                rel = t.relation  # after mid May = (May 21, None); since late July = (July 16, None)
+                if rel == "before":
+                    exact = [(None, a[0])]
+                elif rel == "after":
+                    exact = [(b[1], None)]
+                elif rel == "since":
+                    exact = [(a[0], None)]
+                elif rel in ("by", "until"):
+                    exact = [(None, b[1])]
         else:
             p = period(t.value)
             if p:

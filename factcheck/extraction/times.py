@@ -31,7 +31,12 @@ or no interval is formed. Openers (从, 自, from, between) are part of the span
 ``qualifier`` is "start" (年初, 月初, 上旬, 初, early, the start/beginning of), "mid"
 (年中, 中旬, 中叶, mid-, the middle of), "end" (年底, 年末, 月底, 下旬, 末, late, the end
 of), "first_half" (上半年, 上半叶, the first half of, H1) or "second_half". "earlier
-this year" / "later this year" have no qualifier. An interval has no qualifier.
+this year" / "later this year" have no qualifier. An interval has no qualifier, except
+the days an English early / mid / late year, month or week is read as (Recognizers-Text's
+convention: late 2023 = 2023-09-01/2023-12-31, mid-November = the 10th-20th, early next
+week = Monday-Wednesday) and 上旬 / 中旬 / 下旬 (the 1st-10th, 11th-20th, 21st-end); a
+bound (by the end of 2023, after the beginning of March) and Chinese 年底 / 3月初 keep
+the whole period.
 
 ``relation`` comes from a trigger that is included in the span, so the span can be
 prefixed to another clause to carry the time anchor:
@@ -2541,6 +2546,52 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
     return out
 
 
+# Parts of a period that no bound fixes (issue 17, fourth round): early / mid / late read as
+# Recognizers-Text reads them (a year's thirds; a month's 1st-15th, 10th-20th and 16th-end; a
+# week's Monday-Wednesday, Tuesday-Friday and Thursday-Sunday). 上旬 / 中旬 / 下旬 are exact by
+# definition (the 1st-10th, 11th-20th, 21st-end). The qualifier stays on the record, so a
+# reader can tell a convention from days the text names. "By the end of", "since the
+# beginning of" are a period's bound, not a part, and Chinese 年初 / 年底 / 3月初 mostly mean
+# "as at" the period's start or end: all left as they were.
+_PART_OF_YEAR = {"start": (1, 4), "mid": (5, 8), "end": (9, 12)}  # first and last month
+_PART_OF_MONTH = {"start": (1, 15), "mid": (10, 20), "end": (16, 31)}
+_TEN_DAYS = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31)}
+_PART_OF_WEEK = {"start": (0, 2), "mid": (1, 4), "end": (3, 6)}  # first and last weekday
+_BOUND_WORDS = re.compile(r"(?i:\b(?:end|beginning|start)\s+of\b)")
+
+
+def _part_of_period(h: _Hit, text: str) -> None:
+    """Turn a qualified year, month or week into the days its part covers (see above)."""
+    q = h.qualifier
+    if q not in _PART_OF_MONTH or h.invalid or h.interval or h.kind not in ("year", "month", "week"):
+        return
+    span = text[h.start:h.end]
+    ten_days = next((v for k, v in _TEN_DAYS.items() if k in span), None)
+    if ten_days is None and _CJK.search(span):
+        return  # 年底, 3月初: in news mostly "as at" the period's end or start, kept whole
+    if h.relation and _BOUND_WORDS.search(span):
+        return
+    if h.kind == "week":
+        week = _ISO_WEEK_VALUE.fullmatch(h.fixed or "")
+        if not week:
+            return
+        monday = date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        lo, hi = (monday + timedelta(days=n) for n in _PART_OF_WEEK[q])
+    elif h.y is None:
+        return
+    elif h.kind == "year":
+        first, last = _PART_OF_YEAR[q]
+        lo, hi = date(h.y, first, 1), date(h.y, last, calendar.monthrange(h.y, last)[1])
+    elif h.m is None:
+        return
+    else:
+        first, last = ten_days or _PART_OF_MONTH[q]
+        lo, hi = date(h.y, h.m, first), date(h.y, h.m, min(last, calendar.monthrange(h.y, h.m)[1]))
+    h.kind, h.fixed = "date", None
+    h.interval = (_Hit(h.start, h.end, "date", y=lo.year, m=lo.month, d=lo.day),
+                  _Hit(h.start, h.end, "date", y=hi.year, m=hi.month, d=hi.day))
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -2599,6 +2650,8 @@ def find_times(text: str, lang: str | None = None, published: str | None = None)
         if h.inferred and not h.interval and _UNREAD_START.search(norm, max(0, h.start - 40), h.start):
             h.invalid = True  # from the 27th to the third of April: its year hangs on an end not read
     _attach_relations(norm, hits)
+    for h in hits:
+        _part_of_period(h, norm)
     out = []
     for h in hits:
         value = _value(h)
