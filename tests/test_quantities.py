@@ -819,6 +819,25 @@ EN_FORMS = [
     # ages
     ("A woman aged 45 was arrested.", [Q("45", 45, "year")]),
     ("The patient is a 87 yo man.", [Q("87 yo", 87, "year")]),
+    # issue 16, fourth round: thousands grouped by spaces (a narrow no-break space too)
+    ("A crowd of 15 000 people gathered.", [Q("15 000 people", 15_000, "person")]),
+    ("The fund holds 1\u202f250\u202f000.50 euros.", [Q("1\u202f250\u202f000.50 euros", 1_250_000.5, "EUR")]),
+    ("In 2019 120 people were hired.", [Q("120 people", 120, "person")]),
+    # before a plural noun, 1000-1899 is a count and a modern year a year
+    ("Some 1500 residents fled.", [Q("Some 1500", 1500, "count", approx=True, item="residents")]),
+    ("The 2010 elections were close.", []),
+    # a length before a capitalised place noun is a name, except in a headline
+    ("A leak at Three Mile Island was feared.", []),
+    ("Traffic on Eight Mile Road stopped.", []),
+    ("They paved a 29km road.", [Q("29km", 29, "kilometer")]),
+    ("Crews Finish 29km Road To Village", [Q("29km", 29, "kilometer")]),
+    # millions and thousands of a currency on its code; signs of currencies named after them
+    ("Revenue reached 120 MEUR last year.", [Q("120 MEUR", 120_000_000, "EUR")]),
+    ("Orders worth MSEK 45 came in.", [Q("MSEK 45", 45_000_000, "SEK")]),
+    ("The study cost 300 kEUR.", [Q("300 kEUR", 300_000, "EUR")]),
+    ("She paid ₡5,000 for it.", [Q("₡5,000", 5000, "CRC")]),
+    ("Rent is ₴200 a month.", [Q("₴200 a month", 200, "UAH", per="month")]),
+    ("The fare is 100 ฿.", [Q("100 ฿", 100, "THB")]),
 ]
 
 

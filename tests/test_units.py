@@ -13,6 +13,7 @@ from factcheck.extraction.units import (
     PER_PREFIXES,
     PER_SUFFIXES,
     PHYSICAL_UNITS,
+    SCALED_CURRENCIES,
     UNIT_KINDS,
     UNITS,
     canonical_unit,
@@ -149,3 +150,18 @@ def test_classifiers_are_units():
 )
 def test_canonical_unit(surface, expected):
     assert canonical_unit(surface) == expected
+
+
+def test_currency_signs_named_after_one_currency():
+    # Unicode names the sign after the currency (COLON SIGN, KIP SIGN, TURKISH LIRA SIGN)
+    assert {UNITS[s] for s in "₡₭₦₴฿₺"} == {"CRC", "LAK", "NGN", "UAH", "THB", "TRY"}
+    assert CURRENCY_PREFIXES["₭"] == "LAK"
+    # shared names (RUPEE SIGN, PESO SIGN) are left out; the bare LIRA SIGN gives way to ₺
+    assert "₨" not in UNITS and "₤" not in UNITS
+    assert UNITS["$"] == "USD" and UNITS["£"] == "GBP"  # the hand table keeps its signs
+
+
+def test_scaled_currency_codes():
+    assert SCALED_CURRENCIES["MEUR"] == ("EUR", 10**6)
+    assert SCALED_CURRENCIES["kUSD"] == ("USD", 10**3)
+    assert UNITS["MSEK"] == "SEK" and CURRENCY_PREFIXES["MAUD"] == "AUD"

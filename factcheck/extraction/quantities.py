@@ -99,6 +99,7 @@ from factcheck.extraction.units import (
     DURATION_UNITS,
     PER_PREFIXES,
     PER_SUFFIXES,
+    SCALED_CURRENCIES,
     UNIT_KINDS,
     UNITS,
     registry,
@@ -259,7 +260,10 @@ def _is_cjk(s: str) -> bool:
 _AR = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 # 2e5, 12.32e+14, 1.1^23, 2^-1, 1.3x10^6, and .25 (no digit before the point).
 _AR_POWER = r"(?:[eE][+-]?[0-9]{1,3}|\^[+-]{0,2}[0-9]{1,3}|[ ]?[x×][ ]?10\^[+-]?[0-9]{1,3})(?![0-9A-Za-z])"
-_AR_HEAD = rf"(?:{_AR})(?:{_AR_POWER})?|(?<![0-9A-Za-z.])\.[0-9]+"
+# Thousands grouped by spaces (40 000, 1 250 000.5; a narrow or no-break space is a space after NFKC):
+# groups of exactly three, and no digit group of another length after them (a phone's 555 123 4567).
+_AR_SPACED = r"(?<![0-9.,][ ])(?<![0-9.,])[0-9]{1,3}(?:[ ][0-9]{3})+(?![0-9]|[ ][0-9]|,[0-9])(?:\.[0-9]+)?"
+_AR_HEAD = rf"{_AR_SPACED}|(?:{_AR})(?:{_AR_POWER})?|(?<![0-9A-Za-z.])\.[0-9]+"
 _ZH_NUMERAL = (
     r"(?:[一二两三四五六七八九十廿卅]|(?<=[逾近约超])[百千万]|零(?=[ ]?点)"  # 逾千人, 近百年, 零点五
     rf"|(?<![{_CJK}])[百千](?=[一二三四五六七八九](?![{_CJK}])))"  # 千三
@@ -488,6 +492,13 @@ _ID_CUE_RE = re.compile(
     r"|(?:电话|手机|热线|号码|编号|账号|帐号|卡号|代码|邮编|证号|单号|传真|拨打|致电|尾号|号)[ \t]*[:：为是]?[ \t]*\Z"
     r"|[#№]\Z"
 )
+_PLACE_UNITS = frozenset(("mile", "kilometer", "meter", "foot", "nautical_mile"))
+_PLACE_NOUN_RE = re.compile(
+    r"[ \t]+(?:Road|Rd|Street|Avenue|Lane|Drive|Highway|Island|Creek|River|Beach|Bridge|Lake|Bay|Point|Run|Hill"
+    r"|Reef|Camp|Station|Canyon|Pond|Corner)(?![A-Za-z])"
+)
+# The word before a number, and whatever is before that word in its sentence.
+_WORD_BEFORE_RE = re.compile(r"(?P<lead>[^\n.!?;:]*?)(?P<word>[A-Za-z]+)[ \t]+\Z")
 _PLURAL_RE = re.compile(r"[ \t]+(?P<noun>[a-z][a-z-]*[a-z])(?![A-Za-z])")
 _ITEM_RE = re.compile(rf"[{_CJK}]+")
 # A change verb right after the classifier is not an item (从19000台减少至6000台).
@@ -604,9 +615,14 @@ _POWER_RE = re.compile(r"(?P<base>[^e^x×]+)(?:[eE](?P<exp>[+-]?[0-9]+)|\^(?P<si
                        r"|[ ]?[x×][ ]?10\^(?P<exp10>[+-]?[0-9]+))")
 
 
+_SPACED_RE = re.compile(_AR_SPACED)
+
+
 def _ar_value(s: str) -> Decimal:
     """130,000 → 130000; 2e5, 1.3x10^6 (scientific notation) and 1.1^23 (a power) computed."""
     s = s.replace(",", "").strip()
+    if " " in s and _SPACED_RE.fullmatch(s):
+        s = s.replace(" ", "")  # 40 000
     m = _POWER_RE.fullmatch(s)
     if m is None:
         return Decimal(s)
@@ -754,7 +770,7 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         if prev == "第":
             return None
         atom.source, atom.mantissa = "ar", _ar_value(m.group())
-        atom.grouped = "," in m.group()
+        atom.grouped = "," in m.group() or bool(_SPACED_RE.fullmatch(m.group()))
         if prev == "-" and prev2 in " \t\n(（:：,，、":
             atom.mantissa, atom.start, atom.num_start = -atom.mantissa, s - 1, s - 1
     elif kind == "zh":
@@ -807,6 +823,8 @@ def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
             seen_currency = True
             if atom.unit is None:  # not over 百分之 or a fraction
                 atom.unit, atom.currency_prefix = CURRENCY_PREFIXES[word], True
+                if word in SCALED_CURRENCIES:
+                    atom.scale *= SCALED_CURRENCIES[word][1]  # MAUD 60
                 if word == "¥" and lang == "en":
                     atom.unit = "JPY"
         elif m.lastgroup == "rate":
@@ -980,6 +998,8 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
             if sub:  # 470 pence = 4.70 GBP
                 atom.scale *= Decimal(repr(sub[1]))
                 atom.subunit = True
+            if surface in SCALED_CURRENCIES:
+                atom.scale *= SCALED_CURRENCIES[surface][1]  # 120 MEUR
             atom.unit = unit
             atom.per = atom.per or per
             pos = after
@@ -1511,7 +1531,18 @@ def _is_numbering(norm: str, a: _Atom) -> bool:
     return norm[a.num_start - 1 : a.num_start] == "[" and after[:1] == "]"
 
 
+def _is_place_name(norm: str, a: _Atom) -> bool:
+    """Three Mile Island, Eight Mile Road, the 29km Road: a length before a capitalised place noun is a
+    name. Not in a headline, where every word is capitalised ("Crews Finish 29km Road")."""
+    if a.unit not in _PLACE_UNITS or not _PLACE_NOUN_RE.match(norm, a.end):
+        return False
+    before = _WORD_BEFORE_RE.search(norm, max(0, a.start - 40), a.start)
+    return not (before and before.group("word")[0].isupper() and before.group("lead").strip(" \t"))
+
+
 def _reportable(norm: str, a: _Atom) -> bool:
+    if _is_place_name(norm, a):
+        return False
     if a.unit is None or a.plural_count:
         if a.source == "en" and a.unit is None and a.article_one and a.scale == 1:
             return False  # one of
@@ -1527,8 +1558,10 @@ def _reportable(norm: str, a: _Atom) -> bool:
             return False  # 一些, 统一: a lone digit inside Chinese words is not a number
         digits = norm[a.num_start : a.num_end].lstrip("-")
         equals = _EQUALS_BEFORE_RE.search(norm, max(0, a.num_start - 12), a.num_start)
-        if a.year_like and not a.comparator and not equals:
-            return False  # in 2015, September 2019, the 2015 elections; not "more than 1535", "等于1535"
+        if a.year_like and not a.comparator and not equals and not (a.plural_count and (a.value or 0) < 1900):
+            # in 2015, September 2019, the 2015 elections; not "more than 1535", "等于1535". Before a plural
+            # noun a modern year is a year (the 2010 elections) and 1000-1899 a count (1500 residents).
+            return False
         if a.unit is None:
             if _NOT_A_MEASURE_RE.fullmatch(digits):
                 return False  # 01, 007, a mobile number

@@ -260,7 +260,9 @@ def _cldr_currencies() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
         }
     )
     en, zh = Locale("en"), Locale("zh")
-    found: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}  # surface → codes; a surface two codes share is left out below
+    for sign, code in _unicode_currency_signs({code: get_currency_name(code, locale=en) for code in in_use}).items():
+        found[sign] = {code}
     for code in in_use:
         names = {get_currency_name(code, count=n, locale=en).lower() for n in (1, 2)}
         names |= {zh.currencies.get(code, code), en.currency_symbols.get(code, code)}
@@ -291,6 +293,41 @@ def _cldr_currencies() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
         code for code in in_use if any(w in get_currency_name(code, locale=en).lower() for w in ("dollar", "peso"))
     )
     return suffixes, prefixes, dollars
+
+
+# Unicode blocks that hold currency signs: Latin-1, Armenian to Thai, Khmer, Currency Symbols, the rial.
+_SIGN_BLOCKS = ((0x00A0, 0x0100), (0x0580, 0x0E80), (0x1780, 0x1800), (0x20A0, 0x20D0), (0xFDFC, 0xFDFD))
+
+
+def _unicode_currency_signs(english_names: dict[str, str]) -> dict[str, str]:
+    """Currency signs CLDR gives only in their home locales (₡, ₭, ₦, ₴, ฿), from their Unicode
+    names: a sign is a currency's when its name, less "SIGN", is that currency's English name
+    (TURKISH LIRA SIGN, ARMENIAN DRAM SIGN) or the last word of it and of no other currency in
+    use (COLON SIGN → Costa Rican colón, KIP SIGN → Lao kip). A bare-word sign gives way to a
+    full-name sign of the same currency (₤ LIRA SIGN is the older pound and lira sign; ₺ is
+    Turkish lira's); signs of shared names (PESO, RUPEE, RIAL, MANAT, WON) are left out.
+    """
+
+    def plain(name: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", name.lower())
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    full = {plain(name): code for code, name in english_names.items()}
+    last: dict[str, set[str]] = {}
+    for code, name in english_names.items():
+        last.setdefault(plain(name).split()[-1], set()).add(code)
+    by_full: dict[str, str] = {}
+    by_word: dict[str, str] = {}
+    for low, high in _SIGN_BLOCKS:
+        for sign in map(chr, range(low, high)):
+            if unicodedata.category(sign) != "Sc":
+                continue
+            name = plain(unicodedata.name(sign, "")).removesuffix(" sign").split(" symbol ")[-1]
+            if name in full:
+                by_full[sign] = full[name]
+            elif len(last.get(name, ())) == 1:
+                by_word[sign] = next(iter(last[name]))
+    return by_full | {sign: code for sign, code in by_word.items() if code not in by_full.values()}
 
 
 def _has_cjk(s: str) -> bool:
@@ -335,6 +372,18 @@ CURRENCY_PREFIXES |= {
     for form in (f"{code}$", f"{code.lower()}$", f"{code.capitalize()}$")
 }
 CURRENCY_PREFIXES |= {"Mex$": "MXN", "mex$": "MXN", "c $": "CAD", "C $": "CAD"}
+
+#: A currency's code with M (millions) or k (thousands) glued before it, as financial reports write
+#: amounts: 120 MEUR, MAUD 60, 500 kEUR, MSEK 3.2 → (ISO code, factor). After or before the number.
+SCALED_CURRENCIES: dict[str, tuple[str, int]] = {
+    scale + code: (code, factor)
+    for code in sorted(c for c in CURRENCY_UNITS if UNITS.get(c) == c)
+    for scale, factor in (("M", 10**6), ("k", 10**3), ("K", 10**3))
+    if scale + code not in UNITS
+}
+for _surface, (_code, _factor) in SCALED_CURRENCIES.items():
+    UNITS[_surface] = _code
+CURRENCY_PREFIXES |= {surface: code for surface, (code, _factor) in SCALED_CURRENCIES.items()}
 
 #: One token carrying a unit and a rate.
 COMPOUND_UNITS: dict[str, tuple[str, str]] = {
