@@ -598,6 +598,10 @@ ZH_FORMS = [
     ("参赛者的年龄大于18且小于30", [R("大于18且小于30", 18, 30)]),
     ("报名人数在100以上，500以下", [R("100以上，500以下", 100, 500)]),
     ("这袋大米重二十斤", [Q("二十斤", 20, "jin")]),
+    ("央行宣布加息25个基点", [Q("25个基点", 0.25, "percentage_point")]),
+    ("该地区出生率为5‰", [Q("5‰", 0.5, "percent")]),
+    ("这台发动机有三百马力", [Q("三百马力", 300, "horsepower")]),
+    ("这颗钻石重两克拉", [Q("两克拉", 2, "carat")]),
     ("他的身高是180公分", [Q("180公分", 180, "centimeter")]),
     ("研发投入约为十五点七亿元", [Q("约为十五点七亿元", 1_570_000_000, "CNY", approx=True)]),
     ("营收达到5万4千6百元", [Q("5万4千6百元", 54600, "CNY")]),
@@ -838,6 +842,22 @@ EN_FORMS = [
     ("She paid ₡5,000 for it.", [Q("₡5,000", 5000, "CRC")]),
     ("Rent is ₴200 a month.", [Q("₴200 a month", 200, "UAH", per="month")]),
     ("The fare is 100 ฿.", [Q("100 ฿", 100, "THB")]),
+    # imperial, electrical and other units; basis points and per mille as parts of their unit
+    ("The end zone is 10 yards deep.", [Q("10 yards", 10, "yard")]),
+    ("He weighs 15 stone; she threw 5 stones.", [Q("15 stone", 15, "stone"), Q("5", 5, "count", item="stones")]),
+    ("The star is 4.2 light years away.", [Q("4.2 light years", 4.2, "light_year")]),
+    ("Add 8 fl oz of milk and 2 pints of cream.", [Q("8 fl oz", 8, "fluid_ounce"), Q("2 pints", 2, "pint")]),
+    ("The flat has 850 sq ft and the park 5 square miles.",
+     [Q("850 sq ft", 850, "square_foot"), Q("5 square miles", 5, "square_mile")]),
+    ("A 125cc scooter with 11 hp.", [Q("125cc", 125, "cubic_centimeter"), Q("11 hp", 11, "horsepower")]),
+    ("Tyres at 32 psi, a 12 volts battery, 85 dB of noise.",
+     [Q("32 psi", 32, "pound_force_per_square_inch"), Q("12 volts", 12, "volt"), Q("85 dB", 85, "decibel")]),
+    ("It has not produced a quart of oil, a stone's throw away.", []),
+    ("The Fed raised rates by 25 basis points.", [Q("25 basis points", 0.25, "percentage_point")]),
+    ("Spreads widened 40bp.", [Q("40bp", 0.4, "percentage_point")]),
+    ("The rate is 5‰.", [Q("5‰", 0.5, "percent")]),
+    # "a dozen" is twelve, as "a hundred" is a hundred
+    ("More than a dozen clubs closed.", [Q("More than a dozen", 12, "count", cmp=">", item="clubs")]),
 ]
 
 

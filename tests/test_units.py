@@ -14,6 +14,7 @@ from factcheck.extraction.units import (
     PER_SUFFIXES,
     PHYSICAL_UNITS,
     SCALED_CURRENCIES,
+    SCALED_UNITS,
     UNIT_KINDS,
     UNITS,
     canonical_unit,
@@ -165,3 +166,10 @@ def test_scaled_currency_codes():
     assert SCALED_CURRENCIES["MEUR"] == ("EUR", 10**6)
     assert SCALED_CURRENCIES["kUSD"] == ("USD", 10**3)
     assert UNITS["MSEK"] == "SEK" and CURRENCY_PREFIXES["MAUD"] == "AUD"
+
+
+def test_scaled_units_are_parts_of_a_unit():
+    for surface, (unit, factor) in SCALED_UNITS.items():
+        assert UNITS[surface] == unit and 0 < factor < 1
+    assert SCALED_UNITS["basis points"] == ("percentage_point", 0.01)
+    assert SCALED_UNITS["‰"] == ("percent", 0.1)

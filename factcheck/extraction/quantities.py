@@ -100,6 +100,7 @@ from factcheck.extraction.units import (
     PER_PREFIXES,
     PER_SUFFIXES,
     SCALED_CURRENCIES,
+    SCALED_UNITS,
     UNIT_KINDS,
     UNITS,
     registry,
@@ -296,10 +297,17 @@ _MEASURE_UNITS = frozenset(
     v for v in UNITS.values() if UNIT_KINDS.get(v) in ("physical", "duration") and not v.startswith("degree")
 )
 _ONE_UNIT_NAMES = frozenset(v for k, v in UNITS.items() if UNIT_KINDS.get(v) == "physical")
+# Nor the imperial, electrical and other units of idioms and pub talk: a light year away, a stone's throw,
+# a pint, not a quart of oil, a calorie.
+_NO_ARTICLE_UNITS = frozenset(
+    "yard light_year pint quart fluid_ounce stone carat square_foot square_mile square_inch square_yard cubic_inch"
+    " cubic_yard cubic_centimeter joule calorie kilocalorie horsepower pound_force_per_square_inch volt kilovolt"
+    " ampere ohm decibel kelvin".split()
+)
 _ONE_UNIT_WORDS = [
     k for k, v in UNITS.items()
     if UNIT_KINDS.get(v) == "physical" and k.isascii() and k.islower() and len(k) >= 4 and not k.endswith("s")
-    and not any(w in k for w in _ONE_UNIT_IDIOMS)
+    and not any(w in k for w in _ONE_UNIT_IDIOMS) and v not in _NO_ARTICLE_UNITS
 ]
 # "point" decimals after a number in words: two hundred point seventy-one, nine point nought four.
 _EN_DIGIT_WORDS = "zero|oh|nought|naught|one|two|three|four|five|six|seven|eight|nine"
@@ -309,7 +317,7 @@ _EN_POINT_RE = re.compile(
 )
 _EN_NUMBER = (
     rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?{_EN_BELOW_100})?"
-    rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
+    rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion|dozen)(?![A-Za-z]))"
     r"|[Hh]undred(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
     rf"|[Aa]n?(?=[ \t]+(?:{_alt(_ONE_UNIT_WORDS)})(?![A-Za-z]))"
     r"|[Zz]ero|[Nn]ought(?![A-Za-z])|[Nn]aught(?=[ \t]+point(?![A-Za-z])))"  # "for naught" is not 0
@@ -1000,6 +1008,9 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
                 atom.subunit = True
             if surface in SCALED_CURRENCIES:
                 atom.scale *= SCALED_CURRENCIES[surface][1]  # 120 MEUR
+            scaled = SCALED_UNITS.get(surface) or SCALED_UNITS.get(surface.lower())
+            if scaled:  # 25 basis points = 0.25 percentage_point
+                atom.scale *= Decimal(repr(scaled[1]))
             atom.unit = unit
             atom.per = atom.per or per
             pos = after

@@ -120,6 +120,33 @@ _PHYSICAL: dict[str, str] = {
     "gigahertz": "吉赫|吉赫兹|GHz",
     "teaspoon": "茶匙|teaspoon|teaspoons|tsp",
     "tablespoon": "汤匙|tablespoon|tablespoons|tbsp",
+    # imperial and US measures, areas and volumes in them
+    "yard": "yard|yards|yd|yds",  # not 码 alone: 42码 is a shoe size
+    "light_year": "光年|light year|light years|light-year|light-years",
+    "pint": "品脱|pint|pints",
+    "quart": "夸脱|quart|quarts",
+    "fluid_ounce": "液量盎司|fluid ounce|fluid ounces|fl oz|fl. oz.",
+    "stone": "英石|stone",  # he weighs 15 stone; "5 stones" are counted
+    "carat": "克拉|carat|carats",
+    "square_foot": "平方英尺|sq ft|sq. ft.|ft²|ft2|square foot|square feet",
+    "square_mile": "平方英里|sq mi|square mile|square miles",
+    "square_inch": "平方英寸|sq in|square inch|square inches",
+    "square_yard": "平方码|sq yd|square yard|square yards",
+    "cubic_inch": "立方英寸|cubic inch|cubic inches",
+    "cubic_yard": "立方码|cubic yard|cubic yards",
+    "cubic_centimeter": "立方厘米|cc|cm3|cm³|cubic centimeter|cubic centimeters|cubic centimetre|cubic centimetres",
+    # energy, power, pressure, electricity, sound, temperature in kelvin
+    "joule": "焦耳|joule|joules",
+    "calorie": "卡路里|calorie|calories",
+    "kilocalorie": "千卡|大卡|kcal|kilocalorie|kilocalories",
+    "horsepower": "马力|hp|bhp|horsepower",
+    "pound_force_per_square_inch": "磅每平方英寸|psi",
+    "volt": "伏特|volt|volts",
+    "kilovolt": "千伏|kV|kilovolt|kilovolts",
+    "ampere": "安培|amp|amps|ampere|amperes",
+    "ohm": "欧姆|Ω|ohm|ohms",
+    "decibel": "分贝|dB|decibel|decibels",
+    "kelvin": "开尔文|kelvin|kelvins",
 }
 
 # Metric prefixes on the base units, spelled out: picometer, kilobytes, megahertz, decilitres.
@@ -352,6 +379,15 @@ for _code in ("USD", "EUR", "GBP", "JPY", "CNY", "HKD", "TWD", "CAD", "AUD", "CH
     UNITS.setdefault(_code.lower(), _code)
 for _surface, (_code, _factor) in CURRENCY_SUBUNITS.items():
     UNITS.setdefault(_surface, _code)
+
+#: Units read as a part of another → (unit, factor): 25 basis points = 0.25 percentage_point (加息25个基点),
+#: 5‰ = 0.5 percent.
+SCALED_UNITS: dict[str, tuple[str, float]] = {
+    **{w: ("percentage_point", 0.01) for w in ("基点", "个基点", "bp", "bps", "basis point", "basis points")},
+    **{w: ("percent", 0.1) for w in ("‰", "per mille")},
+}
+for _surface, (_unit, _factor) in SCALED_UNITS.items():
+    UNITS.setdefault(_surface, _unit)
 
 #: Canonical names that are physical units (checked against pint by the tests).
 PHYSICAL_UNITS = frozenset(_PHYSICAL)
