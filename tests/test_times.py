@@ -411,7 +411,9 @@ EXACT_OR_OPEN = [
     ("Results came in two days from today.", "en", PUB, "two days from today", "2025-05-24", None, True),
     ("Output rose three weeks from yesterday.", "en", PUB, "three weeks from yesterday", "2025-06-11", None, True),
     ("It closed 2 weeks before May 13 1999.", "en", PUB, "2 weeks before May 13 1999", "1999-04-29", None, True),
-    ("Prices rose more than 2 weeks before today.", "en", PUB, "more than 2 weeks before today", None, None, False),
+    ("Prices rose more than 2 weeks before today.", "en", PUB, "more than 2 weeks before today", "2025-05-08",
+     "before", True),
+    ("Prices rose at least 2 weeks before today.", "en", PUB, "at least 2 weeks before today", None, None, False),
     ("The report is due in two weeks.", "en", PUB, "in two weeks", "2025-06-05", None, True),
     # a part of a period: an ISO week when it is one, the first / last n days, weeks or months as an
     # interval, else open
@@ -672,6 +674,31 @@ EXACT_OR_OPEN = [
     ("2016年底，外汇储备回升。", "zh", PUB, "2016年底", "2016", None, True),
     ("2016年底，外匯儲備回升。", "zh", PUB, "2016年底", "2016", None, True),
     ("今年3月初双方接触。", "zh", PUB, "今年3月初", "2025-03", None, True),
+    # comparisons with a day: beyond it is an open range, within it the days up to the limit
+    ("It will close more than 3 days after tomorrow.", "en", PUB, "more than 3 days after tomorrow", "2025-05-26",
+     "after", True),
+    ("It will be done less than 3 days after tomorrow.", "en", PUB, "less than 3 days after tomorrow",
+     "2025-05-23/2025-05-25", None, True),
+    ("It closed less than 3 days before today.", "en", PUB, "less than 3 days before today", None, None, False),
+    # a year and the next one's last two digits: a season or school year, or a month (2010-11)?
+    ("The 2010-11 season was long.", "en", PUB, "2010-11", None, None, False),
+    ("Funding rose for the 2011-12 school year.", "en", PUB, "2011-12", None, None, False),
+    ("2010-11赛季表现出色。", "zh", PUB, "2010-11", None, None, False),
+    ("The 2014-15 budget grew.", "en", PUB, "2014-15", "2014/2015", None, True),
+    ("Data for 2010-08 show a fall.", "en", PUB, "2010-08", "2010-08", None, True),
+    # a bare weekday and a numeric date: the one convention that falls on that weekday
+    ("The vote is on Friday 6/20.", "en", PUB, "Friday 6/20", "2025-06-20", None, True),
+    ("The vote is on Friday 20.6.", "en", PUB, "Friday 20.6", "2025-06-20", None, True),
+    ("The vote was on Friday 7/2/2025.", "en", PUB, "Friday 7/2/2025", "2025-02-07", None, True),
+    ("The vote is on Friday 4/5.", "en", PUB, "Friday", None, None, False),  # Saturday 5 April, Sunday 4 May
+    ("The vote is on Friday 7/4.", "en", PUB, "Friday 7/4", "2025-07-04", None, True),
+    ("The vote is on next Friday 7/4.", "en", PUB, "next Friday", None, None, False),
+    # a month glued to its day; a decade written apart; >= and <= as relations; "starting" alone
+    ("Eli Lilly sold IVAC on Dec31, 1994.", "en", PUB, "Dec31, 1994", "1994-12-31", None, True),
+    ("US presidents in the 1990 s.", "en", PUB, "the 1990 s", "199X", None, True),
+    ("Show sales > = 2019", "en", PUB, "> = 2019", "2019", "since", True),
+    ("Show sales ≤ 2019", "en", PUB, "≤ 2019", "2019", "until", True),
+    ("Meet every week starting next week.", "en", PUB, "starting next week", "2025-W22", "since", True),
 ]
 
 
@@ -711,6 +738,9 @@ def test_recurring_and_vague_are_not_dates(text, lang):
 
 @pytest.mark.parametrize("text,lang,span", [
     ("Shares hit their highest level in two months.", "en", "in two months"),  # looking back, or ahead?
+    ("It will be the highest in two years.", "en", "in two years"),
+    ("Prices doubled in two years.", "en", "in two years"),
+    ("23 percent of them will graduate in four years.", "en", "in four years"),  # within, not a date
     ("He is the first president in 72 years to lose jobs.", "en", "in 72 years"),
     ("於是他提前二十年率領弟子們。", "zh", "前二十年"),  # 提前: "in advance", a duration
 ])

@@ -844,6 +844,8 @@ def _h_num_date(m: re.Match, cx: _Ctx) -> _Hit | None:
         return None  # 2019.9亿元, 2019.5 million
     if re.match(r"[.\-/]\d", cx.text[m.end():m.end() + 2]):
         return None
+    if m["s"] == "-" and len(m["m"]) == 2 and mo == (y + 1) % 100:
+        return None  # 2008-09 is left open by _h_year_range
     return _Hit(m.start(), m.end(), "month", y=y, m=mo)
 
 
@@ -927,8 +929,10 @@ def _h_year_range(m: re.Match, cx: _Ctx) -> _Hit | None:
     b_text = m["b"]
     if len(b_text) == 2:
         b = a // 100 * 100 + int(b_text)
+        if int(b_text) == (a + 1) % 100 <= 12 and m["s"] == "-" and not m["n"]:
+            return _Hit(m.start(), m.end(), "year", invalid=True)  # 2008-09: September, or a school year?
         if int(b_text) <= 12:
-            return None  # 2011-12 reads as a month
+            return None  # 2011-08 reads as a month
     else:
         b = int(b_text)
     if b <= a:
@@ -969,7 +973,7 @@ def _h_bare_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 # The dot belongs to abbreviations only, so "in May." does not swallow the full stop.
 _MON = (
     r"(?P<mon>(?i:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December)\b|(?i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+    r"|November|December)(?:\b|(?=\d))|(?i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?:\b\.?|(?=\d)))"
 )
 # A year after a month: 2019, of 2019, in 2019, or a two-digit year after "of" (April of 87).
 _MYEAR = r"(?:(?:\s?,)?\s+(?:(?i:of|in)\s+)?(?P<y>(?:1[5-9]|20|21)\d\d(?!\d))|\s+(?i:of)\s+(?P<yy>\d\d)(?![\d:]))"
@@ -1083,7 +1087,7 @@ _EN_QUARTER = re.compile(
 )
 _EN_DECADE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
-    r"(?P<d>(?:1[5-9]|20)\d0)'?s(?![A-Za-z0-9_])"
+    r"(?P<d>(?:1[5-9]|20)\d0)(?:'?s| s(?=[.,;:!?)]|\s*$))(?![A-Za-z0-9_])"
 )
 _EN_CENTURY = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
@@ -2132,7 +2136,8 @@ _EN_PREFIX = re.compile(
     r"(?<![A-Za-z0-9_-])(?P<t>(?i:since|as\s+of|as\s+at|by|until|till|up\s+until|up\s+to|through"
     r"|before|prior\s+to|ahead\s+of|after|following|starting\s+(?:in|from|on)|beginning\s+(?:in|on|from)"
     r"|no\s+later\s+than|not\s+later\s+than|later\s+than|no\s+earlier\s+than|earlier\s+than"
-    r"|from))\s+(?:(?i:the\s+year)\s+)?$"
+    r"|starting|beginning|from))\s+(?:(?i:the\s+year)\s+)?$"
+    r"|(?P<sym>>\s?=|≥|<\s?=|≤)\s*$"
 )
 # "2012 or later", "1/1/2016 and later", "May 3 or earlier": at the end of a clause only
 # ("2012 or before the war" is a comparison with something else).
@@ -2155,7 +2160,8 @@ _PREFIX_RELATION = {
     "starting from": "since", "beginning in": "since", "from": None,
     "starting on": "since", "beginning on": "since", "beginning from": "since",
     "later than": "after", "no later than": "by", "not later than": "by", "earlier than": "before",
-    "no earlier than": "since",
+    "no earlier than": "since", "starting": "since", "beginning": "since",
+    ">=": "since", "≥": "since", "<=": "until", "≤": "until",
 }
 _SUFFIX_RELATION = {
     "以来": "since", "开始": "since", "至今": "since", "迄今": "since", "起": "since",
@@ -2175,7 +2181,7 @@ def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str] | None:
     m = _ZH_PREFIX.search(text, lo, h.start) or _EN_PREFIX.search(text, lo, h.start)
     if not m:
         return None
-    t = re.sub(r"\s+", " ", m["t"].lower())
+    t = re.sub(r"\s+", " ", m["t"].lower()) if m["t"] else re.sub(r"\s+", "", m["sym"])
     before = text[m.start() - 1] if m.start() > 0 else ""
     if t in ("到", "至") and before:
         if before in _CHANGE_VERBS:
@@ -2268,6 +2274,46 @@ _WEEKDAY_DAY_AFTER = re.compile(
 )
 
 
+def _compared(h: _Hit, day: date, m: re.Match) -> None:
+    """more than 2 weeks before today = before the day two weeks back; less than 3 days after
+    tomorrow = tomorrow and the two days after it; other comparisons are left open."""
+    word, op = m["cmp"].split()[0].lower(), m["op"].lower()
+    unit, n = m["u"].lower().rstrip("s"), _count(m["n"])
+    h.relative = True
+    if word in ("more", "over") and op in ("before", "after", "from"):
+        sign = -1 if op == "before" else 1
+        _set_day(h, _shift(day, sign * n, unit))
+        h.relation = "before" if sign < 0 else "after"
+        return
+    last = _shift(day, n, unit) if word in ("less", "under") and op in ("after", "from") and n > 0 else None
+    if last is None:
+        h.invalid = True
+        return
+    last -= timedelta(days=1)
+    h.kind, h.fixed, h.qualifier = "date", None, None
+    h.interval = (_Hit(h.start, h.end, "date", y=day.year, m=day.month, d=day.day),
+                  _Hit(h.start, h.end, "date", y=last.year, m=last.month, d=last.day))
+
+
+def _weekday_numeric(h: _Hit, m: re.Match, anchor: date | None) -> bool:
+    """Friday 7/6: the numeric date read month/day or day/month, whichever alone falls on the
+    weekday (in its year, else the publication's); False when neither or both do."""
+    year = int(m["y"]) if m["y"] else anchor.year if anchor else None
+    if year is None or h.wd is None:
+        return False
+    a, b = int(m["a"]), int(m["b"])
+    fits = set()
+    for month, day in ((a, b), (b, a)):
+        if 1 <= month <= 12 and _valid_day(year, month, day) and date(year, month, day).weekday() == h.wd:
+            fits.add(date(year, month, day))
+    if len(fits) != 1:
+        return False
+    h.end = m.end()
+    _set_day(h, fits.pop())
+    h.weekday, h.inferred, h.relative = False, False, not m["y"]
+    return True
+
+
 def _weekday_and_day(h: _Hit, m: re.Match, cx_anchor: date | None) -> None:
     """Monday 21, tue 13th, tuesday the eleventh: the day of the month that falls on that weekday
     nearest to publication, within six months either way; else left open."""
@@ -2291,6 +2337,10 @@ def _weekday_and_day(h: _Hit, m: re.Match, cx_anchor: date | None) -> None:
 _ISO_WEEK_VALUE = re.compile(r"(\d{4})-W(\d{2})")
 _WEEKDAY_OF_WEEK = re.compile(r"\s+(?:(?i:of)\s+)?")  # Tuesday of last week, Friday next week (not "Thursday, week 23")
 _WEEKDAY_NUMBER_AFTER = re.compile(r"[\s,(（]*(?:\d|[A-Za-z]{3}-\d)")
+# Friday 7/6, Friday 6.7.2018: a numeric date after a bare weekday (read in _weekday_numeric).
+_WEEKDAY_NUMERIC = re.compile(
+    r"[\s,]*(?P<a>\d{1,2})(?P<s>[/.])(?P<b>\d{1,2})(?:(?P=s)(?P<y>(?:19|20)\d\d))?(?![\d/]|\.\d)"
+)
 _WEEKDAY_GAP = re.compile(r"[\s,，、(（]*(?:(?i:on|of)\s+)?")
 
 
@@ -2449,6 +2499,8 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
     for i, h in enumerate(hits):
         window = max(0, h.start - 40)
         m = _DAYS_STARTING_BEFORE.search(text, window, h.start)
+        if m and m["wc"] and h.kind in ("week", "month", "quarter", "year"):
+            m = None  # every week starting next week: "starting" is the relation of "next week"
         if m:  # w/c Feb 4, the week starting on May 5, 3 days starting from next Monday
             h.start = m.start()
             day = _to_day(h)
@@ -2465,6 +2517,9 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
         if m:
             h.start = m.start()
             day = _to_day(h)
+            if m["cmp"] and day is not None and not (h.weekday and h.inferred):
+                _compared(h, day, m)
+                continue
             if m["cmp"] or day is None or m["op"].lower() == "since" or (h.weekday and h.inferred):
                 h.invalid = True
                 continue
@@ -2510,7 +2565,11 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
                 else:
                     h.invalid = True
             elif _WEEKDAY_NUMBER_AFTER.match(text, h.end):
-                h.invalid = True  # friday 5/12, this Friday (jun-15): a date it does not read
+                m = _WEEKDAY_NUMERIC.match(text, h.end)
+                if m and i + 1 < len(hits) and hits[i + 1].start < m.end() < hits[i + 1].end:
+                    m = None  # the number belongs to a longer expression
+                if not (m and h.inferred and not h.invalid and _weekday_numeric(h, m, anchor)):
+                    h.invalid = True  # friday 5/12, this Friday (jun-15): a date it does not read
     # A weekday beside a date is part of it (10月12号，星期一; friday 5/12); beside any other
     # expression it is left open (tuesday of last week, in 3 days on friday).
     out: list[_Hit] = []
