@@ -600,6 +600,7 @@ ZH_FORMS = [
     ("这袋大米重二十斤", [Q("二十斤", 20, "jin")]),
     ("央行宣布加息25个基点", [Q("25个基点", 0.25, "percentage_point")]),
     ("该地区出生率为5‰", [Q("5‰", 0.5, "percent")]),
+    ("中位数≥50万元的公司", [Q("≥50万元", 500_000, "CNY", cmp=">=")]),
     ("这台发动机有三百马力", [Q("三百马力", 300, "horsepower")]),
     ("这颗钻石重两克拉", [Q("两克拉", 2, "carat")]),
     ("他的身高是180公分", [Q("180公分", 180, "centimeter")]),
@@ -858,6 +859,12 @@ EN_FORMS = [
     ("The rate is 5‰.", [Q("5‰", 0.5, "percent")]),
     # "a dozen" is twelve, as "a hundred" is a hundred
     ("More than a dozen clubs closed.", [Q("More than a dozen", 12, "count", cmp=">", item="clubs")]),
+    # comparison signs, after any character
+    (
+        "The risk is <5% and the yield ≥ 20 tonnes.",
+        [Q("<5%", 5, "percent", cmp="<"), Q("≥ 20 tonnes", 20, "metric_ton", cmp=">=")],
+    ),
+    ("Keep x>10, y<=20 and z=>3.", [Q(">10", 10, cmp=">"), Q("<=20", 20, cmp="<="), Q("=>3", 3, cmp=">=")]),
 ]
 
 

@@ -123,24 +123,24 @@ PREFIX_WORDS: dict[str, tuple[str | None, bool]] = _table(
     {
         ("<", False): (
             "不足|低于|少于|小于|不到|未满|不及|未达|未及|under|below|less than|fewer than|lower than"
-            "|smaller than"
+            "|smaller than|<"
         ),
         (">", False): (
             "超过|高于|多于|大于|超|逾|more than|over|above|exceeding|in excess of|greater than|higher than"
             "|bigger than|larger than"
-            "|upwards of"
+            "|upwards of|>"
         ),
         (">=", False): (
             "至少|不少于|不低于|不小于|最少|起码|大于等于|大于或等于|大于或者等于|at least|no less than"
             "|not less than|no fewer than|a minimum of|greater than or equal to|more than or equal to"
-            "|greater or equal to|greater or equal than|bigger or equal to|bigger or equal than"
+            "|greater or equal to|greater or equal than|bigger or equal to|bigger or equal than|>=|=>|≥|⩾"
         ),
         ("<=", False): (
             "不超过|不高于|不多于|不大于|最多|至多|不得超过|小于等于|小于或等于|小于或者等于|less than or equal to"
             "|less or equal to|less or equal than|smaller or equal to|smaller or equal than"
             "|上限|上限为|上限是|上限设为|上限定为|上限设定为|限制在"
             "|限定在|控制在|at most|up to|no more than|not more than|a maximum of|capped at|limited to"
-            "|a cap of"
+            "|a cap of|<=|=<|≤|⩽"
         ),
         (None, True): (
             "约|大约|约为|约合|大概|大致|近|将近|接近|几近|差不多|about|around|roughly|approximately"
@@ -411,7 +411,8 @@ _POSTFIX_RE = re.compile(
 )
 
 _cjk_pre = [k for k in PREFIX_WORDS if _is_cjk(k) and k != "近"]
-_en_pre = [k for k in PREFIX_WORDS if not _is_cjk(k) and k != "~"]
+_sym_pre = [k for k in PREFIX_WORDS if not _is_cjk(k) and not k[0].isalpha()]  # ~, <, >=, ≤: after any character
+_en_pre = [k for k in PREFIX_WORDS if not _is_cjk(k) and k not in _sym_pre]
 _iso_cur = [k for k in CURRENCY_PREFIXES if k.isascii() and k.isalpha()]
 _ISO_GLUED_RE = re.compile(rf"(?<![A-Za-z])(?:{_alt(k for k in _iso_cur if k.isupper())})\Z")  # USD115
 _PREFIX_RE = re.compile(
@@ -419,7 +420,7 @@ _PREFIX_RE = re.compile(
     rf"|(?P<rate>{_alt(PER_PREFIXES)})"
     rf"|(?P<neg>零下|负|(?i:(?<![A-Za-z])(?:minus|negative)))"
     rf"|(?P<temp>华氏(?:温度)?|摄氏(?:温度)?)"
-    rf"|(?P<cmp>{_alt(_cjk_pre)}|(?<![最附临靠])近|~|(?i:(?<![A-Za-z])(?:{_alt(_en_pre)})))"
+    rf"|(?P<cmp>{_alt(_cjk_pre)}|(?<![最附临靠])近|{_alt(_sym_pre)}|(?i:(?<![A-Za-z])(?:{_alt(_en_pre)})))"
     r")[ \t]*\Z"
 )
 
