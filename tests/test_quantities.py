@@ -865,6 +865,12 @@ EN_FORMS = [
         [Q("<5%", 5, "percent", cmp="<"), Q("≥ 20 tonnes", 20, "metric_ton", cmp=">=")],
     ),
     ("Keep x>10, y<=20 and z=>3.", [Q(">10", 10, cmp=">"), Q("<=20", 20, cmp="<="), Q("=>3", 3, cmp=">=")]),
+    # a plural denominator after any number in words; after "and" a fraction of its own
+    ("The share is one hundred forty-one sixths.", [Q("one hundred forty-one sixths", 141 / 6, "fraction")]),
+    ("The dose is a hundred thousand billionths.", [Q("a hundred thousand billionths", 1e-4, "fraction")]),
+    ("It measured three hundred and twelve thousandths.", [Q("three hundred and twelve thousandths", 300.012)]),
+    ("Three hundred and twelve voters came.", [Q("Three hundred and twelve", 312, "count", item="voters")]),
+    ("He waited five hundred seconds.", [Q("five hundred seconds", 500, "second")]),
 ]
 
 

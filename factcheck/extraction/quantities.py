@@ -315,17 +315,25 @@ _EN_POINT_RE = re.compile(
     rf"[ \t]+point[ \t]+(?P<digits>(?:(?:{_EN_DIGIT_WORDS})(?![A-Za-z-])(?:[ \t]+(?=[a-z]))?)+"
     rf"|{_EN_BELOW_100})(?![A-Za-z])"
 )
+# Denominators: "thirds", "a quarter", "hundredths", "twenty-firsts" (tens-ordinal compounds).
+_EN_DENOMINATOR_STEM = (
+    rf"(?:(?:{_EN_TENS})-(?:first|second|{_alt(w for w in _EN_DENOMINATORS if _EN_DENOMINATORS[w] < 10)})"
+    rf"|{_alt(w for w in _EN_DENOMINATORS if w != 'halve')}|halve)"
+)
+_EN_DENOMINATOR_WORDS = _EN_DENOMINATOR_STEM + "s?"
+# A plural denominator after a number in words makes it a numerator: one hundred thirty-two fifths,
+# a hundred thousand trillionths. After "and" the fraction is one of its own, as in "two and a half":
+# two hundred and fifty-four hundredths = 200.54, so the hundred does not take "and fifty-four".
+_EN_PLURAL_DENOMINATOR = rf"{_EN_DENOMINATOR_STEM}s(?![A-Za-z])"
+_EN_DENOMINATOR_AFTER_RE = re.compile(rf"(?:[ \t]+|[ \t]?-[ \t]?)(?P<den>{_EN_PLURAL_DENOMINATOR})")
+_EN_FRACTION_FOLLOWS = rf"(?![ \t-]*(?:(?:{_EN_ONES})[ \t-]+)?{_EN_PLURAL_DENOMINATOR})"
 _EN_NUMBER = (
-    rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred(?:[ \t]+(?:and[ \t]+)?{_EN_BELOW_100})?"
+    rf"(?:(?:{_EN_FIRST_BELOW_100}|[Aa])[ \t]+hundred"
+    rf"(?:[ \t]+and[ \t]+{_EN_BELOW_100}(?<=[a-z]){_EN_FRACTION_FOLLOWS}|[ \t]+{_EN_BELOW_100})?"
     rf"|{_EN_FIRST_BELOW_100}|[Aa]n?(?=[ \t]+(?:thousand|million|billion|trillion|dozen)(?![A-Za-z]))"
     r"|[Hh]undred(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z]))"
     rf"|[Aa]n?(?=[ \t]+(?:{_alt(_ONE_UNIT_WORDS)})(?![A-Za-z]))"
     r"|[Zz]ero|[Nn]ought(?![A-Za-z])|[Nn]aught(?=[ \t]+point(?![A-Za-z])))"  # "for naught" is not 0
-)
-# Denominators: "thirds", "a quarter", "hundredths", "twenty-firsts" (tens-ordinal compounds).
-_EN_DENOMINATOR_WORDS = (
-    rf"(?:(?:{_EN_TENS})-(?:first|second|{_alt(w for w in _EN_DENOMINATORS if _EN_DENOMINATORS[w] < 10)})"
-    rf"|{_alt(w for w in _EN_DENOMINATORS if w != 'halve')}|halve)s?"
 )
 
 # Every head starts with one of these; the lookahead lets the scan skip other characters fast.
@@ -701,6 +709,14 @@ def _at(s: str, i: int) -> str:
     return s[i] if 0 <= i < len(s) else " "
 
 
+def _denominator_value(denominator: str) -> int:
+    """fifths → 5, twenty-firsts → 21, hundredth → 100."""
+    parts = denominator.split("-")
+    if len(parts) == 2:  # twenty-first
+        return _EN_VALUES[parts[0]] + _EN_ORDINALS[parts[1].removesuffix("s")]
+    return _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
+
+
 def _read_head(norm: str, m: re.Match) -> _Atom | None:
     """The number itself; None when the head is a name, date part or vague numeral."""
     kind = m.lastgroup
@@ -746,11 +762,7 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
             or not _WORD_AFTER_RE.match(norm, e)  # "a half", at the end of a clause
         ):
             return None  # "a third round", "one fifth grader": an ordinal
-        parts = denominator.split("-")
-        if len(parts) == 2:  # twenty-first
-            parts_value = _EN_VALUES[parts[0]] + _EN_ORDINALS[parts[1].removesuffix("s")]
-        else:
-            parts_value = _EN_DENOMINATORS[denominator if denominator in _EN_DENOMINATORS else denominator[:-1]]
+        parts_value = _denominator_value(denominator)
         scale_after = _EN_SCALE_RE.match(norm, e)
         if scale_after and not scale_after.group("cur"):
             atom.source = "en"  # three quarters billion
@@ -1023,6 +1035,11 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
             if surface in CLASSIFIERS:
                 atom.item = _read_item(norm, pos)
     elif atom.unit is None and atom.source in ("ar", "zh", "en"):
+        den = _EN_DENOMINATOR_AFTER_RE.match(norm, pos) if atom.source == "en" else None
+        if den and atom.mantissa:  # one hundred thirty-two fifths, a hundred thousand trillionths
+            atom.fixed = float(atom.mantissa * atom.scale) / _denominator_value(den.group("den").lower())
+            atom.unit, atom.article_one, atom.source, atom.scale = "fraction", False, "fixed", Decimal(1)
+            return den.end()
         if pos < n and norm[pos].isascii() and norm[pos].isalpha():
             return None  # 5G, 737MAX, 3rd, 1950s, 10am
         if _NOT_AFTER_RE.match(norm, pos):
