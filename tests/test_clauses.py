@@ -437,3 +437,31 @@ def test_a_source_named_by_a_noun_phrase_is_a_source_lead_not_a_claim():
     # A second attribution of its own: the sentence's source is not carried again.
     claims = claims_of("据国家卫健委发布的全国疫情概况，据其发布，3月全国报告死亡12例。")
     assert len(claims) == 1 and "source" not in claims[0].carried
+
+
+def test_every_english_non_restrictive_relative_clause_is_a_claim_about_its_antecedent():
+    # A fact-checker checks "Vexor makes batteries for buses" apart from the purchase, number or not.
+    claims = claims_of("The city council bought the depot from Vexor, which makes batteries for electric buses.")
+    assert [c.text for c in claims] == [
+        "The city council bought the depot from Vexor", "Vexor makes batteries for electric buses",
+    ]
+    # A year inside a name is no measure: the relative is said of the conference, not of the chair.
+    claims = claims_of(
+        "Mina Park chaired the 2021 Annual Meeting of the Coastal Society (ACS), which drew delegates from 40 states."
+    )
+    assert claims[0].text.endswith("(ACS)")
+    assert claims[1].carried["subject"] == "the 2021 Annual Meeting of the Coastal Society (ACS)"
+
+
+def test_english_clauses_that_stand_side_by_side_are_split_and_they_names_its_plural():
+    claims = claims_of("Although grain exports rose in March, they fell by 8% in April.")
+    assert [c.text for c in claims] == ["Grain exports rose in March", "Grain exports fell by 8% in April"]
+    assert claims[1].carried["subject"] == "grain exports"
+    assert not claims[1].antecedent  # resolved inside the sentence: the one before is not needed
+    claims = claims_of("The bridge has been closed since 2019, so the ferry carries 4,000 passengers a day.")
+    assert [c.text for c in claims] == [
+        "The bridge has been closed since 2019", "The ferry carries 4,000 passengers a day",
+    ]
+    # "it" is left alone: it as often means a situation as the noun before it.
+    claims = claims_of("Although the plan costs $2 billion, it was approved in May 2024.")
+    assert claims[1].text == "It was approved in May 2024"

@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 from operator import attrgetter
 
 from factcheck.extraction import spacy_without_torch  # noqa: F401  (first: spaCy without thinc's torch import)
@@ -194,7 +193,12 @@ _EN_SAY = {
 }
 _EN_REFERRING = frozenset(("it", "he", "she", "they", "this", "these", "those", "that", "its", "their"))
 _EN_CONTRAST = frozenset(("but", "yet", "while", "whereas", "although", "though", "however"))
+# Adverbs that only link a clause to the one before (…, so X could not have; however, it is not).
+_EN_LINKING_ADVERBS = frozenset(("so", "however", "therefore", "thus", "hence", "consequently"))
+# What opens a clause that stands beside the main one, not a condition of it (once, if, when).
+_EN_CONCESSIVE = frozenset(("whereas", "while", "although", "though"))
 # Entity types that make a relative clause's statement checkable on its own.
+_EN_MEASURE_ENTS = frozenset(("CARDINAL", "QUANTITY", "MONEY", "PERCENT"))
 _EN_NUMERIC_ENTS = frozenset(("CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "ORDINAL", "TIME"))
 _SUBJECT_LABELS = ("GPE", "ORG", "PERSON", "NORP", "LAW", "FAC")
 _OWNER_LABELS = (*_SUBJECT_LABELS, "WORK_OF_ART")  # the name a relative clause's head gives (《二叔》)
@@ -1047,7 +1051,7 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     attributed = root.lemma_ in _EN_SAY and any(c.dep_ in ("ccomp", "parataxis") for c in root.children)
     source, source_tokens = _en_according_to(span)
     heads = [root] + _en_conj_verbs(root)
-    relatives = _en_numeric_relatives(span, heads)
+    relatives = _en_relatives(span, heads)
     heads = sorted(heads + relatives + _en_contrast_clauses(root), key=lambda t: t.i)
     # A pronoun (or no subject) that opens the sentence is resolved by the sentence before.
     elliptical = not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in root.children) or any(
@@ -1059,7 +1063,7 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
     subject = _en_subject(root)
     relative_set = set(relatives)
     clause_tokens = _en_clause_tokens(span, heads, source_tokens)
-    clauses = []
+    clauses: list[Clause] = []
     chain_open = True
     for head in heads:
         # A clause is its head's subtree minus the clauses under it and the source lead-in.
@@ -1069,10 +1073,14 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         tokens = tokens[:run]
         # Drop the conjunction, the punctuation and the relative pronoun that joined this clause.
         while tokens and (tokens[0].dep_ in ("cc", "punct", "mark") or tokens[0].is_space or (
+            tokens[0].dep_ == "advmod" and tokens[0].lower_ in _EN_LINKING_ADVERBS
+        ) or (
             head in relative_set and tokens[0].head.i == head.i and tokens[0].lower_ in ("which", "who", "that")
         )):
             tokens = tokens[1:]
-        while tokens and (tokens[-1].dep_ in ("cc", "punct") or tokens[-1].is_space):
+        while tokens and (tokens[-1].dep_ in ("cc", "punct") or tokens[-1].is_space) and not (
+            tokens[-1].text == ")" and any(t.text == "(" for t in tokens)  # (EMNLP): the bracket closes
+        ):
             tokens = tokens[:-1]
         if not tokens:
             continue
@@ -1084,6 +1092,13 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
             carried = _en_antecedent(head, subject)
         else:
             carried = subject if head is not root and not has_subject else None
+        resolved = False
+        named = None
+        if carried is None and clauses and len(tokens) > 1:
+            named = _en_pronoun_antecedent(tokens[0], head, heads)
+        if named:  # Although the numbers are in one document, they are not combined → the numbers are not combined
+            carried, tokens, resolved = named, tokens[1:], True
+            start = base + tokens[0].idx
         contrast = head is not root and (
             any(c.dep_ in ("cc", "mark") and c.lower_ in _EN_CONTRAST for c in head.children)
             or (head.dep_ == "advcl")
@@ -1091,12 +1106,36 @@ def _split_en(sentence: Sentence, span: Span, base: int) -> list[Clause]:
         if contrast:
             chain_open = False
         clauses.append(Clause(start, end, subject=carried, source=source, takes_time=chain_open and not contrast,
-                              elliptical=elliptical and (head is root or carried == subject)))
+                              elliptical=elliptical and not resolved and (head is root or carried == subject)))
         if head in relative_set and head is heads[-1]:
             # What follows the last relative clause and belongs to no clause is its own
             # (… the 2.5 million barrels a day it averaged over the previous two decades).
             clauses[-1].end = max(end, sentence.start + whole[1])
     return clauses or [Clause(sentence.start + whole[0], sentence.start + whole[1], source=source)]
+
+
+def _en_pronoun_antecedent(first, head, heads: list) -> str | None:
+    """The subject of the clause before that a clause's opening pronoun subject stands for
+    (Although the numbers are in one document, they are not combined): a noun phrase that
+    agrees (they: a plural or a coordination; he, she: a person's name)."""
+    # Not "it": it as often means the sentence before, a situation or a dummy subject.
+    if first.head.i != head.i or first.dep_ not in ("nsubj", "nsubjpass") or first.lower_ not in ("they", "he", "she"):
+        return None
+    before = [h for h in heads if h.i < first.i]
+    if not before:
+        return None
+    noun = next((c for c in before[-1].children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
+    if noun is None:
+        return None
+    plural = noun.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in noun.subtree)
+    agrees = {
+        "they": plural,
+        "he": noun.ent_type_ == "PERSON",
+        "she": noun.ent_type_ == "PERSON",
+    }[first.lower_]
+    if not agrees:
+        return None
+    return "".join(t.text_with_ws for t in noun.subtree).strip()
 
 
 def _en_clause_tokens(span: Span, heads: list, skip: set[int]) -> dict[int, list]:
@@ -1140,35 +1179,44 @@ def _en_according_to(span: Span) -> tuple[str | None, set[int]]:
     return None, set()
 
 
-def _en_numeric_relatives(span: Span, heads: list) -> list:
-    """Non-restrictive relative clauses (after a comma) that state a number or date of
-    their own: ", which is more than 60 percent below …", ", who served two terms from 2009 to 2017"."""
+def _en_relatives(span: Span, heads: list) -> list:
+    """Non-restrictive relative clauses (after a comma) outside the subject: each says
+    something checkable of its own about its antecedent (", which is more than 60 percent
+    below …", ", who is trying to make sense of …", ", which includes the tracks …")."""
     found = []
     doc = span.doc
-    numeric_before: list[int] | None = None  # numeric tokens before each offset, built on first need
     for token in span:
         if token.dep_ != "relcl" or token in heads or token.head.dep_ in ("nsubj", "nsubjpass"):
             continue  # a relative clause inside the subject leaves the rest of its clause after it
         first = token.left_edge.i  # a clause's subtree is one stretch (projective parse)
         if first == 0 or doc[first - 1].text != ",":
             continue
-        if numeric_before is None:
-            numeric_before = list(accumulate(
-                (t.like_num or t.ent_type_ in _EN_NUMERIC_ENTS for t in doc), initial=0
-            ))
-        if numeric_before[token.right_edge.i + 1] > numeric_before[first]:
-            found.append(token)
+        found.append(token)
     return found
 
 
 def _en_contrast_clauses(root) -> list:
-    """Clauses under the root that turn from it with a subject of their own (…, whereas X …)."""
-    return [
-        child for child in root.children
-        if child.dep_ == "advcl"
-        and any(c.dep_ == "mark" and c.lower_ in ("whereas", "while") for c in child.children)
-        and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children)
-    ]
+    """Clauses under the root that stand on their own with a subject of their own: one that
+    turns from it (…, whereas X …; Although X …, Y …), and one the parser hangs under it that
+    the text puts before it as a sentence of its own (X has been on display since 1938, so Y …;
+    X proposed …; however, Y …)."""
+    found = []
+    for child in root.children:
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children):
+            continue
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _EN_CONCESSIVE for c in child.children):
+            found.append(child)
+        elif child.dep_ == "advcl" and child.i > root.i and any(
+            c.lower_ == "so" and c.dep_ in ("advmod", "mark", "cc") for c in child.children
+        ) and not any(c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+            found.append(child)  # …, so the ferry carries 4,000 a day (a result; "so that" is a purpose)
+        elif child.dep_ == "ccomp" and child.i < root.i and root.lemma_ not in _EN_SAY:
+            edge = child.right_edge.i
+            if child.doc[edge].text not in (";", ","):  # the mark that ends it, in its subtree or after it
+                edge += 1
+            if edge < root.i and child.doc[edge].text in (";", ","):
+                found.append(child)
+    return found
 
 
 def _en_antecedent(relative, subject: str | None) -> str:
@@ -1177,10 +1225,13 @@ def _en_antecedent(relative, subject: str | None) -> str:
     noun = relative.head
     opens = relative.left_edge.i
     tokens = list(noun.doc[noun.left_edge.i : opens])  # Barack Obama, not the conjuncts after it
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space) and not (
+        tokens[-1].text == ")" and any(t.text == "(" for t in tokens)
+    ):
         tokens = tokens[:-1]
     phrase = "".join(t.text_with_ws for t in tokens).strip()
-    numeric = any(t.like_num for t in tokens)
+    # A measure (986,000 barrels), not a name with a year in it (the 2020 Conference on …).
+    numeric = any(c.dep_ == "nummod" and c.ent_type_ in _EN_MEASURE_ENTS for c in noun.children)
     if numeric and subject and noun.dep_ in ("dobj", "attr", "npadvmod", "pobj", "obj"):
         return f"{subject} ({phrase})"
     return phrase
