@@ -2127,7 +2127,8 @@ def _later(a: _Hit, b: _Hit) -> bool:
     return ka is not None and kb is not None and kb < ka
 
 
-_ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从)\s?$")
+# With >= and <= (> = 2019, ≤ 2019), whose one regex this is cheaper than a second.
+_ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从|[><]\s?=|[≥≤])\s?$")
 _ZH_SUFFIX = re.compile(
     r"\s?(?P<t>[或及](?:之前|以前|之后|以后)|以来|之前|以前|之后|以后|开始|至今|迄今|为止|起(?![诉草义飞火床身来])"
     r"|前(?![一二两三四五六七八九十\d几半后夕期年])|后(?![一二两三四五六七八九十\d几半期年来]))"
@@ -2137,7 +2138,6 @@ _EN_PREFIX = re.compile(
     r"|before|prior\s+to|ahead\s+of|after|following|starting\s+(?:in|from|on)|beginning\s+(?:in|on|from)"
     r"|no\s+later\s+than|not\s+later\s+than|later\s+than|no\s+earlier\s+than|earlier\s+than"
     r"|starting|beginning|from))\s+(?:(?i:the\s+year)\s+)?$"
-    r"|(?P<sym>>\s?=|≥|<\s?=|≤)\s*$"
 )
 # "2012 or later", "1/1/2016 and later", "May 3 or earlier": at the end of a clause only
 # ("2012 or before the war" is a comparison with something else).
@@ -2181,7 +2181,7 @@ def _prefix(text: str, h: _Hit, lower: int) -> tuple[int, str] | None:
     m = _ZH_PREFIX.search(text, lo, h.start) or _EN_PREFIX.search(text, lo, h.start)
     if not m:
         return None
-    t = re.sub(r"\s+", " ", m["t"].lower()) if m["t"] else re.sub(r"\s+", "", m["sym"])
+    t = re.sub(r"\s+", "", m["t"]) if m.re is _ZH_PREFIX else re.sub(r"\s+", " ", m["t"].lower())
     before = text[m.start() - 1] if m.start() > 0 else ""
     if t in ("到", "至") and before:
         if before in _CHANGE_VERBS:
@@ -2621,8 +2621,8 @@ _BOUND_WORDS = re.compile(r"(?i:\b(?:end|beginning|start)\s+of\b)")
 
 def _part_of_period(h: _Hit, text: str) -> None:
     """Turn a qualified year, month or week into the days its part covers (see above)."""
-    q = h.qualifier
-    if q not in _PART_OF_MONTH or h.invalid or h.interval or h.kind not in ("year", "month", "week"):
+    q = h.qualifier or ""
+    if h.invalid or h.interval or h.kind not in ("year", "month", "week"):
         return
     span = text[h.start:h.end]
     ten_days = next((v for k, v in _TEN_DAYS.items() if k in span), None)
@@ -2710,7 +2710,8 @@ def find_times(text: str, lang: str | None = None, published: str | None = None)
             h.invalid = True  # from the 27th to the third of April: its year hangs on an end not read
     _attach_relations(norm, hits)
     for h in hits:
-        _part_of_period(h, norm)
+        if h.qualifier in _PART_OF_MONTH:
+            _part_of_period(h, norm)
     out = []
     for h in hits:
         value = _value(h)
