@@ -699,6 +699,11 @@ EXACT_OR_OPEN = [
     ("Show sales > = 2019", "en", PUB, "> = 2019", "2019", "since", True),
     ("Show sales ≤ 2019", "en", PUB, "≤ 2019", "2019", "until", True),
     ("Meet every week starting next week.", "en", PUB, "starting next week", "2025-W22", "since", True),
+    # a quarter or month of the year named before it with 's
+    ("Output may recover in next year's first quarter.", "en", PUB, "next year's first quarter", "2026-Q1", None,
+     True),
+    ("2017's fourth quarter was strong.", "en", PUB, "2017's fourth quarter", "2017-Q4", None, True),
+    ("The company's first quarter was weak.", "en", PUB, "first quarter", None, None, False),
 ]
 
 

@@ -2537,7 +2537,13 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
             h.start, h.invalid = m.start(), True
             continue
         if text[max(0, h.start - 3):h.start].endswith(("'s ", "’s ")) and h.inferred:
-            h.invalid = True  # next year's first quarter: the year is the other expression's
+            prev = hits[i - 1] if i else None
+            if (prev is not None and prev.end == h.start - 3 and prev.kind == "year" and prev.y is not None
+                    and not (prev.invalid or prev.interval or prev.qualifier) and h.kind in ("quarter", "month")):
+                h.start, h.y, h.relative = prev.start, prev.y, prev.relative  # next year's first quarter
+                h.inferred, h.year_given = False, True
+            else:
+                h.invalid = True  # the year is another expression's
         hi = hits[i + 1].start if i + 1 < len(hits) else len(text)
         if h.kind in ("date", "month") and h.inferred and not h.interval:
             m = _WORD_YEAR_AFTER.match(text, h.end)
