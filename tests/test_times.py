@@ -704,6 +704,11 @@ EXACT_OR_OPEN = [
      True),
     ("2017's fourth quarter was strong.", "en", PUB, "2017's fourth quarter", "2017-Q4", None, True),
     ("The company's first quarter was weak.", "en", PUB, "first quarter", None, None, False),
+    # 周末 after 这/本/上/下: that week's Saturday and Sunday, as "this weekend" (not the week)
+    ("这个周末我们去爬山。", "zh", PUB, "这个周末", "2025-05-24/2025-05-25", None, True),
+    ("這個週末我們去爬山。", "zh", PUB, "這個週末", "2025-05-24/2025-05-25", None, True),
+    ("上周末他们去了北京。", "zh", PUB, "上周末", "2025-05-17/2025-05-18", None, True),
+    ("上週末他們去了北京。", "zh", PUB, "上週末", "2025-05-17/2025-05-18", None, True),
 ]
 
 

@@ -492,7 +492,9 @@ _ZH_REL_MONTH = re.compile(
 _ZH_REL_DAY = re.compile(
     r"大前天|大后天|前天|昨天|昨日|今天|今日(?!俄罗斯|美国|头条|说法)|明天|明日(?!之后)|(?<!先)后天(?!性)"
 )
-_ZH_REL_WEEK = re.compile(r"(?<![以之])(?P<w>上上个?|上个?|本|这个?|下下个?|下个?)(?:周|星期|礼拜)(?!年|期|边|围)")
+_ZH_REL_WEEK = re.compile(
+    r"(?<![以之])(?P<w>上上个?|上个?|本|这个?|下下个?|下个?)(?:(?P<we>周末)|周|星期|礼拜)(?!年|期|边|围)"
+)
 _ZH_WEEKDAY = re.compile(
     r"(?<![以之每逢])(?P<w>上上个?|上个?|本|这个?|下下个?|下个?)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])(?![一二三四五六七八九十])"
 )
@@ -665,7 +667,14 @@ def _week_steps(word: str | None) -> int:
 
 
 def _h_zh_rel_week(m: re.Match, cx: _Ctx) -> _Hit:
-    return _rel_week(m, cx, _week_steps(m["w"]))
+    hit = _rel_week(m, cx, _week_steps(m["w"]))
+    if m["we"] and hit.fixed:  # 这个周末, 下周末: that week's Saturday and Sunday, as "this weekend"
+        y, w = map(int, hit.fixed.split("-W"))
+        sat, sun = date.fromisocalendar(y, w, 6), date.fromisocalendar(y, w, 7)
+        hit.kind, hit.fixed = "date", None
+        hit.interval = (_Hit(m.start(), m.end(), "date", y=sat.year, m=sat.month, d=sat.day),
+                        _Hit(m.start(), m.end(), "date", y=sun.year, m=sun.month, d=sun.day))
+    return hit
 
 
 def _weekday_hit(m: re.Match, cx: _Ctx, wd: int, steps: int | None) -> _Hit:
