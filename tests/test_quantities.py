@@ -561,6 +561,28 @@ def test_prefix_search_is_skipped_only_where_nothing_can_match():
     assert checked > 100
 
 
+HEAD_TRICKS = [
+    "a-third", "An eighth", "a  half million", "A\thundred", "Twenty-first", "NINETY", "Zero", "naught point five",
+    "quarter million", "Hundredfold", "fifty   two", "x.25", "打对折", "半成", "seventy-two", "one - fourth",
+]
+
+
+def test_head_gate_never_turns_away_a_number():
+    # The lookahead before the head alternatives only skips positions where none of them matches.
+    import re
+
+    ungated = re.compile(f"(?:{quantities._HEAD_ALTERNATIVES})")
+    checked = 0
+    for text in gate_corpus()[:4000] + HEAD_TRICKS + [q["text"] for _, qs in EN_FORMS for q in qs]:
+        norm = quantities._normalise(text)
+        for i in range(len(norm)):
+            full = ungated.match(norm, i)
+            fast = quantities._HEAD_RE.match(norm, i)
+            assert (full and (full.span(), full.lastgroup)) == (fast and (fast.span(), fast.lastgroup)), (text, i)
+            checked += bool(full)
+    assert checked > 1000
+
+
 def test_prefix_precheck_never_changes_what_is_found(monkeypatch):
     texts = gate_corpus() + PREFIX_TRICKS
 

@@ -339,33 +339,40 @@ _EN_NUMBER = (
 # Every head starts with one of these; the lookahead lets the scan skip other characters fast.
 # Vulgar fractions, which NFKC would spread over three characters (½ → 1⁄2): read as they are.
 _VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
-_HEAD_FIRST = f"0-9零一二两三四五六七八九十百千万{_VULGAR}AaEeFfHhNnOoQqSsTtZz"
+_HEAD_LETTERS = "AaEeFfHhNnOoQqSsTtZz"
+# Every head that starts with a letter starts with one of these words, or "a"/"an".
+_EN_HEAD_WORDS = f"{_EN_ONES}|{_EN_TEENS}|{_EN_TENS}|hundred|half|quarter|zero|nought|naught".split("|")
+_EN_HEAD_STARTS = _cap("|".join(sorted({w[:3] for w in _EN_HEAD_WORDS})))
+_HEAD_FIRST = f"0-9零一二两三四五六七八九十百千万{_VULGAR}{_HEAD_LETTERS}"
 # Heads that start with a common character only in these pairs: .25, 打对折, 半成.
 _HEAD_PAIRS = r"\.[0-9]|对折|半成"
-_HEAD_RE = re.compile(
-    f"(?=[{_HEAD_FIRST}]|{_HEAD_PAIRS})(?:"
-    + "|".join(
-        (
-            rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR})(?P<pct_k>k(?![A-Za-z]))?)",
-            r"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)"
-            r"[ ]*分[ ]*之[ ]*"
-            rf"(?P<fzh_neg>负[ ]?)?(?P<fzh_n>{_ZH_OR_AR}))",
-            r"(?P<slash>(?P<sl_a>[0-9]+)/(?P<sl_b>[0-9]+)(?P<sl_c>/[0-9]+)?)",
-            rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)"
-            r"fold(?![A-Za-z]))",
-            rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_EN_FIRST_BELOW_100}|[Aa]n?)(?:[ ]?-[ ]?|[ ])"
-            rf"(?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
-            r"(?P<hscale>(?<![A-Za-z])(?:[Aa][ \t]+)?(?P<hs_w>[Hh]alf|[Qq]uarter)(?:[ \t]+a)?"
-            r"(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))",
-            rf"(?P<ar>{_AR_HEAD})",
-            rf"(?P<vulgar>[{_VULGAR}])",
-            r"(?P<halfoff>(?<=打)对折|半成(?![品功为本]))",  # 打对折 = 50%, 半成 = 5%
-            rf"(?P<zh>{_ZH_NUMERAL})",
-            rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
-        )
+_HEAD_ALTERNATIVES = "|".join(
+    (
+        rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR})(?P<pct_k>k(?![A-Za-z]))?)",
+        r"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)"
+        r"[ ]*分[ ]*之[ ]*"
+        rf"(?P<fzh_neg>负[ ]?)?(?P<fzh_n>{_ZH_OR_AR}))",
+        r"(?P<slash>(?P<sl_a>[0-9]+)/(?P<sl_b>[0-9]+)(?P<sl_c>/[0-9]+)?)",
+        rf"(?P<fold>(?<![A-Za-z])(?P<fold_w>{_cap(_EN_TEENS)}|{_cap(_EN_TENS)}|{_cap(_EN_ONES)}|[Hh]undred)"
+        r"fold(?![A-Za-z]))",
+        rf"(?P<fen>(?<![A-Za-z])(?P<fen_n>{_EN_FIRST_BELOW_100}|[Aa]n?)(?:[ ]?-[ ]?|[ ])"
+        rf"(?P<fen_d>{_EN_DENOMINATOR_WORDS})(?![A-Za-z]))",
+        r"(?P<hscale>(?<![A-Za-z])(?:[Aa][ \t]+)?(?P<hs_w>[Hh]alf|[Qq]uarter)(?:[ \t]+a)?"
+        r"(?=[ \t]+(?:thousand|million|billion|trillion)(?![A-Za-z])))",
+        rf"(?P<ar>{_AR_HEAD})",
+        rf"(?P<vulgar>[{_VULGAR}])",
+        r"(?P<halfoff>(?<=打)对折|半成(?![品功为本]))",  # 打对折 = 50%, 半成 = 5%
+        rf"(?P<zh>{_ZH_NUMERAL})",
+        rf"(?P<en>(?<![A-Za-z]){_EN_NUMBER}(?![A-Za-z]))",
     )
-    + ")"
 )
+# A head that starts with a letter starts a word, with the first three letters of a number word or
+# "a"/"an": the lookahead turns away every other position of an English text before the alternatives
+# are tried (a third of the finder's time on English).
+_HEAD_GATE = (
+    f"(?=[0-9零一二两三四五六七八九十百千万{_VULGAR}]|(?<![A-Za-z])(?:{_EN_HEAD_STARTS}|[Aa]n?[ \t-])|{_HEAD_PAIRS})"
+)
+_HEAD_RE = re.compile(f"{_HEAD_GATE}(?:{_HEAD_ALTERNATIVES})")
 
 _ZH_TAIL_RE = re.compile(
     r"(?P<duo>[ ]?[多余])?"
