@@ -704,6 +704,10 @@ EXACT_OR_OPEN = [
      True),
     ("2017's fourth quarter was strong.", "en", PUB, "2017's fourth quarter", "2017-Q4", None, True),
     ("The company's first quarter was weak.", "en", PUB, "first quarter", None, None, False),
+    # a list of bare weekdays: each read alone (the last one on or before publication)
+    ("Call on Wednesday, Thursday or Friday.", "en", PUB, "Wednesday", "2025-05-21", None, True),
+    ("周三、周四开会。", "zh", PUB, "周三", "2025-05-21", None, True),
+    ("週三、週四開會。", "zh", PUB, "週三", "2025-05-21", None, True),
     # 周末 after 这/本/上/下: that week's Saturday and Sunday, as "this weekend" (not the week)
     ("这个周末我们去爬山。", "zh", PUB, "这个周末", "2025-05-24/2025-05-25", None, True),
     ("這個週末我們去爬山。", "zh", PUB, "這個週末", "2025-05-24/2025-05-25", None, True),

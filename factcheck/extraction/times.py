@@ -2615,7 +2615,8 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
                 _set_day(other, date.fromisocalendar(int(week[1]), int(week[2]), wk.wd + 1))
                 out[-1] = other
                 continue
-            wk.invalid = True
+            if not other.weekday:  # a list of weekdays (on Wednesday, Thursday or Friday) keeps each
+                wk.invalid = True
         out.append(h)
     return out
 
