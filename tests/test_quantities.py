@@ -623,6 +623,9 @@ ZH_FORMS = [
     ("央行宣布加息25个基点", [Q("25个基点", 0.25, "percentage_point")]),
     ("该地区出生率为5‰", [Q("5‰", 0.5, "percent")]),
     ("中位数≥50万元的公司", [Q("≥50万元", 500_000, "CNY", cmp=">=")]),
+    ("利润增长了百分之五 十", [Q("百分之五 十", 50, "percent")]),
+    ("成本下降百分之一 点五", [Q("百分之一 点五", 1.5, "percent")]),
+    ("该团体于2015年发行专辑《17 Carat》出道", []),
     ("这台发动机有三百马力", [Q("三百马力", 300, "horsepower")]),
     ("这颗钻石重两克拉", [Q("两克拉", 2, "carat")]),
     ("他的身高是180公分", [Q("180公分", 180, "centimeter")]),
@@ -858,6 +861,10 @@ EN_FORMS = [
     ("Traffic on Eight Mile Road stopped.", []),
     ("They paved a 29km road.", [Q("29km", 29, "kilometer")]),
     ("Crews Finish 29km Road To Village", [Q("29km", 29, "kilometer")]),
+    # a unit word capitalised as in a title is part of a name, except in a headline
+    ("He starred in 28 Days Later and spoke on 60 Minutes.", []),
+    ("22 Countries Invaded by the U.S. in 20 Years.", [Q("22", 22), Q("20 Years", 20, "year")]),
+    ("It was 30 Celsius at noon.", [Q("30 Celsius", 30, "degree_Celsius")]),
     # millions and thousands of a currency on its code; signs of currencies named after them
     ("Revenue reached 120 MEUR last year.", [Q("120 MEUR", 120_000_000, "EUR")]),
     ("Orders worth MSEK 45 came in.", [Q("MSEK 45", 45_000_000, "SEK")]),

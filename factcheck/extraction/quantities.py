@@ -273,6 +273,10 @@ _ZH_NUMERAL = (
     r"(?:[ ]?点[ ]?[零〇一二两三四五六七八九](?:[ ]?[零〇一二两三四五六七八九])*)?"
 )
 _ZH_OR_AR = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点]+"
+# After 百分之 a numeral may have spaces inside, as it may elsewhere: 百分之五 十, 百分之一 点五.
+_ZH_OR_AR_SPACED = (
+    r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万点](?:[ ]?[零〇一二两三四五六七八九十百千万点])*"
+)
 
 
 def _cap(words: str) -> str:
@@ -348,7 +352,7 @@ _HEAD_FIRST = f"0-9零一二两三四五六七八九十百千万{_VULGAR}{_HEAD_
 _HEAD_PAIRS = r"\.[0-9]|对折|半成"
 _HEAD_ALTERNATIVES = "|".join(
     (
-        rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR})(?P<pct_k>k(?![A-Za-z]))?)",
+        rf"(?P<pct>百分之(?P<pct_n>{_AR}|{_ZH_OR_AR_SPACED})(?P<pct_k>k(?![A-Za-z]))?)",
         r"(?P<fzh>(?P<fzh_d>[0-9]+|[一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万]*)"
         r"[ ]*分[ ]*之[ ]*"
         rf"(?P<fzh_neg>负[ ]?)?(?P<fzh_n>{_ZH_OR_AR}))",
@@ -521,8 +525,10 @@ _PLACE_NOUN_RE = re.compile(
     r"[ \t]+(?:Road|Rd|Street|Avenue|Lane|Drive|Highway|Island|Creek|River|Beach|Bridge|Lake|Bay|Point|Run|Hill"
     r"|Reef|Camp|Station|Canyon|Pond|Corner)(?![A-Za-z])"
 )
-# The word before a number, and whatever is before that word in its sentence.
-_WORD_BEFORE_RE = re.compile(r"(?P<lead>[^\n.!?;:]*?)(?P<word>[A-Za-z]+)[ \t]+\Z")
+_CAPITALISED_WORD_RE = re.compile(r"[ \t]*-?[ \t]*(?P<word>[A-Z][a-z]{2,})(?![A-Za-z])")
+_SENTENCE_BOUNDARY_RE = re.compile(r"[.!?](?=[ \t]+[A-Z\"'“‘])|[。！？\n]")  # not the dot of U.S. in
+_LONG_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])")
+_NEXT_WORD_RE = re.compile(r"[ \t]+[A-Za-z]+")
 _PLURAL_RE = re.compile(r"[ \t]+(?P<noun>[a-z][a-z-]*[a-z])(?![A-Za-z])")
 _ITEM_RE = re.compile(rf"[{_CJK}]+")
 # A change verb right after the classifier is not an item (从19000台减少至6000台).
@@ -1567,17 +1573,38 @@ def _is_numbering(norm: str, a: _Atom) -> bool:
     return norm[a.num_start - 1 : a.num_start] == "[" and after[:1] == "]"
 
 
-def _is_place_name(norm: str, a: _Atom) -> bool:
-    """Three Mile Island, Eight Mile Road, the 29km Road: a length before a capitalised place noun is a
-    name. Not in a headline, where every word is capitalised ("Crews Finish 29km Road")."""
-    if a.unit not in _PLACE_UNITS or not _PLACE_NOUN_RE.match(norm, a.end):
+def _is_name(norm: str, a: _Atom) -> bool:
+    """A measure that is part of a name. Three Mile Island, the 29km Road: a length before a
+    capitalised place noun. 《17 Carat》, 28 Days Later, 500 Miles: a unit word capitalised as in
+    a title (units are written in lower case; Celsius and Fahrenheit are names anyway). Not in a
+    headline, where every word is capitalised ("Crews Finish 29km Road", "Heat Hits 40 Degrees")."""
+    if a.unit in _PLACE_UNITS and _PLACE_NOUN_RE.match(norm, a.end):
+        pass
+    elif UNIT_KINDS.get(a.unit or "") in ("physical", "duration") and not (a.unit or "").startswith("degree_"):
+        word = _CAPITALISED_WORD_RE.match(norm, a.num_end)
+        if not (word and word.group("word").lower() in _UNITS_FOLDED and word.group("word") not in UNITS):
+            return False
+    else:
         return False
-    before = _WORD_BEFORE_RE.search(norm, max(0, a.start - 40), a.start)
-    return not (before and before.group("word")[0].isupper() and before.group("lead").strip(" \t"))
+    return not _in_headline(norm, a)
+
+
+def _in_headline(norm: str, a: _Atom) -> bool:
+    """Most words of four letters or more around ``a`` (its own and the next left out) are capitalised:
+    "22 Countries Invaded by the U.S. in 20 Years", not "He starred in 28 Days Later"."""
+    ends = [m.end() for m in _SENTENCE_BOUNDARY_RE.finditer(norm, max(0, a.start - 150), a.start)]
+    left = ends[-1] if ends else max(0, a.start - 150)
+    end = _SENTENCE_BOUNDARY_RE.search(norm, a.end, a.end + 150)
+    right = end.start() if end else a.end + 150
+    after = _NEXT_WORD_RE.match(norm, a.end)
+    words = _LONG_WORD_RE.findall(norm, left, a.start) + _LONG_WORD_RE.findall(norm, after.end() if after else a.end,
+                                                                               right)
+    titled = sum(1 for w in words if w[0].isupper() and not w.isupper())
+    return len(words) >= 2 and titled >= 0.75 * len(words)
 
 
 def _reportable(norm: str, a: _Atom) -> bool:
-    if _is_place_name(norm, a):
+    if _is_name(norm, a):
         return False
     if a.unit is None or a.plural_count:
         if a.source == "en" and a.unit is None and a.article_one and a.scale == 1:
