@@ -976,6 +976,16 @@ def _h_bare_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 # ------------------------------------------------------------------ English patterns
 
+def _lead(letters: str) -> str:
+    """A lookahead on the characters a pattern can start with ("0" for any digit; letters in
+    any case, with the non-ASCII characters re.IGNORECASE folds onto them). The regex engine
+    then skips to those instead of testing the pattern's lookbehinds at every position: a
+    third less time on English news text, the same matches."""
+    chars = {v for c in letters.replace("0", "") for v in (c.lower(), c.upper())}
+    chars |= {f for f in "\u0130\u0131\u017f\u212a" for c in letters if re.fullmatch(f, c, re.IGNORECASE)}
+    return "(?=[" + ("\\d" if "0" in letters else "") + re.escape("".join(sorted(chars))) + "])"
+
+
 # Word boundaries are ASCII-only so that English dates inside Chinese text are found
 # (该协议于March 3, 2020签署).
 
@@ -998,11 +1008,13 @@ _DAY_TO = r"(?:\s*[-–]\s*|\s+(?i:to|through|till|until)\s+(?:(?i:the)\s+)?)"
 _BETWEEN = r"(?:(?P<btw>(?i:between))\s+)?"
 _DAY_TO_AND = rf"(?:{_DAY_TO}|(?(btw)\s+(?i:and)\s+(?:(?i:the)\s+)?|(?!)))"
 _EN_MDY = re.compile(
+    _lead("jfmasond") +
     rf"(?<![A-Za-z0-9_]){_MON}\s*(?P<d>\d{{1,2}}){_ORD}(?!\d)"
     rf"(?:{_DAY_TO}(?:(?P<d2>\d{{1,2}}){_ORD}(?!\d)|(?P<dw2>(?i:{{DAY_WORD}}))(?![A-Za-z-])))?(?:{_MYEAR})?"
     r"(?![A-Za-z0-9_%])"
 )
 _EN_DMY = re.compile(
+    _lead("b0") +
     rf"(?<![A-Za-z0-9_.,$£€¥#-]){_BETWEEN}(?P<d>\d{{1,2}}){_ORD}(?:{_DAY_TO_AND}(?P<d2>\d{{1,2}}){_ORD})?\s+"
     rf"(?:(?i:of)\s+)?{_MON}(?:{_MYEAR})?(?![A-Za-z0-9_%])"
 )
@@ -1020,11 +1032,13 @@ _DAY_WORDS |= {"thirtieth": 30, "thirty-first": 31}
 _DAY_WORD = "|".join(sorted((w.replace("-", r"[\s-]") for w in _DAY_WORDS), key=len, reverse=True))
 _EN_MDY = re.compile(_EN_MDY.pattern.replace("{DAY_WORD}", _DAY_WORD))
 _EN_MDY_WORD = re.compile(
+    _lead("jfmasond") +
     rf"(?<![A-Za-z0-9_]){_MON}\s+(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))"
     rf"(?:{_DAY_TO}(?P<dw2>(?i:{_DAY_WORD})|\d{{1,2}}{_ORD}(?!\d)))?(?:{_MYEAR})?(?![A-Za-z0-9_-])"
     r"(?!\s+(?i:quarter|half|week|time|round|place|day|person|people|man|woman|half)\b)"
 )
 _EN_DMY_WORD = re.compile(
+    _lead("btfsen") +
     rf"(?<![A-Za-z0-9_-]){_BETWEEN}(?:(?i:the)\s+)?(?P<dw>(?i:{_DAY_WORD}))(?:{_DAY_TO_AND}(?P<dw2>(?i:{_DAY_WORD})))?"
     rf"\s+(?:(?i:day)\s+)?(?i:of)\s+{_MON}"
     rf"(?:{_MYEAR})?(?![A-Za-z0-9_%])"
@@ -1032,15 +1046,18 @@ _EN_DMY_WORD = re.compile(
 # A day of the month alone after a preposition: on the 18th, by the 3rd, on 29th (not the 18th
 # floor, the 21st century: a word after it makes it an ordinal).
 _EN_BARE_DAY = re.compile(
+    _lead("obuts") +
     r"(?<![A-Za-z0-9_-])(?P<p>(?i:on|by|until|till|since))\s+(?P<day>(?:(?i:the)\s+)?(?P<d>3[01]|[12]\d|[1-9])"
     r"(?:st|nd|rd|th))(?![A-Za-z0-9_-])(?!\s+(?:of\b|[A-Za-z]))"
 )
 _EN_MONTH = re.compile(
+    _lead("elmtsbfnjado") +
     rf"(?<![A-Za-z0-9_-])(?:(?P<q>{_EN_QUAL})[\s-]*)?(?:(?P<w>(?i:last|this|next))\s+)?{_MON}"
     rf"(?:{_MYEAR})?(?![A-Za-z0-9_-])"
 )
 # 05-Aug-2016, 23/sep/2020, sep-23-2020, 2019-aug-1, 2019/aug/01, 2020/23/sep, Dec-2018.
 _EN_NUMMON = re.compile(
+    _lead("jfmasond0") +
     rf"(?<![A-Za-z0-9_-])(?:(?P<d>\d{{1,2}})(?P<s>[-/]){_MON}(?P=s)(?P<y>{_EY})"
     rf"|(?P<mon2>(?i:January|February|March|April|May|June|July|August|September|October|November|December"
     rf"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec))-(?:(?P<d2>\d{{1,2}})-)?(?P<y2>{_EY})"
@@ -1085,31 +1102,39 @@ def _h_en_month_pair(m: re.Match, cx: _Ctx) -> _Hit | None:
 _EN_MON_SLASH_DAY = re.compile(
     rf"(?=[JjFfMmAaSsOoNnDd])(?<![A-Za-z0-9_/-]){_MON}/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/A-Za-z])"
 )
-_EN_QYEAR = re.compile(rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])")
+_EN_QYEAR = re.compile(
+    _lead("elmtsbf") + rf"(?<![A-Za-z0-9_-])(?P<q>{_EN_QUAL})[\s-]*(?P<y>{_EY})(?![A-Za-z0-9_%])"
+)
 _EN_HALF = re.compile(
+    _lead("h0") +
     rf"(?<![A-Za-z0-9_])(?:[Hh](?P<h>[12])[\s-]*(?P<y>{_EY})|(?P<y2>{_EY})[\s-]*[Hh](?P<h2>[12]))(?![A-Za-z0-9_-])"
 )
 _EN_QUARTER = re.compile(
+    _lead("tfsq0") +
     r"(?<![A-Za-z0-9_-])(?:(?:(?i:the)\s+)?(?P<qn>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
     rf"[\s-]+(?i:quarter)(?:\s+(?:of\s+)?(?:(?P<y>{_EY})|(?P<w>(?i:this|last|next))\s+(?i:year)))?"
     rf"|[Qq](?P<qd>[1-4])(?:[\s,-]+(?:of\s+)?(?P<y2>{_EY}))?|(?P<y3>{_EY})[\s-]*[Qq](?P<qd2>[1-4]))(?![A-Za-z0-9_-])"
 )
 _EN_DECADE = re.compile(
+    _lead("teml0") +
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
     r"(?P<d>(?:1[5-9]|20)\d0)(?:'?s| s(?=[.,;:!?)]|\s*$))(?![A-Za-z0-9_])"
 )
 _EN_CENTURY = re.compile(
+    _lead("temln0") +
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?:(?P<q>(?i:early|mid-?|late))[\s-]*)?"
     r"(?:(?P<n>\d{1,2})(?:st|nd|rd|th)|(?P<w>(?i:eighteenth|nineteenth|twentieth|twenty[\s-]first)))"
     r"[\s-]+(?i:century)(?![A-Za-z0-9_])"
 )
 # "the last year" / "the next year" are a duration and an anaphor, not calendar times.
 _EN_REL = re.compile(
+    _lead("elmtsbfn") +
     rf"(?<![A-Za-z0-9_-])(?<!the\s)(?<!The\s)(?:(?P<q>{_EN_QUAL})\s+)?(?P<w>(?i:last|this|next))\s+"
     r"(?:(?i:calendar)\s+(?=[Yy]))?(?P<u>(?i:year|month|week|quarter|century))(?![A-Za-z0-9_-])"
 )
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _EN_WEEKDAY = re.compile(
+    _lead("nltucpfmws") +
     r"(?<![A-Za-z0-9_-])(?<!(?i:every) )(?<!(?i:each) )"
     r"(?:(?P<w>(?i:next|last|this\s+upcoming|this\s+coming|this|upcoming|coming|previous|following))"
     r"\s+(?:(?i:week)\s+(?:(?i:on)\s+)?)?)?"
@@ -1121,6 +1146,7 @@ _EN_WEEKNUM = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:week)\s+(?P<n>[1-9]|[1-4]\d|5[0-3])(?:\s+(?i:of)\s+(?P<y>(?:19|20)\d\d))?(?![\d])"
 )
 _EN_IN_UNITS = re.compile(
+    _lead("i") +
     r"(?<![A-Za-z0-9_-])(?i:in)\s+(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty))\s+(?P<u>(?i:days?|weeks?))(?![A-Za-z0-9_-])"
     r"(?!\s+(?i:from|after|before|since|of|time)\b)"
@@ -1129,8 +1155,11 @@ _EN_DAY_AFTER = re.compile(
     r"(?<![A-Za-z0-9_-])(?i:the\s+day\s+(?P<x>after\s+tomorrow|before\s+yesterday)"
     r"|the\s+week\s+(?P<y>after\s+next|before\s+last))(?![A-Za-z0-9_-])"
 )
-_EN_DAYWORD = re.compile(r"(?<![A-Za-z0-9_-])(?<!USA\s)(?P<w>(?i:yesterday|today|tomorrow))(?![A-Za-z0-9_-])")
+_EN_DAYWORD = re.compile(
+    _lead("yt") + r"(?<![A-Za-z0-9_-])(?<!USA\s)(?P<w>(?i:yesterday|today|tomorrow))(?![A-Za-z0-9_-])"
+)
 _EN_AGO = re.compile(
+    _lead("aotfsen0") +
     r"(?<![A-Za-z0-9_-])(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty))\s+"
     r"(?P<u>(?i:years?|months?|weeks?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
@@ -1145,6 +1174,7 @@ _EN_COUNT = (
 # the 10 previous weeks, the last 2 quarters. Not "the last 3 weeks of this year" (a part of
 # another period, left to _guard) nor "the next 3 days after the vote" (anaphora).
 _EN_SPAN = re.compile(
+    _lead("nlpcutfse0") +
     rf"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:next|last|past|previous|coming|upcoming))\s+(?P<n>{_EN_COUNT})"
     rf"|(?P<n2>{_EN_COUNT})\s+(?P<w2>(?i:next|previous|upcoming|coming|past)))\s+"
     r"(?P<u>(?i:days|weeks|months|years|quarters))(?![A-Za-z0-9_-])"
@@ -1152,6 +1182,7 @@ _EN_SPAN = re.compile(
 )
 # The quarter before or after publication's: the next quarter, the coming quarter, previous quarter.
 _EN_REL_QUARTER = re.compile(
+    _lead("tnpcu") +
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<w>(?i:next|previous|coming|upcoming|past))\s+(?i:quarter)"
     r"(?![A-Za-z0-9_-])(?!\s+(?i:of|after|before)\b)"
 )
@@ -1162,6 +1193,7 @@ _FIXED_HOLIDAYS = {
     "may day": (5, 1), "international workers' day": (5, 1),
 }
 _EN_HOLIDAY = re.compile(
+    _lead("ltncpfbvhmi") +
     r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|coming|previous|following))\s+)?(?P<h>(?i:christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year['’]s\s+(?:eve|day)"
     r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day))"
     rf"(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
@@ -1205,6 +1237,7 @@ def _h_en_word_year(m: re.Match, cx: _Ctx) -> _Hit | None:
 # Easter moves: its date comes from dateutil (the Gregorian computus). Easter 2018, last Easter,
 # the following Easter, this Easter; Easter alone may be any year's and is left open.
 _EN_EASTER = re.compile(
+    _lead("ltnfcpe") +
     r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|following|coming|previous))\s+)?"
     rf"(?P<e>(?i:easter)(?:\s+(?i:sunday|day))?)(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
     r"(?!\s+(?:[A-Z][a-z]|(?i:eggs?|bunny|island|rising|monday)\b))"  # the Easter Rising, Easter eggs
@@ -1306,12 +1339,14 @@ _EN_WEEKEND = re.compile(
 # Seasons, fiscal and school years: found (so a claim keeps its time anchor) but never given a
 # value: when a season starts, and which fiscal year, depend on the country and the body.
 _EN_OPEN_PERIOD = re.compile(
+    _lead("tnlcpswaf") +
     r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:this|next|last|coming|past|previous|the\s+whole|the))\s+)?"
     r"(?P<p>(?i:summer|winter|spring|autumn|(?:fiscal|financial|school|academic)\s+year))"
     rf"(?:\s+(?:(?i:of)\s+)?(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
 # "to date" and "year to date": up to publication (not "up to date").
 _EN_TO_DATE = re.compile(
+    _lead("ty") +
     r"(?<![A-Za-z0-9_-])(?<!up\s)(?P<ytd>(?i:(?:the\s+)?year\s+to\s+date)|(?i:to\s+date))(?![A-Za-z0-9_-])"
 )
 
