@@ -465,3 +465,39 @@ def test_english_clauses_that_stand_side_by_side_are_split_and_they_names_its_pl
     # "it" is left alone: it as often means a situation as the noun before it.
     claims = claims_of("Although the plan costs $2 billion, it was approved in May 2024.")
     assert claims[1].text == "It was approved in May 2024"
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("卫生部认为该疫苗安全有效，并坚持要求各地在6月前完成接种。",
+     "卫生部认为该疫苗安全有效", "卫生部坚持要求各地在6月前完成接种"),
+    ("衛生部認為該疫苗安全有效，並堅持要求各地在6月前完成接種。",
+     "衛生部認為該疫苗安全有效", "衛生部堅持要求各地在6月前完成接種"),
+])
+def test_a_speaker_going_on_to_a_second_statement_makes_two_quotes(text, first, second):
+    claims = claims_of(text)
+    assert [c.text for c in claims] == [first, second]
+    assert [c.kind for c in claims] == ["quote", "quote"]
+    assert claims[1].carried["subject"] == first[:3]
+
+
+def test_the_narrator_turning_from_a_quote_to_someone_named_ends_the_quote():
+    claims = claims_of("北京市政府在2024年3月表示将降低地铁票价，但随后交通局宣布票价上涨10%。")
+    assert [c.text for c in claims] == ["北京市政府在2024年3月表示将降低地铁票价", "但随后交通局宣布票价上涨10%"]
+    assert claims[0].kind == "quote"
+    assert "subject" not in claims[1].carried  # 交通局 is its own subject, not the mayor
+    # What the speaker goes on to say without a statement verb of its own stays in the quote.
+    claims = claims_of("外交部发言人表示，中方坚决反对单边制裁，并将采取必要措施。")
+    assert [c.text for c in claims] == ["外交部发言人表示，中方坚决反对单边制裁，并将采取必要措施"]
+
+
+def test_the_traditional_word_lists_are_what_opencc_writes():
+    opencc = pytest.importorskip("opencc")
+    converters = [opencc.OpenCC("s2t").convert, opencc.OpenCC("s2tw").convert]
+    for simplified, traditional in [
+        (clauses._ZH_SAY_SIMPLIFIED, clauses._ZH_SAY_TRADITIONAL),
+        (clauses._ZH_DEMAND_SIMPLIFIED, clauses._ZH_DEMAND_TRADITIONAL),
+        (clauses._ZH_GOES_ON_SIMPLIFIED, clauses._ZH_GOES_ON_TRADITIONAL),
+        (clauses._ZH_TURNS_SIMPLIFIED, clauses._ZH_TURNS_TRADITIONAL),
+    ]:
+        written = {convert(word) for word in simplified for convert in converters} - set(simplified)
+        assert written == set(traditional)

@@ -53,15 +53,26 @@ _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _CUT_CHARS = re.compile("[" + re.escape("".join([*_OPENERS, *_CLOSERS, '"', *_ZH_BREAKS])) + "]")
 _TRAILING = "。！？!?；;，,、.…：:" + " \u3000\t\r\n"
 # Verbs that introduce reported speech. 宣布/发布 are left out: "X宣布制裁" is an event.
-_ZH_SAY = frozenset((
+# The word lists below that end in a TRADITIONAL tuple hold the Traditional forms too, as
+# OpenCC's s2t and s2tw write them (tests/test_clauses.py checks that they still do).
+_ZH_SAY_SIMPLIFIED = (
     "称", "表示", "说", "指出", "强调", "透露", "介绍", "坦言", "声称", "警告", "证实",
     "承认", "提到", "写道", "重申", "回应", "告诉", "表态", "说明", "认为",
     "预计", "估计", "预测",  # a named forecaster's figure is a quote (issue 21), kept with who forecast it
-))
+)
+_ZH_SAY_TRADITIONAL = (
+    "介紹", "估計", "告訴", "回應", "寫道", "強調", "承認", "稱", "聲稱", "表態", "認為", "認爲", "說", "說明",
+    "證實", "預測", "預計",
+)
+_ZH_SAY = frozenset((*_ZH_SAY_SIMPLIFIED, *_ZH_SAY_TRADITIONAL))
 # Say-verbs that, opening a clause, report what the clause before's actor said (称其…);
 # a forecast (预计油价将…) or a view (认为…) is a statement of its own.
-_ZH_SAY_TAIL = _ZH_SAY - {"预计", "估计", "预测", "认为"}
-_ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说")
+_ZH_SAY_TAIL = _ZH_SAY - {"预计", "估计", "预测", "认为", "預計", "估計", "預測", "認為", "認爲"}
+# A demand is a statement of the speaker's too (伊朗…，并坚持要求IAEA结束调查).
+_ZH_DEMAND_SIMPLIFIED = ("要求", "坚持", "呼吁", "敦促", "坚称")
+_ZH_DEMAND_TRADITIONAL = ("呼籲", "堅持", "堅稱")
+_ZH_DEMAND = frozenset((*_ZH_DEMAND_SIMPLIFIED, *_ZH_DEMAND_TRADITIONAL))
+_ZH_SAY_ANY = re.compile("|".join(sorted(_ZH_SAY)) + "|称|说|稱|說")
 _ZH_SOURCE_LEAD = re.compile(
     r"^(据|根据|援引|引述|按照).{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计|统计数据)(称|显示|指出)?$"
 )
@@ -144,7 +155,10 @@ _ZH_TIME_CLAUSE_END = frozenset(
 _ZH_OWN_SUBJECT = re.compile(
     r"^.{0,3}?(其|它|他|她|他们|她们|它们|该国|双方|各方|两国|我们|我国|这|那|此|对方|后者|前者)"
 )
-_ZH_LEADING_CONJ = re.compile(r"^(并且|而且|但是|并|且|而|但|同时|还|也|又|则|随后|此后|最终|最后|为此|因此|因而|于是)")
+_ZH_LEADING_CONJ = re.compile(
+    r"^(并且|而且|但是|并|且|而|但|同时|还|也|又|则|随后|此后|最终|最后|为此|因此|因而|于是"
+    r"|並且|並|同時|還|則|隨後|此後|最終|最後|為此|爲此|於是)"
+)
 _ZH_VERB_TAGS = frozenset(("v", "vd", "vi", "vg", "vq", "vn", "vshi", "vyou"))
 # Verbs that jieba's dictionary tags as something else (曝光/nz, 上台/ns, 生效/n).
 _ZH_VERB_WORDS = frozenset((
@@ -457,10 +471,34 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     if _ZH_SAY_ANY.search(text):  # every say-verb token _zh_attributed accepts is in the text
         quote_at = next((i for i, seg in enumerate(raw) if _zh_attributed(sentence, span, base, seg)), None)
     quote_start = raw[quote_at][0] if quote_at is not None else None
-    if quote_start is not None:
-        raw = raw[:quote_at]
-        if not raw:
-            return [_zh_clause(sentence, quote_start, whole_end, attributed=True)]
+    quoted: set[tuple[int, int]] = set()  # the quotes, when a later piece ends the first
+    turns_at: set[int] = set()  # where the narrator turns from a quote to someone it names
+    goes_on_at: set[int] = set()  # where the speaker goes on to a statement of its own (并坚持要求…)
+    if quote_at is not None:
+        rel = base - sentence.start
+        ends = [(k, end) for k in range(quote_at + 1, len(raw)) if (end := _zh_ends_quote(span, rel, text, raw[k]))]
+        if ends:
+            # 伊朗认为…，并坚持要求…: the speaker's next statement, or the narrator's turn (但随后美国…),
+            # is a clause of its own; each statement stays one attributed clause to the next end.
+            kept, at, says = raw[:quote_at], quote_at, True
+            for k, end in [*ends, (len(raw), _QUOTE_SAYS)]:
+                if says:
+                    quote = (raw[at][0], raw[k - 1][1])
+                    quoted.add(quote)
+                    kept.append(quote)
+                    if at > quote_at:
+                        goes_on_at.add(raw[at][0])
+                else:
+                    kept.extend(raw[at:k])
+                    turns_at.add(raw[at][0])
+                at, says = k, end == _QUOTE_SAYS
+            raw = kept
+            quote_start = None
+        else:
+            quote_at_start = raw[quote_at][0]
+            raw = raw[:quote_at]
+            if not raw:
+                return [_zh_clause(sentence, quote_at_start, whole_end, attributed=True)]
 
     if quote_start is None and len(raw) == 1 and "、" not in text[raw[0][0] : raw[0][1]]:
         # One segment and no quote (most of half of all sentences): the merging below
@@ -491,7 +529,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     pending: list[tuple[int, int, str]] = []
     for s, e in pieces:
         tokens = _zh_tokens_in(span, rel_base, s, e)
-        role = _zh_role(tokens, text[s:e])
+        role = _MAIN if (s, e) in quoted else _zh_role(tokens, text[s:e])
         if (
             role == _MAIN and merged and not pending and _ZH_ADVICE.match(text, merged[-1].core)
             and _zh_noun_phrase(tokens) is None
@@ -533,6 +571,8 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             event = dated_event
         if k > 0 and chain and _zh_opens_with_partner(span, rel_base, piece):
             own = own_owner = None  # 西亞是…，和中東有…重合: 和中東 joins the chain's subject
+        if piece.core in goes_on_at:
+            own = own_owner = None  # 并坚持要求…: the speaker says it (jieba may glue 並堅持 into one "noun")
         if own is not None:
             if (
                 k > 0 and own_owner is None and (owner or holder) and _ZH_MEASURE.search(own)
@@ -564,7 +604,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             owner = own_owner or owner
             if own_owner or own in _ZH_PERSONAL_PRONOUNS:
                 agent = own
-        elif k > 0 and (chain or agent):
+        elif k > 0 and (chain or agent) and piece.start not in turns_at and piece.core not in turns_at:
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
             carried = chain if chain and _zh_continues_measure(span, rel_base, piece) else agent or chain
         elif k == 0:
@@ -594,8 +634,9 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         ):
             chain_open = False  # X上台后，…: that time is this clause's, not the chain's
         clause_source = source if source and not (k > 0 and _ZH_OWN_SOURCE.search(text[s:e])) else None
+        attributed = (piece.core, e) in quoted
         clause = _zh_clause(
-            sentence, s, e, subject=carried, source=clause_source, takes_time=takes_time,
+            sentence, s, e, subject=carried, source=clause_source, takes_time=takes_time, attributed=attributed,
             elliptical=carried is None and _zh_elliptical(own, own_owner, text[piece.core : e]),
         )
         gap = None
@@ -1026,6 +1067,41 @@ def _zh_attributed(sentence: Sentence, span: _Materialised, base: int, first: tu
             if before and (_entities_in(span, rel_base, s, at) or _ZH_SPEAKER.search(before)):
                 return True
     return False
+
+
+# What ends a quote: the speaker goes on to a statement of its own (并坚持要求…, 并明确表示…),
+# or the narrator turns to someone else (但随后美国提出…).
+_ZH_GOES_ON_SIMPLIFIED = ("并", "并且", "同时", "还")
+_ZH_GOES_ON_TRADITIONAL = ("並", "並且", "同時", "還")
+_ZH_TURNS_SIMPLIFIED = ("但", "但是", "而", "然而", "不过", "可是", "随后", "但随后")
+_ZH_TURNS_TRADITIONAL = ("不過", "但隨後", "隨後")
+_ZH_TURNS = frozenset((*_ZH_TURNS_SIMPLIFIED, *_ZH_TURNS_TRADITIONAL))
+# 并 + (an adverb) + a statement verb, however jieba cut it (並堅持 is one unknown word to it).
+_ZH_GOES_ON_SAYING = re.compile(
+    "(?:" + "|".join(sorted((*_ZH_GOES_ON_SIMPLIFIED, *_ZH_GOES_ON_TRADITIONAL), key=len, reverse=True)) + ")"
+    "[\u4e00-\u9fff]{0,2}?(?:" + "|".join(sorted(_ZH_SAY | _ZH_DEMAND, key=len, reverse=True)) + ")"
+)
+
+
+_QUOTE_SAYS, _QUOTE_TURNS = "says", "turns"
+
+
+def _zh_ends_quote(span: _Materialised, rel_base: int, text: str, segment: tuple[int, int]) -> str | None:
+    """Whether a piece after a quote ends it: ``_QUOTE_SAYS`` when the speaker goes on to a
+    statement of its own (并坚持要求…, 并明确表示…), ``_QUOTE_TURNS`` when the narrator turns to
+    someone named (但随后美国提出…); None when the piece goes on with what was said."""
+    tokens = _zh_tokens_in(span, rel_base, *segment)
+    if len(tokens) < 3:
+        return None
+    if _ZH_GOES_ON_SAYING.match(text, segment[0]):  # 并坚持要求, 并明确表示, 并称
+        return _QUOTE_SAYS
+    words = [t.text for t in tokens[:2]]
+    if words[0] in _ZH_TURNS:
+        rest = tokens[1:] if words[1] not in _ZH_TURNS else tokens[2:]
+        found = _zh_noun_phrase(rest, modifiers=False)
+        if found is not None and any(t.tag_ in ("ns", "nr", "nt", "nz") for t in rest[found[0] : found[1] + 1]):
+            return _QUOTE_TURNS
+    return None
 
 
 def _zh_clause(sentence: Sentence, s: int, e: int, **kwargs) -> Clause:
