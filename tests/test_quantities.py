@@ -626,6 +626,7 @@ ZH_FORMS = [
     ("利润增长了百分之五 十", [Q("百分之五 十", 50, "percent")]),
     ("成本下降百分之一 点五", [Q("百分之一 点五", 1.5, "percent")]),
     ("该团体于2015年发行专辑《17 Carat》出道", []),
+    ("轨道倾角为153 °", [Q("153 °", 153, "degree")]),
     ("这台发动机有三百马力", [Q("三百马力", 300, "horsepower")]),
     ("这颗钻石重两克拉", [Q("两克拉", 2, "carat")]),
     ("他的身高是180公分", [Q("180公分", 180, "centimeter")]),
@@ -865,6 +866,22 @@ EN_FORMS = [
     ("He starred in 28 Days Later and spoke on 60 Minutes.", []),
     ("22 Countries Invaded by the U.S. in 20 Years.", [Q("22", 22), Q("20 Years", 20, "year")]),
     ("It was 30 Celsius at noon.", [Q("30 Celsius", 30, "degree_Celsius")]),
+    # capital M and B: millions and billions beside money, a plural noun or a decimal
+    ("The club paid €10M for him.", [Q("€10M", 10_000_000, "EUR")]),
+    ("It cost 2.4M euros.", [Q("2.4M euros", 2_400_000, "EUR")]),
+    ("Profit hit 1.2B last year.", [Q("1.2B", 1_200_000_000)]),
+    ("They sold 5M copies.", [Q("5M", 5_000_000, "count", item="copies")]),
+    ("3M shares rose; he bought a 5B pencil.", []),
+    # oil in millions and thousands of barrels a day; a comparative between the number and its unit
+    ("Output was 1.1 mb/d, exports 500 kb/d.",
+     [Q("1.1 mb/d", 1_100_000, "oil_barrel", per="day"), Q("500 kb/d", 500_000, "oil_barrel", per="day")]),
+    (
+        "They pumped 300,000 fewer barrels per day.",
+        [Q("300,000 fewer barrels per day", 300_000, "oil_barrel", per="day")],
+    ),
+    ("We cannot afford four more years.", [Q("four more years", 4, "year")]),
+    # the degree sign
+    ("Water boils at 100° Celsius; turn it 30°.", [Q("100° Celsius", 100, "degree_Celsius"), Q("30°", 30, "degree")]),
     # millions and thousands of a currency on its code; signs of currencies named after them
     ("Revenue reached 120 MEUR last year.", [Q("120 MEUR", 120_000_000, "EUR")]),
     ("Orders worth MSEK 45 came in.", [Q("MSEK 45", 45_000_000, "SEK")]),

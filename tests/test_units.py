@@ -168,8 +168,9 @@ def test_scaled_currency_codes():
     assert UNITS["MSEK"] == "SEK" and CURRENCY_PREFIXES["MAUD"] == "AUD"
 
 
-def test_scaled_units_are_parts_of_a_unit():
+def test_scaled_units_are_parts_or_multiples_of_a_unit():
     for surface, (unit, factor) in SCALED_UNITS.items():
-        assert UNITS[surface] == unit and 0 < factor < 1
+        assert UNITS[surface] == unit and factor > 0 and factor != 1
     assert SCALED_UNITS["basis points"] == ("percentage_point", 0.01)
+    assert SCALED_UNITS["mb/d"] == ("oil_barrel", 10**6) and COMPOUND_UNITS["mb/d"] == ("oil_barrel", "day")
     assert SCALED_UNITS["‰"] == ("percent", 0.1)

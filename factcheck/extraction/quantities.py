@@ -389,10 +389,15 @@ _JI_SCALE_RE = re.compile(r"[ ]?几[ ]?(?P<s1>[万亿]*)(?:[ ]?多(?P<s2>[万亿
 _EN_SCALE_RE = re.compile(
     r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?|lakhs?|crores?))(?![A-Za-z])"
     r"|[ \t]?(?P<abbr>bn|mn|tn|bln|mln|tln|mil)(?![A-Za-z])"
-    r"|(?P<cur>[mbkK])(?![A-Za-z])"
+    r"|(?P<cur>[mbkKMB])(?![A-Za-z])"
     r"|[ \t](?P<kilo>k)(?![A-Za-z])"
 )
 
+_CURRENCY_AFTER_RE = re.compile(
+    rf"[ \t]*(?:{_alt(k for k, v in UNITS.items() if v in CURRENCY_UNITS and k.isascii() and len(k) >= 3)})"
+    r"(?![A-Za-z])",
+    re.I,
+)
 # "3m" is three metres unless a plural count noun follows: 1m people, 5m barrels, 2m tonnes are millions.
 _M_BEFORE_PLURAL_RE = re.compile(
     r"[ \t]+(?!(?:is|was|has|does|as|its|his|this|thus|us|plus|minus|less|across|versus|always|perhaps|unless"
@@ -421,6 +426,7 @@ _PER_SUFFIX_RE = re.compile(
     rf"|[ \t]*(?P<cjk>{_alt(_cjk_rates)})"
     rf"|[ \t]+(?P<word>(?i:{_alt(_word_rates)}))(?![A-Za-z])"
 )
+_UNIT_COMPARATIVE_RE = re.compile(r"[ \t]+(?:fewer|more|less|additional|extra|further)(?=[ \t])")
 _OF_OIL_RE = re.compile(r"[ \t]+of[ \t]+(?:crude[ \t]+)?(?:oil|crude)(?![A-Za-z])", re.I)
 
 _cjk_post = [k for k in POSTFIX_WORDS if _is_cjk(k)]
@@ -929,7 +935,18 @@ def _read_scale(norm: str, atom: _Atom, pos: int) -> int:
         million_m = (
             m is not None and cur == "m" and atom.source == "ar" and bool(_M_BEFORE_PLURAL_RE.match(norm, m.end()))
         )
-        if m and (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb") or million_m):
+        # €10M, 2.4M euros, 1.2B, 5M people: capital M and B are millions and billions after a currency
+        # sign, before a currency or a plural noun, or on a decimal; not the 3M company or a 5B pencil.
+        capital = m is not None and cur in ("M", "B") and atom.source == "ar" and (
+            atom.currency_prefix
+            or _CURRENCY_AFTER_RE.match(norm, m.end()) is not None
+            or "." in norm[atom.num_start : pos]
+            or (_M_BEFORE_PLURAL_RE.match(norm, m.end()) is not None and norm[atom.num_start : m.end()] != "3M")
+        )
+        if m and (
+            (cur is None or atom.currency_prefix or (atom.source == "ar" and cur in "kKb") or million_m)
+            and cur not in ("M", "B") or capital
+        ):
             # $3.5m; 10k and 1.2b without a sign; 1m people; but 3m stays three metres
             word = (m.group("word") or m.group("abbr") or cur or m.group("kilo")).strip().lower()
             atom.scale *= _EN_SCALES[word]
@@ -990,6 +1007,12 @@ def _read_unit(norm: str, atom: _Atom, pos: int, lang: str) -> int | None:
         atom.unit = atom.temperature  # 华氏温度98.6度
         pos += 1
     m = _UNIT_RE.match(norm, pos)
+    if atom.unit is None and atom.source in ("ar", "en") and _at(norm, pos) in " \t" and not (m and m.end() > pos):
+        comparative = _UNIT_COMPARATIVE_RE.match(norm, pos)  # 300,000 fewer barrels per day, two more years
+        if comparative:
+            unit_after = _UNIT_RE.match(norm, comparative.end())
+            if unit_after and (unit_after.group("word") or unit_after.group("abbr")) and unit_after.group("sep"):
+                m = unit_after
     unit_m = m if m and (m.group("cjk") or m.group("word") or m.group("abbr")) else None
     if unit_m and unit_m.group("sep") == "-" and unit_m.group("cjk"):
         unit_m = None

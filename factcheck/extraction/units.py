@@ -91,15 +91,17 @@ _PHYSICAL: dict[str, str] = {
     "gigawatt_hour": "吉瓦时|GWh|gigawatt-hour|gigawatt-hours|gigawatt hour|gigawatt hours",
     "terawatt_hour": "太瓦时|TWh|terawatt-hour|terawatt-hours|terawatt hour|terawatt hours",
     "degree_Celsius": (
-        "摄氏度|℃|°C|° C|degree Celsius|degrees Celsius|degrees C|degree celsius|degrees celsius|deg celsius"
+        "摄氏度|℃|°C|° C|°Celsius|° Celsius|° celsius"
+        "|degree Celsius|degrees Celsius|degrees C|degree celsius|degrees celsius|deg celsius"
         "|degrees c|degree c|celsius|celcius|centigrade|degrees centigrade"
     ),
     "degree_Fahrenheit": (
-        "华氏度|℉|°F|° F|degree Fahrenheit|degrees Fahrenheit|degrees F|degree fahrenheit|degrees fahrenheit"
+        "华氏度|℉|°F|° F|°Fahrenheit|° Fahrenheit|° fahrenheit"
+        "|degree Fahrenheit|degrees Fahrenheit|degrees F|degree fahrenheit|degrees fahrenheit"
         "|deg fahrenheit|degrees f|degree f|fahrenheit"
     ),
     "knot": "knot|knots",
-    "degree": "degree|degrees|deg",  # 98 degrees, rotate 90 degrees: the scale is not said
+    "degree": "°|degree|degrees|deg",  # 98 degrees, rotate 90 degrees: the scale is not said
     "radian": "rad|radian|radians",  # angles: a plane banked at 0.8 rad
     "decimeter": "分米|dm",
     "micrometer": "微米|μm|µm",
@@ -380,9 +382,11 @@ for _code in ("USD", "EUR", "GBP", "JPY", "CNY", "HKD", "TWD", "CAD", "AUD", "CH
 for _surface, (_code, _factor) in CURRENCY_SUBUNITS.items():
     UNITS.setdefault(_surface, _code)
 
-#: Units read as a part of another → (unit, factor): 25 basis points = 0.25 percentage_point (加息25个基点),
-#: 5‰ = 0.5 percent.
+#: Units read as a part or a multiple of another → (unit, factor): 25 basis points = 0.25 percentage_point
+#: (加息25个基点), 5‰ = 0.5 percent; 1.1 mb/d = 1.1 million barrels a day (``COMPOUND_UNITS`` gives the rate).
 SCALED_UNITS: dict[str, tuple[str, float]] = {
+    **{w: ("oil_barrel", 10**6) for w in ("mb/d", "mbd", "mbpd", "mmb/d", "mmbd", "mmbpd")},
+    **{w: ("oil_barrel", 10**3) for w in ("kb/d", "kbd", "kbpd")},
     **{w: ("percentage_point", 0.01) for w in ("基点", "个基点", "bp", "bps", "basis point", "basis points")},
     **{w: ("percent", 0.1) for w in ("‰", "per mille")},
 }
@@ -425,6 +429,7 @@ CURRENCY_PREFIXES |= {surface: code for surface, (code, _factor) in SCALED_CURRE
 COMPOUND_UNITS: dict[str, tuple[str, str]] = {
     "bpd": ("oil_barrel", "day"),
     "b/d": ("oil_barrel", "day"),
+    **{w: ("oil_barrel", "day") for w in ("mb/d", "mbd", "mbpd", "mmb/d", "mmbd", "mmbpd", "kb/d", "kbd", "kbpd")},
     "km/h": ("kilometer", "hour"),
     "kph": ("kilometer", "hour"),
     "mph": ("mile", "hour"),
