@@ -500,6 +500,7 @@ _ZH_WEEKDAY = re.compile(
 )
 _ZH_REL_QTR = re.compile(r"(?<![以之])(?P<w>上个?|本|下个?)一?季度")
 _ZH_AGO = re.compile(
+    r"(?=[\d一二两三四五六七八九十百半])"  # the characters it can start with: the engine skips to them
     rf"(?<![\d{_ZD}十两百几多数第近])(?:(?P<n>\d{{1,3}}|[一二两三四五六七八九十百]+)\s?(?P<u>年|个月|个?星期|周|天)"
     rf"|(?P<zn>[一二两三四五六七八九十]+)(?P<zu>日)|(?P<half>半)(?P<hu>年|个月))前(?![后夕])"
 )
@@ -508,6 +509,7 @@ _ZH_OPEN_SPAN = re.compile(
     r"(?![\d一二三四五六七八九十底初末中])"
 )
 _ZH_DECADE = re.compile(
+    r"(?=[\d一二三四五六七八九十上本])"  # the characters it can start with: the engine skips to them
     rf"(?:(?P<c>(?<!\d)\d{{1,2}}|(?<![{_ZD}十])(?:二十一|二十|十[一二三四五六七八九]?|[一二三四五六七八九]))世纪"
     r"|(?P<cr>上个?|本)世纪)?"
     rf"(?:(?P<d4>(?<!\d)(?:1[5-9]|20)\d0)|(?P<d2>(?<!\d)[0-9]0|(?<![{_ZD}十])[一二三四五六七八九]十))"
@@ -811,7 +813,7 @@ _NUM_DATE = re.compile(
 # 22/04, 11/20, 2/29: a day and a month without a year, read only when one number cannot be a
 # month (13-31); 4/5 stays ambiguous, 24/7 is an idiom, 11/20 points or 1/15 of a score.
 _MD_NUM = re.compile(
-    r"(?<![\d/.\-$£€¥#:])(?P<a>3[01]|[12]\d|0?[1-9])/(?P<b>3[01]|[12]\d|0?[1-9])"
+    r"(?=[0-9])(?<![\d/.\-$£€¥#:])(?P<a>3[01]|[12]\d|0?[1-9])/(?P<b>3[01]|[12]\d|0?[1-9])"
     r"(?![\d/%]|[.:]\d|\s*(?:[A-Za-z]|[\u3400-\u9fff]))"
 )
 # 12-2015, 03/2019: a two-digit month before a year.
