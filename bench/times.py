@@ -48,12 +48,16 @@ half-open interval of days [start, end)):
 * a week 2016-W52 = ISO week, Monday to the next Monday;
 * a quarter 2019-Q3 = [2019-07-01, 2019-10-01); factcheck's qualifier first_half /
   second_half on a year = [Jan 1, Jul 1) / [Jul 1, Jan 1 of the next year); the
-  qualifiers start / mid / end (early 2000, 年底) are vague: never right, consistent with
+  qualifiers start / mid / end on a whole period (年底, 3月初; English early 2000 is an
+  interval since issue 17's fourth round, 2000-01-01/2000-04-30) are vague: never right, consistent with
   their whole period, except as the bound of an open range: "before / by / until the end
   of" a period (年底前, not "before late 2016") = (None, end of the period), "after / since
   the beginning of" it = (start of the period, None), the same days as the words;
 * a decade 199X = [1990-01-01, 2000-01-01); a century 20XX = [2000-01-01, 2100-01-01);
-* an interval a/b = [start of a, end of b); Recognizers' ranges written "(a,b,Pn)" end at
+* an interval a/b = [start of a, end of b); with a relation (issue 17, fourth round: "after
+  mid May" = 2019-05-10/2019-05-20 after), "before" = (None, start of a), "after" = (end of
+  b, None), "since" = (start of a, None), "by" / "until" = (None, end of b);
+* Recognizers' ranges written "(a,b,Pn)" end at
   the START of b (from May to Oct 2020 → end 2020-10-01; 2016年1月10日到12日 → end 01-12),
   so a TIMEX range also accepts an end one unit later (the unit of its duration: D, W, M,
   Y), i.e. end-exclusive and end-inclusive readings of the last unit are both right;
