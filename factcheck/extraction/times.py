@@ -75,9 +75,10 @@ after/through it is always a year. Plural nouns that usually follow a year
 Read exactly or left open (issue 17; docs/times.md): impossible dates (2019年2月29日, Feb 30),
 lunar dates (农历…, 正月初一, months of an imperial reign year), holidays other than those on
 a fixed day and Easter, fiscal and school years, parts of a period other than a week or the
-first/last n days, weeks or months (weeks of a month), comparisons (more than 2 weeks before
-today), a weekday beside a date it does not read or that contradicts its date (Monday 21 alone is
-the 21st nearest publication that is a Monday), a date whose
+first/last n days, weeks or months (weeks of a month), comparisons other than more than / less
+than after a day (at least 2 weeks before today), a weekday beside a date it does not read or
+that contradicts its date (Monday 21 alone is the 21st nearest publication that is a Monday; Friday
+7/6 is the one convention that falls on a Friday), a date whose
 year hangs on a range end not read (from the 27th to the third of April), and ranges with
 qualified ends are returned with their whole span and ``resolved=False``; a range whose end
 precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
