@@ -689,7 +689,9 @@ EXACT_OR_OPEN = [
     # a bare weekday and a numeric date: the one convention that falls on that weekday
     ("The vote is on Friday 6/20.", "en", PUB, "Friday 6/20", "2025-06-20", None, True),
     ("The vote is on Friday 20.6.", "en", PUB, "Friday 20.6", "2025-06-20", None, True),
-    ("The vote was on Friday 7/2/2025.", "en", PUB, "Friday 7/2/2025", "2025-02-07", None, True),
+    ("The vote was on Friday 7/4/2025.", "en", PUB, "Friday 7/4/2025", "2025-07-04", None, True),
+    ("The vote was on Friday 7/2/2025.", "en", PUB, "Friday", None, None, False),  # only 7 Feb is a Friday
+    ("Call me on Thu 10/11.", "en", "2016-11-07", "Thu", None, None, False),  # 10 Nov, but 11 Oct is a Tuesday
     ("The vote is on Friday 4/5.", "en", PUB, "Friday", None, None, False),  # Saturday 5 April, Sunday 4 May
     ("The vote is on Friday 7/4.", "en", PUB, "Friday 7/4", "2025-07-04", None, True),
     ("The vote is on next Friday 7/4.", "en", PUB, "next Friday", None, None, False),

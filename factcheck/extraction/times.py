@@ -2343,20 +2343,19 @@ def _compared(h: _Hit, day: date, m: re.Match) -> None:
 
 
 def _weekday_numeric(h: _Hit, m: re.Match, anchor: date | None) -> bool:
-    """Friday 7/6: the numeric date read month/day or day/month, whichever alone falls on the
-    weekday (in its year, else the publication's); False when neither or both do."""
+    """Friday 7/6, Friday 20.6: the numeric date (in its year, else the publication's) when it
+    falls on the weekday and reads one way only (20.6), or month/day fits and day/month does
+    not. Weekdays beside dates are often wrong (the suite's "this Friday 7.6" for Saturday 6
+    July), so a day/month reading that only the weekday picks stays open (Thu 10/11)."""
     year = int(m["y"]) if m["y"] else anchor.year if anchor else None
     if year is None or h.wd is None:
         return False
     a, b = int(m["a"]), int(m["b"])
-    fits = set()
-    for month, day in ((a, b), (b, a)):
-        if 1 <= month <= 12 and _valid_day(year, month, day) and date(year, month, day).weekday() == h.wd:
-            fits.add(date(year, month, day))
-    if len(fits) != 1:
+    readings = [date(year, mo, d) for mo, d in ((a, b), (b, a)) if 1 <= mo <= 12 and _valid_day(year, mo, d)]
+    if not readings or readings[0].weekday() != h.wd or (len(readings) > 1 and readings[1].weekday() == h.wd):
         return False
     h.end = m.end()
-    _set_day(h, fits.pop())
+    _set_day(h, readings[0])
     h.weekday, h.inferred, h.relative = False, False, not m["y"]
     return True
 
