@@ -590,7 +590,7 @@ def test_prefix_precheck_never_changes_what_is_found(monkeypatch):
         return [find_quantities(t, lang) for t in texts for lang in ("zh", "en")]
 
     fast = run()
-    monkeypatch.setattr(quantities, "_PREFIX_LAST", None)
+    monkeypatch.setattr(quantities, "_PREFIX_LONGEST_BY_LAST", None)
     monkeypatch.setattr(quantities, "_PREFIX_LONGEST", 10**9)
     assert run() == fast
 

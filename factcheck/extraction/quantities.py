@@ -374,6 +374,7 @@ _HEAD_ALTERNATIVES = "|".join(
 # "a"/"an": the lookahead turns away every other position of an English text before the alternatives
 # are tried (a third of the finder's time on English).
 _HEAD_GATE = (
+    f"(?=[{_HEAD_FIRST}]|{_HEAD_PAIRS})"  # one character class first: most characters fail it at once
     f"(?=[0-9零一二两三四五六七八九十百千万{_VULGAR}]|(?<![A-Za-z])(?:{_EN_HEAD_STARTS}|[Aa]n?[ \t-])|{_HEAD_PAIRS})"
 )
 _HEAD_RE = re.compile(f"{_HEAD_GATE}(?:{_HEAD_ALTERNATIVES})")
@@ -450,14 +451,26 @@ _PREFIX_RE = re.compile(
 )
 
 # A _PREFIX_RE match is one of these words (each character matched by one character,
-# whatever the case) and then spaces or tabs. So it ends, before the spaces, with one of
-# _PREFIX_LAST and starts at most _PREFIX_LONGEST characters earlier.
+# whatever the case) and then spaces or tabs. So it ends, before the spaces, with a key of
+# _PREFIX_LONGEST_BY_LAST and starts at most that key's value of characters earlier (at most
+# _PREFIX_LONGEST): 4 before a "$", 2 before "约", 27 before an "o" (greater or equal to).
 _prefix_words = (*CURRENCY_PREFIXES, *PER_PREFIXES, "零下", "负", "minus", "negative",
                  "华氏温度", "摄氏温度", "华氏", "摄氏", *PREFIX_WORDS)
-_prefix_last = [case_variants(w[-1]) for w in _prefix_words]
-_prefix_sets = [s for s in _prefix_last if s is not None]
-_PREFIX_LAST = frozenset[str]().union(*_prefix_sets) if len(_prefix_sets) == len(_prefix_last) else None
 _PREFIX_LONGEST = max(map(len, _prefix_words))
+
+
+def _longest_by_last(words) -> dict[str, int] | None:
+    longest: dict[str, int] = {}
+    for word in words:
+        variants = case_variants(word[-1])
+        if variants is None:
+            return None  # a cased character outside ASCII: no table, the search looks everywhere
+        for c in variants:
+            longest[c] = max(longest.get(c, 0), len(word))
+    return longest
+
+
+_PREFIX_LONGEST_BY_LAST = _longest_by_last(_prefix_words)
 _CAP_GAP_RE = re.compile(
     r"(?:上限|限制在|限定在|控制在|不得超过|(?i:capped at|limited to|a cap of))[^0-9\n，。；;,!?！？%]{0,4}\Z"
 )
@@ -810,7 +823,8 @@ def _read_head(norm: str, m: re.Match) -> _Atom | None:
         if prev == "第":
             return None
         atom.source, atom.mantissa = "ar", _ar_value(m.group())
-        atom.grouped = "," in m.group() or bool(_SPACED_RE.fullmatch(m.group()))
+        digits = m.group()
+        atom.grouped = "," in digits or (" " in digits and bool(_SPACED_RE.fullmatch(digits)))
         if prev == "-" and prev2 in " \t\n(（:：,，、":
             atom.mantissa, atom.start, atom.num_start = -atom.mantissa, s - 1, s - 1
     elif kind == "zh":
@@ -841,9 +855,13 @@ def _prefix_before(norm: str, lower: int, start: int) -> re.Match | None:
     prefix word can be: the search tries every alternative at every position."""
     window = max(lower, start - 32)
     before = norm[window:start].rstrip(" \t")
-    if not before or (_PREFIX_LAST is not None and before[-1] not in _PREFIX_LAST):
+    if not before:
         return None
-    return _PREFIX_RE.search(norm, max(window, window + len(before) - _PREFIX_LONGEST), start)
+    if _PREFIX_LONGEST_BY_LAST is None:
+        longest = _PREFIX_LONGEST
+    elif (longest := _PREFIX_LONGEST_BY_LAST.get(before[-1], 0)) == 0:
+        return None
+    return _PREFIX_RE.search(norm, max(window, window + len(before) - longest), start)
 
 
 def _read_prefixes(norm: str, atom: _Atom, lower: int, lang: str) -> None:
