@@ -1,7 +1,7 @@
 """Benchmark the quantity finder on Microsoft Recognizers-Text's test specifications.
 
     .venv/bin/python bench/quantities.py [--specs DIR] [--verbose] [--no-anchors] [--lang zh|en]
-    .venv/bin/python bench/quantities.py --speed REV   # the finder's cost, REV against now
+    .venv/bin/python bench/quantities.py --speed REV [--rounds N]   # the finder's cost, REV against now
 
 Reads the suite from ``../shared/benchmarks/recognizers-text/Specs`` (relative to the
 checkout's parent; ``--specs`` to point elsewhere): the Number (NumberModel,
@@ -455,9 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "out" / "bench" / "quantities.json")
     ap.add_argument("--speed", metavar="REV", help="time the finder at git revision REV against the working tree "
                     "on the sentences of examples/ (µs per sentence and the ratio now/REV), and stop")
+    ap.add_argument("--rounds", type=int, default=5, help="with --speed: alternations of the two trees "
+                    "(best of each kept; more rounds on a busy machine)")
     args = ap.parse_args(argv)
     if args.speed:
-        result = speed(args.speed)
+        result = speed(args.speed, rounds=args.rounds)
         for lang in ("zh", "en"):
             print(f"{lang}: {result['sentences'][lang]} sentences, find_quantities {result['before'][lang]:.1f} µs "
                   f"at {args.speed} → {result['now'][lang]:.1f} µs now (×{result['ratio'][lang]:.2f})")
