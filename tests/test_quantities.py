@@ -880,6 +880,13 @@ EN_FORMS = [
         [Q("300,000 fewer barrels per day", 300_000, "oil_barrel", per="day")],
     ),
     ("We cannot afford four more years.", [Q("four more years", 4, "year")]),
+    # "in" as inches only after the feet of one height; the prime signs
+    (
+        "She is 5 ft 4 in; he is 6 feet 1 in tall.",
+        [Q("5 ft 4 in", 5 + 4 / 12, "foot"), Q("6 feet 1 in", 6 + 1 / 12, "foot")],
+    ),
+    ("We met at 5 ft 2 in the hall.", [Q("5 ft", 5, "foot"), Q("2", 2)]),
+    ("A 10″ pizza; he is 5′ 6″.", [Q("10″", 10, "inch"), Q("5′ 6″", 5.5, "foot")]),
     # the degree sign
     ("Water boils at 100° Celsius; turn it 30°.", [Q("100° Celsius", 100, "degree_Celsius"), Q("30°", 30, "degree")]),
     # millions and thousands of a currency on its code; signs of currencies named after them

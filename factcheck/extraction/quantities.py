@@ -1502,6 +1502,8 @@ def _join_money(norm: str, atoms: list[_Atom]) -> list[_Atom]:
     return joined
 
 
+# "in" as inches, after the feet of one height: 5 ft 2 in, 6 feet 1 in tall; not "2 in the morning".
+_INCHES_AFTER_RE = re.compile(r"[ \t]*in\.?(?=[ \t]*(?:[,.;:!?)\]]|\Z|(?:tall|long|wide|high|deep)(?![A-Za-z])))")
 _MEASURE_GAP_RE = re.compile(r"[ \t]+(?:(?i:and)[ \t]+)?")
 _AGED_BEFORE_RE = re.compile(r"(?<![A-Za-z])(?i:aged?)[ \t]+\Z")
 
@@ -1526,6 +1528,21 @@ def _join_measures(norm: str, atoms: list[_Atom]) -> list[_Atom]:
     out: list[_Atom] = []
     for atom in atoms:
         whole = out[-1] if out else None
+        if (
+            whole is not None
+            and whole.unit == "foot"
+            and whole.value
+            and whole.per is None
+            and atom.unit is None
+            and atom.start == atom.num_start
+            and atom.value is not None
+            and atom.value == int(atom.value)
+            and 0 < atom.value < 12
+            and _CENTS_GAP_RE.fullmatch(norm, whole.end, atom.start)
+            and (inches := _INCHES_AFTER_RE.match(norm, atom.end))
+        ):
+            whole.fixed, whole.end = whole.value + atom.value / 12, inches.end()  # 5 ft 2 in: "in" only here
+            continue
         if (
             whole is not None
             and whole.unit in _MEASURE_UNITS

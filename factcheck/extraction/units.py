@@ -56,8 +56,8 @@ _PHYSICAL: dict[str, str] = {
     "millimeter": "毫米|mm|millimeter|millimeters|millimetre|millimetres",
     "mile": "英里|mile|miles",
     "nautical_mile": "海里|nmi|nautical mile|nautical miles",
-    "foot": "英尺|ft|foot|feet",
-    "inch": "英寸|inch|inches",
+    "foot": "英尺|ft|foot|feet|′",  # the prime signs, not ' and " (quotes)
+    "inch": "英寸|inch|inches|″",
     "kilogram": "公斤|千克|kg|kgs|kilogram|kilograms|kilogramme|kilogrammes|kilo|kilos",
     "gram": "克|g|gram|grams|gramme|grammes",
     "milligram": "毫克|mg|milligram|milligrams",
