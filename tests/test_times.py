@@ -706,6 +706,15 @@ EXACT_OR_OPEN = [
      True),
     ("2017's fourth quarter was strong.", "en", PUB, "2017's fourth quarter", "2017-Q4", None, True),
     ("The company's first quarter was weak.", "en", PUB, "first quarter", None, None, False),
+    # Chinese holidays on a fixed day: read with a year or a relative year, else open (as Christmas)
+    ("2017年国庆节，游客大增。", "zh", PUB, "2017年国庆节", "2017-10-01", None, True),
+    ("2017年國慶節，遊客大增。", "zh", PUB, "2017年國慶節", "2017-10-01", None, True),
+    ("去年五一劳动节期间", "zh", PUB, "去年五一劳动节", "2024-05-01", None, True),
+    ("去年五一勞動節期間", "zh", PUB, "去年五一勞動節", "2024-05-01", None, True),
+    ("宪法于民国35年圣诞节通过。", "zh", PUB, "民国35年圣诞节", "1946-12-25", None, True),
+    ("憲法於民國35年聖誕節通過。", "zh", PUB, "民國35年聖誕節", "1946-12-25", None, True),
+    ("国庆节期间车流量大增。", "zh", PUB, "国庆节", None, None, False),
+    ("國慶節期間車流量大增。", "zh", PUB, "國慶節", None, None, False),
     # a list of bare weekdays: each read alone (the last one on or before publication)
     ("Call on Wednesday, Thursday or Friday.", "en", PUB, "Wednesday", "2025-05-21", None, True),
     ("周三、周四开会。", "zh", PUB, "周三", "2025-05-21", None, True),

@@ -112,7 +112,8 @@ day ranges in words (April ninth through seventeenth, between 3 and 12 of Sept),
 convention (month/day or day/month) fits both ends (10/13-11/2/2017), numeric two-digit years
 (03/18/40), CY18, years to 2199 after in/by/until. Found and left open: anaphora (the next day,
 the day before, the same week, 3 weeks later), fortnights, business days, a couple of weeks,
-the next decade, the end of the month/week/year, the n-th day of the month, otd, moving holidays (Eid al-Fitr,
+the next decade, the end of the month/week/year, the n-th day of the month, otd, Chinese fixed-day holidays
+without a year (国庆节期间; with one: 2017年国庆节, 民國35年聖誕節), moving holidays (Eid al-Fitr,
 Thanksgiving, Labor Day, Black Friday), ambiguous numeric dates with a year (4/5/2025, 11/12/35,
 10/1/2018-10/7/2018, from 10/1 to 11/7), 前1周/后1年 ("the previous week" or "the past 7 days").
 
@@ -156,8 +157,8 @@ _NORM = str.maketrans(
         "Ｑ": "Q",
         "\u3000": " ",
         # Traditional characters the grammar reads, read as their Simplified forms.
-        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統與",
-                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统与")),
+        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統與節誕聖婦兒師軍黨萬勞動",
+                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统与节诞圣妇儿师军党万劳动")),
     }
 )
 # Most text has none of those: finding that is cheaper than translating.
@@ -291,6 +292,7 @@ class _Hit:
     weekday: bool = False  # a weekday: never the end of an interval, absorbed by a date beside it
     wd: int | None = None  # the weekday (0 = Monday) of a weekday
     now: bool = False  # "now" as a range end: kept only inside a range (between Jan 2019 and now)
+    holiday: bool = False  # a Chinese holiday without a year: takes one written just before it (民國35年聖誕節)
 
 
 def _value(h: _Hit) -> str | None:
@@ -522,6 +524,17 @@ _ZH_CENTURY = re.compile(
 )
 _ZH_QTR = re.compile(
     rf"(?:第(?P<q1>[一二三四1-4])|(?<![\d{_ZD}十第前后])(?P<q2>[一二三四1-4]))\s?季度"
+)
+# Holidays on a fixed day (2017年国庆节, 今年的元旦, 明年圣诞节): that day of the year named; alone
+# (国庆节期间) left open, as Christmas is: it may be any year's.
+_ZH_HOLIDAYS = {
+    "元旦": (1, 1), "情人节": (2, 14), "妇女节": (3, 8), "愚人节": (4, 1), "劳动节": (5, 1), "青年节": (5, 4),
+    "儿童节": (6, 1), "建党节": (7, 1), "建军节": (8, 1), "教师节": (9, 10), "国庆节": (10, 1), "万圣节": (10, 31),
+    "平安夜": (12, 24), "圣诞节": (12, 25),
+}
+_ZH_HOLIDAY = re.compile(
+    rf"(?:(?:(?P<y>{_Y4})\s?年|(?P<ry>去年|今年|明年|前年|后年|本年|上年))的?\s?)?(?:五一|三八|六一|国际)?"
+    r"(?P<h>" + "|".join(_ZH_HOLIDAYS) + r")节?"
 )
 _ZH_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
 _ZH_BARE_YQ = re.compile(rf"(?=年)(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
@@ -787,6 +800,20 @@ def _h_zh_century(m: re.Match, cx: _Ctx) -> _Hit | None:
     fixed = f"{base // 100:02d}XX" if base is not None else None
     return _Hit(m.start(), m.end(), "century", fixed=fixed, relative=relative,
                 qualifier=_qualifier(m["cq"]))
+
+
+def _h_zh_holiday(m: re.Match, cx: _Ctx) -> _Hit:
+    mo, d = _ZH_HOLIDAYS[m["h"]]
+    hit = _Hit(m.start(), m.end(), "date", m=mo, d=d)
+    if m["y"]:
+        hit.y = _zh_year(m["y"])
+        return hit
+    hit.relative = True
+    if m["ry"] and cx.anchor:
+        hit.y = cx.anchor.year + _REL_YEAR_DELTA[m["ry"]]
+    else:
+        hit.invalid = hit.holiday = True
+    return hit
 
 
 def _h_zh_qtr(m: re.Match, cx: _Ctx) -> _Hit:
@@ -1859,6 +1886,7 @@ _CHINESE: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_ZH_HALF, _h_zh_bare_qual),
     (_ZH_BARE_YQ, _h_zh_bare_qual),
     (_ZH_BARE_MQ, _h_zh_bare_qual),
+    (_ZH_HOLIDAY, _h_zh_holiday),
 )
 _ENGLISH: tuple[tuple[re.Pattern, _Handler], ...] = (
     (_EN_MDY, _en_date),
@@ -2582,8 +2610,12 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
         if m:
             h.start, h.invalid = m.start(), True
             continue
+        prev = hits[i - 1] if i else None
+        if (h.holiday and prev is not None and prev.kind == "year" and prev.y is not None
+                and not (prev.invalid or prev.interval or prev.qualifier) and text[prev.end:h.start] in ("", "的")
+                and text[prev.start:prev.start + 2] not in _ERAS.keys() - {"民国"}):  # a Qing year is lunar
+            h.start, h.y, h.relative, h.invalid = prev.start, prev.y, prev.relative, False  # 民國35年聖誕節
         if text[max(0, h.start - 3):h.start].endswith(("'s ", "’s ")) and h.inferred:
-            prev = hits[i - 1] if i else None
             if (prev is not None and prev.end == h.start - 3 and prev.kind == "year" and prev.y is not None
                     and not (prev.invalid or prev.interval or prev.qualifier) and h.kind in ("quarter", "month")):
                 h.start, h.y, h.relative = prev.start, prev.y, prev.relative  # next year's first quarter
