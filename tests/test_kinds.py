@@ -108,3 +108,17 @@ def test_a_marker_before_the_say_verb_is_the_author_s_own():
     # "可能" governs the announcement itself: an unattributed prediction.
     assert kind("美国可能宣布新的制裁", has_entity=True) == "prediction"
     assert kind("Officials may announce new sanctions", lang="en", has_entity=True) == "prediction"
+
+
+@pytest.mark.parametrize("text", ["5楼: 请帮忙转发", "请大家转发", "求擴散", "轉發周知！", "麻烦各位扩散一下"])
+def test_a_call_to_share_the_post_is_meta_whatever_numbers_it_holds(text):
+    assert kind(text, has_quantity=True) == "meta"
+
+
+@pytest.mark.parametrize("text", ["他的文章在微博上被转发了3万次", "该视频一天内被轉發超过十万次"])
+def test_a_post_that_was_shared_is_a_fact_not_a_call_to_share(text):
+    assert kind(text, has_quantity=True) == "numeric"
+
+
+def test_a_clause_that_states_something_besides_a_call_to_share_keeps_its_kind():
+    assert kind("【请大家转发】今天有两个人来药店购买了1万多元的药品", has_quantity=True) == "numeric"

@@ -48,6 +48,11 @@ _ZH_OPINION = re.compile(
     r"乐观|悲观|想象)"
 )
 _ZH_META = re.compile(r"^(本文|本报告|本期|引言|前言|结语|参考文献|小结|导读|编者按|以下|如下|图\d|表\d)")
+# A call to pass the post on (请帮忙转发, 求扩散, 轉發周知): about the post, not about the world.
+_ZH_CALL_TO_SHARE = re.compile(
+    r"(请|請|求|恳请|懇請|麻烦|麻煩|希望|大家)[^，,。；;！!]{0,6}?(转发|轉發|扩散|擴散|转告|轉告|周知|分享)"
+    r"|(^|[，,。！!])\s*(转发|轉發|扩散|擴散)(周知|一下|起来|起來)?\s*([！!。]|$)"
+)
 # A fixed schedule is a fact about the present, not a forecast ("届时…将到期", "will take effect on
 # 1 June"); a hedge word turns it back into speculation.
 _ZH_SCHEDULE = re.compile(
@@ -272,6 +277,20 @@ def _frame_only(text: str, report: Report) -> bool:
     return not after and (not before or before == report.speaker.strip(strip)) and report.verb != "据"
 
 
+_BRACKETED_HEADING = re.compile(r"【[^】]*】")
+_HAN_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
+
+
+def _call_to_share(text: str) -> str | None:
+    """The call, when the clause is a call to share the post and little else (5楼: 请帮忙转发);
+    a clause that also states something (【请转发】今天…购买了1万多元的药品) is not one."""
+    body = _BRACKETED_HEADING.sub("", text)
+    call = _ZH_CALL_TO_SHARE.search(body)
+    if call is None or len(_HAN_OR_DIGIT.findall(body[: call.start()] + body[call.end() :])) > 6:
+        return None
+    return call.group(0).strip("，,。！! ")
+
+
 def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
     """Return ``(kind, reasons)`` for one candidate."""
     zh = sig.lang == "zh"
@@ -286,6 +305,8 @@ def classify_kind(sig: KindSignals) -> tuple[str, list[str]]:
         return "question", ["ends as a question"]
     if sig.block == "heading" or meta.search(sig.text.strip()):
         return "meta", ["heading or text about the article itself"]
+    if zh and (call := _call_to_share(sig.text)):
+        return "meta", [f"a call to share the post ({call!r})"]
     # "Some analysts think" is an opinion wearing an attribution, not a quote.
     # Only the speaker's position counts: "警告外界" has 外界 as its object.
     attributed = sig.attributed and sig.named_source and not _anonymous(sig.text[:16])
