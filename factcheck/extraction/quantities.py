@@ -18,7 +18,9 @@ so offsets stay valid. Then, for each number found left to right:
    百分之X (percent), X分之Y and proper fractions a/b with b ≤ 10 (fraction),
    "tenfold" and "two-thirds". A scale may follow: 万/亿/千万, thousand, million,
    billion, trillion, bn/mn/tn; m/b/k only right after a currency sign ($3.5m),
-   because "3m" is three metres. Also: scientific notation and powers (2e5, 1.3x10^6,
+   because "3m" is three metres (10k, 1.2b and 1m people aside); capital M and B beside
+   money, a plural noun or on a decimal (€10M, 2.4M euros, 1.2B). Also: thousands grouped
+   by spaces (40 000), scientific notation and powers (2e5, 1.3x10^6,
    1.1^23), .25, vulgar fractions (¾, 2½), fraction words (a hundredth, three twenty-firsts,
    half a million, three quarters billion), "point" decimals (two hundred point seventy-one),
    lakh/crore, 几 and 多 before a scale (二十几万, 十几万多亿: ">" and approximate), 打 (a
@@ -64,11 +66,14 @@ and the noun is not handled.
 What is not a quantity
 ======================
 
-* Calendar years and dates: a four-digit 1000–2100 number before 年, or bare;
+* Calendar years and dates: a four-digit 1000–2100 number before 年, or bare
+  (before a plural noun only from 1900: 1500 residents are counted);
   N月, N日, N号, N时, N点, N分 (a month, day or clock time); 20世纪, 50年代, 1950s;
   2025-05-22, 2025/5/22, 4/12, 9/11, 24/7; "April 12", "12 April"; 3 p.m.; 12:30.
 * Ordinals and names: 第三轮, 3rd, twenty-first; G7, F-35, COVID-19, 5G, P5+1,
-  9·11; version numbers (3.5.1).
+  9·11; version numbers (3.5.1); Three Mile Island, the 29km Road, 《17 Carat》, 60
+  Minutes (a capitalised place noun after a length, a unit capitalised as in a title;
+  not in a headline, where every word is capitalised).
 * Numbering: a number alone on its line ("01"), list markers (1. 2、 (3) [4]).
 * Bare numbers with a leading zero or with seven or more digits (phone numbers).
 * Vague numbers: 十几, 几十, 数百, 三四年, 一两天.
