@@ -706,6 +706,11 @@ EXACT_OR_OPEN = [
      True),
     ("2017's fourth quarter was strong.", "en", PUB, "2017's fourth quarter", "2017-Q4", None, True),
     ("The company's first quarter was weak.", "en", PUB, "first quarter", None, None, False),
+    # a day in cardinal words before a month with its year, after a preposition
+    ("She was born on twenty five January nineteen eighty six.", "en", PUB,
+     "twenty five January nineteen eighty six", "1986-01-25", None, True),
+    ("She was born on five January 1986.", "en", PUB, "five January 1986", "1986-01-05", None, True),
+    ("Two January 2019 meetings were cancelled.", "en", PUB, "January 2019", "2019-01", None, True),
     # Chinese holidays on a fixed day: read with a year or a relative year, else open (as Christmas)
     ("2017年国庆节，游客大增。", "zh", PUB, "2017年国庆节", "2017-10-01", None, True),
     ("2017年國慶節，遊客大增。", "zh", PUB, "2017年國慶節", "2017-10-01", None, True),

@@ -1246,6 +1246,23 @@ _W_VALUES = {w: i for i, w in enumerate(f"{_W_ONES}|{_W_TEENS}".split("|"), 1)} 
 }
 
 
+# A day in cardinal words before a month that has its year, after a preposition: "on twenty
+# five January nineteen eighty six", "on five January 1986" (not "two January 2019 meetings").
+_CARDINAL_DAY_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9_-])(?i:on|from|since|until|till|by|before|after|between|and|to)\s+"
+    rf"(?P<dw>(?i:{_W_BELOW_100}))\s+(?:(?i:of)\s+)?$"
+)
+
+
+def _cardinal_day(h: _Hit, text: str, window: int) -> None:
+    """Widen a month with its year to the day in cardinal words before it (see above)."""
+    m = _CARDINAL_DAY_BEFORE.search(text, window, h.start)
+    day = _words_value(m["dw"]) if m else 0
+    if m and h.y is not None and h.m is not None and 1 <= day <= 31:
+        h.start, h.kind, h.d = m.start("dw"), "date", day
+        h.invalid = not _valid_day(h.y, h.m, day)
+
+
 def _words_value(words: str) -> int:
     return sum(_W_VALUES[w] for w in re.split(r"[\s-]+", words.lower()) if w)
 
@@ -2623,6 +2640,8 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
             else:
                 h.invalid = True  # the year is another expression's
         hi = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        if h.kind == "month" and h.year_given and not (h.inferred or h.interval or h.qualifier or h.invalid):
+            _cardinal_day(h, text, window)  # on five January 1986
         if h.kind in ("date", "month") and h.inferred and not h.interval:
             m = _WORD_YEAR_AFTER.match(text, h.end)
             year = _word_year(m) if m else None
@@ -2631,6 +2650,8 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
                 h.relative = h.inferred = False
                 h.year_given = True
                 h.invalid = h.m is not None and h.d is not None and not _valid_day(year, h.m, h.d)
+                if h.kind == "month":
+                    _cardinal_day(h, text, window)
                 continue
             m = _NUMWORDS_AFTER.match(text, h.end)
             if m:
