@@ -78,7 +78,7 @@ a fixed day and Easter, fiscal and school years, parts of a period other than a 
 first/last n days, weeks or months (weeks of a month), comparisons other than more than / less
 than after a day (at least 2 weeks before today), a weekday beside a date it does not read or
 that contradicts its date (Monday 21 alone is the 21st nearest publication that is a Monday; Friday
-7/6 is the one convention that falls on a Friday), a date whose
+7/6 is read when month/day falls on a Friday and day/month does not), a date whose
 year hangs on a range end not read (from the 27th to the third of April), and ranges with
 qualified ends are returned with their whole span and ``resolved=False``; a range whose end
 precedes its start likewise. Also read: weekdays (周三 and on Tuesday: the
@@ -2219,7 +2219,7 @@ def _later(a: _Hit, b: _Hit) -> bool:
     return ka is not None and kb is not None and kb < ka
 
 
-# With >= and <= (> = 2019, ≤ 2019), whose one regex this is cheaper than a second.
+# Also >= and <= (> = 2019, ≤ 2019): one regex here is cheaper than a second search per hit.
 _ZH_PREFIX = re.compile(r"(?P<t>截至到?|截止到?|截止至|一直到|直到|直至|到|至|自从|自|从|[><]\s?=|[≥≤])\s?$")
 _ZH_SUFFIX = re.compile(
     r"\s?(?P<t>[或及](?:之前|以前|之后|以后)|以来|之前|以前|之后|以后|开始|至今|迄今|为止|起(?![诉草义飞火床身来])"
