@@ -122,3 +122,8 @@ def test_a_post_that_was_shared_is_a_fact_not_a_call_to_share(text):
 
 def test_a_clause_that_states_something_besides_a_call_to_share_keeps_its_kind():
     assert kind("【请大家转发】今天有两个人来药店购买了1万多元的药品", has_quantity=True) == "numeric"
+
+
+def test_a_say_word_after_de_is_a_noun_not_an_attribution():
+    # 担忧 here is "concerns": the clause states an event, it does not only name a speaker.
+    assert kind("伊朗的秘密核设施引发国际社会对伊朗核计划的担忧", has_entity=True) != "meta"

@@ -179,6 +179,8 @@ def find_report(text: str, lang: str) -> Report | None:
         if m := _ZH_ACCORDING.search(text):
             candidates.append(Report(m.group(1), "据", m.start()))
         for m in _ZH_REPORT.finditer(text):
+            if m.start() and text[m.start() - 1] == "的":
+                continue  # 引发…的担忧, 美国的警告: the word is a noun here, no one says anything
             before = text[: m.start()]
             speaker = _CLAUSE_PUNCT.split(before)[-1].strip(" 　“”\"【】[]")
             candidates.append(Report(speaker, m.group(0), m.start()))
