@@ -912,6 +912,10 @@ EN_FORMS = [
     ("The rate is 5‰.", [Q("5‰", 0.5, "percent")]),
     # "a dozen" is twelve, as "a hundred" is a hundred
     ("More than a dozen clubs closed.", [Q("More than a dozen", 12, "count", cmp=">", item="clubs")]),
+    (
+        "Buy 2 doz eggs and five dozs rolls.",
+        [Q("2 doz", 24, "count", item="eggs"), Q("five dozs", 60, "count", item="rolls")],
+    ),
     # comparison signs, after any character
     (
         "The risk is <5% and the yield ≥ 20 tonnes.",

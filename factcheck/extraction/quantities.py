@@ -193,6 +193,7 @@ _EN_VALUES |= {
 _EN_VALUES |= {"a": 1, "an": 1}
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_SCALES |= {"k": 10**3, "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}
+_EN_SCALES |= {"doz": 12, "dozs": 12}
 _EN_SCALES |= {"hundred": 100, "dozen": 12, "dozens": 12, "mil": 10**6, "mln": 10**6, "bln": 10**9, "tln": 10**12}
 _EN_SCALES |= {"lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7}  # Indian English
 _EN_ORDINALS = dict(
@@ -393,7 +394,7 @@ _ZH_CONT_RE = re.compile(r"(?:[ ]?零?[0-9]{1,4}[ ]?(?:[千百十](?![米克瓦]
 # 二十几万, 一百零几万, 十几万多亿: 几 before a scale is "some": more than the round number.
 _JI_SCALE_RE = re.compile(r"[ ]?几[ ]?(?P<s1>[万亿]*)(?:[ ]?多(?P<s2>[万亿]+))?")
 _EN_SCALE_RE = re.compile(
-    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?|lakhs?|crores?))(?![A-Za-z])"
+    r"(?P<word>[ \t]*(?i:thousand|million|billion|trillion|hundred|dozens?|dozs?|lakhs?|crores?))(?![A-Za-z])"
     r"|[ \t]?(?P<abbr>bn|mn|tn|bln|mln|tln|mil)(?![A-Za-z])"
     r"|(?P<cur>[mbkKMB])(?![A-Za-z])"
     r"|[ \t](?P<kilo>k)(?![A-Za-z])"
