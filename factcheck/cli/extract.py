@@ -70,7 +70,8 @@ def extract(paths, db_path, no_store, fmt, include_rejected, lang, max_bytes, mo
         if scheduler:
             from factcheck.parallel.cluster import extract_paths_dask
 
-            results = extract_paths_dask(paths, scheduler=scheduler, version=scorer_version(model_version), **options)
+            results = extract_paths_dask(paths, scheduler=scheduler, version=scorer_version(model_version),
+                                         progress=_LongArticles(progress), **options)
         elif workers > 1:
             from factcheck.parallel.local import extract_paths_parallel
 

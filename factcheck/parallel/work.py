@@ -60,9 +60,11 @@ def worker_scorer(version: str | None, models: str | None = None, threads: int |
 
 
 def extract_chunk(articles: list[Article], *, version: str | None, models: str | None = None,
-                  lang: str | None = None, threads: int | None = None) -> list[list[Claim] | Failure] | Failure:
+                  lang: str | None = None, threads: int | None = None,
+                  report: Callable[[Article, int, int], None] | None = None) -> list[list[Claim] | Failure] | Failure:
     """One chunk's candidates per article, or its failure, as the serial run finds them.
 
+    :param report: where each window's progress goes (default: :data:`progress_reports`, if set).
     :returns: one entry per article; a single :class:`Failure` when the model cannot be
         loaded (:func:`results_of` raises it).
     """
@@ -70,9 +72,10 @@ def extract_chunk(articles: list[Article], *, version: str | None, models: str |
         scorer = worker_scorer(version, models, threads)
     except FactcheckError as exc:
         return Failure.of(exc)  # every chunk would fail alike: the run stops
+    if report is None and progress_reports is not None:
+        report = _report
     return [Failure.of(found) if isinstance(found, FactcheckError) else found
-            for _, found in extract_batch(articles, scorer=scorer, lang=lang,
-                                          progress=_report if progress_reports is not None else None)]
+            for _, found in extract_batch(articles, scorer=scorer, lang=lang, progress=report)]
 
 
 def results_of(results: list | Failure) -> list[list[Claim] | FactcheckError]:
