@@ -17,7 +17,9 @@ storing, matching: the differences between the runs above). ``--baseline DIR`` r
 same modes on another checkout of factcheck (e.g. ``git worktree add /tmp/base HEAD``,
 or ``git archive START | tar -x -C /tmp/base``) in the same run, interleaved, and prints
 the ratio. ``--int8`` adds this checkout with ``FACTCHECK_ENCODER_PRECISION=int8`` as a
-third column (its thresholds recalibrated: ``factcheck models calibrate-int8`` first).
+third column: the promoted version's head trained on int8 vectors when it carries one
+(``models/<version>/int8/``), else its fp32 head with thresholds recalibrated on int8 scores
+(``factcheck models calibrate-int8`` first); each run's line says which head scored.
 Each run's line shows its cores busy (CPU seconds / wall seconds): 2.0 on 2 cores is all.
 Every mode runs in a fresh process with the model loaded before the clock
 starts; wall time, so a machine shared with other work gives noisy figures: read the
@@ -65,7 +67,8 @@ def run_mode(mode: str, limit: int) -> dict:
         texts = [c.text for done in extract_paths(paths) for c in done.candidates]
         start, cpu = time.perf_counter(), cpu_seconds()
         scorer.encoder.embed(texts, batch_size=32)
-        return {"candidates": len(texts), "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu}
+        return {"candidates": len(texts), "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu,
+                "head": None}
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db") if mode in ("store", "store+match") else None
         start, cpu = time.perf_counter(), cpu_seconds()
@@ -73,7 +76,8 @@ def run_mode(mode: str, limit: int) -> dict:
         for done in extract_paths(paths, db=db, scorer=scorer, match=mode == "store+match" if db else None):
             candidates += len(done.candidates)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    return {"candidates": candidates, "seconds": seconds, "cpu": cpu}
+    return {"candidates": candidates, "seconds": seconds, "cpu": cpu,
+            "head": getattr(scorer, "head_precision", "fp32") if scorer else None}
 
 
 def measure(code: Path, mode: str, limit: int, extra_env: dict | None = None) -> dict:
@@ -142,7 +146,8 @@ def main() -> None:
                 if best is None or got["seconds"] < best["seconds"]:
                     results[name][mode] = got
                 print(f"  {name:9s} {mode:12s} {got['candidates']:6d} candidates {got['seconds']:7.1f} s wall "
-                      f"{got['cpu']:7.1f} s CPU ({got['cpu'] / got['seconds']:.2f} cores busy)", flush=True)
+                      f"{got['cpu']:7.1f} s CPU ({got['cpu'] / got['seconds']:.2f} cores busy)"
+                      + (f", {got['head']} head" if got.get("head") else ""), flush=True)
     print(f"\n{args.limit} CED Weibo posts, {os.cpu_count()} cores; candidates per second (fastest of {args.repeat}):")
     header = f"{'mode':14s}" + "".join(f"{n:>12s}" for n in codes) + (
         "".join(f"  {n} / baseline" for n in codes if n != "baseline") if args.baseline else "")

@@ -49,24 +49,70 @@ def test_a_shift_of_the_scores_shifts_the_thresholds_and_keeps_the_extractors_re
 
 @pytest.mark.model
 @pytest.mark.issue(20)
-def test_the_promoted_model_on_the_int8_encoder_scores_with_its_recalibrated_thresholds():
+def test_a_model_without_an_int8_head_scores_int8_with_its_recalibrated_thresholds():
     import json
 
     from factcheck.embed.encoder import Encoder
     from factcheck.embed.onnx_export import read_int8_thresholds
     from factcheck.errors import ModelError
-    from factcheck.model.int8 import calibrate_version
-    from factcheck.model.registry import load_version, promoted_version
+    from factcheck.model.int8 import calibrate_version, int8_head_dir
+    from factcheck.model.registry import list_versions, load_version, version_dir
 
     with pytest.raises(ModelError, match="factcheck models calibrate-int8 --model cw-none") as info:
         read_int8_thresholds("cw-none")
     assert info.value.code == "F222"
 
-    tuned = json.loads(calibrate_version().read_text("utf-8"))
-    fp32_model = load_version(tuned["version"], encoder=Encoder(precision="fp32"))
+    # the newest frozen-encoder version that carries no int8 head (the promoted one has one)
+    version = next(c["version"] for c in list_versions() if not c["base"].get("tuned_layers")
+                   and int8_head_dir(version_dir(c["version"])) is None)
+    tuned = json.loads(calibrate_version(version).read_text("utf-8"))
+    fp32_model = load_version(version, encoder=Encoder(precision="fp32"))
     # calibrated on the card's own dev rows, rebuilt as they were when the card was trained
-    assert tuned["version"] == promoted_version() and tuned["dev_rows"] == fp32_model.card["split"]["dev"]["n"]
-    int8_model = load_version(tuned["version"], encoder=Encoder(precision="int8"))
+    assert tuned["version"] == version and tuned["dev_rows"] == fp32_model.card["split"]["dev"]["n"]
+    int8_model = load_version(version, encoder=Encoder(precision="int8"))
+    assert int8_model.head_precision == "fp32"  # its own head, with cuts moved to int8 scores
     assert fp32_model.thresholds.default == fp32_model.card["thresholds"]["default"]
     assert int8_model.thresholds.default == tuned["thresholds"]["default"] != fp32_model.thresholds.default
     assert int8_model.extract_thresholds.for_lang("zh") == tuned["extract_thresholds"]["zh"]
+
+
+@pytest.mark.model
+@pytest.mark.issue(20)
+def test_the_int8_encoder_scores_with_the_head_trained_on_int8_vectors_as_its_card_says():
+    """A user who sets FACTCHECK_ENCODER_PRECISION=int8 gets the promoted version's int8
+    head with its own thresholds (no calibration step), the F1 its card reports, and an
+    extractor that keeps the labelled claims the default fp32 one keeps."""
+    import json
+
+    from factcheck.embed.encoder import Encoder
+    from factcheck.model.evaluate import evaluate_probs
+    from factcheck.model.int8 import card_data, int8_graph_sha256, int8_head_dir
+    from factcheck.model.registry import load_version, promoted_version
+
+    version = promoted_version()
+    fp32_model = load_version(version, encoder=Encoder(precision="fp32"))
+    int8_model = load_version(version, encoder=Encoder(precision="int8"))
+    folder = int8_head_dir(fp32_model.dir)
+    assert folder is not None, f"{version} carries no int8 head (factcheck.model.int8.train_int8_head)"
+    head_card = json.loads((folder / "card.json").read_text("utf-8"))
+    assert head_card["int8_graph_sha256"] == int8_graph_sha256()  # trained on this very int8 graph
+    assert (fp32_model.head_precision, int8_model.head_precision) == ("fp32", "int8")
+    assert fp32_model.thresholds.default == fp32_model.card["thresholds"]["default"]
+    assert int8_model.thresholds.default == head_card["thresholds"]["default"]
+    assert int8_model.extract_thresholds.for_lang("zh") == head_card["extract_thresholds"]["zh"]
+
+    heldout = card_data(fp32_model.card).heldout
+    for name in ("project_jsonl:zh_checkworthy:test", "project_jsonl:en_checkworthy:test"):
+        items = heldout[name]
+        texts = [e.text for e in items]
+        int8_scores = np.array(int8_model.score(texts))  # the path the extractor takes, batches and all
+        int8_f1 = evaluate_probs(int8_scores, items, int8_model.thresholds)["f1"]
+        # the card's figure, up to a sentence or two at the cut: dynamic int8 quantises each batch's
+        # activations on their own range, so a sentence's score moves a little with its batch-mates
+        assert int8_f1 == pytest.approx(head_card["metrics"][name]["f1"], abs=0.015), name
+        # the extractor sits in front of human review: on int8 it keeps the labelled claims as fp32 does
+        claims = np.array([e.label == 1 for e in items])
+        kept = {precision: (np.array(model.score(texts)) >= [model.extract_thresholds.for_lang(e.lang) for e in items])
+                for precision, model in (("fp32", fp32_model), ("int8", int8_model))}
+        recall = {precision: keep[claims].mean() for precision, keep in kept.items()}
+        assert recall["int8"] >= min(0.97, recall["fp32"] - 0.02), (name, recall)
