@@ -293,6 +293,7 @@ class _Hit:
     wd: int | None = None  # the weekday (0 = Monday) of a weekday
     now: bool = False  # "now" as a range end: kept only inside a range (between Jan 2019 and now)
     holiday: bool = False  # a Chinese holiday without a year: takes one written just before it (民國35年聖誕節)
+    holiday_name: str | None = None  # the Chinese holiday's name, to find its day in that year
 
 
 def _value(h: _Hit) -> str | None:
@@ -532,9 +533,13 @@ _ZH_HOLIDAYS = {
     "儿童节": (6, 1), "建党节": (7, 1), "建军节": (8, 1), "教师节": (9, 10), "国庆节": (10, 1), "万圣节": (10, 31),
     "平安夜": (12, 24), "圣诞节": (12, 25),
 }
+# Holidays of the Chinese calendar (lunardate): month and day of the lunar year, which starts
+# in the Gregorian year of the same number, so 2024年中秋节 is 2024-09-17. 除夕 is left open: the
+# last day of lunar 2023 fell on 2024-02-09, and "2023年除夕" is written for both.
+_ZH_LUNAR_HOLIDAYS = {"春节": (1, 1), "端午": (5, 5), "中秋": (8, 15), "除夕": (0, 0)}
 _ZH_HOLIDAY = re.compile(
     rf"(?:(?:(?P<y>{_Y4})\s?年|(?P<ry>去年|今年|明年|前年|后年|本年|上年))的?\s?)?(?:五一|三八|六一|国际)?"
-    r"(?P<h>" + "|".join(_ZH_HOLIDAYS) + r")节?"
+    r"(?P<h>" + "|".join([*_ZH_HOLIDAYS, *_ZH_LUNAR_HOLIDAYS]) + r")节?(?!联欢|晚会)"
 )
 _ZH_HALF = re.compile(r"(?<![年\d])(?P<h>上半年|下半年)")
 _ZH_BARE_YQ = re.compile(rf"(?=年)(?<![\d{_ZD}十两今去明前后本上来当同每半年个])(?P<t>年初|年{_MID}|年底|年末)")
@@ -803,17 +808,25 @@ def _h_zh_century(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 def _h_zh_holiday(m: re.Match, cx: _Ctx) -> _Hit:
-    mo, d = _ZH_HOLIDAYS[m["h"]]
-    hit = _Hit(m.start(), m.end(), "date", m=mo, d=d)
+    hit = _Hit(m.start(), m.end(), "date", holiday_name=m["h"])
     if m["y"]:
-        hit.y = _zh_year(m["y"])
+        _set_day(hit, _zh_holiday_day(m["h"], _zh_year(m["y"])))
         return hit
     hit.relative = True
     if m["ry"] and cx.anchor:
-        hit.y = cx.anchor.year + _REL_YEAR_DELTA[m["ry"]]
+        _set_day(hit, _zh_holiday_day(m["h"], cx.anchor.year + _REL_YEAR_DELTA[m["ry"]]))
     else:
         hit.invalid = hit.holiday = True
     return hit
+
+
+def _zh_holiday_day(name: str, y: int | None) -> date | None:
+    """The day of a Chinese holiday (a _ZH_HOLIDAYS or _ZH_LUNAR_HOLIDAYS key) in year y."""
+    if y is None or name == "除夕":
+        return None
+    if name in _ZH_LUNAR_HOLIDAYS:
+        return _lunar_day(y, *_ZH_LUNAR_HOLIDAYS[name]) if 1900 <= y <= 2099 else None
+    return date(y, *_ZH_HOLIDAYS[name])
 
 
 def _h_zh_qtr(m: re.Match, cx: _Ctx) -> _Hit:
@@ -1178,7 +1191,8 @@ _EN_WEEKNUM = re.compile(
 _EN_IN_UNITS = re.compile(
     _lead("i") +
     r"(?<![A-Za-z0-9_-])(?i:in)\s+(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|eleven|twelve|fifteen|twenty|thirty))\s+(?P<u>(?i:days?|weeks?))(?![A-Za-z0-9_-])"
+    r"|eleven|twelve|fifteen|twenty|thirty))\s+(?P<u>(?i:days?|weeks?|fortnights?|(?:business|working)\s+days?))"
+    r"(?![A-Za-z0-9_-])"
     r"(?!\s+(?i:from|after|before|since|of|time)\b)"
 )
 _EN_DAY_AFTER = re.compile(
@@ -1192,7 +1206,7 @@ _EN_AGO = re.compile(
     _lead("aotfsen0") +
     r"(?<![A-Za-z0-9_-])(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|fifteen|twenty|thirty|forty|fifty))\s+"
-    r"(?P<u>(?i:years?|months?|weeks?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
+    r"(?P<u>(?i:years?|months?|weeks?|fortnights?|days?|decades?))\s+(?i:ago)(?![A-Za-z0-9_])"
 )
 _EN_NUM_WORD_OPEN = (
     r"\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
@@ -1216,7 +1230,7 @@ _EN_REL_QUARTER = re.compile(
     r"(?<![A-Za-z0-9_-])(?:(?i:the)\s+)?(?P<w>(?i:next|previous|coming|upcoming|past))\s+(?i:quarter)"
     r"(?![A-Za-z0-9_-])(?!\s+(?i:of|after|before)\b)"
 )
-# Holidays on a fixed day of the Gregorian calendar (Easter and lunar holidays move: left open).
+# Holidays on a fixed day of the Gregorian calendar; those a rule fixes are in _RULE_HOLIDAYS.
 _FIXED_HOLIDAYS = {
     "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
     "new year's eve": (12, 31), "new year's day": (1, 1), "valentine's day": (2, 14), "halloween": (10, 31),
@@ -1225,9 +1239,62 @@ _FIXED_HOLIDAYS = {
 _EN_HOLIDAY = re.compile(
     _lead("ltncpfbvhmi") +
     r"(?<![A-Za-z0-9_-])(?:(?P<w>(?i:last|this|next|coming|previous|following))\s+)?(?P<h>(?i:christmas(?:\s+(?:eve|day))?|boxing\s+day|new\s+year['’]s\s+(?:eve|day)"
-    r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day))"
+    r"|valentine['’]s\s+day|halloween|may\s+day|international\s+workers['’]\s+day"
+    r"|(?:canadian\s+)?thanksgiving(?:\s+day)?|memorial\s+day|labor\s+day"
+    r"|mother['’]?s\s+day|mothering\s+sunday|black\s+friday|cyber\s+monday|chinese\s+new\s+year))"
     rf"(?:,?\s+(?P<y>{_EY}))?(?![A-Za-z0-9_-])"
 )
+
+
+def _weekday_in_month(y: int, month: int, weekday: int, n: int) -> date:
+    """The n-th weekday (0 = Monday) of a month; n = -1 for the last one."""
+    if n > 0:
+        first = date(y, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(y, month, calendar.monthrange(y, month)[1])
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _lunar_day(y: int, month: int, day: int) -> date | None:
+    """The Gregorian day of a day of the Chinese calendar's year y (lunardate: 1900-2099)."""
+    from lunardate import LunarDate
+
+    try:
+        return LunarDate(y, month, day).to_solar_date()
+    except ValueError:
+        return None
+
+
+def _easter(y: int) -> date:
+    from dateutil.easter import easter
+
+    return easter(y)
+
+
+# Holidays whose day a rule fixes, each from the year the rule took effect (before it: open).
+# The names are read with the day the United States gives them (Canada's Thanksgiving when
+# the text says so); other countries' days under the same name are the documented risk.
+_RULE_HOLIDAYS: dict[str, tuple[int, Callable[[int], date | None]]] = {
+    "thanksgiving": (1942, lambda y: _weekday_in_month(y, 11, 3, 4)),  # fourth Thursday of November
+    "canadian thanksgiving": (1957, lambda y: _weekday_in_month(y, 10, 0, 2)),  # second Monday of October
+    "black friday": (1942, lambda y: _weekday_in_month(y, 11, 3, 4) + timedelta(days=1)),
+    "cyber monday": (2005, lambda y: _weekday_in_month(y, 11, 3, 4) + timedelta(days=4)),
+    "memorial day": (1971, lambda y: _weekday_in_month(y, 5, 0, -1)),  # last Monday of May
+    "labor day": (1894, lambda y: _weekday_in_month(y, 9, 0, 1)),  # first Monday of September
+    "mothers day": (1914, lambda y: _weekday_in_month(y, 5, 6, 2)),  # second Sunday of May
+    "mothering sunday": (1583, lambda y: _easter(y) - timedelta(days=21)),  # fourth Sunday of Lent
+    "chinese new year": (1900, lambda y: _lunar_day(y, 1, 1)),
+}
+
+
+def _holiday_day(name: str, y: int) -> date | None:
+    """The day of a named holiday (a _FIXED_HOLIDAYS or _RULE_HOLIDAYS key) in year y."""
+    if name in _FIXED_HOLIDAYS:
+        mo, d = _FIXED_HOLIDAYS[name]
+        return date(y, mo, d)
+    key = name.replace("'", "")
+    since, rule = _RULE_HOLIDAYS[key.removesuffix(" day") if "thanksgiving" in key else key]
+    return rule(y) if since <= y <= 2099 else None
 # Years in words: nineteen ninety six, nineteen oh five, two thousand and fifteen, twenty twenty.
 _W_ONES = "one|two|three|four|five|six|seven|eight|nine"
 _W_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -1340,13 +1407,14 @@ _EN_OPEN_RELATIVE = re.compile(
 
 
 # Found and left open: "otd" / "on this day" (the publication's day in which year?) and holidays
-# whose day moves or depends on the country (Eid al-Fitr, Thanksgiving, Labor Day, Black Friday).
+# whose day moves with another calendar or depends on the country (Eid al-Fitr, Labour Day,
+# Father's Day: June in the US and Britain, September in Australia, 8 August in Taiwan).
 _EN_OPEN_NAMED = re.compile(
-    r"[OoEeTtLlMmCcRrDdHhPpFfBb](?<![A-Za-z0-9_-].)(?:(?<=[Oo])(?:td|TD|(?i:n\s+this\s+day))"
-    r"|(?<=[Ee])(?i:id\s+(?:al|ul|el)[\s-]+(?:fitr|adha))|(?<=[Tt])(?i:hanksgiving(?:\s+day)?)"
-    r"|(?<=[Ll])(?i:abou?r\s+day)|(?<=[Mm])(?i:emorial\s+day|other['’]?s\s+day)|(?<=[Ff])(?i:ather['’]?s\s+day)"
-    r"|(?<=[Cc])(?i:hinese\s+new\s+year)|(?<=[Rr])(?i:amadan)|(?<=[Dd])(?i:iwali)|(?<=[Hh])(?i:anukkah)"
-    r"|(?<=[Pp])(?i:assover)|(?<=[Bb])(?i:lack\s+friday))(?![A-Za-z0-9_-])"
+    r"[OoEeLlRrDdHhPpFf](?<![A-Za-z0-9_-].)(?:(?<=[Oo])(?:td|TD|(?i:n\s+this\s+day))"
+    r"|(?<=[Ee])(?i:id\s+(?:al|ul|el)[\s-]+(?:fitr|adha))"
+    r"|(?<=[Ll])(?i:abour\s+day)|(?<=[Ff])(?i:ather['’]?s\s+day)"
+    r"|(?<=[Rr])(?i:amadan)|(?<=[Dd])(?i:iwali)|(?<=[Hh])(?i:anukkah)"
+    r"|(?<=[Pp])(?i:assover))(?![A-Za-z0-9_-])"
 )
 # CY18, cy 2018: a calendar year.
 _EN_CY = re.compile(r"[Cc](?<![A-Za-z0-9_-].)[Yy]\s?(?:(?P<y>(?:19|20)\d\d)|(?P<yy>\d\d))(?![A-Za-z0-9_-])")
@@ -1373,6 +1441,14 @@ def _h_en_open_relative(trigger: re.Match, cx: _Ctx) -> _Hit | None:
               if x.start() <= trigger.start() and trigger.end() <= x.end()), None)
     if m is None:
         return None
+    if m["f"] and cx.anchor is not None:  # the next 4 business days
+        when, count = m["f"].split()[-4:-2]
+        days = _business_days(cx.anchor, _count(count), -1 if when.lower() in ("previous", "past", "last") else 1)
+        if days:
+            first, last = min(days), max(days)
+            return _Hit(m.start(), m.end(), "date", relative=True,
+                        interval=(_Hit(m.start(), m.end(), "date", y=first.year, m=first.month, d=first.day),
+                                  _Hit(m.start(), m.end(), "date", y=last.year, m=last.month, d=last.day)))
     word = m[0].lower()
     kind = next((k for k in ("decade", "year", "month", "week", "fortnight") if k in word), "date")
     return _Hit(m.start(), m.end(), "week" if kind == "fortnight" else kind, relative=True, invalid=True)
@@ -1755,18 +1831,54 @@ def _h_en_weeknum(m: re.Match, cx: _Ctx) -> _Hit | None:
 
 
 def _shift(d: date, n: int, unit: str) -> date | None:
-    """``d`` moved by n days, weeks, months or years; None when the day does not exist."""
+    """``d`` moved by n days, business days, weeks, fortnights, months or years; None when the
+    day does not exist or a holiday makes the business days uncertain."""
+    if unit.split()[0] in ("business", "working"):
+        days = _business_days(d, abs(n), 1 if n > 0 else -1)
+        return days[-1] if days else None
     try:
         if unit == "day":
             return d + timedelta(days=n)
         if unit == "week":
             return d + timedelta(weeks=n)
+        if unit == "fortnight":
+            return d + timedelta(weeks=2 * n)
         if unit == "month":
             y, mo = _add_months(d.year, d.month, n)
             return date(y, mo, d.day)
         return date(d.year + n, d.month, d.day)
     except (ValueError, OverflowError):
         return None
+
+
+# Business days are Monday to Friday, less public holidays: of which country, a text rarely
+# says. So they are read only when none of these countries has a national public holiday on a
+# weekday from the publication date to the last day counted (then every reading agrees).
+_BUSINESS_DAY_COUNTRIES = ("US", "GB", "CA", "AU", "NZ", "IE")
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    import holidays
+
+    return frozenset(day for country in _BUSINESS_DAY_COUNTRIES
+                     for day in holidays.country_holidays(country, years=year))
+
+
+def _business_days(start: date, n: int, step: int) -> list[date] | None:
+    """The n business days after (step 1) or before (step -1) ``start``; None when a public
+    holiday in the span could change them (see _BUSINESS_DAY_COUNTRIES) or n is not 1-60."""
+    if not 1 <= n <= 60:
+        return None
+    days: list[date] = []
+    day = start
+    while len(days) < n:
+        day += timedelta(days=step)
+        if day.weekday() < 5:
+            days.append(day)
+    lo, hi = min(start, day), max(start, day)
+    off = {d for y in range(lo.year, hi.year + 1) for d in _public_holidays(y)}
+    return None if any(lo <= d <= hi and d.weekday() < 5 for d in off) else days
 
 
 def _count(word: str) -> int:
@@ -1829,31 +1941,34 @@ def _h_en_rel_quarter(m: re.Match, cx: _Ctx) -> _Hit:
 
 
 def _h_en_holiday(m: re.Match, cx: _Ctx) -> _Hit | None:
-    """Christmas 2015, last Christmas, next New Year's Day. Without a year or a modifier the
-    holiday is left open: "spent Christmas with the Obamas" may be any year's."""
+    """Christmas 2015, last Christmas, next New Year's Day, Thanksgiving 2018, Chinese New Year
+    2024. Without a year or a modifier the holiday is left open: "spent Christmas with the
+    Obamas" may be any year's."""
     name = re.sub(r"\s+", " ", m["h"].lower()).replace("’", "'")
-    mo, d = _FIXED_HOLIDAYS[name]
-    hit = _Hit(m.start(), m.end(), "date", m=mo, d=d)
+    hit = _Hit(m.start(), m.end(), "date")
     w = (m["w"] or "").lower()
     if name == "may day" and not m["h"][0].isupper():
         return None  # "it may day..." is not a holiday
     if m["y"]:
         if w:
             return None  # "last Christmas 2015": which one?
-        hit.y = int(m["y"])
+        _set_day(hit, _holiday_day(name, int(m["y"])))
         return hit
     hit.relative = True
     if not w or cx.anchor is None:
         hit.invalid = True
         return hit
     a = cx.anchor
-    this_year = date(a.year, mo, d)
-    if w in ("last", "previous"):
-        hit.y = a.year if this_year < a else a.year - 1
+    this_year = _holiday_day(name, a.year)
+    if this_year is None:
+        day = None
+    elif w in ("last", "previous"):
+        day = this_year if this_year < a else _holiday_day(name, a.year - 1)
     elif w in ("next", "coming", "following"):
-        hit.y = a.year if this_year > a else a.year + 1
+        day = this_year if this_year > a else _holiday_day(name, a.year + 1)
     else:
-        hit.y = a.year
+        day = this_year
+    _set_day(hit, day)
     return hit
 
 
@@ -1863,6 +1978,8 @@ def _h_en_ago(m: re.Match, cx: _Ctx) -> _Hit | None:
     unit = m["u"].lower().rstrip("s")
     if unit == "decade":
         n, unit = n * 10, "year"
+    elif unit == "fortnight":
+        n, unit = n * 2, "week"
     return _ago(m, cx, n, unit)
 
 
@@ -2327,7 +2444,7 @@ _EN_NUM_WORD = (
 # "three weeks from tomorrow", "2 weeks before May 13 1999", "more than 2 weeks before today".
 _ARITH_BEFORE = re.compile(
     rf"(?<![A-Za-z0-9_-])(?P<cmp>(?i:more\s+than|less\s+than|at\s+least|at\s+most|over|under)\s+)?"
-    rf"(?P<n>(?i:{_EN_NUM_WORD}))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+"
+    rf"(?P<n>(?i:{_EN_NUM_WORD}))\s+(?P<u>(?i:days?|weeks?|fortnights?|months?|years?|(?:business|working)\s+days?))\s+"
     r"(?P<op>(?i:from|after|before|since|later\s+than|earlier\s+than))\s+$"
 )
 # The days from a day on: "w/c Feb 4" and "the week starting on February 4" (seven days),
@@ -2631,7 +2748,9 @@ def _guard(text: str, hits: list[_Hit], anchor: date | None = None) -> list[_Hit
         if (h.holiday and prev is not None and prev.kind == "year" and prev.y is not None
                 and not (prev.invalid or prev.interval or prev.qualifier) and text[prev.end:h.start] in ("", "的")
                 and text[prev.start:prev.start + 2] not in _ERAS.keys() - {"民国"}):  # a Qing year is lunar
-            h.start, h.y, h.relative, h.invalid = prev.start, prev.y, prev.relative, False  # 民國35年聖誕節
+            h.start, h.relative = prev.start, prev.relative  # 民國35年聖誕節
+            _set_day(h, _zh_holiday_day(h.holiday_name or "", prev.y))
+            h.invalid = h.y is None
         if text[max(0, h.start - 3):h.start].endswith(("'s ", "’s ")) and h.inferred:
             if (prev is not None and prev.end == h.start - 3 and prev.kind == "year" and prev.y is not None
                     and not (prev.invalid or prev.interval or prev.qualifier) and h.kind in ("quarter", "month")):
