@@ -643,11 +643,68 @@ EXACT_OR_OPEN = [
      None, "before", False),
     ("Pierre de Fermat died otd.", "en", PUB, "otd", None, None, False),
     ("We meet on Eid al-Fitr.", "en", PUB, "Eid al-Fitr", None, None, False),
-    # anaphora, fortnights, business days, "in two months": found, never given a value
+    # anaphora and "the next fortnight" (as "the next week": which?) found, never given a value;
+    # business days over a public holiday (26 May 2025: Memorial Day, the spring bank holiday) open
     ("Prices jumped the next day.", "en", PUB, "the next day", None, None, False),
     ("It was approved 3 weeks later.", "en", PUB, "3 weeks later", None, None, False),
+    ("It was approved a fortnight later.", "en", PUB, "a fortnight later", None, None, False),
     ("We hope to leave in the next fortnight.", "en", PUB, "the next fortnight", None, None, False),
     ("Set it up for the next 4 business days.", "en", PUB, "the next 4 business days", None, None, False),
+    ("It was filed 5 business days before Sept 7 2018.", "en", PUB, "5 business days before Sept 7 2018", None,
+     None, False),
+    ("Payment is due 3 business days from today.", "en", None, "3 business days from today", None, None, False),
+    # issue 17, fifth round: business days (Monday to Friday) when no public holiday of the US, UK,
+    # Canada, Australia, New Zealand or Ireland falls in them; fortnights are two weeks
+    ("Set it up for the next 4 business days.", "en", "2018-08-20", "the next 4 business days",
+     "2018-08-21/2018-08-24", None, True),
+    ("Review the previous 4 business days.", "en", "2018-08-21", "the previous 4 business days",
+     "2018-08-15/2018-08-20", None, True),
+    ("Payment is due 3 business days from today.", "en", "2018-08-20", "3 business days from today", "2018-08-23",
+     None, True),
+    ("The refund arrives in 2 working days.", "en", "2018-08-20", "in 2 working days", "2018-08-22", None, True),
+    ("The vote is in a fortnight.", "en", PUB, "in a fortnight", "2025-06-05", None, True),
+    ("The vote is a fortnight from today.", "en", PUB, "a fortnight from today", "2025-06-05", None, True),
+    ("The vote was held a fortnight ago.", "en", PUB, "a fortnight ago", "2025-W19", None, True),
+    ("It fell a fortnight before May 13 1999.", "en", PUB, "a fortnight before May 13 1999", "1999-04-29", None,
+     True),
+    ("It fell more than a fortnight before today.", "en", PUB, "more than a fortnight before today", "2025-05-08",
+     "before", True),
+    # holidays a rule fixes, with a year or last/next/this (alone: open, as Christmas); the US day
+    # for US names, Canada's Thanksgiving when the text says so; before a rule took effect, open
+    ("Sales peaked at Thanksgiving 2018.", "en", PUB, "Thanksgiving 2018", "2018-11-22", None, True),
+    ("Sales peaked last Thanksgiving.", "en", PUB, "last Thanksgiving", "2024-11-28", None, True),
+    ("Sales may peak next Thanksgiving Day.", "en", PUB, "next Thanksgiving Day", "2025-11-27", None, True),
+    ("Canadian Thanksgiving 2023 was quiet.", "en", PUB, "Canadian Thanksgiving 2023", "2023-10-09", None, True),
+    ("Queues formed on Black Friday 2010.", "en", PUB, "Black Friday 2010", "2010-11-26", None, True),
+    ("Orders doubled on Cyber Monday 2020.", "en", PUB, "Cyber Monday 2020", "2020-11-30", None, True),
+    ("The law was signed on Memorial Day 2019.", "en", PUB, "Memorial Day 2019", "2019-05-27", None, True),
+    ("Parades are planned this Memorial Day.", "en", PUB, "this Memorial Day", "2025-05-26", None, True),
+    ("The strike ended on Labor Day 2021.", "en", PUB, "Labor Day 2021", "2021-09-06", None, True),
+    ("Flower sales rose on Mother's Day 2024.", "en", PUB, "Mother's Day 2024", "2024-05-12", None, True),
+    ("Churches filled on Mothering Sunday 2024.", "en", PUB, "Mothering Sunday 2024", "2024-03-10", None, True),
+    ("Travel surged before Chinese New Year 2024.", "en", PUB, "before Chinese New Year 2024", "2024-02-10",
+     "before", True),
+    ("Travel will surge at the next Chinese New Year.", "en", PUB, "next Chinese New Year", "2026-02-17", None,
+     True),
+    ("We spent Thanksgiving at home.", "en", PUB, "Thanksgiving", None, None, False),
+    ("Thanksgiving Day 1930 was cold.", "en", PUB, "Thanksgiving Day 1930", None, None, False),
+    ("Rallies were held on Labour Day 2021.", "en", PUB, "Labour Day", None, None, False),
+    ("Father's Day 2020 was quiet.", "en", PUB, "Father's Day", None, None, False),
+    # Chinese calendar holidays (lunardate) with a year, a relative year or a 民国 year; 除夕 open
+    # ("2023年除夕" is written for 2023-01-21 and for 2024-02-09, the last day of lunar 2023)
+    ("2024年春节，返乡人数创新高。", "zh", PUB, "2024年春节", "2024-02-10", None, True),
+    ("2024年春節，返鄉人數創新高。", "zh", PUB, "2024年春節", "2024-02-10", None, True),
+    ("去年中秋节，月饼销量下滑。", "zh", PUB, "去年中秋节", "2024-09-17", None, True),
+    ("去年中秋節，月餅銷量下滑。", "zh", PUB, "去年中秋節", "2024-09-17", None, True),
+    ("明年端午节将有龙舟赛。", "zh", PUB, "明年端午节", "2026-06-19", None, True),
+    ("明年端午節將有龍舟賽。", "zh", PUB, "明年端午節", "2026-06-19", None, True),
+    ("民國113年中秋節，台北放假。", "zh", PUB, "民國113年中秋節", "2024-09-17", None, True),
+    ("2023年除夕，全家团聚。", "zh", PUB, "2023年除夕", None, None, False),
+    ("2023年除夕，全家團聚。", "zh", PUB, "2023年除夕", None, None, False),
+    ("春节期间车流量大增。", "zh", PUB, "春节", None, None, False),
+    ("春節期間車流量大增。", "zh", PUB, "春節", None, None, False),
+    ("除夕夜家家户户包饺子。", "zh", PUB, "除夕", None, None, False),
+    ("端午假期，景区人满为患。", "zh", PUB, "端午", None, None, False),
     ("我们前1周见过面。", "zh", PUB, "前1周", None, None, False),
     ("我們前1週見過面。", "zh", PUB, "前1週", None, None, False),
     ("他后1年回来。", "zh", PUB, "后1年", None, None, False),
@@ -792,3 +849,25 @@ def test_and_joins_two_days_only_after_between():
     t = _find("Sales rose between the 1st of September and the 1st of November.", "en", PUB,
               "between the 1st of September and the 1st of November")
     assert (t.value, t.resolved) == ("2025-09-01/2025-11-01", True)
+
+
+def test_rule_holidays_agree_with_the_holidays_library():
+    """Thanksgiving, Memorial Day and Labor Day against the US calendar of the ``holidays``
+    package, and 春节 / 端午节 / 中秋节 against its Chinese one, year by year."""
+    import holidays
+    us = holidays.country_holidays("US", years=range(1971, 2041))
+    cn = holidays.country_holidays("CN", years=range(2008, 2041))  # 端午节 a public holiday since 2008
+    for name, words in (("Thanksgiving Day", "Thanksgiving"), ("Memorial Day", "Memorial Day"),
+                        ("Labor Day", "Labor Day")):
+        days = sorted(d for d, n in us.items() if n == name)
+        assert len(days) == 70
+        for day in days:
+            found = find_times(f"It happened on {words} {day.year}.", "en", PUB)
+            assert [t.value for t in found] == [day.isoformat()]
+    for name, words in (("Chinese New Year (Spring Festival)", "春节"), ("Dragon Boat Festival", "端午节"),
+                        ("Mid-Autumn Festival", "中秋节")):
+        days = {d.year: d for d, n in sorted(cn.items(), reverse=True) if name in n.split("; ") and "observed" not in n}
+        assert len(days) == 33
+        for year, day in days.items():
+            found = find_times(f"{year}年{words}，游客大增。", "zh", PUB)
+            assert [t.value for t in found] == [day.isoformat()]
