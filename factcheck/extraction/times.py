@@ -110,11 +110,20 @@ range end, w/c Feb 4 and the week starting on a day (seven days), n days/weeks s
 day ranges in words (April ninth through seventeenth, between 3 and 12 of Sept), month pairs
 (Jan-Feb 2017, Nov-Feb 5th, 2017), from Sep to Nov, Jan/3, numeric day ranges when one
 convention (month/day or day/month) fits both ends (10/13-11/2/2017), numeric two-digit years
-(03/18/40), CY18, years to 2199 after in/by/until. Found and left open: anaphora (the next day,
-the day before, the same week, 3 weeks later), fortnights, business days, a couple of weeks,
-the next decade, the end of the month/week/year, the n-th day of the month, otd, Chinese fixed-day holidays
-without a year (国庆节期间; with one: 2017年国庆节, 民國35年聖誕節), moving holidays (Eid al-Fitr,
-Thanksgiving, Labor Day, Black Friday), ambiguous numeric dates with a year (4/5/2025, 11/12/35,
+(03/18/40), CY18, years to 2199 after in/by/until. Fifth round: holidays a rule fixes, with a
+year or last/next/this (Thanksgiving 2018 and Black Friday, Cyber Monday, Memorial Day, Labor
+Day, Mother's Day as the US has them; Canadian Thanksgiving; Mothering Sunday; Chinese New
+Year), 春节/端午节/中秋节 with a year (lunardate: 2024年中秋节 = 2024-09-17), business days when
+no public holiday of six English-speaking countries falls in them (the next 4 business days,
+3 business days from today; the ``holidays`` package), fortnights as two weeks in arithmetic
+(in a fortnight, a fortnight ago). Found and left open: anaphora (the next day,
+the day before, the same week, 3 weeks later, a fortnight later), the next fortnight, business
+days over a public holiday, a couple of weeks,
+the next decade, the end of the month/week/year, the n-th day of the month, otd, Chinese holidays
+without a year (国庆节期间, 春节期间; with one: 2017年国庆节, 民國35年聖誕節), 除夕 (2023年除夕 is
+written for both 2023-01-21 and 2024-02-09), holidays of another calendar or whose day depends
+on the country (Eid al-Fitr, Labour Day, Father's Day), a rule holiday before its rule (Thanksgiving
+1930), ambiguous numeric dates with a year (4/5/2025, 11/12/35,
 10/1/2018-10/7/2018, from 10/1 to 11/7), 前1周/后1年 ("the previous week" or "the past 7 days").
 
 Not returned: durations (两年, 20个月, 近2000年, two years, for three decades),
