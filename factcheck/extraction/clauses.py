@@ -815,7 +815,10 @@ def _zh_subject_np(
     X则…). The subject is looked for in the clause's main piece, then in the
     subordinate pieces merged into it (时任美国总统特朗普以…为由，单方面宣布…)."""
     text = sentence.text
-    opening = [t.text for t in _zh_tokens_in(span, rel_base, piece.start, piece.end)[:2]]
+    core_tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)
+    # The clause's first words: its core's, unless leads come before it.
+    opening_tokens = core_tokens if piece.start == piece.core else _zh_tokens_in(span, rel_base, piece.start, piece.end)
+    opening = [t.text for t in opening_tokens[:2]]
     contrast = bool(_ZH_CONTRAST_WORDS.intersection(opening)) or bool(
         opening and opening[0] in _ZH_CONTRAST_AFTER_SUBJECT
     )
@@ -826,14 +829,13 @@ def _zh_subject_np(
         if role == _LEAD and not _ZH_HALF_CONDITION.match(text[a:b]) and not _ZH_CONDITION.match(text, a)
     ]
     for n, (a, b) in enumerate([(piece.core, piece.end), *leads]):
-        tokens = _zh_tokens_in(span, rel_base, a, b)
+        tokens = _zh_tokens_in(span, rel_base, a, b) if n else core_tokens
         # A lead may be a bare topic (位於…的臺北市立松山高級中學，自1989年…); only a sentence
         # opens with a relative clause (有人口3.3億人的西亞是…), a later clause with its predicate.
         found = _zh_noun_phrase(tokens, whole=n > 0, modifiers=opens_sentence or n > 0)
         if n == 0:
-            words = [t.text for t in tokens]
-            contrast = contrast or bool(_ZH_CONTRAST_WORDS.intersection(words[:2])) or bool(
-                found and found[2] < len(words) and words[found[2]] in _ZH_CONTRAST_AFTER_SUBJECT
+            contrast = contrast or bool(_ZH_CONTRAST_WORDS.intersection(t.text for t in tokens[:2])) or bool(
+                found and found[2] < len(tokens) and tokens[found[2]].text in _ZH_CONTRAST_AFTER_SUBJECT
             )
         if found is None:
             continue
