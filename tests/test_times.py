@@ -690,7 +690,7 @@ EXACT_OR_OPEN = [
     ("Thanksgiving Day 1930 was cold.", "en", PUB, "Thanksgiving Day 1930", None, None, False),
     ("Rallies were held on Labour Day 2021.", "en", PUB, "Labour Day", None, None, False),
     ("Father's Day 2020 was quiet.", "en", PUB, "Father's Day", None, None, False),
-    # Chinese calendar holidays (lunardate) with a year, a relative year or a 民国 year; 除夕 open
+    # Chinese calendar holidays (lunardate) with a year, a relative year or a 民国 year; alone and 除夕 open
     # ("2023年除夕" is written for 2023-01-21 and for 2024-02-09, the last day of lunar 2023)
     ("2024年春节，返乡人数创新高。", "zh", PUB, "2024年春节", "2024-02-10", None, True),
     ("2024年春節，返鄉人數創新高。", "zh", PUB, "2024年春節", "2024-02-10", None, True),
@@ -699,6 +699,13 @@ EXACT_OR_OPEN = [
     ("明年端午节将有龙舟赛。", "zh", PUB, "明年端午节", "2026-06-19", None, True),
     ("明年端午節將有龍舟賽。", "zh", PUB, "明年端午節", "2026-06-19", None, True),
     ("民國113年中秋節，台北放假。", "zh", PUB, "民國113年中秋節", "2024-09-17", None, True),
+    ("2024年元宵节，灯会开幕。", "zh", PUB, "2024年元宵节", "2024-02-24", None, True),
+    ("2024年元宵節，燈會開幕。", "zh", PUB, "2024年元宵節", "2024-02-24", None, True),
+    ("今年七夕，花价上涨。", "zh", PUB, "今年七夕", "2025-08-29", None, True),
+    ("今年七夕，花價上漲。", "zh", PUB, "今年七夕", "2025-08-29", None, True),
+    ("2024年重阳节，老人免费登山。", "zh", PUB, "2024年重阳节", "2024-10-11", None, True),
+    ("2024年重陽節，老人免費登山。", "zh", PUB, "2024年重陽節", "2024-10-11", None, True),
+    ("古人会在七夕时晒书。", "zh", PUB, "七夕", None, None, False),
     ("2023年除夕，全家团聚。", "zh", PUB, "2023年除夕", None, None, False),
     ("2023年除夕，全家團聚。", "zh", PUB, "2023年除夕", None, None, False),
     ("春节期间车流量大增。", "zh", PUB, "春节", None, None, False),

@@ -113,7 +113,7 @@ convention (month/day or day/month) fits both ends (10/13-11/2/2017), numeric tw
 (03/18/40), CY18, years to 2199 after in/by/until. Fifth round: holidays a rule fixes, with a
 year or last/next/this (Thanksgiving 2018 and Black Friday, Cyber Monday, Memorial Day, Labor
 Day, Mother's Day as the US has them; Canadian Thanksgiving; Mothering Sunday; Chinese New
-Year), 春节/端午节/中秋节 with a year (lunardate: 2024年中秋节 = 2024-09-17), business days when
+Year), 春节/元宵节/端午节/七夕/中秋节/重阳节 with a year (lunardate: 2024年中秋节 = 2024-09-17), business days when
 no public holiday of six English-speaking countries falls in them (the next 4 business days,
 3 business days from today; the ``holidays`` package), fortnights as two weeks in arithmetic
 (in a fortnight, a fortnight ago). Found and left open: anaphora (the next day,
@@ -166,8 +166,8 @@ _NORM = str.maketrans(
         "Ｑ": "Q",
         "\u3000": " ",
         # Traditional characters the grammar reads, read as their Simplified forms.
-        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統與節誕聖婦兒師軍黨萬勞動",
-                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统与节诞圣妇儿师军党万劳动")),
+        **dict(zip("週個禮後這兩開為來國號紀農曆從當於間際歲慶豐緒統與節誕聖婦兒師軍黨萬勞動陽",
+                   "周个礼后这两开为来国号纪农历从当于间际岁庆丰绪统与节诞圣妇儿师军党万劳动阳")),
     }
 )
 # Most text has none of those: finding that is cheaper than translating.
@@ -545,8 +545,12 @@ _ZH_HOLIDAYS = {
 # Holidays of the Chinese calendar (lunardate): month and day of the lunar year, which starts
 # in the Gregorian year of the same number, so 2024年中秋节 is 2024-09-17. 除夕 is left open: the
 # last day of lunar 2023 fell on 2024-02-09, and "2023年除夕" is written for both.
-_ZH_LUNAR_HOLIDAYS = {"春节": (1, 1), "端午": (5, 5), "中秋": (8, 15), "除夕": (0, 0)}
+_ZH_LUNAR_HOLIDAYS = {
+    "春节": (1, 1), "元宵节": (1, 15), "端午": (5, 5), "七夕": (7, 7), "中秋": (8, 15), "重阳": (9, 9), "除夕": (0, 0),
+}  # 元宵 alone is also the dumpling
 _ZH_HOLIDAY = re.compile(
+    # the characters a match can start with, so the engine skips to them (a quarter of the time)
+    "(?=[\\d一二去今明前后本上五三六国" + "".join({name[0]: "" for name in [*_ZH_HOLIDAYS, *_ZH_LUNAR_HOLIDAYS]}) + "])"
     rf"(?:(?:(?P<y>{_Y4})\s?年|(?P<ry>去年|今年|明年|前年|后年|本年|上年))的?\s?)?(?:五一|三八|六一|国际)?"
     r"(?P<h>" + "|".join([*_ZH_HOLIDAYS, *_ZH_LUNAR_HOLIDAYS]) + r")节?(?!联欢|晚会)"
 )
