@@ -83,6 +83,15 @@ _ZH_SOURCE_SEGMENT = re.compile(
 )
 # Headings and hashtags that open a Weibo post or a news lead: 【…】, #…#.
 _ZH_HEADING = re.compile(r"^(\s*(【[^】]*】|#[^#]{1,30}#|\[[^\]]{0,10}\]】?))+\s*")
+_ZH_HEADING_OPENERS = ("【", "#", "[")
+
+
+def _without_heading(seg: str) -> str:
+    """``seg`` without the 【heading】, #topic# or [tag] that opens it (most pieces open
+    with none: a str test spares them the regex)."""
+    return _ZH_HEADING.sub("", seg) if seg.lstrip().startswith(_ZH_HEADING_OPENERS) else seg
+
+
 # An attribution of the clause's own, anywhere in it: the sentence's source is not carried there.
 _ZH_OWN_SOURCE = re.compile(
     r"(^|[^根])据.{0,30}(报道|消息|数据|统计|显示|公布|发布|测算|估计)|根据.{0,30}(统计|数据|显示)"
@@ -395,7 +404,7 @@ def _zh_role(tokens: list, seg: str) -> str:
     attribution lead-in; ``_TAIL`` for a purpose, result or elaboration of the clause
     before; ``_LEAD`` for anything that modifies the clause after it (a bare time,
     a connective, a comparison frame, a condition, a subordinate time clause)."""
-    seg = _ZH_HEADING.sub("", seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
+    seg = _without_heading(seg)  # 【通化的杨佳】2006年9月24日深夜: the heading says nothing of the clause
     if (
         _ZH_SOURCE_LEAD.match(seg) or (_ends_with(seg, _ZH_SOURCE_SEGMENT_ENDS) and _ZH_SOURCE_SEGMENT.match(seg))
         or _zh_source_phrase(tokens)
@@ -460,7 +469,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     raw = [(s, e) for s, e in raw if e > s]
     if not raw:
         return []
-    first = _ZH_HEADING.sub("", text[raw[0][0] : raw[0][1]])
+    first = _without_heading(text[raw[0][0] : raw[0][1]])
     source = first if len(raw) > 1 and (
         _ZH_SOURCE_LEAD.match(first) or (_ends_with(first, _ZH_SOURCE_SEGMENT_ENDS) and _ZH_SOURCE_SEGMENT.match(first))
         or _zh_source_phrase(_zh_tokens_in(span, base - sentence.start, raw[0][0], raw[0][1]))
