@@ -281,11 +281,15 @@ def _frame_only(text: str, report: Report) -> bool:
 
 _BRACKETED_HEADING = re.compile(r"【[^】]*】")
 _HAN_OR_DIGIT = re.compile(r"[\u4e00-\u9fff0-9]")
+# The first characters of _ZH_CALL_TO_SHARE's share words (转发, 擴散, 周知, 分享, …).
+_SHARE_WORD_START = re.compile("[转轉扩擴周分]")
 
 
 def _call_to_share(text: str) -> str | None:
     """The call, when the clause is a call to share the post and little else (5楼: 请帮忙转发);
     a clause that also states something (【请转发】今天…购买了1万多元的药品) is not one."""
+    if not _SHARE_WORD_START.search(text):
+        return None  # most clauses: no share word can be in it, with or without its headings
     body = _BRACKETED_HEADING.sub("", text)
     call = _ZH_CALL_TO_SHARE.search(body)
     if call is None or len(_HAN_OR_DIGIT.findall(body[: call.start()] + body[call.end() :])) > 6:
