@@ -237,11 +237,15 @@ class KindSignals:
 NO_MARKER = "no checkable content (no number, date, attribution or event)"
 
 _CLOSERS = " \t\u3000”\"」』）)'’"
+# A character each question pattern needs (_ZH_QUESTION's opening lookahead, _EN_QUESTION's ?).
+_QUESTION_CUE = re.compile("[？?难岂何怎又吗]")
 
 
 def _asks(sig: KindSignals, question: re.Pattern[str]) -> bool:
     """Is this clause the question? A question mark rejects the clause that asks, not a fact
     stated in its own clause before it ("看到一个数据：…已超过1.25亿，你是其中之一吗？")."""
+    if not (_QUESTION_CUE.search(sig.sentence) or _QUESTION_CUE.search(sig.text)):
+        return False  # most candidates: neither pattern can match
     if question.search(sig.text):
         return True
     sentence = sig.sentence.strip()
