@@ -459,6 +459,17 @@ class _Merged:
     end: int
     core: int
     leads: list[tuple[int, int, str]]
+    # The tokens from ``core`` to ``end``, which several rules read: sliced once (see core_tokens).
+    tokens: list | None = None
+
+    def extend(self, end: int) -> None:
+        """Take in what follows, up to ``end`` (a tail, a trailing fragment)."""
+        self.end, self.tokens = end, None
+
+    def core_tokens(self, span: _Materialised, rel_base: int) -> list:
+        if self.tokens is None:
+            self.tokens = _zh_tokens_in(span, rel_base, self.core, self.end)
+        return self.tokens
 
 
 def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause]:
@@ -545,16 +556,16 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
         ):
             role = _TAIL  # 建议适时开征房产税，并实行…: the rest of the advice, no claim of its own
         if role == _TAIL and merged and not pending:
-            merged[-1].end = e
+            merged[-1].extend(e)
         elif role == _MAIN:
-            merged.append(_Merged(pending[0][0] if pending else s, e, s, pending))
+            merged.append(_Merged(pending[0][0] if pending else s, e, s, pending, tokens))
             pending = []
         else:
             pending.append((s, e, role))
     if pending and quote_start is not None:
         quote_start = pending[0][0]  # 2025年4月12日，X称…: the lead-in belongs to the quote
     elif pending and merged:  # a trailing fragment belongs to the clause before it
-        merged[-1].end = pending[-1][1]
+        merged[-1].extend(pending[-1][1])
     elif pending:
         merged.append(_Merged(pending[0][0], pending[-1][1], pending[0][0], []))
 
@@ -569,7 +580,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
     event: str | None = None  # an event named with its date that the clauses are about (08年汶川地震)
     verb: str | None = None  # the verb between the clause before's subject and its figure (捐 of 诺基亚捐5000万)
     leads_with_time = bool(merged) and _zh_leads_with_time(span, rel_base, merged[0].start, merged[0].end) and not (
-        not merged[0].leads and _zh_time_in_modifier(_zh_tokens_in(span, rel_base, merged[0].core, merged[0].end))
+        not merged[0].leads and _zh_time_in_modifier(merged[0].core_tokens(span, rel_base))
     )
     for k, piece in enumerate(merged):
         s, e = piece.start, piece.end
@@ -708,7 +719,7 @@ def _zh_heading_subject(span: _Materialised, rel_base: int, text: str, start: in
 def _zh_pivot(span: _Materialised, rel_base: int, piece: _Merged) -> str | None:
     """The object of a causative verb in the clause, who does what the clause after says
     (促使E3在2023年保留了…: E3)."""
-    tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)
+    tokens = piece.core_tokens(span, rel_base)
     at = next((j for j, t in enumerate(tokens) if t.text in _ZH_CAUSATIVE), None)
     if at is None:
         return None
@@ -751,13 +762,13 @@ def _zh_opens_with_partner(span: _Materialised, rel_base: int, piece: _Merged) -
     """Does the clause open with 和/与/跟 + a noun, a partner of the chain's subject (…，和中東有…)?"""
     if piece.leads:
         return False
-    tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)[:2]
+    tokens = piece.core_tokens(span, rel_base)[:2]
     return len(tokens) == 2 and tokens[0].text in ("和", "与", "跟", "與") and tokens[1].tag_[:1] in ("n", "r", "j")
 
 
 def _zh_continues_measure(span: _Materialised, rel_base: int, piece: _Merged) -> bool:
     """Does the clause open with a change or comparison (同比下降…, 较前一年减少…, 占…)?"""
-    for token in _zh_tokens_in(span, rel_base, piece.core, piece.end):
+    for token in piece.core_tokens(span, rel_base):
         if token.tag_ in ("c", "d") and not _ZH_MEASURE_PREDICATE.match(token.text):
             continue  # 并, 也, 还
         return bool(_ZH_MEASURE_PREDICATE.match(token.text))
@@ -824,7 +835,7 @@ def _zh_subject_np(
     X则…). The subject is looked for in the clause's main piece, then in the
     subordinate pieces merged into it (时任美国总统特朗普以…为由，单方面宣布…)."""
     text = sentence.text
-    core_tokens = _zh_tokens_in(span, rel_base, piece.core, piece.end)
+    core_tokens = piece.core_tokens(span, rel_base)
     # The clause's first words: its core's, unless leads come before it.
     opening_tokens = core_tokens if piece.start == piece.core else _zh_tokens_in(span, rel_base, piece.start, piece.end)
     opening = [t.text for t in opening_tokens[:2]]
