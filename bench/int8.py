@@ -224,8 +224,9 @@ def retrain(card: dict, seeds: list[int], encoders: dict) -> dict:
             for name, figures in fitted["metrics"].items():
                 if name != "dev":
                     f1[precision].setdefault(name, []).append(figures["f1"])
-            print(f"  seed {seed} {precision} ({fitted['seconds']:.0f} s): " + ", ".join(
-                f"{name.split(':')[1]} {m['f1']:.3f}" for name, m in fitted["metrics"].items()), flush=True)
+            figures = ", ".join(f"{name.split(':')[1] if ':' in name else name} {m['f1']:.3f}"
+                                for name, m in fitted["metrics"].items())
+            print(f"  seed {seed} {precision} ({fitted['seconds']:.0f} s): {figures}", flush=True)
     own = seeds.index(card["hyperparameters"]["seed"]) if card["hyperparameters"]["seed"] in seeds else None
     print(f"\nthe recipe retrained, seeds {seeds} (F1 min-mean-max; 'own seed' = seed "
           f"{card['hyperparameters']['seed']}, the card's)")
