@@ -36,6 +36,17 @@ from factcheck.extraction.score import Thresholds
 
 log = logging.getLogger(__name__)
 
+#: Where a version keeps its head trained on int8 vectors: ``models/<version>/int8/``
+#: (``head.safetensors`` and ``card.json``, thresholds and held-out metrics of that head).
+INT8_HEAD_DIR = "int8"
+
+
+def int8_head_dir(version_folder: Path) -> Path | None:
+    """``version_folder``'s int8 head folder, or None when the version has no int8 head."""
+    folder = Path(version_folder) / INT8_HEAD_DIR
+    return folder if (folder / "head.safetensors").is_file() and (folder / "card.json").is_file() else None
+
+
 @dataclass
 class Head:
     """Weights of the classification head, as numpy arrays (layers applied in order)."""
@@ -129,8 +140,6 @@ class CheckworthinessModel:
         #: "fp32", or "int8": which head scores (a version may carry one trained on int8 vectors)
         self.head_precision = "fp32"
         if getattr(self.encoder, "precision", "fp32") == "int8" and self.tuned_top is None:
-            from factcheck.model.int8 import int8_head_dir
-
             folder = int8_head_dir(self.dir)
             if folder is not None:  # a head trained on int8 vectors, with its own cuts
                 self.head = Head.load(folder / "head.safetensors")

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.errors import ModelError
+from factcheck.model.classifier import INT8_HEAD_DIR, int8_head_dir  # noqa: F401 - the loader owns the layout
 
 log = logging.getLogger(__name__)
 
@@ -181,15 +182,6 @@ def calibrate_version(version: str | None = None, *, force: bool = False) -> Pat
     return path
 
 
-#: Where a version keeps its head trained on int8 vectors: ``models/<version>/int8/``
-#: (``head.safetensors`` and ``card.json``, thresholds and held-out metrics of that head).
-INT8_HEAD_DIR = "int8"
-
-
-def int8_head_dir(version_folder: Path) -> Path | None:
-    """``version_folder``'s int8 head folder, or None when the version has no int8 head."""
-    folder = Path(version_folder) / INT8_HEAD_DIR
-    return folder if (folder / "head.safetensors").is_file() and (folder / "card.json").is_file() else None
 
 
 def fit_recipe(card: dict, encoder, *, seed: int | None = None, extractor: bool = True) -> dict:
