@@ -20,6 +20,7 @@ from factcheck.store.db import open_db
 from factcheck.store.intake import extract_paths
 
 from .conftest import EXAMPLES, SEEDS
+from .factories import long_and_short_articles, progress_reports
 
 WEIBO = SEEDS.parent / "datasets" / "ced-weibo-rumor" / "original-microblog"
 DASK = Path(sys.executable).parent / "dask"
@@ -97,21 +98,12 @@ def test_a_dask_cluster_stores_what_one_process_stores(tmp_path, cluster):
 @pytest.mark.issue(20)
 def test_a_dask_run_reports_a_long_articles_progress_as_the_serial_run_does(tmp_path, cluster):
     address, _ = cluster
-    paragraph = (EXAMPLES / "zh_public_health.txt").read_text("utf-8")
-    long = tmp_path / "long.txt"
-    long.write_text("".join(f"第{i}段：全市今年新增病床{i}张。\n{paragraph}\n" for i in range(60)), "utf-8")
-    (tmp_path / "short.txt").write_text("截至2019年9月，伊朗石油出口降至不足13万桶/日。\n", "utf-8")
-    inputs = [str(tmp_path / "short.txt"), str(long)]
-
-    def reports(run) -> list[tuple]:
-        seen: list[tuple] = []
-        list(run(lambda article, done, total: seen.append((Path(article.source).name, done, total))))
-        return [r for r in seen if r[0] == "long.txt"]
-
-    serial = reports(lambda progress: extract_paths(inputs, progress=progress))
-    on_dask = reports(lambda progress: extract_paths_dask(inputs, scheduler=address, progress=progress))
-    assert len(serial) >= 3  # a report per window of the long article, as it goes
-    assert on_dask == serial
+    inputs = long_and_short_articles(tmp_path, (EXAMPLES / "zh_public_health.txt").read_text("utf-8"))
+    serial = progress_reports(lambda progress: extract_paths(inputs, progress=progress))
+    on_dask = progress_reports(lambda progress: extract_paths_dask(inputs, scheduler=address, progress=progress))
+    long = [r for r in serial if r[0] == "long.txt"]
+    assert len(long) >= 3  # a report per window of the long article, as it goes
+    assert [r for r in on_dask if r[0] == "long.txt"] == long
 
 
 @pytest.mark.issue(20)
