@@ -624,7 +624,7 @@ def _split_zh(sentence: Sentence, sentence_span: Span, base: int) -> list[Clause
             owner = own_owner or owner
             if own_owner or own in _ZH_PERSONAL_PRONOUNS:
                 agent = own
-        elif k > 0 and (chain or agent) and piece.start not in turns_at and piece.core not in turns_at:
+        elif k > 0 and (chain or agent) and piece.start not in turns_at:
             # 同比下降15% continues the measure before it; 拆除…离心机 the actor.
             carried = chain if chain and _zh_continues_measure(span, rel_base, piece) else agent or chain
         elif k == 0:
