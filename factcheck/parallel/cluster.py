@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from factcheck.errors import ModelError
 from factcheck.extraction.pipeline import Progress
-from factcheck.parallel.work import extract_chunk, write_in_order
+from factcheck.parallel.work import PROGRESS_POLL, extract_chunk, write_in_order
 from factcheck.records import Article
 from factcheck.store.intake import CHUNK_CHARS, EXTRACT_MAX_BYTES, ExtractedArticle, ExtractTotals, Writer, read_chunks
 
@@ -24,8 +24,6 @@ from factcheck.store.intake import CHUNK_CHARS, EXTRACT_MAX_BYTES, ExtractedArti
 CONNECT_TIMEOUT = 20
 #: The Dask event topic the workers' progress reports travel on (worker → scheduler → client).
 PROGRESS_TOPIC = "factcheck-progress"
-#: Seconds between looks at the progress reports while a chunk is awaited.
-PROGRESS_POLL = 0.5
 
 
 def extract_paths_dask(

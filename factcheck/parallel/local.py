@@ -14,12 +14,9 @@ from concurrent.futures.process import BrokenProcessPool
 from factcheck.errors import ModelError
 from factcheck.extraction.pipeline import Progress
 from factcheck.parallel import work
-from factcheck.parallel.work import extract_chunk, worker_scorer, write_in_order
+from factcheck.parallel.work import PROGRESS_POLL, extract_chunk, worker_scorer, write_in_order
 from factcheck.records import Article
 from factcheck.store.intake import CHUNK_CHARS, EXTRACT_MAX_BYTES, ExtractedArticle, ExtractTotals, Writer, read_chunks
-
-#: Seconds between looks at the workers' progress reports while a chunk is awaited.
-PROGRESS_POLL = 0.5
 
 
 def extract_paths_parallel(

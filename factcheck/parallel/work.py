@@ -36,6 +36,10 @@ class Failure:
         return kind(self.message, code=self.code, source=self.source)
 
 
+#: Seconds between looks at the workers' progress reports while a chunk is awaited
+#: (local processes and Dask alike).
+PROGRESS_POLL = 0.5
+
 #: In a local worker process: the queue its progress reports go to (``(article_id,
 #: chars_done, chars_total)``, after each window of an article), when the run shows progress.
 progress_reports = None
